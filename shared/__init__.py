@@ -1,0 +1,1 @@
+"""Shared core of the hall: domain rules, database, protocol, server and clients."""
