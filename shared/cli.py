@@ -1,0 +1,226 @@
+"""The `queue-hall` command: run the hall server and manage the hall database."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import logging.handlers
+import signal
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from shared import auth
+from shared.clock import SystemClock, iso
+from shared.config import ConfigError, HallConfig, load_config
+from shared.paths import data_dir
+from shared.store import HallStore, StoreError
+
+log = logging.getLogger("queue_hall")
+
+
+def default_db(config: HallConfig) -> Path:
+    return Path(config.db_path) if config.db_path else data_dir() / "hall.db"
+
+
+def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool = False) -> None:
+    """Log to stderr, and to a rotating file in `log_dir` when given."""
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stream = logging.StreamHandler(sys.stderr)
+    stream.setFormatter(fmt)
+    root.handlers[:] = [stream]
+    if log_dir is not None:
+        log_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(
+            log_dir / f"{name}.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
+        handler.setFormatter(fmt)
+        root.addHandler(handler)
+
+
+def _load(args: argparse.Namespace) -> HallConfig:
+    config = load_config(getattr(args, "config", None))
+    changes = {}
+    if getattr(args, "db", None):
+        changes["db_path"] = str(args.db)
+    if getattr(args, "host", None):
+        changes["host"] = args.host
+    if getattr(args, "port", None) is not None:
+        changes["port"] = args.port
+    return replace(config, **changes) if changes else config
+
+
+def open_service(config: HallConfig, db: Path | None = None):  # type: ignore[no-untyped-def]
+    from shared.service import HallService
+
+    store = HallStore(db or default_db(config))
+    return HallService(store, config, SystemClock(config.timezone))
+
+
+# -- serve ------------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from shared.server import HallServer
+
+    config = _load(args)
+    db = default_db(config)
+    setup_logging(
+        Path(config.log_dir) if config.log_dir else db.parent / "logs", verbose=args.verbose
+    )
+    service = open_service(config, db)
+    log.info("hall database %s", db)
+
+    async def run() -> None:
+        server = HallServer(service, config.key)
+        await server.start(config.host, config.port)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError):  # Windows: Ctrl+C raises KeyboardInterrupt
+                pass
+        print(
+            f"queue-hall: serving {service.hall} on {config.host}:{server.address[1] if server.address else config.port}",
+            file=sys.stderr,
+            flush=True,
+        )
+        try:
+            await stop.wait()
+        finally:
+            log.info("stopping")
+            await server.close()
+            service.store.close()
+
+    try:
+        asyncio.run(run())
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(
+            f"queue-hall: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+# -- clerks -----------------------------------------------------------------------------------
+
+
+def cmd_clerk(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = HallStore(default_db(config))
+    now = iso(SystemClock(config.timezone).now())
+    clerk_id = args.id.strip()
+    if args.action in ("add", "reset-pin") and not auth.valid_pin_text(args.pin):
+        print("queue-hall: a PIN is 4 to 8 digits", file=sys.stderr)
+        return 2
+    exists = store.scalar("SELECT 1 FROM clerks WHERE id = ?", (clerk_id,)) is not None
+    with store.transaction() as conn:
+        if args.action == "add":
+            if exists:
+                print(
+                    f"queue-hall: clerk {clerk_id} already exists (use reset-pin)", file=sys.stderr
+                )
+                return 1
+            if not args.name or not args.name.strip():
+                print("queue-hall: a clerk needs a --name", file=sys.stderr)
+                return 2
+            conn.execute(
+                "INSERT INTO clerks(id, name, pin_hash, created_at) VALUES (?,?,?,?)",
+                (clerk_id, args.name.strip(), auth.hash_pin(args.pin), now),
+            )
+            print(f"clerk {clerk_id} ({args.name.strip()}) added")
+        elif not exists:
+            print(f"queue-hall: no clerk {clerk_id}", file=sys.stderr)
+            return 1
+        elif args.action == "reset-pin":
+            conn.execute(
+                "UPDATE clerks SET pin_hash = ?, disabled = 0 WHERE id = ?",
+                (auth.hash_pin(args.pin), clerk_id),
+            )
+            conn.execute("DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,))
+            print(f"PIN of clerk {clerk_id} reset")
+        elif args.action == "disable":
+            conn.execute("UPDATE clerks SET disabled = 1 WHERE id = ?", (clerk_id,))
+            print(f"clerk {clerk_id} disabled")
+        elif args.action == "enable":
+            conn.execute("UPDATE clerks SET disabled = 0 WHERE id = ?", (clerk_id,))
+            print(f"clerk {clerk_id} enabled")
+    store.close()
+    return 0
+
+
+def cmd_clerk_list(args: argparse.Namespace) -> int:
+    config = _load(args)
+    store = HallStore(default_db(config))
+    for row in store.all("SELECT id, name, disabled FROM clerks ORDER BY id"):
+        print(f"{row['id']}\t{row['name']}\t{'disabled' if row['disabled'] else 'active'}")
+    store.close()
+    return 0
+
+
+# -- the parser -------------------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser, server: bool = False) -> None:
+    parser.add_argument("--config", type=Path, help="hall configuration file (TOML)")
+    parser.add_argument(
+        "--db", type=Path, help="hall database file (default: the per-user data folder)"
+    )
+    if server:
+        parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+        parser.add_argument("--port", type=int, help="TCP port (default 7310)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="queue-hall", description="Queue and ticket-calling system: the hall server."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="run the hall server")
+    _common(serve, server=True)
+    serve.add_argument("-v", "--verbose", action="store_true")
+    serve.set_defaults(func=cmd_serve)
+
+    clerk = sub.add_parser("clerk", help="manage clerks: add, reset-pin, disable, enable, list")
+    clerk_sub = clerk.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = clerk_sub.add_parser("add", help="add a clerk")
+    add.add_argument("id")
+    add.add_argument("--name", required=True)
+    add.add_argument("--pin", required=True)
+    reset = clerk_sub.add_parser("reset-pin", help="set a new PIN (and lift a lockout)")
+    reset.add_argument("id")
+    reset.add_argument("--pin", required=True)
+    for name in ("disable", "enable"):
+        p = clerk_sub.add_parser(name, help=f"{name} a clerk")
+        p.add_argument("id")
+    listing = clerk_sub.add_parser("list", help="list clerks")
+    for p in (add, reset, listing, *[clerk_sub.choices[n] for n in ("disable", "enable")]):
+        _common(p)
+        p.set_defaults(func=cmd_clerk_list if p is listing else cmd_clerk)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"queue-hall: {exc}", file=sys.stderr)
+        return 2
+    except StoreError as exc:
+        print(f"queue-hall: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:] if len(sys.argv) > 1 else None))

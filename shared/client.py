@@ -1,0 +1,254 @@
+"""Plain hall clients for tools, tests and benchmarks: an asyncio one and a blocking one.
+
+Both speak through the sans-IO codec. The Qt client for the windows lives in
+`shared.qt.client`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import socket
+import uuid
+from collections import deque
+from typing import Any
+
+from shared import auth
+from shared.codec import PROTO, FrameDecoder, encode
+from shared.codec import BadFrame as _BadFrame
+from shared.errors import HallError
+
+DEFAULT_PORT = 7310
+
+
+def parse_server(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]:
+    """'HOST[:PORT]' -> (host, port); ValueError naming the problem."""
+    text = text.strip()
+    if not text:
+        raise ValueError("server address is empty (expected HOST:PORT)")
+    host, sep, port_text = text.rpartition(":")
+    if not sep or "]" in port_text:
+        return text.strip("[]"), default_port
+    try:
+        port = int(port_text)
+    except ValueError:
+        raise ValueError(
+            f"server port {port_text!r} is not a number (expected HOST:PORT)"
+        ) from None
+    if not 0 < port < 65536:
+        raise ValueError(f"server port {port} is out of range 1-65535")
+    return (host.strip("[]") or "127.0.0.1"), port
+
+
+def new_req() -> str:
+    return uuid.uuid4().hex
+
+
+def _hello(
+    role: str, client: str, key: str | None, welcome: dict[str, Any], counter: int | None
+) -> dict[str, Any]:
+    hello: dict[str, Any] = {"op": "hello", "proto": PROTO, "role": role, "client": client}
+    if counter is not None:
+        hello["counter"] = counter
+    if welcome.get("auth"):
+        if not key:
+            raise HallError(
+                "not_authenticated", "this hall needs its hall key (set QUEUE_HALL_KEY)"
+            )
+        hello["auth"] = auth.hello_auth(key, welcome["nonce"])
+    return hello
+
+
+def _result(reply: dict[str, Any]) -> dict[str, Any]:
+    if reply.get("ok"):
+        result = reply.get("result")
+        return result if isinstance(result, dict) else {}
+    error = reply.get("error") or {}
+    raise HallError(error.get("code", "internal"), error.get("message", "unknown error"))
+
+
+class HallClient:
+    """An asyncio client: `await HallClient.connect(...)`, then `await client.call(op, **params)`.
+
+    Events are kept in `events` (an asyncio.Queue of event frames).
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.reader, self.writer = reader, writer
+        self.decoder = FrameDecoder()
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.welcome: dict[str, Any] = {}
+        self.hello_result: dict[str, Any] = {}
+        self._ids = itertools.count(1)
+        self._waiting: dict[Any, asyncio.Future[dict[str, Any]]] = {}
+        self._reader_task: asyncio.Task[None] | None = None
+        self._welcome_seen: asyncio.Future[dict[str, Any]] = (
+            asyncio.get_running_loop().create_future()
+        )
+
+    @classmethod
+    async def connect(
+        cls,
+        host: str,
+        port: int,
+        role: str,
+        client: str,
+        key: str | None = None,
+        counter: int | None = None,
+    ) -> HallClient:
+        reader, writer = await asyncio.open_connection(host, port, limit=1 << 17)
+        self = cls(reader, writer)
+        self._reader_task = asyncio.get_running_loop().create_task(self._read())
+        self.welcome = await asyncio.wait_for(self._welcome_seen, 10)
+        hello = _hello(role, client, key, self.welcome, counter)
+        hello.pop("op")
+        self.hello_result = await self.call("hello", **hello)
+        return self
+
+    async def _read(self) -> None:
+        try:
+            while True:
+                data = await self.reader.read(1 << 16)
+                if not data:
+                    break
+                for frame in self.decoder.feed(data):
+                    if isinstance(frame, _BadFrame):
+                        continue
+                    if "event" in frame:
+                        if frame["event"] == "welcome" and not self._welcome_seen.done():
+                            self._welcome_seen.set_result(frame.get("data") or {})
+                        else:
+                            self.events.put_nowait(frame)
+                    else:
+                        future = self._waiting.pop(frame.get("id"), None)
+                        if future and not future.done():
+                            future.set_result(frame)
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            for future in self._waiting.values():
+                if not future.done():
+                    future.set_exception(ConnectionError("connection to the hall server closed"))
+            self._waiting.clear()
+            if not self._welcome_seen.done():
+                self._welcome_seen.set_exception(
+                    ConnectionError("the server closed before its welcome")
+                )
+
+    async def send(self, op: str, **params: Any) -> dict[str, Any]:
+        """Send a request and return the whole reply frame (ok or error)."""
+        rid = next(self._ids)
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._waiting[rid] = future
+        self.writer.write(encode({"id": rid, "op": op, **params}))
+        await self.writer.drain()
+        return await future
+
+    async def call(self, op: str, **params: Any) -> dict[str, Any]:
+        """Send a request and return its result; HallError for an error reply."""
+        return _result(await self.send(op, **params))
+
+    async def close(self) -> None:
+        self.writer.close()
+        try:
+            await self.writer.wait_closed()
+        except (ConnectionError, OSError):
+            pass
+        if self._reader_task:
+            await asyncio.gather(self._reader_task, return_exceptions=True)
+
+
+class BlockingHallClient:
+    """A blocking client on a plain socket: for the command line, tests and scripts."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        role: str,
+        client: str,
+        key: str | None = None,
+        counter: int | None = None,
+        timeout: float = 10.0,
+        hello: bool = True,
+    ) -> None:
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.decoder = FrameDecoder()
+        self.events: deque[dict[str, Any]] = deque()
+        self._replies: dict[Any, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self._frames: deque[dict[str, Any]] = deque()
+        welcome = self._next_frame()
+        if welcome.get("event") != "welcome":
+            raise HallError("internal", f"expected a welcome, got {welcome!r}")
+        self.welcome = welcome["data"]
+        self.hello_result: dict[str, Any] = {}
+        if hello:
+            params = _hello(role, client, key, self.welcome, counter)
+            params.pop("op")
+            self.hello_result = self.call("hello", **params)
+
+    def _next_frame(self) -> dict[str, Any]:
+        while True:
+            frames = self._frames
+            if frames:
+                return frames.popleft()
+            data = self.sock.recv(1 << 16)
+            if not data:
+                raise ConnectionError("connection to the hall server closed")
+            for frame in self.decoder.feed(data):
+                if isinstance(frame, _BadFrame):
+                    raise HallError("bad_frame", f"server sent a bad frame: {frame.reason}")
+                frames.append(frame)
+
+    def send_raw(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def send(self, op: str, **params: Any) -> dict[str, Any]:
+        """Send a request; return the whole reply frame. Events met meanwhile go to `events`."""
+        rid = next(self._ids)
+        self.sock.sendall(encode({"id": rid, "op": op, **params}))
+        return self.reply(rid)
+
+    def reply(self, rid: Any) -> dict[str, Any]:
+        while rid not in self._replies:
+            frame = self._next_frame()
+            if "event" in frame:
+                self.events.append(frame)
+            else:
+                self._replies[frame.get("id")] = frame
+        return self._replies.pop(rid)
+
+    def call(self, op: str, **params: Any) -> dict[str, Any]:
+        return _result(self.send(op, **params))
+
+    def next_frame(self) -> dict[str, Any]:
+        """The next frame of any kind (events first from what was already read)."""
+        if self.events:
+            return self.events.popleft()
+        return self._next_frame()
+
+    def wait_event(self, name: str | None = None) -> dict[str, Any]:
+        """The next event (of `name`, skipping others) — blocks up to the socket timeout."""
+        while True:
+            if self.events:
+                frame = self.events.popleft()
+            else:
+                frame = self._next_frame()
+                if "event" not in frame:
+                    self._replies[frame.get("id")] = frame
+                    continue
+            if name is None or frame["event"] == name:
+                return frame
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self) -> BlockingHallClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,32 @@
+"""Error codes of the hall protocol and the exception that carries one."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    BAD_FRAME = "bad_frame"
+    BAD_REQUEST = "bad_request"
+    UNKNOWN_OP = "unknown_op"
+    NOT_AUTHENTICATED = "not_authenticated"
+    PROTO_MISMATCH = "proto_mismatch"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    ISSUING_CLOSED = "issuing_closed"
+    INTERNAL = "internal"
+    # Added to v1: the database refused a change (disk full, read-only file).
+    UNAVAILABLE = "unavailable"
+
+
+class HallError(Exception):
+    """An error reply: a protocol code and a human-readable message."""
+
+    def __init__(self, code: ErrorCode | str, message: str) -> None:
+        self.code = ErrorCode(code)
+        self.message = message
+        super().__init__(f"{self.code.value}: {message}")
+
+    def to_wire(self) -> dict[str, str]:
+        return {"code": self.code.value, "message": self.message}

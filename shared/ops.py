@@ -1,0 +1,198 @@
+"""The ops of the hall protocol: who may use each, and what parameters each takes.
+
+`validate_request` turns a decoded frame into a `Request` or raises HallError
+(bad_request / unknown_op) with a message that names the wrong parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.errors import ErrorCode, HallError
+
+KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
+ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)
+ALL = frozenset(ROLES)
+
+MAX_TEXT = 200
+MAX_REQ = 100
+
+
+def _text(limit: int = MAX_TEXT, empty: bool = False) -> Callable[[str, Any], Any]:
+    def check(name: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ValueError(f"'{name}' must be a string, got {_kind(value)}")
+        if not empty and not value.strip():
+            raise ValueError(f"'{name}' must not be empty")
+        if len(value) > limit:
+            raise ValueError(f"'{name}' is longer than {limit} characters")
+        return value
+
+    return check
+
+
+def _bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"'{name}' must be true or false, got {_kind(value)}")
+    return value
+
+
+def _int(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"'{name}' must be a whole number, got {_kind(value)}")
+    if not 0 <= value < 2**53:
+        raise ValueError(f"'{name}' is out of range")
+    return value
+
+
+def _ticket_ref(name: str, value: Any) -> int | str:
+    """A ticket id (int) or a ticket number like "A007"."""
+    if isinstance(value, str) and value.strip() and len(value) <= 16:
+        return value.strip().upper()
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise ValueError(
+        f"'{name}' must be a ticket id or a ticket number like \"A007\", got {_kind(value)}"
+    )
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    roles: frozenset[str]
+    required: dict[str, Callable[[str, Any], Any]] = field(default_factory=dict)
+    optional: dict[str, Callable[[str, Any], Any]] = field(default_factory=dict)
+    needs_clerk: bool = False  # a counter op that needs a logged-in clerk
+    one_of: tuple[str, ...] = ()  # exactly one of these optional params must be given
+
+    @property
+    def idempotent(self) -> bool:
+        return "req" in self.required
+
+
+REQ = {"req": _text(MAX_REQ)}
+
+OPS: dict[str, OpSpec] = {
+    "hello": OpSpec(ALL),  # checked by the server itself (handshake)
+    "ping": OpSpec(ALL),
+    "catalog": OpSpec(ALL),
+    "snapshot": OpSpec(ALL),
+    "issue": OpSpec(
+        frozenset({KIOSK, ADMIN}),
+        required={"service": _text(64), **REQ},
+        optional={"priority": _bool},
+    ),
+    "printed": OpSpec(frozenset({KIOSK, ADMIN}), required={"ticket": _int}),
+    "print_failed": OpSpec(
+        frozenset({KIOSK, ADMIN}),
+        required={"ticket": _int},
+        optional={"reason": _text(MAX_TEXT, empty=True)},
+    ),
+    "login": OpSpec(frozenset({COUNTER}), required={"clerk": _text(64), "pin": _text(64)}),
+    "logout": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    "call_next": OpSpec(frozenset({COUNTER}), required=dict(REQ), needs_clerk=True),
+    "call": OpSpec(frozenset({COUNTER}), required={"ticket": _ticket_ref, **REQ}, needs_clerk=True),
+    "recall": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    "start": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    "finish": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    "no_show": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    "transfer": OpSpec(
+        frozenset({COUNTER}),
+        required=dict(REQ),
+        optional={"service": _text(64), "counter": _int},
+        needs_clerk=True,
+        one_of=("service", "counter"),
+    ),
+    "reactivate": OpSpec(
+        frozenset({COUNTER, ADMIN}), required={"ticket": _ticket_ref}, needs_clerk=True
+    ),
+    "pause": OpSpec(
+        frozenset({COUNTER}), optional={"reason": _text(MAX_TEXT, empty=True)}, needs_clerk=True
+    ),
+    "resume": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    "queue": OpSpec(frozenset({COUNTER}), optional={"limit": _int}, needs_clerk=True),
+    # Added to v1: a kiosk reports its printer so counters and the board can show it.
+    "kiosk_status": OpSpec(
+        frozenset({KIOSK}),
+        required={"printer": _text(32)},
+        optional={"message": _text(MAX_TEXT, empty=True)},
+    ),
+}
+
+# Ops answered from the database without changing it.
+READ_ONLY = frozenset({"ping", "catalog", "snapshot", "queue"})
+
+PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
+
+
+@dataclass(frozen=True)
+class Request:
+    id: int | str
+    op: str
+    params: dict[str, Any]
+
+    @property
+    def req(self) -> str | None:
+        value = self.params.get("req")
+        return value if isinstance(value, str) else None
+
+
+def request_id(message: dict[str, Any]) -> int | str | None:
+    """The frame's id if it is a usable one (an integer or a string), else None."""
+    value = message.get("id")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, str) and len(value) <= MAX_REQ):
+        return value
+    return None
+
+
+def validate_request(message: dict[str, Any]) -> Request:
+    """Check a decoded frame against the op table; HallError names what is wrong."""
+    rid = request_id(message)
+    if rid is None:
+        raise HallError(
+            ErrorCode.BAD_REQUEST, "a request needs an 'id' that is a number or a short string"
+        )
+    op = message.get("op")
+    if not isinstance(op, str):
+        raise HallError(ErrorCode.BAD_REQUEST, "a request needs an 'op' string")
+    spec = OPS.get(op)
+    if spec is None:
+        raise HallError(ErrorCode.UNKNOWN_OP, f"unknown op {op[:40]!r}")
+    if op == "hello":
+        return Request(rid, op, {k: v for k, v in message.items() if k not in ("id", "op")})
+    params: dict[str, Any] = {}
+    try:
+        for name, check in spec.required.items():
+            if name not in message or message[name] is None:
+                raise ValueError(f"'{op}' needs the parameter '{name}'")
+            params[name] = check(name, message[name])
+        for name, check in spec.optional.items():
+            if name in message and message[name] is not None:
+                params[name] = check(name, message[name])
+        if spec.one_of and sum(name in params for name in spec.one_of) != 1:
+            raise ValueError(
+                f"'{op}' needs exactly one of " + " or ".join(f"'{n}'" for n in spec.one_of)
+            )
+    except ValueError as exc:
+        raise HallError(ErrorCode.BAD_REQUEST, str(exc)) from None
+    if op == "kiosk_status" and params["printer"] not in PRINTER_STATES:
+        raise HallError(
+            ErrorCode.BAD_REQUEST, f"'printer' must be one of {', '.join(PRINTER_STATES)}"
+        )
+    return Request(rid, op, params)

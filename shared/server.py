@@ -1,0 +1,363 @@
+"""The hall server: asyncio TCP connections, the handshake, roles, batching and event fan-out.
+
+Requests from all connections are queued and applied in batches by one database
+thread: one transaction per batch, each request in its own savepoint. Replies and
+events go out only after the batch has committed ("group commit"), so a reply a
+client received is never lost, and a busy hall costs one disk flush per batch
+instead of one per request. Each connection has a bounded output buffer; a client
+that stops reading is disconnected (it resyncs with `snapshot` when it returns)
+rather than slowing anyone else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from shared import auth
+from shared.clock import iso
+from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
+from shared.errors import ErrorCode, HallError
+from shared.ops import COUNTER, ROLES, Request, request_id, validate_request
+from shared.service import Caller, HallService, Numbered, Outcome
+
+log = logging.getLogger(__name__)
+
+MAX_BAD_FRAMES = 3
+OUTPUT_LIMIT = 1 << 20  # bytes queued for one client before it counts as too slow
+READ_CHUNK = 1 << 16
+MAX_BATCH = 256
+TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
+
+
+@dataclass
+class Pending:
+    conn: Connection
+    request: Request
+
+
+class Connection:
+    """One client's TCP connection and its protocol state."""
+
+    def __init__(
+        self, server: HallServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.server = server
+        self.reader = reader
+        self.writer = writer
+        peer = writer.get_extra_info("peername")
+        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
+        self.decoder = FrameDecoder()
+        self.nonce = auth.new_nonce()
+        self.caller: Caller | None = None  # set by a successful hello
+        self.bad_frames = 0
+        self.closing = False
+        self._out: deque[bytes] = deque()
+        self._out_bytes = 0
+        self._has_output = asyncio.Event()
+
+    @property
+    def name(self) -> str:
+        return f"{self.caller.role}:{self.caller.client}" if self.caller else self.peer
+
+    def send(self, message: dict[str, Any] | bytes) -> None:
+        """Queue a frame; a client whose queue is over the limit is disconnected."""
+        if self.closing:
+            return
+        data = message if isinstance(message, bytes) else encode(message)
+        if self._out_bytes + len(data) > OUTPUT_LIMIT:
+            log.warning("%s does not read its events fast enough; disconnecting it", self.name)
+            self.close()
+            return
+        self._out.append(data)
+        self._out_bytes += len(data)
+        self._has_output.set()
+
+    def close(self) -> None:
+        if not self.closing:
+            self.closing = True
+            self._has_output.set()
+
+    async def write_loop(self) -> None:
+        try:
+            while True:
+                await self._has_output.wait()
+                self._has_output.clear()
+                while self._out:
+                    data = self._out.popleft()
+                    self._out_bytes -= len(data)
+                    self.writer.write(data)
+                await self.writer.drain()
+                if self.closing:
+                    break
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self.closing = True
+            self.writer.close()
+
+    async def read_loop(self) -> None:
+        try:
+            while not self.closing:
+                data = await self.reader.read(READ_CHUNK)
+                if not data:
+                    break
+                for frame in self.decoder.feed(data):
+                    self.server.handle_frame(self, frame)
+                    if self.closing:
+                        break
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            self.close()
+
+
+class HallServer:
+    """Serves the hall protocol for one HallService."""
+
+    def __init__(self, service: HallService, key: str | None = None) -> None:
+        self.service = service
+        self.key = key or None
+        self.connections: set[Connection] = set()
+        self._inbox: deque[Pending] = deque()
+        self._deferred_hellos: list[tuple[Connection, Request]] = []
+        self._wake = asyncio.Event()
+        self._busy = False
+        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hall-db")
+        self._server: asyncio.Server | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.address: tuple[str, int] | None = None
+
+    # -- life ---------------------------------------------------------------------------------
+
+    async def start(self, host: str = "127.0.0.1", port: int = 7310) -> tuple[str, int]:
+        self._server = await asyncio.start_server(self._accept, host, port, limit=READ_CHUNK)
+        sock = self._server.sockets[0].getsockname()
+        self.address = (sock[0], sock[1])
+        self._spawn(self._batch_loop())
+        self._spawn(self._tick_loop())
+        log.info(
+            "hall %r serving on %s:%d (%s)",
+            self.service.hall,
+            *self.address,
+            "hall key required" if self.key else "no hall key",
+        )
+        return self.address
+
+    async def close(self) -> None:
+        if self._server:
+            self._server.close()
+        for conn in list(self.connections):
+            conn.close()
+        for _ in range(100):  # let each connection flush what it has and close (up to 1 s)
+            if not self.connections:
+                break
+            await asyncio.sleep(0.01)
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._server:
+            await self._server.wait_closed()
+        self._db.shutdown(wait=True)
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = Connection(self, reader, writer)
+        self.connections.add(conn)
+        log.info("connection from %s", conn.peer)
+        conn.send(
+            event(
+                "welcome",
+                None,
+                {
+                    "proto": PROTO,
+                    "hall": self.service.hall,
+                    "nonce": conn.nonce,
+                    "auth": self.key is not None,
+                },
+            )
+        )
+        writer_task = asyncio.get_running_loop().create_task(conn.write_loop())
+        try:
+            await conn.read_loop()
+        finally:
+            await asyncio.gather(writer_task, return_exceptions=True)
+            self.connections.discard(conn)
+            log.info("%s disconnected", conn.name)
+
+    # -- frames -------------------------------------------------------------------------------
+
+    def handle_frame(self, conn: Connection, frame: dict[str, Any] | BadFrame) -> None:
+        if isinstance(frame, BadFrame):
+            conn.bad_frames += 1
+            conn.send(reply_error(None, ErrorCode.BAD_FRAME, frame.reason))
+            log.warning("bad frame from %s: %s", conn.name, frame.reason)
+            if frame.fatal or conn.bad_frames >= MAX_BAD_FRAMES:
+                log.warning("closing %s after %d bad frame(s)", conn.name, conn.bad_frames)
+                conn.close()
+            return
+        try:
+            request = validate_request(frame)
+        except HallError as exc:
+            conn.send(reply_error(request_id(frame), exc.code, exc.message))
+            return
+        if request.op == "hello":
+            if self._busy:
+                self._deferred_hellos.append(
+                    (conn, request)
+                )  # answered once the batch has gone out
+            else:
+                self._hello(conn, request)
+            return
+        if conn.caller is None:
+            conn.send(reply_error(request.id, ErrorCode.NOT_AUTHENTICATED, "say hello first"))
+            return
+        if request.op == "ping":
+            conn.send(reply_ok(request.id, {"server_time": iso(self.service.clock.now())}))
+            return
+        self._inbox.append(Pending(conn, request))
+        self._wake.set()
+
+    def _hello(self, conn: Connection, request: Request) -> None:
+        p = request.params
+        if conn.caller is not None:
+            conn.send(
+                reply_error(
+                    request.id,
+                    ErrorCode.BAD_REQUEST,
+                    "hello was already accepted on this connection",
+                )
+            )
+            return
+        if p.get("proto") != PROTO:
+            conn.send(
+                reply_error(
+                    request.id,
+                    ErrorCode.PROTO_MISMATCH,
+                    f"this server speaks protocol {PROTO}, not {p.get('proto')!r}",
+                )
+            )
+            conn.close()
+            return
+        if self.key is not None and not auth.check_hello_auth(self.key, conn.nonce, p.get("auth")):
+            conn.send(
+                reply_error(request.id, ErrorCode.NOT_AUTHENTICATED, "wrong or missing hall key")
+            )
+            log.warning("%s failed the hall-key check", conn.peer)
+            conn.close()
+            return
+        role, client, counter = p.get("role"), p.get("client"), p.get("counter")
+        problem = None
+        if role not in ROLES:
+            problem = f"'role' must be one of {', '.join(ROLES)}"
+        elif not isinstance(client, str) or not client.strip() or len(client) > 64:
+            problem = "'client' must be a non-empty name of at most 64 characters"
+        elif role == COUNTER:
+            if isinstance(counter, bool) or not isinstance(counter, int):
+                problem = "a counter must send its 'counter' number"
+            elif not self.service.counter_exists(counter):
+                problem = f"counter {counter} does not exist in this hall"
+        if problem:
+            conn.send(reply_error(request.id, ErrorCode.BAD_REQUEST, problem))
+            return
+        assert isinstance(role, str) and isinstance(client, str)
+        conn.caller = Caller(
+            role=role, client=client.strip(), counter=counter if role == COUNTER else None
+        )
+        log.info("%s is %s", conn.peer, conn.name)
+        conn.send(
+            reply_ok(
+                request.id,
+                {
+                    "proto": PROTO,
+                    "seq": self.service.seq,
+                    "server_time": iso(self.service.clock.now()),
+                },
+            )
+        )
+
+    # -- batches ------------------------------------------------------------------------------
+
+    async def _batch_loop(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._inbox or self._wake.is_set():
+                self._wake.clear()
+                batch = [self._inbox.popleft() for _ in range(min(len(self._inbox), MAX_BATCH))]
+                self._busy = True
+                try:
+                    items = [(p.conn.caller, p.request) for p in batch]
+                    loose, outcomes = await loop.run_in_executor(
+                        self._db, self.service.run_batch, items
+                    )
+                except Exception:
+                    log.exception("batch of %d requests failed", len(batch))
+                    loose, outcomes = (
+                        [],
+                        [
+                            Outcome(error=HallError(ErrorCode.INTERNAL, "internal server error"))
+                            for _ in batch
+                        ],
+                    )
+                finally:
+                    self._busy = False
+                self._deliver(batch, loose, outcomes)
+                hellos, self._deferred_hellos = self._deferred_hellos, []
+                for conn, request in hellos:
+                    self._hello(conn, request)
+
+    def _deliver(
+        self, batch: list[Pending], loose: list[Numbered], outcomes: list[Outcome]
+    ) -> None:
+        self._broadcast(loose)
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            conn, request = pending.conn, pending.request
+            if outcome.clerk is not None and conn.caller is not None:
+                conn.caller.clerk = outcome.clerk or None
+            if outcome.error is not None:
+                conn.send(reply_error(request.id, outcome.error.code, outcome.error.message))
+            else:
+                conn.send(reply_ok(request.id, outcome.result or {}))
+            self._broadcast(outcome.events)
+
+    def _broadcast(self, events: list[Numbered]) -> None:
+        for seq, name, data in events:
+            frame = encode(event(name, seq, data))
+            for conn in list(self.connections):
+                if conn.caller is not None:
+                    conn.send(frame)
+
+    async def _tick_loop(self) -> None:
+        """An empty batch now and then: pending time-outs and the day reset happen in it."""
+        while True:
+            await asyncio.sleep(TICK_S)
+            self._wake.set()
+
+
+async def serve(
+    service: HallService,
+    host: str,
+    port: int,
+    key: str | None,
+    ready: asyncio.Future[tuple[str, int]] | None = None,
+) -> None:
+    """Run a HallServer until cancelled."""
+    server = HallServer(service, key)
+    address = await server.start(host, port)
+    if ready is not None and not ready.done():
+        ready.set_result(address)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.close()

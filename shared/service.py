@@ -1,0 +1,1020 @@
+"""The hall service: applies one protocol op to the hall database and says what it caused.
+
+It knows nothing of sockets. The server hands it a batch of requests; each runs in
+its own savepoint inside one transaction, and the service returns, per request,
+the reply and the events to send once that transaction has committed.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared import auth
+from shared.call_order import QueuedTicket, ahead_of, call_order, next_streak
+from shared.clock import Clock, SystemClock, business_day, iso
+from shared.config import HallConfig
+from shared.errors import ErrorCode, HallError
+from shared.estimate import estimate_wait_s, mean_service_s
+from shared.lifecycle import (
+    OPEN_STATES,
+    Action,
+    CounterState,
+    TicketState,
+    TransitionError,
+    next_state,
+)
+from shared.numbering import format_number, parse_number
+from shared.ops import COUNTER, OPS, Request
+from shared.store import HallStore, dumps
+
+log = logging.getLogger(__name__)
+
+RECENT_CALLS = 10
+QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 64 KiB
+LOCKOUT_FAILURES = 5
+LOCKOUT_WINDOW_S = 600
+EVENT_KEEP_DAYS = 7
+
+Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
+Numbered = tuple[int, str, dict[str, Any]]  # (seq, name, data) once stored
+
+
+@dataclass
+class Caller:
+    """Who sent a request: the connection's role, client name, counter and logged-in clerk."""
+
+    role: str
+    client: str
+    counter: int | None = None
+    clerk: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What one request did: its reply (a result or an error) and the events it caused."""
+
+    result: dict[str, Any] | None = None
+    error: HallError | None = None
+    events: list[Any] = field(default_factory=list)  # Event while applied, Numbered when returned
+    clerk: str | None = None  # set by login / logout so the connection can remember it
+    replayed: bool = False
+
+
+class HallService:
+    """Every op of the hall protocol, applied to a HallStore."""
+
+    def __init__(self, store: HallStore, config: HallConfig, clock: Clock | None = None) -> None:
+        self.store = store
+        self.config = config
+        self.clock = clock or SystemClock(config.timezone)
+        if store.is_empty():
+            self._seed()
+        else:
+            self._sync_counters()
+        self._add_missing_clerks()
+        self.seq = int(store.get_meta("seq", "0") or 0)
+        self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
+        if self.hall != config.hall_name:
+            with store.transaction():
+                store.set_meta("hall", config.hall_name)
+            self.hall = config.hall_name
+
+    # -- setup --------------------------------------------------------------------------------
+
+    def _seed(self) -> None:
+        cfg = self.config
+        now = iso(self.clock.now())
+        with self.store.transaction() as conn:
+            for pos, cat in enumerate(cfg.catalog.categories):
+                conn.execute(
+                    "INSERT INTO categories(code, prefix, name, name_en, position) VALUES (?,?,?,?,?)",
+                    (cat.code, cat.prefix, cat.name, cat.name_en, pos),
+                )
+            for pos, svc in enumerate(cfg.catalog.services):
+                conn.execute(
+                    "INSERT INTO services(code, name, name_en, category, daily_limit, pinyin, position)"
+                    " VALUES (?,?,?,?,?,?,?)",
+                    (
+                        svc.code,
+                        svc.name,
+                        svc.name_en,
+                        svc.category,
+                        svc.daily_limit,
+                        svc.pinyin,
+                        pos,
+                    ),
+                )
+            self.store.set_meta("hall", cfg.hall_name)
+            self.store.set_meta("seq", "0")
+            self.store.set_meta("created_at", now)
+        self._sync_counters()
+
+    def _sync_counters(self) -> None:
+        """Counters come from the configuration; their live state stays in the database."""
+        with self.store.transaction() as conn:
+            for c in self.config.counters:
+                services = None if c.services is None else dumps(list(c.services))
+                conn.execute(
+                    "INSERT INTO counters(number, name, services) VALUES (?,?,?)"
+                    " ON CONFLICT(number) DO UPDATE SET name = excluded.name, services = excluded.services",
+                    (c.number, c.name, services),
+                )
+
+    def _add_missing_clerks(self) -> None:
+        known = {r[0] for r in self.store.all("SELECT id FROM clerks")}
+        missing = [c for c in self.config.clerks if c.id not in known]
+        if not missing:
+            return
+        with self.store.transaction() as conn:
+            for clerk in missing:
+                conn.execute(
+                    "INSERT INTO clerks(id, name, pin_hash, created_at) VALUES (?,?,?,?)",
+                    (clerk.id, clerk.name, auth.hash_pin(clerk.pin), iso(self.clock.now())),
+                )
+
+    # -- the batch ----------------------------------------------------------------------------
+
+    def run_batch(
+        self, items: list[tuple[Caller, Request]], before: Callable[[], list[Event]] | None = None
+    ) -> tuple[list[Numbered], list[Outcome]]:
+        """Apply requests in one transaction. Returns (events not tied to a request, outcomes).
+
+        Events carry their `seq` once this returns; nothing may be sent before it returns,
+        because only then is the transaction committed.
+        """
+        seq_before = self.seq
+        try:
+            with self.store.transaction():
+                now = self.clock.now()
+                loose = self._maintain(now)
+                if before:
+                    loose += before()
+                loose_numbered = self._number_events(loose, now)
+                outcomes = [self._apply_one(caller, request, now) for caller, request in items]
+                if self.seq != seq_before:
+                    self.store.set_meta("seq", str(self.seq))
+        except sqlite3.Error as exc:
+            self.seq = seq_before
+            log.error("database refused the change: %s", exc)
+            error = HallError(
+                ErrorCode.UNAVAILABLE, f"the hall database cannot save changes now: {exc}"
+            )
+            return [], [Outcome(error=error) for _ in items]
+        return loose_numbered, outcomes
+
+    def _apply_one(self, caller: Caller, request: Request, now: datetime) -> Outcome:
+        try:
+            with self.store.savepoint():
+                outcome = self._dispatch(caller, request, now)
+                outcome.events = self._number_events(outcome.events, now)
+                return outcome
+        except HallError as exc:
+            return Outcome(error=exc)
+        except TransitionError as exc:
+            return Outcome(error=HallError(ErrorCode.CONFLICT, str(exc)))
+        except sqlite3.OperationalError:
+            raise  # the whole batch fails: disk full, read-only, locked
+        except Exception:
+            log.exception("op %s from %s failed", request.op, caller.client)
+            return Outcome(
+                error=HallError(ErrorCode.INTERNAL, f"internal error while handling '{request.op}'")
+            )
+
+    def _number_events(self, events: list[Event], now: datetime) -> list[Numbered]:
+        """Give each event the next seq and store it."""
+        numbered: list[Numbered] = []
+        at = iso(now)
+        for name, data in events:
+            self.seq += 1
+            self.store.conn.execute(
+                "INSERT INTO events(seq, at, name, data) VALUES (?,?,?,?)",
+                (self.seq, at, name, dumps(data)),
+            )
+            numbered.append((self.seq, name, data))
+        return numbered
+
+    def _dispatch(self, caller: Caller, request: Request, now: datetime) -> Outcome:
+        spec = OPS[request.op]
+        if caller.role not in spec.roles:
+            raise HallError(ErrorCode.FORBIDDEN, f"a {caller.role} may not use '{request.op}'")
+        if spec.needs_clerk and caller.role == COUNTER and not caller.clerk:
+            raise HallError(ErrorCode.FORBIDDEN, f"log in at the counter before '{request.op}'")
+        day = self.day(now)
+        if spec.idempotent:
+            stored = self.store.scalar(
+                "SELECT result FROM requests WHERE client = ? AND day = ? AND req = ?",
+                (caller.client, day, request.req),
+            )
+            if stored is not None:
+                return Outcome(result=json.loads(stored), replayed=True)
+        handler = getattr(self, "op_" + request.op)
+        outcome: Outcome = handler(caller, request.params, now)
+        if spec.idempotent and outcome.error is None and outcome.result is not None:
+            self.store.conn.execute(
+                "INSERT INTO requests(client, day, req, op, result) VALUES (?,?,?,?,?)",
+                (caller.client, day, request.req, request.op, dumps(outcome.result)),
+            )
+        return outcome
+
+    # -- time-driven work ---------------------------------------------------------------------
+
+    def day(self, now: datetime | None = None) -> str:
+        return business_day(now or self.clock.now(), self.config.day_reset).isoformat()
+
+    def _maintain(self, now: datetime) -> list[Event]:
+        """Day reset and pending time-outs; runs at the start of every batch."""
+        events = self._day_reset(now)
+        events += self._release_pending(now)
+        return events
+
+    def _day_reset(self, now: datetime) -> list[Event]:
+        today = self.day(now)
+        stored = self.store.get_meta("day")
+        if stored == today:
+            return []
+        conn = self.store.conn
+        at = iso(now)
+        open_states = tuple(s.value for s in OPEN_STATES)
+        marks = ",".join("?" * len(open_states))
+        stale = conn.execute(
+            f"SELECT id, day FROM tickets WHERE state IN ({marks}) AND day < ?",
+            (*open_states, today),
+        ).fetchall()
+        for row in stale:
+            conn.execute(
+                "INSERT INTO ticket_log(ticket_id, day, at, action, state) VALUES (?,?,?,?,?)",
+                (row["id"], row["day"], at, Action.EXPIRE.value, TicketState.EXPIRED.value),
+            )
+        conn.execute(
+            f"UPDATE tickets SET state = 'expired', reserved_counter = NULL WHERE state IN ({marks}) AND day < ?",
+            (*open_states, today),
+        )
+        conn.execute(
+            "UPDATE counters SET state = 'closed', clerk_id = NULL, ticket_id = NULL, priority_streak = 0,"
+            " pause_reason = NULL, updated_at = ?",
+            (at,),
+        )
+        conn.execute("DELETE FROM requests WHERE day < ?", (today,))
+        conn.execute("DELETE FROM kiosks")
+        keep_from = (
+            (datetime.fromisoformat(today) - timedelta(days=EVENT_KEEP_DAYS)).date().isoformat()
+        )
+        conn.execute("DELETE FROM events WHERE at < ?", (keep_from,))
+        self.store.set_meta("day", today)
+        if stored is None:
+            return []  # a brand-new database: nothing to reset
+        log.info(
+            "business day %s begins; %d open tickets of earlier days expired", today, len(stale)
+        )
+        return [("day_reset", {"day": today})]
+
+    def _release_pending(self, now: datetime) -> list[Event]:
+        """Pending tickets never confirmed by the kiosk become waiting after the time-out."""
+        cutoff = now.timestamp() - self.config.pending_timeout_s
+        rows = self.store.all(
+            "SELECT * FROM tickets WHERE state = 'pending' AND order_at <= ? ORDER BY id", (cutoff,)
+        )
+        events: list[Event] = []
+        for row in rows:
+            ticket = self._transition(
+                row, Action.PENDING_TIMEOUT, now, detail="kiosk did not confirm"
+            )
+            events.append(("ticket_issued", {"ticket": ticket}))
+        if rows:
+            events.append(self._waiting_event(self.day(now)))
+        return events
+
+    def has_pending(self) -> bool:
+        return bool(self.store.scalar("SELECT 1 FROM tickets WHERE state = 'pending' LIMIT 1"))
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def ticket_json(self, row: sqlite3.Row) -> dict[str, Any]:
+        return {
+            "id": row["id"],
+            "number": row["number"],
+            "service": row["service"],
+            "category": row["category"],
+            "priority": bool(row["priority"]),
+            "state": row["state"],
+            "issued_at": row["issued_at"],
+            "called_at": row["called_at"],
+            "counter": row["counter"],
+            "calls": row["calls"],
+        }
+
+    def _ticket_row(self, ticket_id: int) -> sqlite3.Row:
+        row = self.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+        if row is None:
+            raise HallError(ErrorCode.NOT_FOUND, f"ticket {ticket_id} does not exist")
+        return row
+
+    def _find_ticket(self, ref: int | str, day: str) -> sqlite3.Row:
+        if isinstance(ref, int):
+            return self._ticket_row(ref)
+        try:
+            prefix, seq = parse_number(ref)
+        except ValueError as exc:
+            raise HallError(ErrorCode.BAD_REQUEST, str(exc)) from None
+        row = self.store.one(
+            "SELECT * FROM tickets WHERE day = ? AND number = ?", (day, format_number(prefix, seq))
+        )
+        if row is None:
+            raise HallError(ErrorCode.NOT_FOUND, f"no ticket {ref} today")
+        return row
+
+    def counter_json(self, row: sqlite3.Row) -> dict[str, Any]:
+        clerk = None
+        if row["clerk_id"]:
+            name = self.store.scalar("SELECT name FROM clerks WHERE id = ?", (row["clerk_id"],))
+            clerk = {"id": row["clerk_id"], "name": name or row["clerk_id"]}
+        ticket = self.ticket_json(self._ticket_row(row["ticket_id"])) if row["ticket_id"] else None
+        services = json.loads(row["services"]) if row["services"] else "all"
+        return {
+            "number": row["number"],
+            "name": row["name"],
+            "state": row["state"],
+            "clerk": clerk,
+            "ticket": ticket,
+            "services": services,
+            "pause_reason": row["pause_reason"],
+        }
+
+    def _counter_row(self, number: int | None) -> sqlite3.Row:
+        row = self.store.one("SELECT * FROM counters WHERE number = ?", (number,))
+        if row is None:
+            raise HallError(ErrorCode.NOT_FOUND, f"counter {number} does not exist")
+        return row
+
+    def counter_exists(self, number: int) -> bool:
+        return self.store.one("SELECT 1 FROM counters WHERE number = ?", (number,)) is not None
+
+    def _counter_services(self, row: sqlite3.Row) -> frozenset[str] | None:
+        return frozenset(json.loads(row["services"])) if row["services"] else None
+
+    def _waiting(self, day: str) -> list[QueuedTicket]:
+        return [
+            QueuedTicket(
+                r["id"], r["service"], bool(r["priority"]), r["order_at"], r["reserved_counter"]
+            )
+            for r in self.store.all(
+                "SELECT id, service, priority, order_at, reserved_counter FROM tickets"
+                " WHERE day = ? AND state = 'waiting'",
+                (day,),
+            )
+        ]
+
+    def waiting_counts(self, day: str) -> dict[str, int]:
+        counts = {r[0]: 0 for r in self.store.all("SELECT code FROM categories ORDER BY position")}
+        for code, n in self.store.all(
+            "SELECT category, count(*) FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY category",
+            (day,),
+        ):
+            counts[code] = n
+        return counts
+
+    def _waiting_event(self, day: str) -> Event:
+        return ("waiting_changed", {"waiting": self.waiting_counts(day)})
+
+    def issuing_now(self, now: datetime) -> tuple[bool, str]:
+        """Whether tickets may be issued now, and why not."""
+        cfg = self.config
+        local = now.astimezone(self.clock.now().tzinfo)
+        if local.weekday() not in cfg.open_weekdays:
+            return False, "the hall is closed today"
+        if cfg.open_time and local.time() < cfg.open_time:
+            return False, f"tickets are issued from {cfg.open_time:%H:%M}"
+        if cfg.close_time and local.time() >= cfg.close_time:
+            return False, f"tickets are issued until {cfg.close_time:%H:%M}"
+        return True, ""
+
+    def _issued_today(self, day: str) -> dict[str, int]:
+        return dict(
+            self.store.all(
+                "SELECT service, count(*) FROM tickets WHERE day = ? AND state != 'cancelled' GROUP BY service",
+                (day,),
+            )
+        )
+
+    def snapshot(self, now: datetime | None = None) -> dict[str, Any]:
+        now = now or self.clock.now()
+        day = self.day(now)
+        calls = self.store.all(
+            "SELECT c.counter, c.at, c.recall, t.* FROM calls c JOIN tickets t ON t.id = c.ticket_id"
+            " WHERE c.day = ? ORDER BY c.id DESC LIMIT ?",
+            (day, RECENT_CALLS),
+        )
+        return {
+            "seq": self.seq,
+            "hall": self.hall,
+            "day": day,
+            "counters": [
+                self.counter_json(r)
+                for r in self.store.all("SELECT * FROM counters ORDER BY number")
+            ],
+            "recent_calls": [
+                {
+                    "ticket": self.ticket_json(r),
+                    "counter": r["counter"],
+                    "at": r["at"],
+                    "recall": bool(r["recall"]),
+                }
+                for r in calls
+            ],
+            "waiting": self.waiting_counts(day),
+            "issuing": self.issuing_now(now)[0],
+            "kiosks": [
+                dict(r)
+                for r in self.store.all(
+                    "SELECT client, printer, message, at FROM kiosks ORDER BY client"
+                )
+            ],
+        }
+
+    # -- changing tickets ---------------------------------------------------------------------
+
+    def _transition(
+        self,
+        row: sqlite3.Row,
+        action: Action,
+        now: datetime,
+        caller: Caller | None = None,
+        detail: str | None = None,
+        **changes: Any,
+    ) -> dict[str, Any]:
+        """Move a ticket along the life cycle, log it, and return the new Ticket object."""
+        state = next_state(TicketState(row["state"]), action)
+        changes["state"] = state.value
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        self.store.conn.execute(
+            f"UPDATE tickets SET {sets} WHERE id = ?", (*changes.values(), row["id"])
+        )
+        self.store.conn.execute(
+            "INSERT INTO ticket_log(ticket_id, day, at, action, state, counter, clerk_id, detail)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            (
+                row["id"],
+                row["day"],
+                iso(now),
+                action.value,
+                state.value,
+                caller.counter if caller else None,
+                caller.clerk if caller else None,
+                detail,
+            ),
+        )
+        return self.ticket_json(self._ticket_row(row["id"]))
+
+    def _set_counter(self, number: int, now: datetime, **changes: Any) -> dict[str, Any]:
+        changes["updated_at"] = iso(now)
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        self.store.conn.execute(
+            f"UPDATE counters SET {sets} WHERE number = ?", (*changes.values(), number)
+        )
+        return self.counter_json(self._counter_row(number))
+
+    def _held(self, counter: sqlite3.Row) -> sqlite3.Row | None:
+        return self._ticket_row(counter["ticket_id"]) if counter["ticket_id"] else None
+
+    def _require_held(self, counter: sqlite3.Row, op: str) -> sqlite3.Row:
+        held = self._held(counter)
+        if held is None:
+            raise HallError(
+                ErrorCode.CONFLICT, f"'{op}' needs a ticket at the counter; call one first"
+            )
+        return held
+
+    def _finish_held(
+        self, caller: Caller, counter: sqlite3.Row, now: datetime, events: list[Event]
+    ) -> None:
+        held = self._held(counter)
+        if held is None:
+            return
+        ticket = self._finish(held, caller, now)
+        events.append(("ticket_changed", {"ticket": ticket}))
+
+    def _finish(self, held: sqlite3.Row, caller: Caller, now: datetime) -> dict[str, Any]:
+        begun = held["started_at"] or held["called_at"]
+        service_s = (
+            max(0.0, now.timestamp() - datetime.fromisoformat(begun).timestamp()) if begun else None
+        )
+        return self._transition(
+            held, Action.FINISH, now, caller, finished_at=iso(now), service_s=service_s
+        )
+
+    # -- ops: common --------------------------------------------------------------------------
+
+    def op_ping(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        return Outcome(result={"server_time": iso(now)})
+
+    def op_snapshot(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        return Outcome(result=self.snapshot(now))
+
+    def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        day = self.day(now)
+        issuing, _ = self.issuing_now(now)
+        waiting = self.waiting_counts(day)
+        by_service = dict(
+            self.store.all(
+                "SELECT service, count(*) FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY service",
+                (day,),
+            )
+        )
+        issued = self._issued_today(day)
+        categories = [
+            {
+                "code": r["code"],
+                "prefix": r["prefix"],
+                "name": r["name"],
+                "name_en": r["name_en"],
+                "waiting": waiting.get(r["code"], 0),
+            }
+            for r in self.store.all("SELECT * FROM categories ORDER BY position, code")
+        ]
+        services = []
+        for r in self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code"):
+            limit = r["daily_limit"]
+            full = limit is not None and issued.get(r["code"], 0) >= limit
+            services.append(
+                {
+                    "code": r["code"],
+                    "name": r["name"],
+                    "name_en": r["name_en"],
+                    "category": r["category"],
+                    "pinyin": r["pinyin"],
+                    "waiting": by_service.get(r["code"], 0),
+                    "open": issuing and not full,
+                    "daily_limit": limit,
+                    "full": full,
+                }
+            )
+        return Outcome(
+            result={
+                "hall": self.hall,
+                "issuing": issuing,
+                "categories": categories,
+                "services": services,
+            }
+        )
+
+    # -- ops: kiosk ---------------------------------------------------------------------------
+
+    def op_issue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        service = self.store.one(
+            "SELECT * FROM services WHERE code = ? AND active = 1", (params["service"],)
+        )
+        if service is None:
+            raise HallError(ErrorCode.NOT_FOUND, f"no service {params['service']!r} in the catalog")
+        issuing, why = self.issuing_now(now)
+        if not issuing:
+            raise HallError(ErrorCode.ISSUING_CLOSED, why)
+        day = self.day(now)
+        limit = service["daily_limit"]
+        if limit is not None and self._issued_today(day).get(service["code"], 0) >= limit:
+            raise HallError(
+                ErrorCode.ISSUING_CLOSED,
+                f"today's {limit} tickets for {service['name']} have all been taken",
+            )
+        category = self.store.one("SELECT * FROM categories WHERE code = ?", (service["category"],))
+        assert category is not None  # foreign key
+        prefix = category["prefix"]
+        seq = self.store.scalar(
+            "INSERT INTO number_seq(day, prefix, last) VALUES (?, ?, 1)"
+            " ON CONFLICT(day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
+            (day, prefix),
+        )
+        priority = bool(params.get("priority", False))
+        cursor = self.store.conn.execute(
+            "INSERT INTO tickets(day, number, prefix, seq, service, category, priority, state, issued_at,"
+            " order_at, kiosk) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                day,
+                format_number(prefix, seq),
+                prefix,
+                seq,
+                service["code"],
+                category["code"],
+                priority,
+                TicketState.PENDING.value,
+                iso(now),
+                now.timestamp(),
+                caller.client,
+            ),
+        )
+        ticket_id = int(cursor.lastrowid or 0)
+        self.store.conn.execute(
+            "INSERT INTO ticket_log(ticket_id, day, at, action, state) VALUES (?,?,?,?,?)",
+            (ticket_id, day, iso(now), "issue", TicketState.PENDING.value),
+        )
+        new = QueuedTicket(ticket_id, service["code"], priority, now.timestamp())
+        ahead = ahead_of(new, self._waiting(day))
+        return Outcome(
+            result={
+                "ticket": self.ticket_json(self._ticket_row(ticket_id)),
+                "ahead": ahead,
+                "est_wait_s": self._estimate(service["code"], ahead, day),
+            }
+        )
+
+    def _estimate(self, service: str, ahead: int, day: str) -> int:
+        durations = [
+            r[0]
+            for r in self.store.all(
+                "SELECT service_s FROM tickets WHERE day = ? AND state = 'done' AND service_s IS NOT NULL"
+                " ORDER BY finished_at DESC LIMIT 30",
+                (day,),
+            )
+        ]
+        serving = open_ = 0
+        for row in self.store.all("SELECT state, services FROM counters"):
+            services = self._counter_services(row)
+            if services is None or service in services:
+                serving += 1
+                open_ += row["state"] == CounterState.OPEN
+        return estimate_wait_s(ahead, mean_service_s(durations[::-1]), open_, serving)
+
+    def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        row = self._ticket_row(params["ticket"])
+        if row["state"] in (TicketState.CANCELLED, TicketState.EXPIRED):
+            raise HallError(
+                ErrorCode.CONFLICT,
+                f"ticket {row['number']} is {row['state']}; it cannot be confirmed",
+            )
+        if row["state"] != TicketState.PENDING:
+            return Outcome(
+                result={"ticket": self.ticket_json(row)}
+            )  # already confirmed or released
+        ticket = self._transition(row, Action.PRINTED, now, caller, printed_at=iso(now))
+        return Outcome(
+            result={"ticket": ticket},
+            events=[("ticket_issued", {"ticket": ticket}), self._waiting_event(row["day"])],
+        )
+
+    def op_print_failed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        row = self._ticket_row(params["ticket"])
+        if row["state"] != TicketState.PENDING:
+            raise HallError(
+                ErrorCode.CONFLICT,
+                f"ticket {row['number']} is {row['state']}, not pending; it cannot be cancelled",
+            )
+        reason = params.get("reason") or "print failed"
+        ticket = self._transition(
+            row, Action.PRINT_FAILED, now, caller, detail=reason, cancel_reason=reason
+        )
+        return Outcome(result={"ticket": ticket}, events=[("ticket_changed", {"ticket": ticket})])
+
+    def op_kiosk_status(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        previous = self.store.one(
+            "SELECT printer, message FROM kiosks WHERE client = ?", (caller.client,)
+        )
+        kiosk = {
+            "client": caller.client,
+            "printer": params["printer"],
+            "message": params.get("message", ""),
+            "at": iso(now),
+        }
+        self.store.conn.execute(
+            "INSERT INTO kiosks(client, printer, message, at) VALUES (:client, :printer, :message, :at)"
+            " ON CONFLICT(client) DO UPDATE SET printer = excluded.printer, message = excluded.message,"
+            " at = excluded.at",
+            kiosk,
+        )
+        changed = previous is None or (previous["printer"], previous["message"]) != (
+            kiosk["printer"],
+            kiosk["message"],
+        )
+        return Outcome(
+            result={"kiosk": kiosk}, events=[("kiosk_changed", {"kiosk": kiosk})] if changed else []
+        )
+
+    # -- ops: counter -------------------------------------------------------------------------
+
+    def op_login(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        clerk_id = params["clerk"].strip()
+        clerk = self.store.one("SELECT * FROM clerks WHERE id = ?", (clerk_id,))
+        wrong = HallError(ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN")
+        if clerk is None or clerk["disabled"]:
+            return Outcome(
+                error=wrong
+                if clerk is None
+                else HallError(ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled")
+            )
+        stamp = now.timestamp()
+        failures = [
+            r[0]
+            for r in self.store.all(
+                "SELECT at FROM login_failures WHERE clerk_id = ? AND at > ? ORDER BY at",
+                (clerk_id, stamp - LOCKOUT_WINDOW_S),
+            )
+        ]
+        if len(failures) >= LOCKOUT_FAILURES:
+            until = datetime.fromtimestamp(failures[-1] + LOCKOUT_WINDOW_S, now.tzinfo)
+            return Outcome(
+                error=HallError(
+                    ErrorCode.NOT_AUTHENTICATED,
+                    f"too many wrong PINs: clerk {clerk_id} is locked out until {until:%H:%M}",
+                )
+            )
+        if not auth.check_pin(params["pin"], clerk["pin_hash"]):
+            # The failure is recorded although the reply is an error: it counts toward the lockout.
+            self.store.conn.execute(
+                "INSERT INTO login_failures(clerk_id, at) VALUES (?, ?)", (clerk_id, stamp)
+            )
+            left = LOCKOUT_FAILURES - len(failures) - 1
+            if left <= 0:
+                return Outcome(
+                    error=HallError(
+                        ErrorCode.NOT_AUTHENTICATED,
+                        f"wrong PIN; clerk {clerk_id} is now locked out for 10 minutes",
+                    )
+                )
+            return Outcome(error=wrong)
+        self.store.conn.execute("DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,))
+        counter = self._counter_row(caller.counter)
+        state = (
+            counter["state"] if counter["state"] != CounterState.CLOSED else CounterState.OPEN.value
+        )
+        data = self._set_counter(counter["number"], now, clerk_id=clerk_id, state=state)
+        changed = (counter["clerk_id"], counter["state"]) != (clerk_id, state)
+        return Outcome(
+            result={"clerk": {"id": clerk_id, "name": clerk["name"]}, "counter": data},
+            events=[("counter_changed", {"counter": data})] if changed else [],
+            clerk=clerk_id,
+        )
+
+    def op_logout(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_row(caller.counter)
+        if counter["ticket_id"]:
+            raise HallError(
+                ErrorCode.CONFLICT,
+                "finish, transfer or mark no-show the current ticket before logging out",
+            )
+        data = self._set_counter(
+            counter["number"],
+            now,
+            clerk_id=None,
+            state=CounterState.CLOSED.value,
+            pause_reason=None,
+            priority_streak=0,
+        )
+        return Outcome(
+            result={"counter": data}, events=[("counter_changed", {"counter": data})], clerk=""
+        )
+
+    def _counter_for_op(self, caller: Caller) -> sqlite3.Row:
+        counter = self._counter_row(caller.counter)
+        if counter["clerk_id"] != caller.clerk:
+            raise HallError(
+                ErrorCode.FORBIDDEN, f"another clerk has logged in at counter {caller.counter}"
+            )
+        return counter
+
+    def _call(
+        self,
+        caller: Caller,
+        counter: sqlite3.Row,
+        row: sqlite3.Row,
+        now: datetime,
+        events: list[Event],
+        streak: int,
+    ) -> Outcome:
+        ticket = self._transition(
+            row,
+            Action.CALL,
+            now,
+            caller,
+            called_at=iso(now),
+            counter=counter["number"],
+            clerk_id=caller.clerk,
+            calls=row["calls"] + 1,
+            reserved_counter=None,
+            started_at=None,
+        )
+        self.store.conn.execute(
+            "INSERT INTO calls(day, ticket_id, counter, at, recall) VALUES (?,?,?,?,0)",
+            (row["day"], row["id"], counter["number"], iso(now)),
+        )
+        data = self._set_counter(
+            counter["number"], now, ticket_id=row["id"], priority_streak=streak
+        )
+        events += [
+            ("ticket_called", {"ticket": ticket, "counter": counter["number"], "recall": False}),
+            ("counter_changed", {"counter": data}),
+            self._waiting_event(row["day"]),
+        ]
+        return Outcome(result={"ticket": ticket}, events=events)
+
+    def _check_can_call(self, counter: sqlite3.Row) -> None:
+        if counter["state"] == CounterState.PAUSED:
+            raise HallError(ErrorCode.CONFLICT, "the counter is paused; resume it before calling")
+
+    def op_call_next(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        self._check_can_call(counter)
+        events: list[Event] = []
+        self._finish_held(caller, counter, now, events)
+        day = self.day(now)
+        order = call_order(
+            self._waiting(day),
+            counter["number"],
+            self._counter_services(counter),
+            counter["priority_streak"],
+        )
+        if not order:
+            if events:
+                data = self._set_counter(counter["number"], now, ticket_id=None)
+                events.append(("counter_changed", {"counter": data}))
+            return Outcome(result={"ticket": None}, events=events)
+        taken = order[0]
+        return self._call(
+            caller,
+            counter,
+            self._ticket_row(taken.id),
+            now,
+            events,
+            next_streak(counter["priority_streak"], taken),
+        )
+
+    def op_call(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        self._check_can_call(counter)
+        row = self._find_ticket(params["ticket"], self.day(now))
+        if row["state"] != TicketState.WAITING:
+            raise HallError(
+                ErrorCode.CONFLICT, f"ticket {row['number']} is {row['state']}, not waiting"
+            )
+        if row["reserved_counter"] not in (None, counter["number"]):
+            raise HallError(
+                ErrorCode.CONFLICT,
+                f"ticket {row['number']} is reserved for counter {row['reserved_counter']}",
+            )
+        events: list[Event] = []
+        self._finish_held(caller, counter, now, events)
+        return self._call(caller, counter, row, now, events, counter["priority_streak"])
+
+    def op_recall(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        held = self._require_held(counter, "recall")
+        ticket = self._transition(held, Action.RECALL, now, caller, calls=held["calls"] + 1)
+        self.store.conn.execute(
+            "INSERT INTO calls(day, ticket_id, counter, at, recall) VALUES (?,?,?,?,1)",
+            (held["day"], held["id"], counter["number"], iso(now)),
+        )
+        data = self.counter_json(self._counter_row(counter["number"]))
+        return Outcome(
+            result={"ticket": ticket},
+            events=[
+                ("ticket_called", {"ticket": ticket, "counter": counter["number"], "recall": True}),
+                ("counter_changed", {"counter": data}),
+            ],
+        )
+
+    def _simple(
+        self, caller: Caller, op: str, action: Action, now: datetime, release: bool, **changes: Any
+    ) -> Outcome:
+        counter = self._counter_for_op(caller)
+        held = self._require_held(counter, op)
+        if action == Action.FINISH:
+            ticket = self._finish(held, caller, now)
+        else:
+            ticket = self._transition(held, action, now, caller, **changes)
+        data = (
+            self._set_counter(counter["number"], now, ticket_id=None)
+            if release
+            else self.counter_json(self._counter_row(counter["number"]))
+        )
+        return Outcome(
+            result={"ticket": ticket},
+            events=[("ticket_changed", {"ticket": ticket}), ("counter_changed", {"counter": data})],
+        )
+
+    def op_start(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        return self._simple(caller, "start", Action.START, now, release=False, started_at=iso(now))
+
+    def op_finish(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        return self._simple(caller, "finish", Action.FINISH, now, release=True)
+
+    def op_no_show(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        return self._simple(caller, "no_show", Action.NO_SHOW, now, release=True)
+
+    def op_transfer(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        held = self._require_held(counter, "transfer")
+        changes: dict[str, Any] = {
+            "counter": None,
+            "transfers": held["transfers"] + 1,
+            "started_at": None,
+        }
+        if "service" in params:
+            service = self.store.one("SELECT * FROM services WHERE code = ?", (params["service"],))
+            if service is None:
+                raise HallError(
+                    ErrorCode.NOT_FOUND, f"no service {params['service']!r} in the catalog"
+                )
+            changes.update(
+                service=service["code"], category=service["category"], reserved_counter=None
+            )
+            detail = f"to service {service['code']}"
+        else:
+            target = params["counter"]
+            if target == counter["number"]:
+                raise HallError(
+                    ErrorCode.CONFLICT, "a ticket cannot be transferred to its own counter"
+                )
+            self._counter_row(target)
+            changes["reserved_counter"] = target
+            detail = f"to counter {target}"
+        ticket = self._transition(held, Action.TRANSFER, now, caller, detail=detail, **changes)
+        data = self._set_counter(counter["number"], now, ticket_id=None)
+        return Outcome(
+            result={"ticket": ticket},
+            events=[
+                ("ticket_changed", {"ticket": ticket}),
+                ("counter_changed", {"counter": data}),
+                self._waiting_event(held["day"]),
+            ],
+        )
+
+    def op_reactivate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        if caller.role == COUNTER:
+            self._counter_for_op(caller)
+        day = self.day(now)
+        row = self._find_ticket(params["ticket"], day)
+        if row["day"] != day:
+            raise HallError(
+                ErrorCode.CONFLICT, f"ticket {row['number']} is from {row['day']}, not today"
+            )
+        if row["state"] != TicketState.NO_SHOW:
+            raise HallError(
+                ErrorCode.CONFLICT, f"ticket {row['number']} is {row['state']}, not a no-show"
+            )
+        ticket = self._transition(
+            row,
+            Action.REACTIVATE,
+            now,
+            caller,
+            order_at=now.timestamp(),
+            counter=None,
+            reserved_counter=None,
+        )
+        return Outcome(
+            result={"ticket": ticket},
+            events=[("ticket_changed", {"ticket": ticket}), self._waiting_event(day)],
+        )
+
+    def op_pause(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        if counter["ticket_id"]:
+            raise HallError(
+                ErrorCode.CONFLICT,
+                "finish, transfer or mark no-show the current ticket before pausing",
+            )
+        if counter["state"] == CounterState.PAUSED:
+            raise HallError(ErrorCode.CONFLICT, "the counter is already paused")
+        data = self._set_counter(
+            counter["number"],
+            now,
+            state=CounterState.PAUSED.value,
+            pause_reason=params.get("reason") or None,
+        )
+        return Outcome(result={"counter": data}, events=[("counter_changed", {"counter": data})])
+
+    def op_resume(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        if counter["state"] != CounterState.PAUSED:
+            raise HallError(ErrorCode.CONFLICT, "the counter is not paused")
+        data = self._set_counter(
+            counter["number"], now, state=CounterState.OPEN.value, pause_reason=None
+        )
+        return Outcome(result={"counter": data}, events=[("counter_changed", {"counter": data})])
+
+    def op_queue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        counter = self._counter_for_op(caller)
+        order = call_order(
+            self._waiting(self.day(now)),
+            counter["number"],
+            self._counter_services(counter),
+            counter["priority_streak"],
+        )
+        limit = min(params.get("limit", QUEUE_LIMIT), QUEUE_LIMIT)
+        rows = {r["id"]: r for r in self._rows([t.id for t in order[:limit]])}
+        return Outcome(
+            result={
+                "tickets": [self.ticket_json(rows[t.id]) for t in order[:limit]],
+                "total": len(order),
+            }
+        )
+
+    def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
+        ids = list(ids)
+        if not ids:
+            return []
+        return self.store.all(
+            f"SELECT * FROM tickets WHERE id IN ({','.join('?' * len(ids))})", tuple(ids)
+        )

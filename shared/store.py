@@ -1,0 +1,173 @@
+"""The hall database: one SQLite file, its schema and migrations, and its transactions.
+
+The server is the only writer. Every change runs inside `transaction()`
+(BEGIN IMMEDIATE … COMMIT) in WAL mode with synchronous=FULL, so a change whose
+reply went out survives a crash or a power cut.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+SCHEMA_V1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE categories (
+    code TEXT PRIMARY KEY, prefix TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+    name_en TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE services (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT NOT NULL DEFAULT '',
+    category TEXT NOT NULL REFERENCES categories(code), daily_limit INTEGER,
+    pinyin TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0,
+    active INTEGER NOT NULL DEFAULT 1);
+CREATE TABLE counters (
+    number INTEGER PRIMARY KEY, name TEXT NOT NULL, services TEXT,
+    state TEXT NOT NULL DEFAULT 'closed', clerk_id TEXT, ticket_id INTEGER,
+    priority_streak INTEGER NOT NULL DEFAULT 0, pause_reason TEXT, updated_at TEXT);
+CREATE TABLE clerks (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, pin_hash TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0, created_at TEXT);
+CREATE TABLE login_failures (clerk_id TEXT NOT NULL, at REAL NOT NULL);
+CREATE INDEX login_failures_clerk ON login_failures(clerk_id, at);
+CREATE TABLE tickets (
+    id INTEGER PRIMARY KEY, day TEXT NOT NULL, number TEXT NOT NULL, prefix TEXT NOT NULL,
+    seq INTEGER NOT NULL, service TEXT NOT NULL, category TEXT NOT NULL,
+    priority INTEGER NOT NULL DEFAULT 0, state TEXT NOT NULL,
+    issued_at TEXT NOT NULL, order_at REAL NOT NULL,
+    printed_at TEXT, called_at TEXT, started_at TEXT, finished_at TEXT, service_s REAL,
+    counter INTEGER, clerk_id TEXT, calls INTEGER NOT NULL DEFAULT 0,
+    reserved_counter INTEGER, transfers INTEGER NOT NULL DEFAULT 0,
+    kiosk TEXT, cancel_reason TEXT,
+    UNIQUE (day, number));
+CREATE INDEX tickets_day_state ON tickets(day, state);
+CREATE INDEX tickets_day_service ON tickets(day, service);
+CREATE INDEX tickets_open ON tickets(state) WHERE state IN ('pending', 'waiting', 'called', 'serving');
+CREATE TABLE ticket_log (
+    id INTEGER PRIMARY KEY, ticket_id INTEGER NOT NULL, day TEXT NOT NULL, at TEXT NOT NULL,
+    action TEXT NOT NULL, state TEXT NOT NULL, counter INTEGER, clerk_id TEXT, detail TEXT);
+CREATE INDEX ticket_log_day ON ticket_log(day);
+CREATE INDEX ticket_log_ticket ON ticket_log(ticket_id);
+CREATE TABLE number_seq (day TEXT NOT NULL, prefix TEXT NOT NULL, last INTEGER NOT NULL,
+    PRIMARY KEY (day, prefix)) WITHOUT ROWID;
+CREATE TABLE calls (
+    id INTEGER PRIMARY KEY, day TEXT NOT NULL, ticket_id INTEGER NOT NULL,
+    counter INTEGER NOT NULL, at TEXT NOT NULL, recall INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX calls_day ON calls(day);
+CREATE TABLE events (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+CREATE TABLE requests (
+    client TEXT NOT NULL, day TEXT NOT NULL, req TEXT NOT NULL, op TEXT NOT NULL, result TEXT NOT NULL,
+    PRIMARY KEY (client, day, req)) WITHOUT ROWID;
+CREATE TABLE kiosks (client TEXT PRIMARY KEY, printer TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', at TEXT NOT NULL);
+"""
+
+# Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.
+MIGRATIONS: list[str] = [SCHEMA_V1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is (newer schema, not a hall database, …)."""
+
+
+class HallStore:
+    """The hall's SQLite database."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are begun and ended explicitly below.
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.conn.row_factory = sqlite3.Row
+        self.db = sqlite_utils.Database(self.conn)
+        try:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=FULL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA busy_timeout=5000")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            self.conn.close()
+            raise StoreError(f"{self.path}: not a usable hall database ({exc})") from exc
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- transactions -------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK when the block raises."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    @contextmanager
+    def savepoint(self, name: str = "op") -> Iterator[sqlite3.Connection]:
+        """A nested step inside a transaction: undone alone when the block raises."""
+        self.conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute(f"ROLLBACK TO {name}")
+            self.conn.execute(f"RELEASE {name}")
+            raise
+        self.conn.execute(f"RELEASE {name}")
+
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database schema version {version} is newer than this program "
+                f"understands ({SCHEMA_VERSION}); upgrade the program"
+            )
+        if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise StoreError(f"{self.path}: this SQLite file is not a hall database")
+        for target in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[target]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={target + 1}")
+
+    # -- small helpers ------------------------------------------------------------------------
+
+    def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> sqlite3.Row | None:
+        return self.conn.execute(sql, params).fetchone()
+
+    def all(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def scalar(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        value = self.scalar("SELECT value FROM meta WHERE key = ?", (key,))
+        return default if value is None else value
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.conn.execute(
+            "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def is_empty(self) -> bool:
+        return not self.scalar("SELECT count(*) FROM categories")
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
