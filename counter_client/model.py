@@ -1,0 +1,636 @@
+"""The counter client's view-model: what the clerk's window shows and does, without Qt.
+
+The window binds to it; it talks to the hall through a `Transport` (the Qt
+`HallConnection` in the app, a blocking client adapter in tests). Every button state
+comes from `enabled()`, which asks `shared.lifecycle.counter_ops` and refuses
+everything while a request is in flight, so a double press can never call twice.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from shared.lifecycle import HELD_STATES, counter_ops
+
+# The clerk's actions, in button order. `pause_resume` is one button that pauses an open
+# counter and resumes a paused one.
+ACTIONS = (
+    "call_next",
+    "recall",
+    "start",
+    "finish",
+    "no_show",
+    "transfer",
+    "call",
+    "pause_resume",
+    "reactivate",
+)
+
+# Hall keypads send F-keys; the order follows the clerk's day (call, recall, start, finish ...).
+DEFAULT_SHORTCUTS: dict[str, str] = {
+    action: f"F{index}" for index, action in enumerate(ACTIONS, start=1)
+}
+
+_KEY_RE = re.compile(
+    r"(?:(?:Ctrl|Alt|Shift|Meta)\+)*"
+    r"(?:F(?:[1-9]|1[0-9]|2[0-4])|[A-Z0-9]|Ins|Del|Home|End|PgUp|PgDown|Space|Return|Enter"
+    r"|Num\+[0-9+\-*/.])"
+)
+
+# Connection states, as HallConnection names them.
+CONNECTING, ONLINE, OFFLINE = "connecting", "online", "offline"
+
+QUEUE_REFRESH_DELAY_S = 0.15  # events come in bursts (a call sends three); ask `queue` once
+_QUEUE_EVENTS = frozenset({"ticket_issued", "ticket_called", "ticket_changed", "waiting_changed"})
+
+
+class ShortcutError(ValueError):
+    """A shortcut setting that cannot be used; the message names the problem."""
+
+
+def parse_shortcuts(text: str | None) -> dict[str, str]:
+    """'call_next=F1,recall=F2' -> the full action->key map (defaults for actions not named).
+
+    Keys are written the Qt way: F1..F24, a letter or digit, Ctrl+/Alt+/Shift+ combinations,
+    or Num+<digit> for the numeric keypad. Every action must end up with a different key.
+    """
+    shortcuts = dict(DEFAULT_SHORTCUTS)
+    if text is None or not text.strip():
+        return shortcuts
+    given: dict[str, str] = {}
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        action, sep, key = (s.strip() for s in part.partition("="))
+        if not sep:
+            raise ShortcutError(f"shortcut {part!r} must be written ACTION=KEY, e.g. call_next=F1")
+        if action not in DEFAULT_SHORTCUTS:
+            raise ShortcutError(
+                f"unknown action {action!r} in the shortcuts; actions are: {', '.join(ACTIONS)}"
+            )
+        normalised = _normalise_key(key)
+        if not _KEY_RE.fullmatch(normalised):
+            raise ShortcutError(
+                f"key {key!r} for {action} is not a usable key (use F1..F24, a letter or digit,"
+                " Ctrl+/Alt+/Shift+ combinations, or Num+<digit>)"
+            )
+        if action in given:
+            raise ShortcutError(f"action {action} is given two shortcuts")
+        given[action] = normalised
+    shortcuts.update(given)
+    owners: dict[str, str] = {}
+    for action in ACTIONS:
+        key = shortcuts[action]
+        if key in owners:
+            other = owners[key]
+            blame = action if action in given else other
+            raise ShortcutError(
+                f"key {key} is used for both {other} and {action}; give {blame} another key"
+            )
+        owners[key] = action
+    return shortcuts
+
+
+def _normalise_key(key: str) -> str:
+    parts = [p.strip() for p in key.split("+")]
+    if len(parts) > 1 and parts[-1] == "" and parts[-2] == "":  # "Num++"
+        parts = [*parts[:-2], "+"]
+    fixed = []
+    for part in parts:
+        low = part.lower()
+        named = {
+            "ctrl": "Ctrl",
+            "alt": "Alt",
+            "shift": "Shift",
+            "meta": "Meta",
+            "num": "Num",
+            "ins": "Ins",
+            "del": "Del",
+            "home": "Home",
+            "end": "End",
+            "pgup": "PgUp",
+            "pgdown": "PgDown",
+            "space": "Space",
+            "return": "Return",
+            "enter": "Enter",
+        }
+        fixed.append(named.get(low, part.upper()))
+    return "+".join(fixed)
+
+
+class ReplyLike(Protocol):
+    ok: bool
+    result: dict[str, Any]
+    code: str
+    message: str
+
+
+ReplyCallback = Callable[[ReplyLike], None]
+
+
+class Transport(Protocol):
+    """What the model needs from a hall connection (HallConnection has exactly this)."""
+
+    def request(
+        self, op: str, params: dict[str, Any] | None = None, callback: Any = None
+    ) -> int: ...
+
+    def login(self, clerk: str, pin: str, callback: Any = None) -> None: ...
+
+    def logout(self, callback: Any = None) -> None: ...
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message for the clerk. `key` names the text (the window translates it);
+    `detail` is the server's own message, shown under it."""
+
+    level: str  # "info" | "error"
+    key: str
+    args: Mapping[str, Any] = field(default_factory=dict)
+    detail: str = ""
+
+
+@dataclass
+class DayFigures:
+    """The logged-in clerk's figures for the business day, counted from replies and events."""
+
+    served: int = 0
+    no_shows: int = 0
+    service_seconds: list[float] = field(default_factory=list)
+    counted: set[int] = field(default_factory=set)  # ticket ids, so a replay never counts twice
+
+    @property
+    def mean_service_s(self) -> float | None:
+        if not self.service_seconds:
+            return None
+        return sum(self.service_seconds) / len(self.service_seconds)
+
+
+def _parse_time(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text).timestamp()
+    except ValueError:
+        return None
+
+
+class CounterModel:
+    """State and actions of one counter's window.
+
+    `schedule(delay_s, fn)` runs `fn` later (a QTimer in the window); without one,
+    `fn` runs at once. `clock()` gives the local time as a POSIX timestamp.
+    """
+
+    def __init__(
+        self,
+        counter: int,
+        transport: Transport,
+        *,
+        lang: str = "zh_CN",
+        shortcuts: Mapping[str, str] | None = None,
+        schedule: Callable[[float, Callable[[], None]], None] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.number = counter
+        self.transport = transport
+        self.lang = lang
+        self.shortcuts = dict(shortcuts or DEFAULT_SHORTCUTS)
+        self._schedule = schedule
+        self._clock = clock
+        self._listeners: list[Callable[[], None]] = []
+
+        self.connection = CONNECTING
+        self.hall = ""
+        self.counter: dict[str, Any] | None = None  # the Counter object (protocol.md)
+        self.counter_exists = True
+        self.clerk: dict[str, Any] | None = None  # set by our own successful login
+        self.busy: str | None = None  # the action whose request is in flight
+        self.logging_in = False
+        self.logged_out = False  # the clerk logged out: the window closes
+        self.queue: list[dict[str, Any]] = []
+        self.queue_total = 0
+        self.services: dict[str, dict[str, Any]] = {}  # catalog services by code
+        self.counters: list[dict[str, Any]] = []  # every counter of the hall (transfer targets)
+        self.notice: Notice | None = None
+        self.figures = DayFigures()
+        self.day: str | None = None
+        self._clock_offset = 0.0  # server time minus local time
+        self._started_at: dict[int, float] = {}  # ticket id -> server time it was started
+        self._queue_scheduled = False
+        self._queue_inflight = False
+        self._queue_again = False
+        self._auto_login: tuple[str, str] | None = None
+
+    # -- observers ----------------------------------------------------------------------------
+
+    def subscribe(self, listener: Callable[[], None]) -> None:
+        """`listener()` is called after every change of what the window shows."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
+
+    # -- what the window shows ----------------------------------------------------------------
+
+    @property
+    def logged_in(self) -> bool:
+        return self.clerk is not None
+
+    @property
+    def ticket(self) -> dict[str, Any] | None:
+        """The ticket this counter holds (called or serving), or None."""
+        ticket = (self.counter or {}).get("ticket")
+        if ticket and ticket.get("state") in HELD_STATES:
+            return ticket
+        return None
+
+    @property
+    def counter_state(self) -> str | None:
+        if not self.logged_in or self.counter is None:
+            return None
+        return str(self.counter.get("state") or "closed")
+
+    @property
+    def paused(self) -> bool:
+        return self.counter_state == "paused"
+
+    @property
+    def pause_reason(self) -> str:
+        return str((self.counter or {}).get("pause_reason") or "")
+
+    @property
+    def counter_name(self) -> str:
+        return str((self.counter or {}).get("name") or "")
+
+    def allowed_ops(self) -> frozenset[str]:
+        """The counter ops the server would accept now (no request in flight, online)."""
+        if self.connection != ONLINE or self.busy or not self.logged_in:
+            return frozenset()
+        ticket = self.ticket
+        return counter_ops(self.counter_state, ticket["state"] if ticket else None)
+
+    def enabled(self, action: str) -> bool:
+        if action not in DEFAULT_SHORTCUTS and action != "logout":
+            raise KeyError(f"unknown action {action!r}")
+        ops = self.allowed_ops()
+        if action == "pause_resume":
+            return "pause" in ops or "resume" in ops
+        return action in ops
+
+    def service_name(self, code: str | None) -> str:
+        if not code:
+            return ""
+        service = self.services.get(code)
+        if service is None:
+            return code
+        if self.lang == "en" and service.get("name_en"):
+            return str(service["name_en"])
+        return str(service.get("name") or code)
+
+    def server_now(self) -> float:
+        return self._clock() + self._clock_offset
+
+    def ticket_elapsed_s(self) -> int | None:
+        """Seconds since the current ticket was started (serving) or called."""
+        ticket = self.ticket
+        if ticket is None:
+            return None
+        begun = None
+        if ticket["state"] == "serving":
+            begun = self._started_at.get(ticket["id"])
+        if begun is None:
+            begun = _parse_time(ticket.get("called_at"))
+        if begun is None:
+            return None
+        return max(0, int(self.server_now() - begun))
+
+    def transfer_counters(self) -> list[dict[str, Any]]:
+        """The other counters a ticket may be reserved for."""
+        return [c for c in self.counters if c.get("number") != self.number]
+
+    def transfer_services(self) -> list[dict[str, Any]]:
+        return list(self.services.values())
+
+    # -- connection -----------------------------------------------------------------------------
+
+    def set_auto_login(self, clerk: str, pin: str) -> None:
+        """Log in as soon as the connection is up (the demo starts counters this way)."""
+        self._auto_login = (clerk, pin)
+
+    def on_state(self, state: str) -> None:
+        self.connection = state
+        if state != ONLINE:
+            self._queue_inflight = False
+        self._changed()
+
+    def on_handshake_failed(self, code: str, message: str) -> None:
+        if "does not exist" in message:
+            self.counter_exists = False
+        self.notice = Notice("error", "handshake_failed", {"code": code}, message)
+        self._changed()
+
+    def on_hello(self, hello: Mapping[str, Any] | None) -> None:
+        """Estimate the server clock from hello's server_time (timers use server times)."""
+        server_time = _parse_time((hello or {}).get("server_time"))
+        if server_time is not None:
+            self._clock_offset = server_time - self._clock()
+
+    def on_ready(self, snapshot: Mapping[str, Any]) -> None:
+        """A fresh snapshot (first connect, reconnect, resync): rebuild everything from it."""
+        self.connection = ONLINE
+        self.hall = str(snapshot.get("hall") or self.hall)
+        day = snapshot.get("day")
+        if day and self.day and day != self.day:
+            self.figures = DayFigures()
+        if day:
+            self.day = str(day)
+        self.counters = [c for c in snapshot.get("counters") or [] if isinstance(c, dict)]
+        mine = next((c for c in self.counters if c.get("number") == self.number), None)
+        self.counter_exists = mine is not None
+        if mine is not None:
+            self._set_counter(mine)
+        if self.notice and self.notice.key in ("disconnected", "handshake_failed"):
+            self.notice = None
+        self._load_catalog()
+        if self.logged_in:
+            self.schedule_queue_refresh()
+        elif self._auto_login and not self.logging_in:
+            clerk, pin = self._auto_login
+            self.login(clerk, pin)
+        self._changed()
+
+    def on_login_failed(self, code: str, message: str) -> None:
+        """The login replayed after a reconnect was refused (PIN changed, clerk disabled)."""
+        self.clerk = None
+        self.queue = []
+        self.notice = Notice("error", "login_lost", {"code": code}, message)
+        self._changed()
+
+    def on_event(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
+        if name == "counter_changed":
+            counter = data.get("counter")
+            if isinstance(counter, dict):
+                self.counters = [
+                    counter if c.get("number") == counter.get("number") else c
+                    for c in self.counters
+                ]
+                if counter.get("number") == self.number:
+                    self._set_counter(counter)
+        elif name == "day_reset":
+            self.figures = DayFigures()
+            self.day = str(data.get("day") or "") or None
+        ticket = data.get("ticket")
+        if isinstance(ticket, dict):
+            self._count(ticket)
+        if name in _QUEUE_EVENTS and self.logged_in:
+            self.schedule_queue_refresh()
+        self._changed()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def login(self, clerk: str, pin: str) -> None:
+        clerk, pin = clerk.strip(), pin.strip()
+        if not clerk or not pin:
+            self.notice = Notice("error", "login_incomplete")
+            self._changed()
+            return
+        if self.logging_in:
+            return
+        self.logging_in = True
+        self.notice = None
+        self._changed()
+        self.transport.login(clerk, pin, self._on_login)
+
+    def _on_login(self, reply: ReplyLike) -> None:
+        self.logging_in = False
+        self._auto_login = None  # a refused automatic login is not tried again and again
+        if not reply.ok:
+            self.notice = Notice("error", "login_failed", {"code": reply.code}, reply.message)
+            self._changed()
+            return
+        self.clerk = dict(reply.result.get("clerk") or {})
+        self.logged_out = False
+        self._set_counter(reply.result.get("counter"))
+        self.notice = None
+        self.schedule_queue_refresh()
+        self._changed()
+
+    def logout(self) -> None:
+        if not self.enabled("logout"):
+            return
+        self._begin("logout")
+        self.transport.logout(self._on_logout)
+
+    def _on_logout(self, reply: ReplyLike) -> None:
+        self.busy = None
+        if reply.ok:
+            self.clerk = None
+            self.logged_out = True
+            self._set_counter(reply.result.get("counter"))
+            self.queue = []
+        else:
+            self._error(reply)
+        self._changed()
+
+    def trigger(self, action: str) -> bool:
+        """Run an action that needs no further input (what a shortcut or button does).
+
+        Actions that need a choice (transfer, call, reactivate) return False: the window
+        asks the clerk first and then calls the method with the choice.
+        """
+        if not self.enabled(action):
+            return False
+        simple = {
+            "call_next": self.call_next,
+            "recall": self.recall,
+            "start": self.start,
+            "finish": self.finish,
+            "no_show": self.no_show,
+        }
+        if action in simple:
+            simple[action]()
+            return True
+        if action == "pause_resume" and self.paused:
+            self.resume()
+            return True
+        return False
+
+    def call_next(self) -> None:
+        self._op("call_next", "call_next", {})
+
+    def recall(self) -> None:
+        self._op("recall", "recall", {})
+
+    def start(self) -> None:
+        self._op("start", "start", {})
+
+    def finish(self) -> None:
+        self._op("finish", "finish", {})
+
+    def no_show(self) -> None:
+        self._op("no_show", "no_show", {})
+
+    def transfer(self, *, service: str | None = None, counter: int | None = None) -> None:
+        if (service is None) == (counter is None):
+            raise ValueError("transfer needs exactly one of service or counter")
+        params: dict[str, Any] = {"service": service} if service else {"counter": counter}
+        self._op("transfer", "transfer", params)
+
+    def call(self, ticket: int | str) -> None:
+        if isinstance(ticket, str):
+            ticket = ticket.strip().upper()
+            if not ticket:
+                self.notice = Notice("error", "number_missing")
+                self._changed()
+                return
+        self._op("call", "call", {"ticket": ticket})
+
+    def pause(self, reason: str = "") -> None:
+        params = {"reason": reason.strip()} if reason.strip() else {}
+        self._op("pause_resume", "pause", params)
+
+    def resume(self) -> None:
+        self._op("pause_resume", "resume", {})
+
+    def reactivate(self, number: str) -> None:
+        number = number.strip().upper()
+        if not number:
+            self.notice = Notice("error", "number_missing")
+            self._changed()
+            return
+        self._op("reactivate", "reactivate", {"ticket": number})
+
+    def _begin(self, action: str) -> None:
+        self.busy = action
+        self.notice = None
+        self._changed()
+
+    def _op(self, action: str, op: str, params: dict[str, Any]) -> None:
+        if not self.enabled(action):
+            return  # also the second press of a double press: the first is in flight
+        self._begin(action)
+        self.transport.request(op, params, lambda reply: self._on_op(op, reply))
+
+    def _on_op(self, op: str, reply: ReplyLike) -> None:
+        self.busy = None
+        if not reply.ok:
+            self._error(reply)
+            self._changed()
+            return
+        result = reply.result
+        if "counter" in result and isinstance(result["counter"], dict):
+            self._set_counter(result["counter"])
+        ticket = result.get("ticket")
+        if isinstance(ticket, dict):
+            self._count(ticket)
+            self._apply_ticket(op, ticket)
+        if op == "call_next" and ticket is None:
+            self.notice = Notice("info", "nobody_waiting")
+        elif op == "reactivate" and isinstance(ticket, dict):
+            self.notice = Notice("info", "reactivated", {"number": ticket["number"]})
+        elif op == "transfer" and isinstance(ticket, dict):
+            self.notice = Notice("info", "transferred", {"number": ticket["number"]})
+        self.schedule_queue_refresh()
+        self._changed()
+
+    def _apply_ticket(self, op: str, ticket: dict[str, Any]) -> None:
+        """Put an op's resulting ticket on the counter at once (the counter event follows)."""
+        if self.counter is None:
+            return
+        if ticket.get("state") in HELD_STATES and ticket.get("counter") == self.number:
+            self.counter = {**self.counter, "ticket": ticket}
+            if ticket["state"] == "serving" and op == "start":
+                self._started_at[ticket["id"]] = self.server_now()
+        elif (self.counter.get("ticket") or {}).get("id") == ticket.get("id"):
+            self.counter = {**self.counter, "ticket": None}
+
+    def _error(self, reply: ReplyLike) -> None:
+        key = "disconnected" if reply.code == "disconnected" else "op_failed"
+        self.notice = Notice("error", key, {"code": reply.code}, reply.message)
+
+    # -- the waiting list ---------------------------------------------------------------------
+
+    def schedule_queue_refresh(self) -> None:
+        """Ask for the waiting list soon; a burst of events asks only once."""
+        if not self.logged_in or self._queue_scheduled:
+            return
+        if self._queue_inflight:
+            self._queue_again = True
+            return
+        self._queue_scheduled = True
+        if self._schedule is None:
+            self.refresh_queue()
+        else:
+            self._schedule(QUEUE_REFRESH_DELAY_S, self.refresh_queue)
+
+    def refresh_queue(self) -> None:
+        self._queue_scheduled = False
+        if not self.logged_in or self.connection != ONLINE:
+            return
+        self._queue_inflight = True
+        self._queue_again = False
+        self.transport.request("queue", {}, self._on_queue)
+
+    def _on_queue(self, reply: ReplyLike) -> None:
+        self._queue_inflight = False
+        if reply.ok:
+            self.queue = [t for t in reply.result.get("tickets") or [] if isinstance(t, dict)]
+            self.queue_total = int(reply.result.get("total", len(self.queue)))
+            self._changed()
+        if self._queue_again:
+            self._queue_again = False
+            self.schedule_queue_refresh()
+
+    def _load_catalog(self) -> None:
+        def loaded(reply: ReplyLike) -> None:
+            if reply.ok:
+                self.services = {
+                    s["code"]: s for s in reply.result.get("services") or [] if isinstance(s, dict)
+                }
+                self._changed()
+
+        self.transport.request("catalog", {}, loaded)
+
+    # -- bookkeeping --------------------------------------------------------------------------
+
+    def _set_counter(self, counter: Any) -> None:
+        if not isinstance(counter, dict):
+            return
+        previous = (self.counter or {}).get("ticket") or {}
+        self.counter = counter
+        ticket = counter.get("ticket") or {}
+        if (
+            ticket.get("state") == "serving"
+            and ticket.get("id") not in self._started_at
+            and previous.get("id") == ticket.get("id")
+            and previous.get("state") == "called"
+        ):
+            self._started_at[ticket["id"]] = self.server_now()
+
+    def _count(self, ticket: Mapping[str, Any]) -> None:
+        """Count a ticket this counter finished or marked no-show, once."""
+        if not self.logged_in or ticket.get("counter") != self.number:
+            return
+        ticket_id = ticket.get("id")
+        state = ticket.get("state")
+        if state not in ("done", "no_show") or ticket_id in self.figures.counted:
+            return
+        self.figures.counted.add(int(ticket_id or 0))
+        if state == "no_show":
+            self.figures.no_shows += 1
+            return
+        self.figures.served += 1
+        begun = self._started_at.pop(int(ticket_id or 0), None) or _parse_time(
+            ticket.get("called_at")
+        )
+        if begun is not None:
+            self.figures.service_seconds.append(max(0.0, self.server_now() - begun))
