@@ -386,7 +386,7 @@ _TABLE_HEADER_RE = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]")
 _STRING_RE = re.compile(r""""(?:\\.|[^"\\])*"|'[^']*'""")
 _KEY_PART_RE = re.compile(r""""[^"]*"|'[^']*'|[^.\s]+""")
 
-Path_ = tuple[str | int, ...]
+_KeyPath = tuple[str | int, ...]
 
 
 def _key_parts(dotted: str) -> tuple[str, ...]:
@@ -403,14 +403,16 @@ class _SourceLines:
     """
 
     def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self._start: dict[Path_, int] = {}
-        self._end: dict[Path_, int] = {}
-        array_counts: dict[Path_, int] = {}
-        current: Path_ = ()
+        # tomllib counts only "\n" as a line break (str.splitlines would also split at
+        # U+2028 and friends, which may stand inside strings), so count lines the same way.
+        self.lines = [line.rstrip("\r") for line in text.split("\n")]
+        self._start: dict[_KeyPath, int] = {}
+        self._end: dict[_KeyPath, int] = {}
+        array_counts: dict[_KeyPath, int] = {}
+        current: _KeyPath = ()
         open_string: str | None = None
         bracket_depth = 0
-        value_path: Path_ | None = None
+        value_path: _KeyPath | None = None
         for number, line in enumerate(self.lines, start=1):
             if open_string is not None:
                 if line.count(open_string) % 2 == 1:
@@ -450,10 +452,10 @@ class _SourceLines:
                 else:
                     bracket_depth = max(0, _bracket_balance(rest))
 
-    def _record(self, path: Path_, number: int) -> None:
+    def _record(self, path: _KeyPath, number: int) -> None:
         self._start.setdefault(path, number)
 
-    def line_of(self, path: Path_) -> int | None:
+    def line_of(self, path: _KeyPath) -> int | None:
         """The line of `path`, else of the nearest enclosing table that is written down."""
         while path:
             if path in self._start:
@@ -461,7 +463,7 @@ class _SourceLines:
             path = path[:-1]
         return None
 
-    def line_containing(self, path: Path_, needle: str) -> int | None:
+    def line_containing(self, path: _KeyPath, needle: str) -> int | None:
         """The first line of `path`'s value that contains `needle` (for long arrays)."""
         start = self.line_of(path)
         if start is None or path not in self._start:
@@ -489,7 +491,7 @@ class _Document:
         self.data = data
         self.source = _SourceLines(text)
 
-    def error(self, path: Path_, problem: str, *, needle: str | None = None) -> ConfigError:
+    def error(self, path: _KeyPath, problem: str, *, needle: str | None = None) -> ConfigError:
         if needle is None:
             line = self.source.line_of(path)
         else:
@@ -498,6 +500,7 @@ class _Document:
 
 
 _TOML_LOCATION_RE = re.compile(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)\s*$")
+_TUPLE_KEY_RE = re.compile(r"\((?:'[^']*',?\s*)+\)")
 _UNQUOTED_TIME_RE = re.compile(r"=\s*\d{1,2}:\d{2}\s*(#.*)?$")
 
 
@@ -524,14 +527,18 @@ def _read_document(path: str | os.PathLike[str]) -> _Document:
 def _syntax_error(file: str, text: str, message: str) -> ConfigError:
     location = _TOML_LOCATION_RE.search(message)
     reason = message[: location.start()] if location else message
-    lines = text.splitlines()
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     line: int | None = None
     if location and location.group(1):
         line = int(location.group(1))
         reason = f"{reason} (column {location.group(2)})"
     elif location:
-        line = max(1, len(lines))
+        line = text.rstrip("\n").count("\n") + 1
         reason = f"{reason} (at the end of the file)"
+    # tomllib names tables as Python tuples, "('hall',)": show them as the file writes them
+    reason = _TUPLE_KEY_RE.sub(
+        lambda match: "[" + ".".join(re.findall(r"'([^']*)'", match.group(0))) + "]", reason
+    )
     problem = f"TOML syntax error: {reason}"
     bad_line = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
     if _UNQUOTED_TIME_RE.search(bad_line):
@@ -563,7 +570,7 @@ def _kind(value: Any) -> str:
 class _Table:
     """One TOML table being read: typed getters whose errors name the key and its line."""
 
-    def __init__(self, doc: _Document, path: Path_, label: str, data: dict[str, Any]) -> None:
+    def __init__(self, doc: _Document, path: _KeyPath, label: str, data: dict[str, Any]) -> None:
         self.doc = doc
         self.path = path
         self.label = label  # how the table is named in messages, e.g. "[server]"
@@ -591,7 +598,7 @@ class _Table:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if close:
                 problem += f' (did you mean "{close[0]}"?)'
-            elif hint is not None:
+            elif hint is not None and hint(key):
                 problem += hint(key)
             else:
                 problem += "; allowed keys: " + ", ".join(allowed)
@@ -654,7 +661,8 @@ class _Table:
             return value.replace(second=0, microsecond=0)
         if not isinstance(value, str):
             raise self._wrong_type(key, 'a time in quotes like "08:30"', value)
-        match = _TIME_RE.fullmatch(value.strip())
+        # a Chinese input method may type the full-width colon
+        match = _TIME_RE.fullmatch(value.strip().replace("：", ":"))
         if not match:
             raise self.error(key, f'{self.name(key)} "{value}" is not a time like "08:30"')
         hour, minute = int(match.group(1)), int(match.group(2))
@@ -748,6 +756,13 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
 
 def _parse_catalog(doc: _Document) -> Catalog:
     root = _Table(doc, (), "", doc.data)
+    if "categories" not in doc.data and {"hall", "server", "counters"} & doc.data.keys():
+        raise ConfigError(
+            doc.file,
+            None,
+            "this is a hall file, not a catalog file ([[categories]] and "
+            '[[services]]); a hall file names its catalog with catalog = "..."',
+        )
     root.check_keys(("categories", "services"))
     category_tables = root.table_array("categories", ("code", "prefix", "name", "name_en"))
     if category_tables is None:
@@ -847,6 +862,13 @@ def load_config(
 def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     base_dir = path.resolve().parent
     root = _Table(doc, (), "", doc.data)
+    if "categories" in doc.data or "services" in doc.data:
+        raise ConfigError(
+            doc.file,
+            None,
+            "this is a catalog file, not a hall file; name it in the hall "
+            'file with catalog = "..." instead',
+        )
     root.check_keys(_TOP_LEVEL_KEYS)
     settings: dict[str, Any] = {"config_path": str(path.resolve())}
 
