@@ -74,6 +74,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
     service = open_service(config, db)
     log.info("hall database %s", db)
+    if not config.key and config.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning(
+            "listening on %s without a hall key: any machine on the network can act as a kiosk or "
+            "counter; set QUEUE_HALL_KEY or [hall] key",
+            config.host,
+        )
 
     async def run() -> None:
         server = HallServer(service, config.key)

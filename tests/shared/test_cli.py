@@ -1,0 +1,102 @@
+"""The queue-hall command: clerks, and a real `serve` process spoken to with a plain socket."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+from bench.crashloop import free_port, start_server
+from shared import auth
+from shared.cli import main
+from shared.store import HallStore
+
+
+def test_clerk_add_reset_disable(tmp_path, capsys):
+    db = tmp_path / "hall.db"
+    assert main(["clerk", "add", "2001", "--name", "赵六", "--pin", "8765", "--db", str(db)]) == 0
+    store = HallStore(db)
+    stored = store.scalar("SELECT pin_hash FROM clerks WHERE id = '2001'")
+    assert auth.check_pin("8765", stored) and "8765" not in stored
+    store.close()
+    assert main(["clerk", "add", "2001", "--name", "x", "--pin", "1111", "--db", str(db)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert main(["clerk", "reset-pin", "2001", "--pin", "4321", "--db", str(db)]) == 0
+    assert main(["clerk", "disable", "2001", "--db", str(db)]) == 0
+    store = HallStore(db)
+    row = store.one("SELECT pin_hash, disabled FROM clerks WHERE id = '2001'")
+    assert auth.check_pin("4321", row["pin_hash"]) and row["disabled"] == 1
+    store.close()
+    assert main(["clerk", "list", "--db", str(db)]) == 0
+    assert "2001\t赵六\tdisabled" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("pin", ["12", "abcd", "123456789"])
+def test_clerk_pin_must_be_4_to_8_digits(tmp_path, capsys, pin):
+    assert (
+        main(["clerk", "add", "2002", "--name", "x", "--pin", pin, "--db", str(tmp_path / "h.db")])
+        == 2
+    )
+    assert "4 to 8 digits" in capsys.readouterr().err
+
+
+def test_bad_config_file_is_named_in_the_error(tmp_path, capsys):
+    bad = tmp_path / "hall.toml"
+    bad.write_text("[server]\nprot = 7310\n", encoding="utf-8")
+    assert main(["clerk", "list", "--config", str(bad), "--db", str(tmp_path / "h.db")]) == 2
+    err = capsys.readouterr().err
+    assert "hall.toml" in err and "prot" in err
+
+
+def test_non_hall_database_is_refused(tmp_path, capsys):
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"hello" * 1000)
+    assert main(["clerk", "list", "--db", str(bad)]) == 1
+    assert "not a usable hall database" in capsys.readouterr().err
+
+
+def _lines(sock: socket.socket, count: int) -> list[dict]:
+    buf = b""
+    while buf.count(b"\n") < count:
+        chunk = sock.recv(65536)
+        assert chunk, "server closed the connection"
+        buf += chunk
+    return [json.loads(line) for line in buf.split(b"\n")[:count]]
+
+
+def test_serve_answers_a_plain_socket_session(tmp_path):
+    """What someone does with nc, following docs/protocol.md: welcome, hello, catalog, issue."""
+    port = free_port()
+    proc = start_server(tmp_path / "hall.db", port)
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            (welcome,) = _lines(sock, 1)
+            assert welcome["event"] == "welcome" and welcome["seq"] is None
+            assert welcome["data"]["auth"] is False and len(welcome["data"]["nonce"]) == 32
+            sock.sendall(b'{"id": 1, "op": "hello", "proto": 1, "role": "kiosk", "client": "nc"}\n')
+            sock.sendall(b'{"id": 2, "op": "catalog"}\n')
+            hello, catalog = _lines(sock, 2)
+            assert (
+                hello == {"id": 1, "ok": True, "result": hello["result"]}
+                and hello["result"]["proto"] == 1
+            )
+            service = catalog["result"]["services"][0]["code"]
+            sock.sendall(
+                json.dumps({"id": 3, "op": "issue", "service": service, "req": "nc-1"}).encode()
+                + b"\n"
+            )
+            (issued,) = _lines(sock, 1)
+            assert issued["ok"] and issued["result"]["ticket"]["number"] == "A001"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert proc.returncode in (0, -15)
+
+
+def test_serve_with_a_busy_port_says_so(tmp_path):
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        assert main(["serve", "--db", str(tmp_path / "h.db"), "--port", str(port)]) == 1

@@ -1,0 +1,86 @@
+"""The hall database file: durability settings, migrations, and files it must refuse."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from shared.store import SCHEMA_VERSION, HallStore, StoreError
+
+
+def test_new_database_is_wal_with_full_sync_and_current_schema(tmp_path):
+    store = HallStore(tmp_path / "hall.db")
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    assert store.scalar("PRAGMA synchronous") == 2  # FULL
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION
+    assert {"tickets", "events", "requests", "counters", "clerks"} <= set(store.db.table_names())
+    store.close()
+
+
+def test_indexes_cover_the_days_work(tmp_path):
+    store = HallStore(tmp_path / "hall.db")
+    plan = " ".join(
+        r[3]
+        for r in store.all(
+            "EXPLAIN QUERY PLAN SELECT id FROM tickets WHERE day = '2026-11-26' AND state = 'waiting'"
+        )
+    )
+    assert "USING INDEX tickets_day_state" in plan or "USING COVERING INDEX" in plan
+    store.close()
+
+
+def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
+    store = HallStore(tmp_path / "hall.db")
+    with store.transaction():
+        store.set_meta("hall", "测试大厅")
+    store.close()
+    again = HallStore(tmp_path / "hall.db")
+    assert again.get_meta("hall") == "测试大厅"
+    again.close()
+
+
+def test_transaction_rolls_back_on_error(tmp_path):
+    store = HallStore(tmp_path / "hall.db")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_meta("x", "1")
+        raise RuntimeError("boom")
+    assert store.get_meta("x") is None
+    store.close()
+
+
+def test_savepoint_undoes_only_its_own_step(tmp_path):
+    store = HallStore(tmp_path / "hall.db")
+    with store.transaction():
+        store.set_meta("kept", "1")
+        with pytest.raises(ValueError), store.savepoint():
+            store.set_meta("dropped", "1")
+            raise ValueError
+    assert store.get_meta("kept") == "1" and store.get_meta("dropped") is None
+    store.close()
+
+
+def test_newer_schema_is_refused_with_a_clear_error(tmp_path):
+    path = tmp_path / "hall.db"
+    HallStore(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer than this program"):
+        HallStore(path)
+
+
+def test_other_sqlite_file_is_refused(tmp_path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (x)")
+    conn.close()
+    with pytest.raises(StoreError, match="not a hall database"):
+        HallStore(path)
+
+
+def test_garbage_file_is_refused(tmp_path):
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError, match="not a usable hall database"):
+        HallStore(path)
