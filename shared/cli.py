@@ -44,14 +44,14 @@ def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool 
 
 def _load(args: argparse.Namespace) -> HallConfig:
     config = load_config(getattr(args, "config", None))
-    changes = {}
+    changes: dict[str, object] = {}
     if getattr(args, "db", None):
         changes["db_path"] = str(args.db)
     if getattr(args, "host", None):
         changes["host"] = args.host
     if getattr(args, "port", None) is not None:
         changes["port"] = args.port
-    return replace(config, **changes) if changes else config
+    return replace(config, **changes) if changes else config  # type: ignore[arg-type]
 
 
 def open_service(config: HallConfig, db: Path | None = None):  # type: ignore[no-untyped-def]

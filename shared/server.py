@@ -297,7 +297,7 @@ class HallServer:
                 batch = [self._inbox.popleft() for _ in range(min(len(self._inbox), MAX_BATCH))]
                 self._busy = True
                 try:
-                    items = [(p.conn.caller, p.request) for p in batch]
+                    items = [(p.conn.caller, p.request) for p in batch if p.conn.caller is not None]
                     loose, outcomes = await loop.run_in_executor(
                         self._db, self.service.run_batch, items
                     )

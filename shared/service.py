@@ -394,12 +394,13 @@ class HallService:
             return False, f"tickets are issued until {cfg.close_time:%H:%M}"
         return True, ""
 
+    def _counts(self, sql: str, params: tuple[Any, ...]) -> dict[str, int]:
+        return {row[0]: row[1] for row in self.store.all(sql, params)}
+
     def _issued_today(self, day: str) -> dict[str, int]:
-        return dict(
-            self.store.all(
-                "SELECT service, count(*) FROM tickets WHERE day = ? AND state != 'cancelled' GROUP BY service",
-                (day,),
-            )
+        return self._counts(
+            "SELECT service, count(*) FROM tickets WHERE day = ? AND state != 'cancelled' GROUP BY service",
+            (day,),
         )
 
     def snapshot(self, now: datetime | None = None) -> dict[str, Any]:
@@ -520,11 +521,9 @@ class HallService:
         day = self.day(now)
         issuing, _ = self.issuing_now(now)
         waiting = self.waiting_counts(day)
-        by_service = dict(
-            self.store.all(
-                "SELECT service, count(*) FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY service",
-                (day,),
-            )
+        by_service = self._counts(
+            "SELECT service, count(*) FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY service",
+            (day,),
         )
         issued = self._issued_today(day)
         categories = [
