@@ -1,0 +1,182 @@
+"""The `counter-client` command: the clerk's window at one counter of the hall."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
+from shared.client import parse_server
+from shared.config import ConfigError, HallConfig, load_config
+from shared.qt.i18n import LANGUAGES, resolve_language
+
+
+@dataclass(frozen=True)
+class Options:
+    host: str
+    port: int
+    counter: int
+    key: str | None
+    lang: str
+    shortcuts: dict[str, str]
+    on_top: bool
+    clerk: str | None
+    pin: str | None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="counter-client",
+        description="The clerk's window at one counter of the service hall.",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="HOST:PORT",
+        help="the hall server (default: host and port of the hall file, else 127.0.0.1:7310)",
+    )
+    parser.add_argument("--counter", metavar="N", help="this counter's number (required)")
+    parser.add_argument(
+        "--lang", metavar="LANG", help=f"interface language: {', '.join(LANGUAGES)}"
+    )
+    parser.add_argument("--config", metavar="FILE", help="the hall file (for the key and server)")
+    parser.add_argument("--clerk", metavar="ID", help="log this clerk in at start (with --pin)")
+    parser.add_argument("--pin", metavar="PIN", help="the clerk's PIN for --clerk")
+    parser.add_argument("--on-top", action="store_true", help="keep the window above others")
+    parser.add_argument(
+        "--keys",
+        metavar="ACTION=KEY,...",
+        help="shortcuts other than F1..F9, e.g. 'call_next=F12,finish=Ctrl+F'",
+    )
+    return parser
+
+
+def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> Options:
+    """Read the command line; a bad value exits with a message naming it (argparse style)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    env = dict(os.environ if env is None else env)
+    try:
+        config = load_config(args.config, env=env)
+    except (ConfigError, OSError) as exc:
+        parser.error(f"--config: {exc}")
+    host, port = _server(parser, args.server, config)
+    if args.counter is None:
+        parser.error("--counter N is required: the number of this counter (window)")
+    try:
+        counter = int(args.counter)
+    except ValueError:
+        parser.error(f"--counter: {args.counter!r} is not a counter number")
+    if not 1 <= counter <= 999:
+        parser.error(f"--counter: {counter} is out of range 1-999")
+    if (args.clerk is None) != (args.pin is None):
+        parser.error("--clerk and --pin go together: give both or neither")
+    try:
+        lang = resolve_language(args.lang)
+    except ValueError as exc:
+        parser.error(f"--lang: {exc}")
+    try:
+        shortcuts = parse_shortcuts(args.keys)
+    except ShortcutError as exc:
+        parser.error(f"--keys: {exc}")
+    return Options(
+        host=host,
+        port=port,
+        counter=counter,
+        key=config.key,
+        lang=lang,
+        shortcuts=shortcuts,
+        on_top=args.on_top,
+        clerk=args.clerk,
+        pin=args.pin,
+    )
+
+
+def _server(
+    parser: argparse.ArgumentParser, text: str | None, config: HallConfig
+) -> tuple[str, int]:
+    if text is None:
+        return config.host, config.port
+    try:
+        return parse_server(text, config.port)
+    except ValueError as exc:
+        parser.error(f"--server: {exc}")
+
+
+def build_window(
+    host: str,
+    port: int,
+    counter: int,
+    *,
+    key: str | None = None,
+    lang: str = "zh_CN",
+    shortcuts: dict[str, str] | None = None,
+    on_top: bool = False,
+    clerk: str | None = None,
+    pin: str | None = None,
+    reconnect_min_s: float = 0.5,
+):  # -> CounterWindow (imported late: Qt loads only once the arguments are good)
+    """The window with its model and hall connection wired together and connecting."""
+    from PySide6.QtCore import QTimer
+
+    from counter_client.window import CounterWindow
+    from shared.qt.client import HallConnection
+
+    connection = HallConnection(
+        host, port, "counter", f"counter-{counter}", key=key, counter=counter,
+        reconnect_min_s=reconnect_min_s,
+    )  # fmt: skip
+    holder: list[CounterWindow] = []
+
+    def schedule(delay_s: float, fn: Callable[[], None]) -> None:
+        QTimer.singleShot(int(delay_s * 1000), holder[0], fn)
+
+    model = CounterModel(counter, connection, lang=lang, shortcuts=shortcuts, schedule=schedule)
+    window = CounterWindow(model, on_top=on_top)
+    holder.append(window)
+    window.connection = connection
+    connection.setParent(window)
+    connection.stateChanged.connect(model.on_state)
+
+    def ready(snapshot: dict) -> None:
+        model.on_hello(connection.hello)
+        model.on_ready(snapshot)
+
+    connection.ready.connect(ready)
+    connection.event.connect(model.on_event)
+    connection.loginFailed.connect(model.on_login_failed)
+    connection.handshakeFailed.connect(model.on_handshake_failed)
+    if clerk is not None and pin is not None:
+        model.set_auto_login(clerk, pin)
+    connection.start()
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv)
+    from PySide6.QtWidgets import QApplication
+
+    from shared.qt.i18n import install_translations
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("counter-client")
+    install_translations(app, options.lang)
+    window = build_window(
+        options.host,
+        options.port,
+        options.counter,
+        key=options.key,
+        lang=options.lang,
+        shortcuts=options.shortcuts,
+        on_top=options.on_top,
+        clerk=options.clerk,
+        pin=options.pin,
+    )
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,301 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CallDialog</name>
+    <message>
+        <location filename="../window.py" line="184" />
+        <source>Call a chosen ticket</source>
+        <translation>特呼</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="191" />
+        <source>Ticket number, e.g. A007</source>
+        <translation>票号，如 A007</translation>
+    </message>
+</context>
+<context>
+    <name>CounterWindow</name>
+    <message>
+        <location filename="../window.py" line="359" />
+        <source>Call next</source>
+        <translation>叫号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="360" />
+        <source>Recall</source>
+        <translation>重呼</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="361" />
+        <source>Start</source>
+        <translation>开始办理</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="362" />
+        <source>Finish</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="363" />
+        <source>No-show</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="364" />
+        <source>Transfer</source>
+        <translation>转移</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="365" />
+        <source>Special call</source>
+        <translation>特呼</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="366" />
+        <source>Resume</source>
+        <translation>恢复</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="366" />
+        <source>Pause</source>
+        <translation>暂停</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="367" />
+        <source>Reactivate</source>
+        <translation>过号重排</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="373" />
+        <source>Called</source>
+        <translation>已呼叫</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="374" />
+        <source>Serving</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="380" />
+        <source>Enter your clerk ID and PIN.</source>
+        <translation>请输入工号和密码。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="381" />
+        <source>Login refused: unknown clerk ID or wrong PIN.</source>
+        <translation>登录被拒绝：工号不存在或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="383" />
+        <source>Login failed: no connection to the hall server.</source>
+        <translation>登录失败：未连接到大厅服务器。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="385" />
+        <source>Login failed.</source>
+        <translation>登录失败。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="386" />
+        <source>You have been logged out: the server refused your login.</source>
+        <translation>您已被登出：服务器拒绝了您的登录。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="387" />
+        <source>The hall server refused this counter.</source>
+        <translation>大厅服务器拒绝了本窗口的连接。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="388" />
+        <source>Not done: the connection to the hall server was lost.</source>
+        <translation>操作未完成：与大厅服务器的连接已断开。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="389" />
+        <source>The server refused this action.</source>
+        <translation>服务器拒绝了此操作。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="390" />
+        <source>Nobody is waiting for this counter.</source>
+        <translation>本窗口暂无等候的号码。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="391" />
+        <source>{number} is back in the queue.</source>
+        <translation>{number} 已重新排队。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="392" />
+        <source>{number} has been transferred.</source>
+        <translation>{number} 已转移。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="393" />
+        <source>Enter a ticket number.</source>
+        <translation>请输入票号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="407" />
+        <source>Hall</source>
+        <translation>服务大厅</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="409" />
+        <source>{counter} · {hall}</source>
+        <translation>{counter} · {hall}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="410" />
+        <location filename="../window.py" line="436" />
+        <source>Counter {n}</source>
+        <translation>{n}号窗口</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="418" />
+        <source>Counter {n} does not exist in this hall.</source>
+        <translation>本大厅没有{n}号窗口。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="420" />
+        <source>Connecting to the hall server…</source>
+        <translation>正在连接大厅服务器…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="422" />
+        <source>Connection to the hall server lost: reconnecting…</source>
+        <translation>与大厅服务器的连接已断开，正在重连…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="453" />
+        <source>Clerk: {name} ({id})</source>
+        <translation>工作人员：{name}（{id}）</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="455" />
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="460" />
+        <source>Paused: {reason}</source>
+        <translation>暂停中：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="460" />
+        <source>Paused</source>
+        <translation>暂停中</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="463" />
+        <source>Open</source>
+        <translation>服务中</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="471" />
+        <source>{service} (priority)</source>
+        <translation>{service}（优先）</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="477" />
+        <source>No ticket</source>
+        <translation>无号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="479" />
+        <source>Press {key} to call the next ticket.</source>
+        <translation>按 {key} 叫下一个号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="497" />
+        <source>Waiting for this counter: {n}</source>
+        <translation>本窗口等候：{n} 人</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="502" />
+        <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
+        <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="516" />
+        <source>(priority)</source>
+        <translation>（优先）</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="553" />
+        <source>Lunch break</source>
+        <translation>午休</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="553" />
+        <source>Meeting</source>
+        <translation>开会</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="553" />
+        <source>Away for a moment</source>
+        <translation>临时离开</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="554" />
+        <source>Pause the counter</source>
+        <translation>暂停窗口</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="554" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="558" />
+        <source>Reactivate a no-show</source>
+        <translation>过号重排</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="559" />
+        <source>Ticket number, e.g. A007</source>
+        <translation>票号，如 A007</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <location filename="../window.py" line="114" />
+        <source>Counter login</source>
+        <translation>窗口登录</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="115" />
+        <source>Clerk ID</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="116" />
+        <source>PIN</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="117" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>TransferDialog</name>
+    <message>
+        <location filename="../window.py" line="128" />
+        <source>Transfer ticket</source>
+        <translation>转移号码</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="129" />
+        <source>To a service</source>
+        <translation>转到事项</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="130" />
+        <source>To a counter</source>
+        <translation>转到窗口</translation>
+    </message>
+</context>
+</TS>

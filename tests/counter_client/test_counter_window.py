@@ -1,0 +1,314 @@
+"""The counter window (pytest-qt) against a real hall server: login, every action from its
+shortcut, double presses, and a server restart in the middle of a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication
+
+from counter_client.app import build_window
+from counter_client.window import CallDialog, CounterWindow, TextDialog, TransferDialog
+from shared.client import BlockingHallClient, new_req
+from shared.qt.i18n import install_translations
+
+
+@pytest.fixture
+def admin(hall_server):
+    client = hall_server.client("admin", "window-admin")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def open_window(qtbot, hall_server):
+    windows: list[CounterWindow] = []
+
+    def open_(counter: int = 1, **options: Any) -> CounterWindow:
+        window = build_window(
+            hall_server.host, hall_server.port, counter, reconnect_min_s=0.05, **options
+        )
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitExposed(window)
+        window.activateWindow()
+        windows.append(window)
+        qtbot.waitUntil(lambda: window.model.connection == "online")
+        return window
+
+    yield open_
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def chinese(qapp):
+    install_translations(qapp, "zh_CN")
+    yield
+    install_translations(qapp, "en")
+
+
+def issue(admin: BlockingHallClient, service: str = "pension_enrol") -> str:
+    ticket = admin.call("issue", service=service, req=new_req())["ticket"]
+    admin.call("printed", ticket=ticket["id"])
+    return ticket["number"]
+
+
+def login(qtbot, window: CounterWindow, clerk: str = "1001", pin: str = "1234") -> None:
+    page = window.login_page
+    page.clerk_edit.setText(clerk)
+    page.pin_edit.setText(pin)
+    qtbot.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.model.logged_in)
+    qtbot.waitUntil(lambda: not window.model._queue_inflight and not window.model.busy)
+
+
+def press(qtbot, window: CounterWindow, action: str) -> None:
+    """Press the action's shortcut key, as a clerk or a hall keypad does."""
+    key = QKeySequence(window.model.shortcuts[action])[0]
+    if QApplication.activeWindow() is not window:  # shortcuts go to the active window only
+        window.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, key.key(), key.keyboardModifiers())
+
+
+def settle(qtbot, window: CounterWindow) -> None:
+    qtbot.waitUntil(lambda: window.model.busy is None)
+
+
+def queue_numbers(window: CounterWindow) -> list[str]:
+    return [t["number"] for t in window.model.queue]
+
+
+def shown_queue(window: CounterWindow) -> list[str]:
+    items = window.waiting_list
+    return [items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(items.count())]
+
+
+def counter_on_server(server, number: int) -> dict[str, Any]:
+    with server.client("display", "window-check") as display:
+        snapshot = display.call("snapshot")
+    return next(c for c in snapshot["counters"] if c["number"] == number)
+
+
+def accept(qtbot, window: CounterWindow) -> None:
+    dialog = window.dialog
+    assert dialog is not None
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.dialog is None)
+
+
+def test_wrong_pin_is_refused_with_a_clear_message(qtbot, open_window, chinese):
+    window = open_window(1)
+    assert window.pages.currentWidget() is window.login_page
+    window.login_page.clerk_edit.setText("1001")
+    window.login_page.pin_edit.setText("0000")
+    qtbot.mouseClick(window.login_page.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.login_page.message.text() != "")
+    assert "密码错误" in window.login_page.message.text()
+    assert window.login_page.pin_edit.text() == ""
+    assert not window.model.logged_in
+    login(qtbot, window)
+    assert window.pages.currentWidget() is window.main_page
+    assert "张敏" in window.clerk_name.text()
+    assert window.buttons["call_next"].text() == "叫号\nF1"
+
+
+def test_call_next_start_finish_from_the_keyboard(qtbot, hall_server, admin, open_window):
+    first, second = issue(admin), issue(admin, "ss_card_apply")
+    window = open_window(1)
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: shown_queue(window) == [first, second])
+    assert not window.buttons["finish"].isEnabled()
+
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    assert window.ticket_state.text() == "Called"
+    assert window.ticket_service.text() == window.model.service_name("pension_enrol")
+    qtbot.waitUntil(lambda: shown_queue(window) == [second])
+    assert "1" in window.waiting_title.text()
+    assert counter_on_server(hall_server, 1)["ticket"]["number"] == first
+
+    press(qtbot, window, "start")
+    qtbot.waitUntil(lambda: window.ticket_state.text() == "Serving")
+    assert not window.buttons["start"].isEnabled()
+    assert not window.buttons["no_show"].isEnabled()
+
+    press(qtbot, window, "finish")
+    qtbot.waitUntil(lambda: window.model.ticket is None)
+    assert window.model.figures.served == 1
+    assert "served 1" in window.figures.text()
+    assert counter_on_server(hall_server, 1)["ticket"] is None
+
+
+def test_recall_announces_the_same_ticket_again(qtbot, admin, open_window):
+    number = issue(admin)
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == number)
+    settle(qtbot, window)
+    press(qtbot, window, "recall")
+    qtbot.waitUntil(lambda: window.model.ticket["calls"] == 2)
+    assert window.ticket_number.text() == number
+
+
+def test_no_show_then_reactivate_by_number(qtbot, admin, open_window):
+    first, second = issue(admin), issue(admin)
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    settle(qtbot, window)
+    press(qtbot, window, "no_show")
+    qtbot.waitUntil(lambda: window.model.ticket is None)
+    assert window.model.figures.no_shows == 1
+    qtbot.waitUntil(lambda: shown_queue(window) == [second])
+
+    press(qtbot, window, "reactivate")
+    assert isinstance(window.dialog, TextDialog)
+    window.dialog.box.setCurrentText(first.lower())
+    accept(qtbot, window)
+    qtbot.waitUntil(lambda: shown_queue(window) == [second, first])
+    assert first in window.notice.text()
+
+
+def test_transfer_to_another_service_keeps_the_place(qtbot, hall_server, admin, open_window):
+    first, second = issue(admin), issue(admin)
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    settle(qtbot, window)
+    press(qtbot, window, "transfer")
+    dialog = window.dialog
+    assert isinstance(dialog, TransferDialog)
+    assert dialog.service_box.count() == len(window.model.services)
+    dialog.service_box.setCurrentIndex(dialog.service_box.findData("ss_card_apply"))
+    accept(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.ticket is None)
+    qtbot.waitUntil(lambda: shown_queue(window) == [first, second])
+    moved = next(t for t in window.model.queue if t["number"] == first)
+    assert moved["service"] == "ss_card_apply"
+
+
+def test_transfer_to_another_counter_is_called_there_first(qtbot, hall_server, admin, open_window):
+    first, second, third = issue(admin), issue(admin), issue(admin)
+    one = open_window(1)
+    login(qtbot, one)
+    two = open_window(2)
+    login(qtbot, two, "1002", "2345")
+    press(qtbot, one, "call_next")
+    qtbot.waitUntil(lambda: one.ticket_number.text() == first)
+    settle(qtbot, one)
+    press(qtbot, one, "transfer")
+    dialog = one.dialog
+    assert isinstance(dialog, TransferDialog)
+    dialog.to_counter.setChecked(True)
+    dialog.counter_box.setCurrentIndex(dialog.counter_box.findData(2))
+    accept(qtbot, one)
+    qtbot.waitUntil(lambda: one.model.ticket is None)
+    # Reserved for counter 2: counter 1 no longer sees it, counter 2 has it first.
+    qtbot.waitUntil(lambda: shown_queue(one) == [second, third])
+    qtbot.waitUntil(lambda: shown_queue(two) == [first, second, third])
+
+    press(qtbot, two, "call_next")
+    qtbot.waitUntil(lambda: two.ticket_number.text() == first)
+    assert counter_on_server(hall_server, 2)["ticket"]["number"] == first
+
+
+def test_special_call_takes_the_chosen_ticket(qtbot, admin, open_window):
+    numbers = [issue(admin) for _ in range(3)]
+    window = open_window(1)
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: shown_queue(window) == numbers)
+    press(qtbot, window, "call")
+    dialog = window.dialog
+    assert isinstance(dialog, CallDialog)
+    assert dialog.tickets.count() == 3
+    dialog.tickets.setCurrentRow(2)
+    assert dialog.number() == numbers[2]
+    accept(qtbot, window)
+    qtbot.waitUntil(lambda: window.ticket_number.text() == numbers[2])
+    qtbot.waitUntil(lambda: shown_queue(window) == numbers[:2])
+
+
+def test_pause_with_a_reason_then_resume(qtbot, hall_server, open_window):
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "pause_resume")
+    assert isinstance(window.dialog, TextDialog)
+    window.dialog.box.setCurrentText("午休")
+    accept(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.paused)
+    assert "午休" in window.counter_state.text()
+    assert not window.buttons["call_next"].isEnabled()
+    assert window.buttons["pause_resume"].text().startswith("Resume")
+    assert counter_on_server(hall_server, 1)["pause_reason"] == "午休"
+
+    press(qtbot, window, "pause_resume")  # resuming asks nothing
+    qtbot.waitUntil(lambda: not window.model.paused)
+    assert window.dialog is None
+    assert window.buttons["call_next"].isEnabled()
+
+
+def test_a_double_press_calls_one_ticket(qtbot, hall_server, admin, open_window):
+    first, second = issue(admin), issue(admin)
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    press(qtbot, window, "call_next")  # before the first reply can arrive
+    qtbot.mouseClick(window.buttons["call_next"], Qt.MouseButton.LeftButton)
+    assert not window.buttons["call_next"].isEnabled()
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: shown_queue(window) == [second])
+    with hall_server.client("display", "double-check") as display:
+        waiting = display.call("snapshot")["waiting"]
+    assert sum(waiting.values()) == 1
+
+
+def test_server_restart_mid_ticket_recovers_the_same_ticket(qtbot, hall_server, admin, open_window):
+    first, second = issue(admin), issue(admin)
+    admin.close()
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    settle(qtbot, window)
+
+    hall_server.stop()
+    qtbot.waitUntil(lambda: not window.banner.isHidden())
+    assert "reconnecting" in window.banner_text.text()
+    assert not any(button.isEnabled() for button in window.buttons.values())
+
+    hall_server.start()
+    qtbot.waitUntil(lambda: window.model.connection == "online", timeout=10_000)
+    qtbot.waitUntil(lambda: window.banner.isHidden())
+    assert window.model.logged_in  # the login was replayed
+    assert window.ticket_number.text() == first
+    assert window.model.ticket["state"] == "called"
+    qtbot.waitUntil(lambda: shown_queue(window) == [second])
+    press(qtbot, window, "start")  # and work goes on
+    qtbot.waitUntil(lambda: window.ticket_state.text() == "Serving")
+
+
+def test_logout_closes_the_window(qtbot, hall_server, open_window):
+    window = open_window(1)
+    login(qtbot, window)
+    qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible())
+    assert counter_on_server(hall_server, 1)["state"] == "closed"
+
+
+def test_a_counter_the_hall_does_not_have_is_named_in_the_banner(qtbot, hall_server):
+    window = build_window(hall_server.host, hall_server.port, 99, reconnect_min_s=0.05)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(
+        lambda: "99" in window.banner_text.text() and "exist" in window.banner_text.text()
+    )
+    assert window.pages.currentWidget() is window.login_page
+    window.close()
+    QApplication.processEvents()
