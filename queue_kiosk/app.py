@@ -1,0 +1,180 @@
+"""`queue-kiosk`: the touch-screen ticket kiosk, and `--test-print` for the printer alone."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from shared.client import parse_server
+from shared.config import ConfigError, HallConfig, load_config
+from shared.paths import data_dir
+
+log = logging.getLogger(__name__)
+
+PRIORITY_CHOICES = ("pin", "long-press", "off")
+STATUS_KINDS = ("usb", "serial", "network")  # the links a printer can answer DLE EOT on
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="queue-kiosk", description="The touch-screen ticket kiosk of the service hall."
+    )
+    parser.add_argument("--server", help="the hall server as HOST:PORT (default: from --config)")
+    parser.add_argument(
+        "--printer",
+        help="usb:VID:PID, serial:DEVICE[:BAUD], network:HOST[:PORT], file:PATH, cups:NAME, "
+        "win32:NAME, preview or none (default: from --config, else preview)",
+    )
+    parser.add_argument(
+        "--paper", type=int, choices=(80, 58), help="paper roll width in mm (default: 80)"
+    )
+    parser.add_argument("--fullscreen", action="store_true", help="fill the whole screen")
+    parser.add_argument(
+        "--test-print",
+        action="store_true",
+        help="print a sample ticket on the printer and exit (non-zero with the error)",
+    )
+    parser.add_argument("--lang", help="interface language: zh_CN (default) or en")
+    parser.add_argument("--config", help="the hall file (TOML); default: the demo hall")
+    parser.add_argument(
+        "--priority",
+        choices=PRIORITY_CHOICES,
+        help="how staff unlock priority (绿色通道) tickets: a PIN (default when the hall "
+        "file sets kiosk.priority_pin), a long press on the priority button, or off",
+    )
+    parser.add_argument(
+        "--name", help="this kiosk's stable client name (default: kiosk-<host name>)"
+    )
+    parser.add_argument(
+        "--size", help="window size as WIDTHxHEIGHT when not fullscreen, e.g. 1080x1920"
+    )
+    return parser
+
+
+def _size(text: str | None) -> tuple[int, int]:
+    if not text:
+        return 1280, 720
+    width, sep, height = text.lower().partition("x")
+    if not sep or not width.isdigit() or not height.isdigit():
+        raise ValueError(f"--size {text!r} is not WIDTHxHEIGHT, e.g. 1920x1080")
+    if not (320 <= int(width) <= 8192 and 320 <= int(height) <= 8192):
+        raise ValueError(f"--size {text!r}: width and height must be 320 to 8192 pixels")
+    return int(width), int(height)
+
+
+def server_address(server: str | None, config: HallConfig) -> tuple[str, int]:
+    """Where to connect: --server, else the hall file's server (a wildcard means this machine)."""
+    if server:
+        return parse_server(server, config.port)
+    host = config.host if config.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
+    return host, config.port
+
+
+def priority_mode(choice: str | None, config: HallConfig) -> str:
+    if choice is None:
+        return "pin" if config.priority_pin else "off"
+    if choice == "pin" and not config.priority_pin:
+        raise ValueError(
+            "--priority pin needs a staff PIN: set priority_pin in the [kiosk] table of the hall file"
+        )
+    return choice
+
+
+def run_test_print(spec: object, lang: str) -> int:
+    """Print a sample ticket; 0 when it printed, 1 with the printer's error otherwise."""
+    from queue_kiosk.printing import PrinterError, test_print
+
+    try:
+        result = test_print(spec)
+    except PrinterError as error:
+        print(f"queue-kiosk: test print failed: {error.detail}", file=sys.stderr)
+        print(error.user_message(lang), file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:
+        print(f"queue-kiosk: test print failed: {error}", file=sys.stderr)
+        return 1
+    print(f"queue-kiosk: sample ticket printed on {spec}" + (f" ({result})" if result else ""))
+    return 0
+
+
+def preview_dir() -> Path:
+    return data_dir() / "kiosk"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from queue_kiosk.printing import parse_printer_spec
+
+    try:
+        from shared.qt.i18n import resolve_language
+
+        lang = resolve_language(args.lang)
+        config = load_config(args.config)
+        spec = parse_printer_spec(args.printer or config.printer, args.paper or config.paper_mm)
+        host, port = server_address(args.server, config)
+        mode = priority_mode(args.priority, config)
+        width, height = _size(args.size)
+    except (ConfigError, ValueError) as error:
+        print(f"queue-kiosk: {error}", file=sys.stderr)
+        return 2
+    if args.test_print:
+        return run_test_print(spec, lang)
+    name = args.name or f"kiosk-{socket.gethostname()}"[:64]
+    return run_kiosk(config, spec, host, port, lang, mode, name, args.fullscreen, (width, height))
+
+
+def run_kiosk(
+    config: HallConfig,
+    spec: object,
+    host: str,
+    port: int,
+    lang: str,
+    mode: str,
+    name: str,
+    fullscreen: bool,
+    size: tuple[int, int],
+) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.printing import PrinterError, open_printer
+    from shared.qt.i18n import install_translations
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translations(app, lang)
+    try:
+        printer = open_printer(spec)
+    except PrinterError as error:
+        print(f"queue-kiosk: {error.detail}", file=sys.stderr)
+        return 2
+    kiosk = Kiosk(
+        host,
+        port,
+        printer=printer,
+        config=config,
+        client_name=name,
+        lang=lang,
+        priority=mode,
+        preview_dir=preview_dir(),
+    )
+    if fullscreen:
+        kiosk.window.showFullScreen()
+    else:
+        kiosk.window.resize(*size)
+        kiosk.window.show()
+    kiosk.start()
+    try:
+        return app.exec()
+    finally:
+        kiosk.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
