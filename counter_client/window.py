@@ -49,6 +49,8 @@ QPushButton[action] { min-height: 46px; font-size: 14px; }
 QPushButton[action="call_next"] { font-weight: bold; }
 QLabel#loginTitle { font-size: 20px; font-weight: bold; }
 QLabel#loginCounter { font-size: 16px; color: #455a64; }
+QLabel#loginHall { color: #607d8b; }
+QLabel#ticketService { font-size: 16px; }
 """
 
 
@@ -80,6 +82,7 @@ class LoginPage(QWidget):
         self.counter_label = QLabel(
             objectName="loginCounter", alignment=Qt.AlignmentFlag.AlignCenter
         )
+        self.hall_label = QLabel(objectName="loginHall", alignment=Qt.AlignmentFlag.AlignCenter)
         self.clerk_edit = QLineEdit(objectName="clerkEdit")
         self.clerk_edit.setMaxLength(32)
         self.pin_edit = QLineEdit(objectName="pinEdit")
@@ -99,6 +102,7 @@ class LoginPage(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.title)
         layout.addWidget(self.counter_label)
+        layout.addWidget(self.hall_label)
         layout.addSpacing(16)
         layout.addLayout(form)
         layout.addWidget(self.login_button)
@@ -250,6 +254,7 @@ class CounterWindow(QWidget):
         super().__init__()
         self.model = model
         self.dialog: QDialog | None = None  # the open choice dialog, if any
+        self._shown_login_notice: Notice | None = None
         self.connection: Any = None  # the HallConnection feeding the model; stopped on close
         self.setStyleSheet(STYLE)
         if on_top:
@@ -440,10 +445,15 @@ class CounterWindow(QWidget):
         page.clerk_edit.setEnabled(not busy)
         page.pin_edit.setEnabled(not busy)
         notice = model.notice
+        page.hall_label.setText(model.hall)
         page.message.setText(self.notice_text(notice) if notice else "")
         _restyle(page.message, "level", notice.level if notice else "")
-        if notice and notice.key == "login_failed":
-            page.pin_edit.clear()
+        if notice is not self._shown_login_notice:
+            # A new refusal: clear the PIN once, not on every later render while retyping.
+            self._shown_login_notice = notice
+            if notice and notice.key == "login_failed":
+                page.pin_edit.clear()
+                page.pin_edit.setFocus()
 
     def _render_main(self) -> None:
         model = self.model

@@ -1,14 +1,15 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CallDialog</name>
     <message>
-        <location filename="../window.py" line="184" />
+        <location filename="../window.py" line="188"/>
         <source>Call a chosen ticket</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="191" />
+        <location filename="../window.py" line="195"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>
@@ -16,243 +17,243 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../window.py" line="359" />
+        <location filename="../window.py" line="364"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="360" />
+        <location filename="../window.py" line="365"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="361" />
+        <location filename="../window.py" line="366"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../window.py" line="362" />
+        <location filename="../window.py" line="367"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../window.py" line="363" />
+        <location filename="../window.py" line="368"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="364" />
+        <location filename="../window.py" line="369"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../window.py" line="365" />
+        <location filename="../window.py" line="370"/>
         <source>Special call</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="366" />
+        <location filename="../window.py" line="371"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../window.py" line="366" />
+        <location filename="../window.py" line="371"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../window.py" line="367" />
+        <location filename="../window.py" line="372"/>
         <source>Reactivate</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="373" />
+        <location filename="../window.py" line="378"/>
         <source>Called</source>
         <translation>已呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="374" />
+        <location filename="../window.py" line="379"/>
         <source>Serving</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="380" />
+        <location filename="../window.py" line="385"/>
         <source>Enter your clerk ID and PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="381" />
+        <location filename="../window.py" line="386"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="383" />
+        <location filename="../window.py" line="388"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="385" />
+        <location filename="../window.py" line="390"/>
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="386" />
+        <location filename="../window.py" line="391"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="387" />
+        <location filename="../window.py" line="392"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="388" />
+        <location filename="../window.py" line="393"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="389" />
+        <location filename="../window.py" line="394"/>
         <source>The server refused this action.</source>
         <translation>服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="390" />
+        <location filename="../window.py" line="395"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="391" />
+        <location filename="../window.py" line="396"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="392" />
+        <location filename="../window.py" line="397"/>
         <source>{number} has been transferred.</source>
         <translation>{number} 已转移。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="393" />
+        <location filename="../window.py" line="398"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="407" />
+        <location filename="../window.py" line="412"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="409" />
+        <location filename="../window.py" line="414"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="410" />
-        <location filename="../window.py" line="436" />
+        <location filename="../window.py" line="415"/>
+        <location filename="../window.py" line="441"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="418" />
+        <location filename="../window.py" line="423"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="420" />
+        <location filename="../window.py" line="425"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="422" />
+        <location filename="../window.py" line="427"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="453" />
+        <location filename="../window.py" line="463"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="455" />
+        <location filename="../window.py" line="465"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="460" />
+        <location filename="../window.py" line="470"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="460" />
+        <location filename="../window.py" line="470"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="463" />
+        <location filename="../window.py" line="473"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="471" />
+        <location filename="../window.py" line="481"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="477" />
+        <location filename="../window.py" line="487"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="479" />
+        <location filename="../window.py" line="489"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="497" />
+        <location filename="../window.py" line="507"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="502" />
+        <location filename="../window.py" line="512"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="516" />
+        <location filename="../window.py" line="526"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="553" />
+        <location filename="../window.py" line="563"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="553" />
+        <location filename="../window.py" line="563"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="553" />
+        <location filename="../window.py" line="563"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="554" />
+        <location filename="../window.py" line="564"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="554" />
+        <location filename="../window.py" line="564"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../window.py" line="558" />
+        <location filename="../window.py" line="568"/>
         <source>Reactivate a no-show</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="559" />
+        <location filename="../window.py" line="569"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>
@@ -260,22 +261,22 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../window.py" line="114" />
+        <location filename="../window.py" line="118"/>
         <source>Counter login</source>
         <translation>窗口登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="115" />
+        <location filename="../window.py" line="119"/>
         <source>Clerk ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="116" />
+        <location filename="../window.py" line="120"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="117" />
+        <location filename="../window.py" line="121"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -283,17 +284,17 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../window.py" line="128" />
+        <location filename="../window.py" line="132"/>
         <source>Transfer ticket</source>
         <translation>转移号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="129" />
+        <location filename="../window.py" line="133"/>
         <source>To a service</source>
         <translation>转到事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="130" />
+        <location filename="../window.py" line="134"/>
         <source>To a counter</source>
         <translation>转到窗口</translation>
     </message>

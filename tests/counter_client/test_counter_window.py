@@ -312,3 +312,23 @@ def test_a_counter_the_hall_does_not_have_is_named_in_the_banner(qtbot, hall_ser
     assert window.pages.currentWidget() is window.login_page
     window.close()
     QApplication.processEvents()
+
+
+def test_clerk_and_pin_options_log_in_at_start(qtbot, hall_server, admin, open_window):
+    number = issue(admin)
+    window = open_window(4, clerk="1003", pin="3456")
+    qtbot.waitUntil(lambda: window.model.logged_in)
+    assert "王芳" in window.clerk_name.text()
+    qtbot.waitUntil(lambda: shown_queue(window) == [number])
+
+
+def test_a_refused_pin_is_cleared_once_so_the_clerk_can_retype(qtbot, hall_server, open_window):
+    window = open_window(1)
+    page = window.login_page
+    page.clerk_edit.setText("1001")
+    page.pin_edit.setText("0000")
+    qtbot.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message.text() != "")
+    page.pin_edit.setText("12")
+    window.model.on_event("waiting_changed", 1, {"waiting": {}})  # any later re-render
+    assert page.pin_edit.text() == "12"

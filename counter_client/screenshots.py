@@ -1,0 +1,131 @@
+"""Renders the counter window's documentation screenshots: `python -m counter_client.screenshots`.
+
+Starts a throw-away hall server on 127.0.0.1 with the sample hall, issues a morning's
+tickets, and saves the login page and a working counter as PNG files. Run it under a
+display with CJK fonts, e.g. `xvfb-run -a -s "-screen 0 1920x1080x24" python -m ...`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from counter_client.app import build_window
+from shared.client import BlockingHallClient, new_req
+from shared.config import ClerkConfig, default_config
+from shared.qt.i18n import install_translations
+from shared.server import HallServer
+from shared.service import HallService
+from shared.store import HallStore
+
+DEMO_CLERK = ClerkConfig("1001", "张敏", "1234")
+MORNING = (
+    "pension_enrol",
+    "ss_card_apply",
+    "pension_claim",
+    "ss_record_print",
+    "pension_enrol",
+    "unemployment_claim",
+    "ss_card_replace",
+    "pension_transfer",
+)
+
+
+def start_server(db: Path) -> tuple[int, Callable[[], None]]:
+    """A hall server in a thread; returns its port and a function that stops it."""
+    config = replace(default_config(), clerks=(DEMO_CLERK,), open_time=None, close_time=None)
+    ready = threading.Event()
+    state: dict[str, object] = {}
+
+    def run() -> None:
+        async def main() -> None:
+            store = HallStore(db)
+            server = HallServer(HallService(store, config), None)
+            _, state["port"] = await server.start("127.0.0.1", 0)
+            stop = asyncio.Event()
+            state["stop"] = (asyncio.get_running_loop(), stop)
+            ready.set()
+            await stop.wait()
+            await server.close()
+            store.close()
+
+        asyncio.run(main())
+
+    thread = threading.Thread(target=run, name="screenshot-server", daemon=True)
+    thread.start()
+    ready.wait(30)
+
+    def stop() -> None:
+        loop, event = state["stop"]  # type: ignore[misc]
+        loop.call_soon_threadsafe(event.set)
+        thread.join(10)
+
+    return int(state["port"]), stop  # type: ignore[call-overload]
+
+
+def wait_for(condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
+    """Run the Qt event loop until `condition()` holds."""
+    loop, clock, poll = QEventLoop(), QElapsedTimer(), QTimer(interval=20)
+    clock.start()
+    poll.timeout.connect(lambda: (condition() or clock.elapsed() > timeout_ms) and loop.quit())
+    poll.start()
+    loop.exec()
+    poll.stop()
+    if not condition():
+        raise TimeoutError("the counter window did not reach the expected state")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/screenshots", help="folder for the PNG files")
+    parser.add_argument("--lang", default="zh_CN", help="interface language: zh_CN or en")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = "" if args.lang == "zh_CN" else f"_{args.lang}"
+
+    app = QApplication.instance() or QApplication([])
+    lang = install_translations(app, args.lang)
+    with tempfile.TemporaryDirectory() as tmp:
+        port, stop = start_server(Path(tmp) / "hall.db")
+        try:
+            with BlockingHallClient("127.0.0.1", port, "kiosk", "screenshot-kiosk") as kiosk:
+                for service in MORNING:
+                    ticket = kiosk.call("issue", service=service, req=new_req())["ticket"]
+                    kiosk.call("printed", ticket=ticket["id"])
+            window = build_window("127.0.0.1", port, 3, lang=lang)
+            window.show()
+            model = window.model
+            wait_for(lambda: model.connection == "online" and bool(model.services))
+            window.login_page.clerk_edit.setText(DEMO_CLERK.id)
+            window.login_page.pin_edit.setText(DEMO_CLERK.pin)
+            wait_for(lambda: window.isVisible())
+            window.grab().save(str(out / f"counter_login{suffix}.png"))
+
+            model.login(DEMO_CLERK.id, DEMO_CLERK.pin)
+            wait_for(lambda: model.logged_in and len(model.queue) == len(MORNING))
+            for step in (model.call_next, model.start, model.finish, model.call_next):
+                step()
+                wait_for(lambda: model.busy is None)
+            model.no_show()
+            wait_for(lambda: model.busy is None)
+            model.call_next()
+            wait_for(lambda: model.ticket is not None and len(model.queue) == len(MORNING) - 3)
+            window.grab().save(str(out / f"counter_main{suffix}.png"))
+            window.close()
+        finally:
+            stop()
+    print(f"saved counter_login{suffix}.png and counter_main{suffix}.png in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
