@@ -33,12 +33,20 @@ class Kiosk(QObject):
         lang: str = "zh_CN",
         priority: str = "off",
         preview_dir: Path | None = None,
+        reconnect_max_s: float = 10.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.printer = printer
         self.connection = HallConnection(
-            host, port, "kiosk", client_name, key=config.key, parent=self
+            host,
+            port,
+            "kiosk",
+            client_name,
+            key=config.key,
+            parent=self,
+            reconnect_min_s=min(0.5, reconnect_max_s),
+            reconnect_max_s=reconnect_max_s,
         )
         self.runner = ThreadRunner(self)
         paper_mm = int(printer.paper_mm)

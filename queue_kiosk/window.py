@@ -697,7 +697,7 @@ class KioskWindow(QWidget):
                 STYLE.format(**{k: max(1, round(v * scale)) for k, v in sizes.items()})
             )
             self.start_page.columns = 2 if portrait else 3
-            self.matters_page.columns = 2 if portrait else 3
-            self.matters_page.rows = 7 if portrait else 3
+            self.matters_page.rows = 6 if portrait else 3
+            self.matters_page.columns = 2 if portrait else 4
             self.confirmation_page.set_portrait(portrait)
             self.refresh()
