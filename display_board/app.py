@@ -1,0 +1,203 @@
+"""The `display-board` command: the lobby TV that shows and speaks every call."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from shared.client import parse_server
+from shared.config import ConfigError, HallConfig, load_config
+from shared.qt.i18n import LANGUAGES, resolve_language
+
+VOICE_MODES = ("auto", "qt", "clips", "off")
+DEFAULT_WINDOW_SIZE = (1280, 720)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Options:
+    host: str
+    port: int
+    key: str | None
+    lang: str
+    voice: str
+    fullscreen: bool
+    screen: int | None
+    config: HallConfig
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="display-board",
+        description="The lobby display board: shows and announces every call of the hall.",
+    )
+    parser.add_argument(
+        "--server",
+        metavar="HOST:PORT",
+        help="the hall server (default: host and port of the hall file, else 127.0.0.1:7310)",
+    )
+    parser.add_argument("--fullscreen", action="store_true", help="fill the screen, no frame")
+    parser.add_argument("--screen", metavar="N", help="the screen to use, counted from 0")
+    parser.add_argument(
+        "--voice",
+        metavar="MODE",
+        default="auto",
+        help="announcements: auto (default), qt (system voice), clips (voice pack), off",
+    )
+    parser.add_argument("--lang", metavar="LANG", help=f"language: {', '.join(LANGUAGES)}")
+    parser.add_argument(
+        "--config", metavar="FILE", help="the hall file (hall name, notice, announcements, key)"
+    )
+    return parser
+
+
+def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None = None) -> Options:
+    """Read the command line; a bad value exits with a message naming it (argparse style)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    env = dict(os.environ if env is None else env)
+    try:
+        config = load_config(args.config, env=env)
+    except (ConfigError, OSError) as exc:
+        parser.error(f"--config: {exc}")
+    if args.server is None:
+        host, port = config.host, config.port
+    else:
+        try:
+            host, port = parse_server(args.server, config.port)
+        except ValueError as exc:
+            parser.error(f"--server: {exc}")
+    screen = None
+    if args.screen is not None:
+        try:
+            screen = int(args.screen)
+        except ValueError:
+            parser.error(f"--screen: {args.screen!r} is not a screen number (0, 1, ...)")
+        if screen < 0:
+            parser.error(f"--screen: {screen} is not a screen number; screens count from 0")
+    if args.voice not in VOICE_MODES:
+        parser.error(f"--voice: {args.voice!r} is not a voice mode; use {', '.join(VOICE_MODES)}")
+    try:
+        lang = resolve_language(args.lang)
+    except ValueError as exc:
+        parser.error(f"--lang: {exc}")
+    return Options(
+        host=host,
+        port=port,
+        key=config.key,
+        lang=lang,
+        voice=args.voice,
+        fullscreen=args.fullscreen,
+        screen=screen,
+        config=config,
+    )
+
+
+def build_announcer(voice: str, lang: str, config: HallConfig):  # -> Announcer | None
+    """The announcer for `--voice`; raises ValueError / VoicePackError / VoiceEngineError."""
+    from display_board.voice.engines import Announcer, make_engine
+
+    if voice == "off":
+        return None
+    template = config.announcement_zh if lang == "zh_CN" else config.announcement_en
+    engine = make_engine(voice, lang, template=template)
+    return Announcer(engine, repeats=config.announce_times, recall_repeats=config.announce_times)
+
+
+def build_board(
+    host: str,
+    port: int,
+    *,
+    key: str | None = None,
+    config: HallConfig | None = None,
+    announcer=None,
+    reconnect_min_s: float = 0.5,
+    client_name: str = "display-board",
+):  # -> DisplayBoard (imported late: Qt loads only once the arguments are good)
+    """The board bound to a connecting HallConnection (kept as `board.connection`)."""
+    from display_board.board import DisplayBoard
+    from shared.qt.client import HallConnection
+
+    config = config or HallConfig()
+    board = DisplayBoard(
+        announcer=announcer, hall_name=config.hall_name, notice=config.board_notice
+    )
+    if announcer is not None:
+        announcer.setParent(board)
+    connection = HallConnection(
+        host, port, "display", client_name, key=key, parent=board, reconnect_min_s=reconnect_min_s
+    )
+    board.connection = connection
+    board.bind(connection)
+    connection.start()
+    return board
+
+
+def _choose_screen(index: int | None):
+    from PySide6.QtGui import QGuiApplication
+
+    screens = QGuiApplication.screens()
+    if index is None:
+        return QGuiApplication.primaryScreen()
+    if index >= len(screens):
+        raise ValueError(
+            f"--screen {index}: this computer has {len(screens)} screen(s), "
+            f"numbered 0 to {len(screens) - 1}"
+        )
+    return screens[index]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_options(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from shared.qt.i18n import install_translations
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("display-board")
+    install_translations(app, options.lang)
+    try:
+        screen = _choose_screen(options.screen)
+    except ValueError as exc:
+        print(f"display-board: {exc}", file=sys.stderr)
+        return 2
+    try:
+        announcer = build_announcer(options.voice, options.lang, options.config)
+    except Exception as exc:  # every engine and voice pack problem, named for the operator
+        if options.voice != "auto":
+            print(f"display-board: --voice {options.voice}: {exc}", file=sys.stderr)
+            return 2
+        log.warning("no voice (the board shows calls without announcing them): %s", exc)
+        announcer = None
+    board = build_board(options.host, options.port, key=options.key, config=options.config,
+                        announcer=announcer)  # fmt: skip
+    board.setWindowTitle(options.config.hall_name)
+    if screen is not None:
+        board.setGeometry(screen.availableGeometry())
+    if options.fullscreen:
+        board.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        board.setCursor(Qt.CursorShape.BlankCursor)
+        if screen is not None:
+            board.setGeometry(screen.geometry())
+        board.showFullScreen()
+    else:
+        board.resize(*DEFAULT_WINDOW_SIZE)
+        if screen is not None:
+            board.move(screen.availableGeometry().topLeft())
+        board.show()
+    if screen is not None and board.windowHandle() is not None:
+        board.windowHandle().setScreen(screen)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

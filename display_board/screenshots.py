@@ -1,0 +1,166 @@
+"""Renders the board's documentation screenshots from a real hall server with a busy morning.
+
+Run under a display with CJK fonts, e.g.
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m display_board.screenshots
+It starts a hall server on 127.0.0.1 (a temporary database), drives kiosks and counters
+through the protocol until the hall looks like a busy morning, binds a board to it, and
+saves docs/screenshots/board_1920x1080.png and board_1080x1920.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from shared.client import BlockingHallClient
+from shared.config import HallConfig, default_config
+from shared.server import HallServer
+from shared.service import HallService
+from shared.store import HallStore
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUT_DIR = ROOT / "docs" / "screenshots"
+SIZES = ((1920, 1080), (1080, 1920))
+# (service, how many tickets): a morning where social insurance and tax are busiest.
+MORNING_TICKETS = (
+    ("pension_enrol", 14),
+    ("ss_card_apply", 9),
+    ("med_enrol", 8),
+    ("dibao_apply", 4),
+    ("invoice_issue", 11),
+    ("re_transfer", 6),
+    ("planning_permit", 3),
+    ("sole_trader_register", 7),
+    ("id_card_apply", 5),
+    ("farmland_subsidy", 4),
+)
+
+
+@contextmanager
+def hall_server_thread(db_path: Path, config: HallConfig) -> Iterator[tuple[str, int]]:
+    """A real hall server on 127.0.0.1 (ephemeral port) in a thread; yields (host, port)."""
+    ready = threading.Event()
+    state: dict[str, object] = {}
+
+    def run() -> None:
+        async def main() -> None:
+            store = HallStore(db_path)
+            server = HallServer(HallService(store, config), config.key)
+            _, state["port"] = await server.start("127.0.0.1", 0)
+            stop = asyncio.Event()
+            state["loop"], state["stop"] = asyncio.get_running_loop(), stop
+            ready.set()
+            await stop.wait()
+            await server.close()
+            store.close()
+
+        try:
+            asyncio.run(main())
+        except BaseException as exc:
+            state["error"] = exc
+            ready.set()
+
+    thread = threading.Thread(target=run, name="hall-server", daemon=True)
+    thread.start()
+    ready.wait(30)
+    if "error" in state:
+        raise RuntimeError(f"hall server did not start: {state['error']}")
+    try:
+        yield "127.0.0.1", int(state["port"])  # type: ignore[call-overload]
+    finally:
+        loop, stop = state["loop"], state["stop"]
+        loop.call_soon_threadsafe(stop.set)  # type: ignore[attr-defined]
+        thread.join(30)
+
+
+def known_services(admin: BlockingHallClient) -> set[str]:
+    return {service["code"] for service in admin.call("catalog")["services"]}
+
+
+def busy_morning(host: str, port: int) -> None:
+    """Issue tickets, open 20 counters, call, serve, pause and recall like a busy morning."""
+    with BlockingHallClient(host, port, "admin", "screenshot-admin") as admin:
+        services = known_services(admin)
+        for service, count in MORNING_TICKETS:
+            if service not in services:
+                service = sorted(services)[0]
+            for _ in range(count):
+                ticket = admin.call("issue", service=service, req=uuid.uuid4().hex)["ticket"]
+                admin.call("printed", ticket=ticket["id"])
+    clerks = (("1001", "1234"), ("1002", "2345"), ("1003", "3456"), ("1004", "4567"))
+    counters = []
+    for number in range(1, 21):
+        clerk, pin = clerks[number % len(clerks)]
+        client = BlockingHallClient(host, port, "counter", f"counter-{number}", counter=number)
+        client.call("login", clerk=clerk, pin=pin)
+        counters.append(client)
+    try:
+        for number in (17, 18):
+            counters[number - 1].call("pause", reason="break")
+        callers = [c for n, c in enumerate(counters, 1) if n not in (17, 18)]
+        for client in callers:  # a first round, most now serving
+            client.call("call_next", req=uuid.uuid4().hex)
+        for client in callers[:12]:
+            client.call("start")
+        for client in callers[:8]:  # a second round: the newest calls
+            client.call("call_next", req=uuid.uuid4().hex)
+        callers[3].call("recall")
+        with BlockingHallClient(host, port, "kiosk", "kiosk-2") as kiosk:
+            kiosk.call("kiosk_status", printer="near_end", message="paper low")
+    finally:
+        for client in counters:
+            client.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=str(DEFAULT_OUT_DIR), help="folder for the PNG files")
+    parser.add_argument("--lang", default="zh_CN", help="interface language (zh_CN or en)")
+    args = parser.parse_args(argv)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+    from PySide6.QtWidgets import QApplication
+
+    from display_board.app import build_board
+    from shared.qt.i18n import install_translations
+
+    app = QApplication.instance() or QApplication([])
+    install_translations(app, args.lang)
+    config = replace(default_config(), key=None, open_time=None, close_time=None)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        hall_server_thread(Path(tmp) / "hall.db", config) as (host, port),
+    ):
+        busy_morning(host, port)
+        board = build_board(host, port, config=config)
+        board.resize(*SIZES[0])
+        board.show()
+        deadline = QDeadlineTimer(20000)
+        while not (board.model.latest and board.model.departments) and not deadline.hasExpired():
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        if board.model.latest is None:
+            raise SystemExit("the board did not receive the hall state from the server")
+        for width, height in SIZES:
+            board.resize(width, height)
+            for _ in range(20):
+                app.processEvents()
+            board.headline.set_flash(False)  # the steady look, not mid-blink
+            path = out_dir / f"board_{width}x{height}.png"
+            if not board.grab().save(str(path)):
+                raise SystemExit(f"could not write {path}")
+            print(path)
+        board.connection.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
