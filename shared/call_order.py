@@ -9,6 +9,8 @@ services it serves, plus tickets reserved for it by a transfer.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -62,14 +64,140 @@ def next_streak(streak: int, taken: QueuedTicket) -> int:
 
 
 def ahead_of(new: QueuedTicket, waiting: Iterable[QueuedTicket]) -> int:
-    """How many waiting tickets of the new ticket's service the call order puts before it.
+    """How many waiting tickets of the new ticket's service queue the call order puts before it.
 
     Within one service queue the order is priority first, then order time; the
     anti-starvation rule depends on which counter calls, so it is not counted here.
+    Tickets reserved for one counter by a transfer are in that counter's queue, not here.
     """
     key = (not new.priority, new.order_at, new.id)
     return sum(
         1
         for t in waiting
-        if t.service == new.service and t.id != new.id and (not t.priority, t.order_at, t.id) < key
+        if t.service == new.service
+        and t.reserved_counter is None
+        and t.id != new.id
+        and (not t.priority, t.order_at, t.id) < key
     )
+
+
+class WaitingQueue:
+    """Today's waiting tickets in memory, indexed so the call order costs the same at any size.
+
+    Each service has two lanes (priority, normal) and each counter two lanes for the
+    tickets reserved for it; a lane is a list sorted by (order_at, id). `next_for` looks
+    only at lane heads. The database stays the truth: the service rebuilds this from it
+    at start-up and whenever a transaction fails.
+    """
+
+    def __init__(self, tickets: Iterable[tuple[QueuedTicket, str]] = ()) -> None:
+        self._tickets: dict[int, tuple[QueuedTicket, str]] = {}
+        self._lanes: dict[tuple[str, str | int, bool], list[tuple[float, int]]] = {}
+        self._counts: dict[str, int] = {}
+        for ticket, category in tickets:
+            self.add(ticket, category)
+
+    def __len__(self) -> int:
+        return len(self._tickets)
+
+    def __contains__(self, ticket_id: object) -> bool:
+        return ticket_id in self._tickets
+
+    def get(self, ticket_id: int) -> QueuedTicket | None:
+        entry = self._tickets.get(ticket_id)
+        return entry[0] if entry else None
+
+    @staticmethod
+    def _lane_key(t: QueuedTicket) -> tuple[str, str | int, bool]:
+        if t.reserved_counter is not None:
+            return ("counter", t.reserved_counter, t.priority)
+        return ("service", t.service, t.priority)
+
+    def add(self, ticket: QueuedTicket, category: str) -> None:
+        if ticket.id in self._tickets:
+            self.remove(ticket.id)
+        self._tickets[ticket.id] = (ticket, category)
+        lane = self._lanes.setdefault(self._lane_key(ticket), [])
+        bisect.insort(lane, (ticket.order_at, ticket.id))
+        self._counts[category] = self._counts.get(category, 0) + 1
+
+    def remove(self, ticket_id: int) -> tuple[QueuedTicket, str] | None:
+        entry = self._tickets.pop(ticket_id, None)
+        if entry is None:
+            return None
+        ticket, category = entry
+        lane = self._lanes[self._lane_key(ticket)]
+        i = bisect.bisect_left(lane, (ticket.order_at, ticket.id))
+        del lane[i]
+        self._counts[category] -= 1
+        return entry
+
+    def clear(self) -> None:
+        self._tickets.clear()
+        self._lanes.clear()
+        self._counts.clear()
+
+    def counts(self) -> dict[str, int]:
+        """Waiting tickets per category."""
+        return {k: v for k, v in self._counts.items() if v}
+
+    def _lanes_for(
+        self, counter: int, services: frozenset[str] | None, priority: bool
+    ) -> list[list[tuple[float, int]]]:
+        lanes = []
+        own = self._lanes.get(("counter", counter, priority))
+        if own:
+            lanes.append(own)
+        if services is None:
+            lanes += [
+                lane
+                for (kind, _, p), lane in self._lanes.items()
+                if kind == "service" and p == priority and lane
+            ]
+        else:
+            lanes += [lane for s in services if (lane := self._lanes.get(("service", s, priority)))]
+        return lanes
+
+    def order_for(
+        self,
+        counter: int,
+        services: frozenset[str] | None,
+        priority_streak: int = 0,
+        limit: int | None = None,
+    ) -> list[QueuedTicket]:
+        """The tickets `counter` would take, in call order (the same rule as `call_order`)."""
+        priority = heapq.merge(*self._lanes_for(counter, services, True))
+        normal = heapq.merge(*self._lanes_for(counter, services, False))
+        next_p, next_n = next(priority, None), next(normal, None)
+        order: list[QueuedTicket] = []
+        streak = priority_streak
+        while (next_p or next_n) and (limit is None or len(order) < limit):
+            if next_p and (streak < PRIORITY_STREAK_LIMIT or not next_n):
+                order.append(self._tickets[next_p[1]][0])
+                next_p, streak = next(priority, None), streak + 1
+            else:
+                assert next_n is not None
+                order.append(self._tickets[next_n[1]][0])
+                next_n, streak = next(normal, None), 0
+        return order
+
+    def count_for(self, counter: int, services: frozenset[str] | None) -> int:
+        """How many waiting tickets `counter` may take."""
+        return sum(
+            len(lane) for p in (True, False) for lane in self._lanes_for(counter, services, p)
+        )
+
+    def next_for(
+        self, counter: int, services: frozenset[str] | None, priority_streak: int = 0
+    ) -> QueuedTicket | None:
+        order = self.order_for(counter, services, priority_streak, limit=1)
+        return order[0] if order else None
+
+    def ahead(self, new: QueuedTicket) -> int:
+        """Waiting tickets of `new`'s service queue that the call order puts before it."""
+        before = len(self._lanes.get(("service", new.service, True), ()))
+        if new.priority:
+            lane = self._lanes.get(("service", new.service, True), [])
+            return bisect.bisect_left(lane, (new.order_at, new.id))
+        lane = self._lanes.get(("service", new.service, False), [])
+        return before + bisect.bisect_left(lane, (new.order_at, new.id))

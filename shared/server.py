@@ -22,7 +22,7 @@ from shared import auth
 from shared.clock import iso
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
 from shared.errors import ErrorCode, HallError
-from shared.ops import COUNTER, ROLES, Request, request_id, validate_request
+from shared.ops import COUNTER, OPS, ROLES, Request, request_id, validate_request
 from shared.service import Caller, HallService, Numbered, Outcome
 
 log = logging.getLogger(__name__)
@@ -205,21 +205,33 @@ class HallServer:
                 log.warning("closing %s after %d bad frame(s)", conn.name, conn.bad_frames)
                 conn.close()
             return
+        op = frame.get("op")
+        # Who may ask comes before what was asked: not_authenticated, then forbidden, then params.
+        if conn.caller is None and op != "hello" and request_id(frame) is not None:
+            conn.send(
+                reply_error(request_id(frame), ErrorCode.NOT_AUTHENTICATED, "say hello first")
+            )
+            return
+        spec = OPS.get(op) if isinstance(op, str) else None
+        if conn.caller is not None and spec is not None and conn.caller.role not in spec.roles:
+            conn.send(
+                reply_error(
+                    request_id(frame),
+                    ErrorCode.FORBIDDEN,
+                    f"a {conn.caller.role} may not use '{op}'",
+                )
+            )
+            return
         try:
             request = validate_request(frame)
         except HallError as exc:
             conn.send(reply_error(request_id(frame), exc.code, exc.message))
             return
         if request.op == "hello":
-            if self._busy:
-                self._deferred_hellos.append(
-                    (conn, request)
-                )  # answered once the batch has gone out
+            if self._busy:  # answered once the batch in progress has gone out
+                self._deferred_hellos.append((conn, request))
             else:
                 self._hello(conn, request)
-            return
-        if conn.caller is None:
-            conn.send(reply_error(request.id, ErrorCode.NOT_AUTHENTICATED, "say hello first"))
             return
         if request.op == "ping":
             conn.send(reply_ok(request.id, {"server_time": iso(self.service.clock.now())}))

@@ -10,17 +10,18 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from shared import auth
-from shared.call_order import QueuedTicket, ahead_of, call_order, next_streak
+from shared.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
 from shared.config import HallConfig
 from shared.errors import ErrorCode, HallError
-from shared.estimate import estimate_wait_s, mean_service_s
+from shared.estimate import RECENT, estimate_wait_s, mean_service_s
 from shared.lifecycle import (
     OPEN_STATES,
     Action,
@@ -79,6 +80,10 @@ class HallService:
             self._sync_counters()
         self._add_missing_clerks()
         self.seq = int(store.get_meta("seq", "0") or 0)
+        self.queue = WaitingQueue()
+        self._undo: list[Callable[[], object]] = []
+        self._recent_s: deque[float] = deque(maxlen=RECENT)
+        self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
             with store.transaction():
@@ -138,6 +143,26 @@ class HallService:
                     (clerk.id, clerk.name, auth.hash_pin(clerk.pin), iso(self.clock.now())),
                 )
 
+    def _load_memory(self) -> None:
+        """Rebuild the in-memory waiting queue and recent service times from the database."""
+        day = self.day()
+        self.queue.clear()
+        for r in self.store.all(
+            "SELECT id, service, category, priority, order_at, reserved_counter FROM tickets"
+            " WHERE day = ? AND state = 'waiting'",
+            (day,),
+        ):
+            self.queue.add(_queued(r), r["category"])
+        self._recent_s.clear()
+        self._recent_s.extend(
+            r[0]
+            for r in self.store.all(
+                "SELECT service_s FROM (SELECT service_s, finished_at FROM tickets WHERE day = ? AND state = 'done'"
+                " AND service_s IS NOT NULL ORDER BY finished_at DESC LIMIT ?) ORDER BY finished_at",
+                (day, RECENT),
+            )
+        )
+
     # -- the batch ----------------------------------------------------------------------------
 
     def run_batch(
@@ -161,6 +186,7 @@ class HallService:
                     self.store.set_meta("seq", str(self.seq))
         except sqlite3.Error as exc:
             self.seq = seq_before
+            self._load_memory()
             log.error("database refused the change: %s", exc)
             error = HallError(
                 ErrorCode.UNAVAILABLE, f"the hall database cannot save changes now: {exc}"
@@ -267,6 +293,8 @@ class HallService:
         )
         conn.execute("DELETE FROM events WHERE at < ?", (keep_from,))
         self.store.set_meta("day", today)
+        self.queue.clear()
+        self._recent_s.clear()
         if stored is None:
             return []  # a brand-new database: nothing to reset
         log.info(
@@ -358,26 +386,17 @@ class HallService:
     def _counter_services(self, row: sqlite3.Row) -> frozenset[str] | None:
         return frozenset(json.loads(row["services"])) if row["services"] else None
 
-    def _waiting(self, day: str) -> list[QueuedTicket]:
-        return [
-            QueuedTicket(
-                r["id"], r["service"], bool(r["priority"]), r["order_at"], r["reserved_counter"]
-            )
-            for r in self.store.all(
-                "SELECT id, service, priority, order_at, reserved_counter FROM tickets"
-                " WHERE day = ? AND state = 'waiting'",
-                (day,),
-            )
-        ]
+    def waiting_counts(self, day: str | None = None) -> dict[str, int]:
+        """Waiting tickets per category code (every category, zeros included)."""
+        counts = self.queue.counts()
+        return {code: counts.get(code, 0) for code in self._category_codes()}
 
-    def waiting_counts(self, day: str) -> dict[str, int]:
-        counts = {r[0]: 0 for r in self.store.all("SELECT code FROM categories ORDER BY position")}
-        for code, n in self.store.all(
-            "SELECT category, count(*) FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY category",
-            (day,),
-        ):
-            counts[code] = n
-        return counts
+    def _category_codes(self) -> list[str]:
+        if not hasattr(self, "_categories_cache"):
+            self._categories_cache = [
+                r[0] for r in self.store.all("SELECT code FROM categories ORDER BY position")
+            ]
+        return self._categories_cache
 
     def _waiting_event(self, day: str) -> Event:
         return ("waiting_changed", {"waiting": self.waiting_counts(day)})
@@ -470,7 +489,23 @@ class HallService:
                 detail,
             ),
         )
-        return self.ticket_json(self._ticket_row(row["id"]))
+        updated = self._ticket_row(row["id"])
+        self._track_waiting(row, updated)
+        return self.ticket_json(updated)
+
+    def _track_waiting(self, before: sqlite3.Row, after: sqlite3.Row) -> None:
+        """Keep the in-memory queue equal to the database's waiting tickets, undoably."""
+        if before["state"] == TicketState.WAITING and before["id"] in self.queue:
+            entry = self.queue.remove(before["id"])
+            if entry is not None:
+                ticket, category = entry
+                self._undo.append(lambda: self.queue.add(ticket, category))
+        if after["state"] == TicketState.WAITING and after["day"] == self.store.get_meta("day"):
+            self.queue.add(_queued(after), after["category"])
+            self._undo.append(lambda: self._forget(after["id"]))
+
+    def _forget(self, ticket_id: int) -> None:
+        self.queue.remove(ticket_id)
 
     def _set_counter(self, number: int, now: datetime, **changes: Any) -> dict[str, Any]:
         changes["updated_at"] = iso(now)
@@ -505,6 +540,9 @@ class HallService:
         service_s = (
             max(0.0, now.timestamp() - datetime.fromisoformat(begun).timestamp()) if begun else None
         )
+        if service_s is not None:
+            self._recent_s.append(service_s)
+            self._undo.append(self._recent_s.pop)
         return self._transition(
             held, Action.FINISH, now, caller, finished_at=iso(now), service_s=service_s
         )
@@ -612,7 +650,7 @@ class HallService:
             (ticket_id, day, iso(now), "issue", TicketState.PENDING.value),
         )
         new = QueuedTicket(ticket_id, service["code"], priority, now.timestamp())
-        ahead = ahead_of(new, self._waiting(day))
+        ahead = self.queue.ahead(new)
         return Outcome(
             result={
                 "ticket": self.ticket_json(self._ticket_row(ticket_id)),
@@ -622,21 +660,13 @@ class HallService:
         )
 
     def _estimate(self, service: str, ahead: int, day: str) -> int:
-        durations = [
-            r[0]
-            for r in self.store.all(
-                "SELECT service_s FROM tickets WHERE day = ? AND state = 'done' AND service_s IS NOT NULL"
-                " ORDER BY finished_at DESC LIMIT 30",
-                (day,),
-            )
-        ]
         serving = open_ = 0
         for row in self.store.all("SELECT state, services FROM counters"):
             services = self._counter_services(row)
             if services is None or service in services:
                 serving += 1
                 open_ += row["state"] == CounterState.OPEN
-        return estimate_wait_s(ahead, mean_service_s(durations[::-1]), open_, serving)
+        return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
 
     def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
@@ -818,19 +848,14 @@ class HallService:
         self._check_can_call(counter)
         events: list[Event] = []
         self._finish_held(caller, counter, now, events)
-        day = self.day(now)
-        order = call_order(
-            self._waiting(day),
-            counter["number"],
-            self._counter_services(counter),
-            counter["priority_streak"],
+        taken = self.queue.next_for(
+            counter["number"], self._counter_services(counter), counter["priority_streak"]
         )
-        if not order:
+        if taken is None:
             if events:
                 data = self._set_counter(counter["number"], now, ticket_id=None)
                 events.append(("counter_changed", {"counter": data}))
             return Outcome(result={"ticket": None}, events=events)
-        taken = order[0]
         return self._call(
             caller,
             counter,
@@ -995,18 +1020,14 @@ class HallService:
 
     def op_queue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         counter = self._counter_for_op(caller)
-        order = call_order(
-            self._waiting(self.day(now)),
-            counter["number"],
-            self._counter_services(counter),
-            counter["priority_streak"],
-        )
+        services = self._counter_services(counter)
         limit = min(params.get("limit", QUEUE_LIMIT), QUEUE_LIMIT)
-        rows = {r["id"]: r for r in self._rows([t.id for t in order[:limit]])}
+        order = self.queue.order_for(counter["number"], services, counter["priority_streak"], limit)
+        rows = {r["id"]: r for r in self._rows([t.id for t in order])}
         return Outcome(
             result={
-                "tickets": [self.ticket_json(rows[t.id]) for t in order[:limit]],
-                "total": len(order),
+                "tickets": [self.ticket_json(rows[t.id]) for t in order],
+                "total": self.queue.count_for(counter["number"], services),
             }
         )
 
@@ -1017,3 +1038,9 @@ class HallService:
         return self.store.all(
             f"SELECT * FROM tickets WHERE id IN ({','.join('?' * len(ids))})", tuple(ids)
         )
+
+
+def _queued(row: sqlite3.Row) -> QueuedTicket:
+    return QueuedTicket(
+        row["id"], row["service"], bool(row["priority"]), row["order_at"], row["reserved_counter"]
+    )

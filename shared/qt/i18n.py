@@ -28,7 +28,9 @@ def resolve_language(requested: str | None = None) -> str:
         return "en"
     if lang.lower().startswith("zh"):
         return "zh_CN"
-    raise ValueError(f"unsupported interface language {requested!r}: choose one of {', '.join(LANGUAGES)}")
+    raise ValueError(
+        f"unsupported interface language {requested!r}: choose one of {', '.join(LANGUAGES)}"
+    )
 
 
 def qm_path(package: str, lang: str) -> Path:
@@ -41,7 +43,9 @@ def install_translations(app: QCoreApplication, requested: str | None = None) ->
     for old in _installed:
         app.removeTranslator(old)
     _installed.clear()
-    QLocale.setDefault(QLocale(QLocale.Language.Chinese if lang == "zh_CN" else QLocale.Language.English))
+    QLocale.setDefault(
+        QLocale(QLocale.Language.Chinese if lang == "zh_CN" else QLocale.Language.English)
+    )
     if lang == "en":
         return lang
     for package in PACKAGES:

@@ -41,7 +41,9 @@ def update(package: str, compile_only: bool = False) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--update", action="store_true", help="refresh .ts from sources, then compile")
+    parser.add_argument(
+        "--update", action="store_true", help="refresh .ts from sources, then compile"
+    )
     parser.add_argument("--compile", action="store_true", help="only compile .ts to .qm")
     parser.add_argument("packages", nargs="*", default=list(PACKAGES))
     args = parser.parse_args(argv)

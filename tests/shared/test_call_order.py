@@ -69,3 +69,67 @@ def test_ahead_counts_same_service_before_the_new_ticket():
     waiting = [t(1, 1), t(2, 2, True), t(3, 3, service="other"), t(4, 4)]
     assert ahead_of(t(5, 5), waiting) == 3
     assert ahead_of(t(5, 5, True), waiting) == 1
+
+
+# -- the in-memory queue must order exactly as call_order does --------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from shared.call_order import WaitingQueue  # noqa: E402
+
+tickets_strategy = st.lists(
+    st.tuples(
+        st.sampled_from(["s1", "s2", "s3"]),
+        st.booleans(),
+        st.integers(0, 50),
+        st.one_of(st.none(), st.sampled_from([1, 2])),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=200)
+@given(
+    tickets_strategy,
+    st.sampled_from([None, frozenset({"s1"}), frozenset({"s2", "s3"})]),
+    st.integers(0, 4),
+    st.sampled_from([1, 2, 3]),
+)
+def test_waiting_queue_orders_like_call_order(specs, services, streak, counter):
+    waiting = [
+        t(i + 1, at, prio, service, reserved)
+        for i, (service, prio, at, reserved) in enumerate(specs)
+    ]
+    queue = WaitingQueue((x, "cat-" + x.service) for x in waiting)
+    expected = ids(call_order(waiting, counter, services, streak))
+    assert ids(queue.order_for(counter, services, streak)) == expected
+    nxt = queue.next_for(counter, services, streak)
+    assert (nxt.id if nxt else None) == (expected[0] if expected else None)
+
+
+@given(tickets_strategy, st.booleans(), st.integers(0, 60))
+def test_waiting_queue_ahead_matches_ahead_of(specs, priority, at):
+    waiting = [t(i + 1, a, prio, service) for i, (service, prio, a, _) in enumerate(specs)]
+    queue = WaitingQueue((x, "c") for x in waiting)
+    new = t(1000, at, priority, "s1")
+    assert queue.ahead(new) == ahead_of(new, waiting)
+
+
+def test_waiting_queue_add_remove_and_counts():
+    queue = WaitingQueue()
+    queue.add(t(1, 1), "A")
+    queue.add(t(2, 2, service="s2"), "B")
+    queue.add(t(3, 3), "A")
+    assert queue.counts() == {"A": 2, "B": 1} and len(queue) == 3
+    assert queue.remove(1) is not None and queue.remove(1) is None
+    assert queue.counts() == {"A": 1, "B": 1}
+    assert ids(queue.order_for(1, None)) == [2, 3]
+    queue.add(t(3, 3, reserved=2), "A")  # re-adding moves the ticket (a transfer to counter 2)
+    assert ids(queue.order_for(1, None)) == [2] and ids(queue.order_for(2, frozenset())) == [3]
+
+
+def test_waiting_queue_count_for_counts_what_the_counter_may_take():
+    queue = WaitingQueue([(t(1, 1), "A"), (t(2, 2, service="s2"), "B"), (t(3, 3, reserved=1), "A")])
+    assert queue.count_for(1, None) == 3
+    assert queue.count_for(2, frozenset({"s2"})) == 1
