@@ -332,3 +332,21 @@ def test_a_refused_pin_is_cleared_once_so_the_clerk_can_retype(qtbot, hall_serve
     page.pin_edit.setText("12")
     window.model.on_event("waiting_changed", 1, {"waiting": {}})  # any later re-render
     assert page.pin_edit.text() == "12"
+
+
+def test_a_call_in_flight_when_the_server_goes_down_is_applied_once(
+    qtbot, hall_server, admin, open_window
+):
+    first, second = issue(admin), issue(admin)
+    admin.close()
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    hall_server.stop()  # before the Qt loop has run again: the reply cannot have been read
+    qtbot.waitUntil(lambda: window.model.connection != "online")
+    assert window.model.busy == "call_next"  # kept for a retry with the same req
+    hall_server.start()
+    qtbot.waitUntil(lambda: window.model.busy is None, timeout=10_000)
+    assert window.ticket_number.text() == first
+    qtbot.waitUntil(lambda: shown_queue(window) == [second])
+    assert counter_on_server(hall_server, 1)["ticket"]["number"] == first
