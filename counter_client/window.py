@@ -421,6 +421,8 @@ class CounterWindow(QWidget):
         else:
             if not model.counter_exists:
                 text = self.tr("Counter {n} does not exist in this hall.").format(n=model.number)
+            elif model.notice is not None and model.notice.key == "handshake_failed":
+                text = self.notice_text(model.notice)
             elif model.connection == "connecting":
                 text = self.tr("Connecting to the hall server…")
             else:
