@@ -152,9 +152,9 @@ class TransferDialog(QDialog):
 
         self.counter_box = QComboBox(objectName="counterBox")
         for counter in model.transfer_counters():
-            clerk = (counter.get("clerk") or {}).get("name", "")
+            clerk = (counter.get("clerk") or {}).get("name") or self.tr("(closed)")
             label = str(counter.get("name") or counter["number"])
-            self.counter_box.addItem(f"{label}  {clerk}".strip(), counter["number"])
+            self.counter_box.addItem(f"{label}  {clerk}", counter["number"])
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

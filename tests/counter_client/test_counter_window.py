@@ -3,6 +3,7 @@ shortcut, double presses, and a server restart in the middle of a ticket."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -127,6 +128,7 @@ def test_call_next_start_finish_from_the_keyboard(qtbot, hall_server, admin, ope
     press(qtbot, window, "call_next")
     qtbot.waitUntil(lambda: window.ticket_number.text() == first)
     assert window.ticket_state.text() == "Called"
+    assert re.fullmatch(r"\d\d:\d\d", window.ticket_timer.text())
     assert window.ticket_service.text() == window.model.service_name("pension_enrol")
     qtbot.waitUntil(lambda: shown_queue(window) == [second])
     assert "1" in window.waiting_title.text()
@@ -208,6 +210,7 @@ def test_transfer_to_another_counter_is_called_there_first(qtbot, hall_server, a
     dialog = one.dialog
     assert isinstance(dialog, TransferDialog)
     dialog.to_counter.setChecked(True)
+    assert "李强" in dialog.counter_box.itemText(dialog.counter_box.findData(2))
     dialog.counter_box.setCurrentIndex(dialog.counter_box.findData(2))
     accept(qtbot, one)
     qtbot.waitUntil(lambda: one.model.ticket is None)
