@@ -829,6 +829,12 @@ class KioskModel:
 
     # -- time ---------------------------------------------------------------------------------
 
+    def seconds_left(self) -> int | None:
+        """Whole seconds until the confirmation returns to the start (None on other screens)."""
+        if self.screen is not Screen.CONFIRMATION:
+            return None
+        return max(0, math.ceil(CONFIRMATION_S - (self.clock() - self._screen_since)))
+
     def tick(self) -> None:
         """Called about once a second: time-outs, returning to the start, refreshing."""
         now = self.clock()

@@ -50,11 +50,13 @@ QPushButton#tile {{ background: white; border: {border}px solid #0b4f9c; }}
 QPushButton#tile:pressed {{ background: #d6e6fa; }}
 QPushButton#tile:disabled {{ background: #e3e6ea; border-color: #a7b0bb; }}
 QLabel#tileName {{ color: #0b2e59; font-size: {tile}px; font-weight: bold; }}
+QWidget#startPage QLabel#tileName {{ font-size: {h1}px; }}
+QWidget#startPage QLabel#tileInfo {{ font-size: {h3}px; }}
 QLabel#tileName[closed="true"] {{ color: #7b8794; }}
 QLabel#tileInfo {{ color: #44556b; font-size: {small}px; }}
 QLabel#tileInfo[closed="true"] {{ color: #b23b3b; font-weight: bold; }}
 QPushButton#nav {{ background: #0b4f9c; color: white; font-weight: bold;
-    min-height: {touch}px; padding: 0 {pad}px; }}
+    min-height: {touch}px; min-width: {navwidth}px; padding: 0 {pad}px; }}
 QPushButton#nav:disabled {{ background: #a7b0bb; }}
 QPushButton#priority {{ background: #2e7d32; color: white; font-weight: bold;
     min-height: {touch}px; padding: 0 {pad}px; }}
@@ -109,6 +111,7 @@ def _clear(layout: QGridLayout | QVBoxLayout | QHBoxLayout) -> None:
         item = layout.takeAt(0)
         widget = item.widget()
         if widget is not None:
+            widget.hide()  # gone at once; the deletion itself waits for the event loop
             widget.deleteLater()
 
 
@@ -125,6 +128,7 @@ class Tile(QPushButton):
         self.setObjectName("tile")
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
+        layout.addStretch(1)
         self.name_label = QLabel(name)
         self.name_label.setObjectName("tileName")
         self.name_label.setWordWrap(True)
@@ -136,6 +140,7 @@ class Tile(QPushButton):
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             label.setProperty("closed", "true" if closed else "false")
             layout.addWidget(label)
+        layout.addStretch(1)
         self.setEnabled(not closed)
 
     def sizeHint(self) -> QSize:
@@ -148,6 +153,7 @@ class StartPage(QWidget):
     def __init__(self, model: KioskModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self.setObjectName("startPage")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.title = QLabel(self.tr("Please choose a department"))
@@ -242,7 +248,7 @@ class MattersPage(QWidget):
         search_row = QHBoxLayout()
         self.search = QLineEdit()
         self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Search: type pinyin initials, e.g. sbk"))
+        self.search.setPlaceholderText(self.tr("Search: type pinyin initials, e.g. shbzk"))
         self.search.textChanged.connect(model.set_search)
         search_row.addWidget(self.search, 1)
         layout.addLayout(search_row)
@@ -446,7 +452,10 @@ class ConfirmationPage(QWidget):
             self.take,
         ):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            text.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            if label is self.priority_tag:
+                text.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
+            else:
+                text.addWidget(label)  # full width, so a long matter wraps instead of clipping
         text.addStretch(1)
         self.done_button = QPushButton(self.tr("Done"))
         self.done_button.setObjectName("nav")
@@ -463,6 +472,13 @@ class ConfirmationPage(QWidget):
         self.outer.addWidget(self.preview, 2)
         self._pixmap: QPixmap | None = None
         self._pixmap_path: str | None = None
+
+    def show_countdown(self) -> None:
+        left = self.model.seconds_left()
+        if left is None:
+            self.countdown.setText("")
+        else:
+            self.countdown.setText(self.tr("Back to the start in {seconds} s").format(seconds=left))
 
     def set_portrait(self, portrait: bool) -> None:
         self.outer.setDirection(
@@ -490,6 +506,7 @@ class ConfirmationPage(QWidget):
                 self._pixmap = None
         self.preview.setVisible(self._pixmap is not None)
         self._fit_preview()
+        self.show_countdown()
 
     def _fit_preview(self) -> None:
         if self._pixmap is None:
@@ -662,6 +679,7 @@ class KioskWindow(QWidget):
     def _tick(self) -> None:
         self._update_clock()
         self.model.tick()
+        self.confirmation_page.show_countdown()
 
     def _update_clock(self) -> None:
         now = QDateTime.currentDateTime()
@@ -692,6 +710,7 @@ class KioskWindow(QWidget):
                 "border": 3,
                 "touch": 90,
                 "key": 72,
+                "navwidth": 200,
             }
             self.setStyleSheet(
                 STYLE.format(**{k: max(1, round(v * scale)) for k, v in sizes.items()})

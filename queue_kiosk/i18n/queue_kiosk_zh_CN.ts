@@ -3,37 +3,42 @@
 <context>
     <name>ConfirmationPage</name>
     <message>
-        <location filename="../window.py" line="424" />
+        <location filename="../window.py" line="430" />
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="426" />
+        <location filename="../window.py" line="432" />
         <source>Priority lane</source>
         <translation>绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="437" />
+        <location filename="../window.py" line="443" />
         <source>Please take your ticket</source>
         <translation>请取走您的号票</translation>
     </message>
     <message>
-        <location filename="../window.py" line="451" />
+        <location filename="../window.py" line="460" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../window.py" line="479" />
+        <location filename="../window.py" line="481" />
+        <source>Back to the start in {seconds} s</source>
+        <translation>{seconds} 秒后自动返回首页</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="495" />
         <source>People ahead of you: {count}</source>
         <translation>前面还有 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="481" />
+        <location filename="../window.py" line="497" />
         <source>You will be called shortly</source>
         <translation>即将为您叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="484" />
+        <location filename="../window.py" line="500" />
         <source>Estimated wait: about {minutes} min</source>
         <translation>预计等候约 {minutes} 分钟</translation>
     </message>
@@ -41,42 +46,42 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="565" />
+        <location filename="../window.py" line="582" />
         <source>Take a ticket</source>
         <translation>自助取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="626" />
+        <location filename="../window.py" line="643" />
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="629" />
+        <location filename="../window.py" line="646" />
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="631" />
+        <location filename="../window.py" line="648" />
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="633" />
+        <location filename="../window.py" line="650" />
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="635" />
+        <location filename="../window.py" line="652" />
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="637" />
+        <location filename="../window.py" line="654" />
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="668" />
+        <location filename="../window.py" line="686" />
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -84,63 +89,63 @@
 <context>
     <name>MattersPage</name>
     <message>
-        <location filename="../window.py" line="233" />
+        <location filename="../window.py" line="239" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="245" />
-        <source>Search: type pinyin initials, e.g. sbk</source>
-        <translation>搜索：输入拼音首字母，如 sbk（社保卡）</translation>
+        <location filename="../window.py" line="251" />
+        <source>Search: type pinyin initials, e.g. shbzk</source>
+        <translation>搜索：输入拼音首字母，如 shbzk（社会保障卡）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="261" />
+        <location filename="../window.py" line="267" />
         <source>Delete</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../window.py" line="265" />
+        <location filename="../window.py" line="271" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="275" />
+        <location filename="../window.py" line="281" />
         <source>No matter matches your search.</source>
         <translation>没有找到相符的事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="281" />
+        <location filename="../window.py" line="287" />
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="289" />
+        <location filename="../window.py" line="295" />
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="304" />
-        <location filename="../window.py" line="308" />
+        <location filename="../window.py" line="310" />
+        <location filename="../window.py" line="314" />
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="306" />
+        <location filename="../window.py" line="312" />
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="309" />
+        <location filename="../window.py" line="315" />
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="314" />
+        <location filename="../window.py" line="320" />
         <source>All matters</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="340" />
+        <location filename="../window.py" line="346" />
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
@@ -148,62 +153,62 @@
 <context>
     <name>NoticePage</name>
     <message>
-        <location filename="../window.py" line="531" />
+        <location filename="../window.py" line="548" />
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="538" />
+        <location filename="../window.py" line="555" />
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="539" />
+        <location filename="../window.py" line="556" />
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="540" />
+        <location filename="../window.py" line="557" />
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="541" />
+        <location filename="../window.py" line="558" />
         <source>The ticket could not be printed. Please ask the staff.</source>
         <translation>号票打印失败，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="542" />
+        <location filename="../window.py" line="559" />
         <source>The queue server cannot be reached.</source>
         <translation>无法连接取号服务器，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="543" />
+        <location filename="../window.py" line="560" />
         <source>The queue server did not answer in time.</source>
         <translation>取号服务器响应超时，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="544" />
+        <location filename="../window.py" line="561" />
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="545" />
+        <location filename="../window.py" line="562" />
         <source>This matter is not issuing tickets now.</source>
         <translation>该事项暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="546" />
+        <location filename="../window.py" line="563" />
         <source>Today's tickets for this matter have all been taken.</source>
         <translation>该事项今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="547" />
+        <location filename="../window.py" line="564" />
         <source>No ticket could be issued. Please ask the staff.</source>
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="555" />
+        <location filename="../window.py" line="572" />
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>
@@ -211,32 +216,32 @@
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../window.py" line="354" />
+        <location filename="../window.py" line="360" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="358" />
+        <location filename="../window.py" line="364" />
         <source>Priority lane: staff PIN</source>
         <translation>绿色通道：请工作人员输入密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="375" />
+        <location filename="../window.py" line="381" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="375" />
+        <location filename="../window.py" line="381" />
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../window.py" line="396" />
+        <location filename="../window.py" line="402" />
         <source>Too many wrong PINs; try again in a minute.</source>
         <translation>密码错误次数过多，请一分钟后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="398" />
+        <location filename="../window.py" line="404" />
         <source>Wrong PIN.</source>
         <translation>密码错误</translation>
     </message>
@@ -244,52 +249,52 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../window.py" line="153" />
+        <location filename="../window.py" line="159" />
         <source>Please choose a department</source>
         <translation>请选择办理部门</translation>
     </message>
     <message>
-        <location filename="../window.py" line="156" />
+        <location filename="../window.py" line="162" />
         <source>Search matters by pinyin initials</source>
         <translation>按拼音首字母搜索事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="168" />
+        <location filename="../window.py" line="174" />
         <source>Priority lane (staff)</source>
         <translation>绿色通道（工作人员）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="174" />
+        <location filename="../window.py" line="180" />
         <source>Cancel priority</source>
         <translation>取消绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="192" />
+        <location filename="../window.py" line="198" />
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="194" />
+        <location filename="../window.py" line="200" />
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="195" />
+        <location filename="../window.py" line="201" />
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="218" />
+        <location filename="../window.py" line="224" />
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="220" />
+        <location filename="../window.py" line="226" />
         <source>Staff: hold the priority button for two seconds.</source>
         <translation>工作人员：长按“绿色通道”两秒开启优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="222" />
+        <location filename="../window.py" line="228" />
         <source>Touch a department, then the matter you need.</source>
         <translation>请先点选部门，再点选要办理的事项</translation>
     </message>
@@ -297,7 +302,7 @@
 <context>
     <name>WorkingPage</name>
     <message>
-        <location filename="../window.py" line="409" />
+        <location filename="../window.py" line="415" />
         <source>Printing your ticket, please wait…</source>
         <translation>正在为您出票，请稍候…</translation>
     </message>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from contextlib import closing
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.model import CONFIRMATION_S, Phase, Problem, Screen
 from queue_kiosk.printing import decode, open_printer
 from queue_kiosk.printing.fake import FakeNetworkPrinter
+from shared.config import default_config
 from shared.qt.i18n import install_translations
 
 WAIT_MS = 10_000
@@ -187,3 +189,72 @@ def test_layout_scales_to_portrait(qtbot, kiosk):
     assert kiosk.model.page_size == window.matters_page.columns * window.matters_page.rows
     for tile in window.matters_page.tiles.values():
         assert tile.height() >= 90 and tile.width() >= 300
+
+
+def test_priority_ticket_through_the_staff_pin_pad(qtbot, qapp, hall_server, fake_printer):
+    config = replace(hall_server.config, priority_pin="2580")
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer(fake_printer.spec, timeout=1.0),
+        config=config,
+        client_name="kiosk-priority",
+        priority="pin",
+    )
+    try:
+        kiosk.window.resize(1920, 1080)
+        kiosk.window.show()
+        kiosk.start()
+        qtbot.waitUntil(lambda: bool(kiosk.model.categories), timeout=WAIT_MS)
+        window = kiosk.window
+        qtbot.mouseClick(window.start_page.priority_button, Qt.MouseButton.LeftButton)
+        assert kiosk.model.screen is Screen.PIN
+        for key in ("2", "5", "8", "0", "ok"):
+            touch(qtbot, window.pin_page.keys[key])
+        assert kiosk.model.priority_armed and window.banner.isVisible()
+        open_first_department(qtbot, kiosk)
+        touch(qtbot, first_matter_tile(kiosk)[1])
+        qtbot.waitUntil(lambda: kiosk.model.screen is Screen.CONFIRMATION, timeout=WAIT_MS)
+        assert window.confirmation_page.priority_tag.isVisible()
+        qtbot.waitUntil(lambda: tickets(hall_server)[0]["state"] == "waiting", timeout=WAIT_MS)
+        assert tickets(hall_server)[0]["priority"] == 1
+    finally:
+        kiosk.close()
+
+
+@pytest.mark.parametrize("hall_config", [replace(default_config(), open_weekdays=())])
+def test_closed_hall_says_so_on_every_button(qtbot, kiosk, hall_server):
+    window = kiosk.window
+    assert window.banner.isVisible() and "取号时间" in window.banner.text()
+    tiles = list(window.start_page.tiles.values())
+    assert tiles and all(not t.isEnabled() for t in tiles)
+    assert all(t.info_label.text() == "暂停取号" for t in tiles)
+    touch(qtbot, tiles[0])
+    assert kiosk.model.screen is Screen.START and tickets(hall_server) == []
+
+
+def test_preview_printer_shows_the_ticket_and_saves_a_png(qtbot, qapp, hall_server, tmp_path):
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer("preview"),
+        config=hall_server.config,
+        client_name="kiosk-preview",
+        preview_dir=tmp_path,
+    )
+    try:
+        kiosk.window.resize(1920, 1080)
+        kiosk.window.show()
+        kiosk.start()
+        qtbot.waitUntil(lambda: bool(kiosk.model.categories), timeout=WAIT_MS)
+        open_first_department(qtbot, kiosk)
+        touch(qtbot, first_matter_tile(kiosk)[1])
+        qtbot.waitUntil(lambda: kiosk.model.screen is Screen.CONFIRMATION, timeout=WAIT_MS)
+        page = kiosk.window.confirmation_page
+        saved = tmp_path / "last_ticket.png"
+        assert kiosk.model.confirmation.preview_path == str(saved)
+        assert saved.read_bytes().startswith(b"\x89PNG")
+        assert page.preview.isVisible() and not page.preview.pixmap().isNull()
+        qtbot.waitUntil(lambda: tickets(hall_server)[0]["state"] == "waiting", timeout=WAIT_MS)
+    finally:
+        kiosk.close()

@@ -1,0 +1,180 @@
+"""Screenshots of every kiosk screen for the documentation: `python -m queue_kiosk.screenshots`.
+
+Starts a hall server with the sample catalog on a loopback port in a temporary folder,
+takes a few tickets so the waiting counts are real, then drives one kiosk (preview
+printer) through start → matters (and a search) → confirmation → staff PIN at 1920×1080 and 1080×1920 and saves
+`kiosk_<screen>_<w>x<h>.png` plus the printed ticket `ticket_preview_80mm.png`. Run it
+under a display with CJK fonts, e.g.
+`xvfb-run -a -s "-screen 0 1920x1920x24" python -m queue_kiosk.screenshots`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+SIZES = ((1920, 1080), (1080, 1920))
+DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+
+
+class _Server:
+    """The hall server on 127.0.0.1 in a thread of its own, for as long as the screenshots take."""
+
+    def __init__(self, db: Path, config: object) -> None:
+        self.db, self.config = db, config
+        self.port = 0
+        self._ready = threading.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
+        self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
+
+    async def _main(self) -> None:
+        from shared.server import HallServer
+        from shared.service import HallService
+        from shared.store import HallStore
+
+        store = HallStore(self.db)
+        server = HallServer(HallService(store, self.config), None)  # type: ignore[arg-type]
+        _, self.port = await server.start("127.0.0.1", 0)
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        self._ready.set()
+        await self._stop.wait()
+        await server.close()
+        store.close()
+
+    def start(self) -> _Server:
+        self._thread.start()
+        if not self._ready.wait(30):
+            raise RuntimeError("the hall server did not start within 30 s")
+        return self
+
+    def stop(self) -> None:
+        if self._loop and self._stop:
+            self._loop.call_soon_threadsafe(self._stop.set)
+            self._thread.join(30)
+
+
+def _take_tickets(port: int) -> None:
+    """A morning's queue: a few residents waiting in several departments."""
+    from shared.client import BlockingHallClient, new_req
+
+    with BlockingHallClient("127.0.0.1", port, "kiosk", "kiosk-lobby") as kiosk:
+        services = kiosk.call("catalog")["services"]
+        by_category: dict[str, list[str]] = {}
+        for service in services:
+            by_category.setdefault(service["category"], []).append(service["code"])
+        for count, codes in zip((7, 3, 5, 2, 4, 1, 6, 0, 2), by_category.values(), strict=False):
+            for index in range(count):
+                ticket = kiosk.call("issue", service=codes[index % len(codes)], req=new_req())
+                kiosk.call("printed", ticket=ticket["ticket"]["id"])
+
+
+def _wait_until(app: object, condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"timed out waiting for {what}")
+        app.processEvents()  # type: ignore[attr-defined]
+        time.sleep(0.01)
+
+
+def _shoot(
+    app: object, port: int, config: object, work: Path, out: Path, size: tuple[int, int]
+) -> list[Path]:
+    """One kiosk window of `size` through start → matters → confirmation."""
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.model import Screen
+    from queue_kiosk.printing import open_printer
+
+    width, height = size
+    kiosk = Kiosk(
+        "127.0.0.1",
+        port,
+        printer=open_printer("preview"),
+        config=config,  # type: ignore[arg-type]
+        client_name=f"kiosk-{width}x{height}",
+        priority="pin",
+        preview_dir=work,
+    )
+    window, model = kiosk.window, kiosk.model
+    window.resize(width, height)
+    window.show()
+    kiosk.start()
+    saved: list[Path] = []
+
+    def shot(screen: str) -> None:
+        app.processEvents()  # type: ignore[attr-defined]
+        path = out / f"kiosk_{screen}_{width}x{height}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+
+    try:
+        _wait_until(app, lambda: model.online and bool(model.categories), "the catalog")
+        shot("start")
+        model.select_category(model.categories[0].code)
+        shot("matters")
+        model.set_search("shbzk")
+        shot("search")
+        model.set_search("")
+        model.select_matter(model.page_matters()[1].code)
+        _wait_until(app, lambda: model.screen is Screen.CONFIRMATION, "the ticket")
+        shot("confirmation")
+        preview = model.confirmation.preview_path if model.confirmation else None
+        if preview and width > height:
+            target = out / "ticket_preview_80mm.png"
+            shutil.copyfile(preview, target)
+            saved.append(target)
+        model.return_to_start()
+        model.open_priority()
+        model.pin_digit("1")
+        model.pin_digit("2")
+        shot("pin")
+    finally:
+        kiosk.close()
+    return saved
+
+
+def take_screenshots(out: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from shared.config import default_config
+    from shared.qt.i18n import install_translations
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translations(app, "zh_CN")
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:
+        work = Path(folder)
+        config = replace(
+            default_config(), key=None, open_time=None, close_time=None, priority_pin="2580"
+        )
+        server = _Server(work / "hall.db", config).start()
+        try:
+            _take_tickets(server.port)
+            for size in SIZES:
+                saved += _shoot(app, server.port, config, work, out, size)
+        finally:
+            server.stop()
+    return saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to save the PNGs")
+    args = parser.parse_args(argv)
+    for path in take_screenshots(args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
