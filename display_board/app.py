@@ -118,6 +118,7 @@ def build_board(
     announcer=None,
     reconnect_min_s: float = 0.5,
     client_name: str = "display-board",
+    lang: str = "zh_CN",
 ):  # -> DisplayBoard (imported late: Qt loads only once the arguments are good)
     """The board bound to a connecting HallConnection (kept as `board.connection`)."""
     from display_board.board import DisplayBoard
@@ -125,7 +126,7 @@ def build_board(
 
     config = config or HallConfig()
     board = DisplayBoard(
-        announcer=announcer, hall_name=config.hall_name, notice=config.board_notice
+        announcer=announcer, hall_name=config.hall_name, notice=config.board_notice, lang=lang
     )
     if announcer is not None:
         announcer.setParent(board)
@@ -178,8 +179,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         log.warning("no voice (the board shows calls without announcing them): %s", exc)
         announcer = None
-    board = build_board(options.host, options.port, key=options.key, config=options.config,
-                        announcer=announcer)  # fmt: skip
+    board = build_board(
+        options.host,
+        options.port,
+        key=options.key,
+        config=options.config,
+        announcer=announcer,
+        lang=options.lang,
+    )
     board.setWindowTitle(options.config.hall_name)
     if screen is not None:
         board.setGeometry(screen.availableGeometry())

@@ -402,7 +402,9 @@ class DisplayBoard(QWidget):
     `handle_event` (tests, replays).
 
     `announcer` (display_board.voice.engines.Announcer, optional) is asked to speak every
-    new call and recall, in the order the server made them.
+    new call and recall, in the order the server made them. `lang` ("zh_CN" or "en") picks
+    the department names and the date format; the interface text follows the installed
+    translation.
     """
 
     callShown = Signal(str, int, bool)  # number, counter, recall: a new call on the board
@@ -416,6 +418,7 @@ class DisplayBoard(QWidget):
         notice: str = "",
         parent: QWidget | None = None,
         clock: Callable[[], QDateTime] = QDateTime.currentDateTime,
+        lang: str = "zh_CN",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("displayBoard")
@@ -425,6 +428,8 @@ class DisplayBoard(QWidget):
         self.announcer = announcer
         self._default_hall_name = hall_name
         self._clock = clock
+        self.lang = lang
+        self._locale = QLocale("zh_CN" if lang == "zh_CN" else "en_US")
         self._connection: Any | None = None
         self._connection_state = "connecting"
         self._resyncing = False
@@ -838,7 +843,7 @@ class DisplayBoard(QWidget):
             self._apply_scale()
 
     def _department_name(self, department: Department) -> str:
-        if QLocale().language() != QLocale.Language.Chinese and department.name_en:
+        if self.lang != "zh_CN" and department.name_en:
             return department.name_en
         return department.name
 
@@ -871,11 +876,7 @@ class DisplayBoard(QWidget):
 
     def _show_clock(self) -> None:
         now = self._clock()
-        locale = QLocale()
-        _set_text(
-            self.date_label,
-            locale.toString(now.date(), QLocale.FormatType.LongFormat),
-        )
+        _set_text(self.date_label, self._locale.toString(now.date(), QLocale.FormatType.LongFormat))
         _set_text(self.time_label, now.toString("HH:mm"))
 
     def _start_flash(self) -> None:
@@ -892,6 +893,13 @@ class DisplayBoard(QWidget):
         self.headline.set_flash(self._flash_ticks % 2 == 0)
 
     # -- for tests and tools -------------------------------------------------------------------
+
+    def counter_cell(self, number: int) -> CounterCell | None:
+        """The cell showing counter `number`, if the board shows it."""
+        for cell in self.counter_cells:
+            if cell.number == number and not cell.isHidden():
+                return cell
+        return None
 
     def flashing(self) -> bool:
         return self._flash_timer.isActive()
