@@ -16,7 +16,6 @@ from shared.paths import data_dir
 log = logging.getLogger(__name__)
 
 PRIORITY_CHOICES = ("pin", "long-press", "off")
-STATUS_KINDS = ("usb", "serial", "network")  # the links a printer can answer DLE EOT on
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -85,11 +84,27 @@ def priority_mode(choice: str | None, config: HallConfig) -> str:
 
 
 def run_test_print(spec: object, lang: str) -> int:
-    """Print a sample ticket; 0 when it printed, 1 with the printer's error otherwise."""
-    from queue_kiosk.printing import PrinterError, test_print
+    """Print a sample ticket; 0 when it printed, 1 with the printer's error otherwise.
 
+    The preview printer has no paper: its sample ticket is saved as a PNG instead.
+    """
+    from queue_kiosk.printing import (
+        PrinterError,
+        render_preview_png,
+        render_ticket,
+        sample_slip,
+        test_print,
+    )
+
+    if getattr(spec, "kind", "") == "preview":
+        target = preview_dir() / "test_ticket.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        paper_mm = getattr(spec, "paper_mm", 80)
+        render_preview_png(render_ticket(sample_slip(lang), paper_mm), target, paper_mm)
+        print(f"queue-kiosk: preview printer: sample ticket saved as {target}")
+        return 0
     try:
-        result = test_print(spec)
+        result = test_print(spec, lang=lang)
     except PrinterError as error:
         print(f"queue-kiosk: test print failed: {error.detail}", file=sys.stderr)
         print(error.user_message(lang), file=sys.stderr)
@@ -141,6 +156,7 @@ def run_kiosk(
     fullscreen: bool,
     size: tuple[int, int],
 ) -> int:
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
     from queue_kiosk.kiosk import Kiosk
@@ -165,6 +181,7 @@ def run_kiosk(
         preview_dir=preview_dir(),
     )
     if fullscreen:
+        app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touch screen shows no pointer
         kiosk.window.showFullScreen()
     else:
         kiosk.window.resize(*size)

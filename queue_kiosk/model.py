@@ -324,7 +324,8 @@ class KioskModel:
         self._catalog_at = -math.inf
         self._printer_polling = False
         self._printer_polled_at = clock()
-        self._reported: tuple[str, str] | None = None
+        self._reported: tuple[str, str] | None = None  # what the server was last told
+        self._printer_message = ""
         self._unconfirmed: list[tuple[str, dict[str, Any]]] = []  # printed / print_failed to resend
         self._pin_failures: list[float] = []
 
@@ -362,10 +363,11 @@ class KioskModel:
             # Also on a resync while online: the catalog may have changed behind our back.
             self.refresh_catalog()
             self._resend_unconfirmed()
-            if self._reported is not None and not was_online:
-                state, message = self._reported
-                self._reported = None  # the server may have lost it (restart, new day)
-                self._report(state, message)
+            if not was_online and self.printer_state != "unknown":
+                # Also what was learnt offline; the server may have lost the last report
+                # (a restart, a new day).
+                self._reported = None
+                self._report(self.printer_state, self._printer_message)
         if online != was_online:
             self._changed()
 
@@ -700,7 +702,9 @@ class KioskModel:
         if not reply.ok:
             if reply.code == "issuing_closed":
                 self.refresh_catalog()
-                problem = Problem.SERVICE_FULL if "taken" in reply.message else Problem.HALL_CLOSED
+                # The server's one code covers both; its message tells the daily limit apart.
+                full = "have all been taken" in reply.message
+                problem = Problem.SERVICE_FULL if full else Problem.HALL_CLOSED
             elif reply.code == "disconnected":
                 problem = Problem.SERVER_OFFLINE
             else:
@@ -802,6 +806,7 @@ class KioskModel:
         self.printer_state, self.printer_detail = state, detail
         if message is None:
             message = status_message(state, detail, self.lang)
+        self._printer_message = message
         self._report(state, message)
         if changed:
             self._changed()

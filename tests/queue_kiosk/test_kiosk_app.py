@@ -111,3 +111,11 @@ def test_server_and_priority_come_from_the_hall_file():
     assert priority_mode(None, config) == "pin"
     assert priority_mode("long-press", config) == "long-press"
     assert priority_mode(None, replace(config, priority_pin=None)) == "off"
+
+
+def test_test_print_with_the_preview_printer_saves_a_png(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("QUEUE_HALL_HOME", str(tmp_path))
+    assert main(["--test-print", "--printer", "preview", "--paper", "58"]) == 0
+    saved = tmp_path / "kiosk" / "test_ticket.png"
+    assert saved.read_bytes().startswith(b"\x89PNG")
+    assert str(saved) in capsys.readouterr().out

@@ -123,7 +123,7 @@ def clock() -> Clock:
 
 
 def make_model(
-    hall_server, printer_spec, clock, runner=None, **options
+    hall_server, printer_spec, clock, runner=None, online=True, **options
 ) -> tuple[KioskModel, BlockingHall]:
     hall = BlockingHall(hall_server.client("kiosk", "kiosk-test"))
     printer = open_printer(printer_spec, timeout=1.0)
@@ -139,7 +139,8 @@ def make_model(
         reads_status=printer.spec.kind in ("usb", "serial", "network"),
         **options,
     )
-    model.set_online(True)
+    if online:
+        model.set_online(True)
     return model, hall
 
 
@@ -526,3 +527,27 @@ def test_confirmations_lost_offline_are_sent_after_reconnect(hall_server, fake_p
     model.set_online(False)
     model.set_online(True)
     assert server_ticket(hall_server, ticket_id)["state"] == "waiting"
+
+
+@pytest.mark.parametrize("hall_config", [kiosk_config(catalog=_limited_catalog())])
+def test_limit_reached_by_another_kiosk_meanwhile_says_full(hall_server, fake_printer, clock):
+    model, hall = make_model(hall_server, fake_printer.spec, clock)
+    limited = model.matters[0]
+    assert limited.open
+    with hall_server.client("kiosk", "kiosk-other") as other:
+        taken = other.call("issue", service=limited.code, req=uuid.uuid4().hex)
+        other.call("printed", ticket=taken["ticket"]["id"])
+    open_matter_screen(model, limited)
+    model.select_matter(limited.code)
+    assert model.screen is Screen.NOTICE and model.notice.problem is Problem.SERVICE_FULL
+    assert ticket_count(hall_server) == 1
+    assert model.matters[0].full  # the catalog was read again
+
+
+def test_printer_trouble_found_offline_is_reported_on_connect(hall_server, clock):
+    with FakeNetworkPrinter(paper="out") as fake:
+        model, hall = make_model(hall_server, fake.spec, clock, online=False)
+        model.poll_printer()
+    assert model.printer_state == "paper_out" and hall.ops("kiosk_status") == []
+    model.set_online(True)
+    assert [s["printer"] for s in hall.ops("kiosk_status")] == ["paper_out"]
