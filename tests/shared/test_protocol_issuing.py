@@ -1,0 +1,82 @@
+"""Protocol v1 against a real server with hours, a daily limit and a 03:00 day reset."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from datetime import time
+
+import pytest
+
+from shared.errors import HallError
+
+LIMITED = "pension_enrol"  # two tickets a day in this hall
+OTHER = "pension_claim"
+
+
+@pytest.fixture
+def hall_config(hall_config):
+    catalog = hall_config.catalog
+    services = tuple(
+        replace(s, daily_limit=2) if s.code == LIMITED else s for s in catalog.services
+    )
+    return replace(
+        hall_config,
+        open_time=time(8, 30),
+        close_time=time(17, 0),
+        day_reset=time(3, 0),
+        catalog=replace(catalog, services=services),
+    )
+
+
+def req() -> str:
+    return uuid.uuid4().hex
+
+
+def service_entry(client, code: str) -> dict:
+    return next(s for s in client.call("catalog")["services"] if s["code"] == code)
+
+
+def test_issuing_stops_at_the_daily_limit_of_a_service(clocked_server):
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    for _ in range(2):
+        kiosk.call("issue", service=LIMITED, req=req())
+    entry = service_entry(kiosk, LIMITED)
+    assert entry["open"] is False and entry["full"] is True and entry["daily_limit"] == 2
+    with pytest.raises(HallError) as err:
+        kiosk.call("issue", service=LIMITED, req=req())
+    assert err.value.code == "issuing_closed"
+    assert kiosk.call("issue", service=OTHER, req=req())["ticket"]["number"] == "A003"
+    assert kiosk.call("catalog")["issuing"] is True
+
+
+def test_a_cancelled_ticket_does_not_count_toward_the_limit(clocked_server):
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    first = kiosk.call("issue", service=LIMITED, req=req())["ticket"]
+    kiosk.call("print_failed", ticket=first["id"], reason="jam")
+    kiosk.call("issue", service=LIMITED, req=req())
+    assert kiosk.call("issue", service=LIMITED, req=req())["ticket"]["number"] == "A003"
+
+
+def test_issuing_is_closed_outside_hours(clocked_server, hall_clock):
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    hall_clock.advance(8 * 3600)  # 17:00
+    catalog = kiosk.call("catalog")
+    assert catalog["issuing"] is False
+    assert all(s["open"] is False for s in catalog["services"])
+    assert kiosk.call("snapshot")["issuing"] is False
+    with pytest.raises(HallError) as err:
+        kiosk.call("issue", service=OTHER, req=req())
+    assert err.value.code == "issuing_closed"
+    assert err.value.message
+
+
+def test_business_day_begins_at_the_configured_reset_time(clocked_server, hall_clock):
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    kiosk.call("issue", service=OTHER, req=req())
+    hall_clock.advance(17 * 3600 + 59 * 60)  # 02:59 the next calendar day
+    assert kiosk.call("snapshot")["day"] == "2026-11-26"
+    hall_clock.advance(60)  # 03:00
+    snapshot = kiosk.call("snapshot")
+    assert snapshot["day"] == "2026-11-27"
+    assert [e["data"] for e in kiosk.events if e["event"] == "day_reset"] == [{"day": "2026-11-27"}]
