@@ -2,7 +2,7 @@
 
 Starts a hall server with the sample catalog on a loopback port in a temporary folder,
 takes a few tickets so the waiting counts are real, then drives one kiosk (preview
-printer) through start → matters (and a search) → confirmation → staff PIN at 1920×1080 and 1080×1920 and saves
+printer) through start → matters (and a search) → confirmation → staff PIN, and the paper-out notice, at 1920×1080 and 1080×1920 and saves
 `kiosk_<screen>_<w>x<h>.png` plus the printed ticket `ticket_preview_80mm.png`. Run it
 under a display with CJK fonts, e.g.
 `xvfb-run -a -s "-screen 0 1920x1920x24" python -m queue_kiosk.screenshots`.
@@ -142,6 +142,41 @@ def _shoot(
     return saved
 
 
+def _shoot_paper_out(
+    app: object, port: int, config: object, out: Path, size: tuple[int, int]
+) -> Path:
+    """The notice a resident sees when the printer has run out of paper."""
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.model import Screen
+    from queue_kiosk.printing import open_printer
+    from queue_kiosk.printing.fake import FakeNetworkPrinter
+
+    width, height = size
+    with FakeNetworkPrinter(paper="out") as fake:
+        kiosk = Kiosk(
+            "127.0.0.1",
+            port,
+            printer=open_printer(fake.spec, timeout=1.0),
+            config=config,  # type: ignore[arg-type]
+            client_name=f"kiosk-paper-{width}x{height}",
+        )
+        model = kiosk.model
+        try:
+            kiosk.window.resize(width, height)
+            kiosk.window.show()
+            kiosk.start()
+            _wait_until(app, lambda: model.online and bool(model.categories), "the catalog")
+            model.select_category(model.categories[0].code)
+            model.select_matter(model.page_matters()[0].code)
+            _wait_until(app, lambda: model.screen is Screen.NOTICE, "the paper-out notice")
+            app.processEvents()  # type: ignore[attr-defined]
+            path = out / f"kiosk_paper_out_{width}x{height}.png"
+            kiosk.window.grab().save(str(path))
+        finally:
+            kiosk.close()
+    return path
+
+
 def take_screenshots(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -162,6 +197,7 @@ def take_screenshots(out: Path) -> list[Path]:
             _take_tickets(server.port)
             for size in SIZES:
                 saved += _shoot(app, server.port, config, work, out, size)
+                saved.append(_shoot_paper_out(app, server.port, config, out, size))
         finally:
             server.stop()
     return saved

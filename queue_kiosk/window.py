@@ -63,6 +63,7 @@ QPushButton#priority {{ background: #2e7d32; color: white; font-weight: bold;
 QPushButton#key {{ background: white; border: 1px solid #8aa0b8; font-size: {h3}px;
     min-height: {key}px; min-width: {key}px; }}
 QPushButton#key:pressed {{ background: #d6e6fa; }}
+QWidget#pinPage QPushButton#key {{ min-height: {pinkey}px; font-size: {h2}px; }}
 QLineEdit#search {{ font-size: {h3}px; min-height: {key}px; padding: 0 {pad}px;
     border: {border}px solid #0b4f9c; border-radius: {radius}px; background: white; }}
 QLabel#bigNumber {{ color: #0b4f9c; font-size: {huge}px; font-weight: bold; }}
@@ -355,6 +356,7 @@ class PinPage(QWidget):
     def __init__(self, model: KioskModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+        self.setObjectName("pinPage")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         back = QPushButton(self.tr("Back"))
@@ -711,6 +713,7 @@ class KioskWindow(QWidget):
                 "touch": 90,
                 "key": 72,
                 "navwidth": 200,
+                "pinkey": 120,
             }
             self.setStyleSheet(
                 STYLE.format(**{k: max(1, round(v * scale)) for k, v in sizes.items()})
