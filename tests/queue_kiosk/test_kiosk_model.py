@@ -16,6 +16,7 @@ from queue_kiosk.model import (
     CONFIRMATION_S,
     IDLE_S,
     ISSUE_TIMEOUT_S,
+    NOTICE_S,
     PIN_ATTEMPTS,
     InlineRunner,
     JobResult,
@@ -312,6 +313,9 @@ def test_print_failure_cancels_the_ticket(hall_server, clock):
     assert "paper_out" in failed["reason"]
     assert server_ticket(hall_server, failed["ticket"])["state"] == "cancelled"
     assert hall.ops("printed") == []
+    clock.now += NOTICE_S
+    model.tick()
+    assert model.screen is Screen.START and model.notice is None
 
 
 def test_late_ticket_after_the_kiosk_gave_up_is_cancelled(hall_server, fake_printer, clock):
