@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from display_board.none_guard import keep_none_alive
 from shared.client import parse_server
 from shared.config import ConfigError, HallConfig, load_config
 from shared.qt.i18n import LANGUAGES, resolve_language
@@ -155,6 +156,7 @@ def _choose_screen(index: int | None):
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
+    keep_none_alive()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

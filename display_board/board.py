@@ -35,6 +35,7 @@ from display_board.model import (
     KioskStatus,
     Part,
 )
+from display_board.none_guard import keep_none_alive
 
 log = logging.getLogger(__name__)
 
@@ -420,6 +421,7 @@ class DisplayBoard(QWidget):
         clock: Callable[[], QDateTime] = QDateTime.currentDateTime,
         lang: str = "zh_CN",
     ) -> None:
+        keep_none_alive()  # before the first of millions of PySide6 calls; see none_guard
         super().__init__(parent)
         self.setObjectName("displayBoard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -693,8 +695,12 @@ class DisplayBoard(QWidget):
         if not reply.ok:
             log.warning("catalog not available: %s %s", reply.code, reply.message)
             return
+        self.apply_catalog(reply.result)
+
+    def apply_catalog(self, catalog: dict[str, Any]) -> None:
+        """Name the departments from a `catalog` result (codes are shown until it comes)."""
         try:
-            changed = self.model.apply_catalog(reply.result)
+            changed = self.model.apply_catalog(catalog)
         except BoardDataError as error:
             log.warning("catalog unreadable: %s", error)
             return
@@ -875,6 +881,7 @@ class DisplayBoard(QWidget):
         _set_text(self.connection_mark, "● " + text)
 
     def _show_clock(self) -> None:
+        keep_none_alive()  # a cheap check once a second keeps a months-long run safe
         now = self._clock()
         _set_text(self.date_label, self._locale.toString(now.date(), QLocale.FormatType.LongFormat))
         _set_text(self.time_label, now.toString("HH:mm"))
