@@ -36,22 +36,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(
-    db: Path, port: int, extra_env: dict[str, str] | None = None
-) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "QUEUE_HALL_HOME": str(db.parent), **(extra_env or {})}
+def start_server(db: Path, port: int, config: Path | None = None) -> subprocess.Popen[bytes]:
+    """`queue-hall serve` as a subprocess; returns once it accepts connections."""
+    env = {**os.environ, "QUEUE_HALL_HOME": str(db.parent)}
     env.pop("QUEUE_HALL_KEY", None)
+    extra = ["--config", str(config)] if config else []
+    stderr = open(db.parent / "server-stderr.log", "ab")  # noqa: SIM115 - the child owns it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)],
+        [sys.executable, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port), *extra],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
+    stderr.close()
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(
-                f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}"
+                f"server exited: {(db.parent / 'server-stderr.log').read_text(errors='replace')[-2000:]}"
             )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:

@@ -125,6 +125,10 @@ OPS: dict[str, OpSpec] = {
     ),
     "resume": OpSpec(frozenset({COUNTER}), needs_clerk=True),
     "queue": OpSpec(frozenset({COUNTER}), optional={"limit": _int}, needs_clerk=True),
+    # Added to v1: the resident rates a finished ticket once (评价器), from the counter's rating panel.
+    "rate": OpSpec(frozenset({COUNTER, ADMIN}), required={"ticket": _int, "level": _text(32)}),
+    # Added to v1: today's figures of the clerk logged in at this counter.
+    "clerk_stats": OpSpec(frozenset({COUNTER}), needs_clerk=True),
     # Added to v1: a kiosk reports its printer so counters and the board can show it.
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),
@@ -134,9 +138,11 @@ OPS: dict[str, OpSpec] = {
 }
 
 # Ops answered from the database without changing it.
-READ_ONLY = frozenset({"ping", "catalog", "snapshot", "queue"})
+READ_ONLY = frozenset({"ping", "catalog", "snapshot", "queue", "clerk_stats"})
 
 PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
+# Satisfaction levels, best first: 非常满意 / 满意 / 基本满意 / 不满意.
+RATING_LEVELS = ("very_satisfied", "satisfied", "basic", "unsatisfied")
 
 
 @dataclass(frozen=True)
@@ -191,6 +197,8 @@ def validate_request(message: dict[str, Any]) -> Request:
             )
     except ValueError as exc:
         raise HallError(ErrorCode.BAD_REQUEST, str(exc)) from None
+    if op == "rate" and params["level"] not in RATING_LEVELS:
+        raise HallError(ErrorCode.BAD_REQUEST, f"'level' must be one of {', '.join(RATING_LEVELS)}")
     if op == "kiosk_status" and params["printer"] not in PRINTER_STATES:
         raise HallError(
             ErrorCode.BAD_REQUEST, f"'printer' must be one of {', '.join(PRINTER_STATES)}"

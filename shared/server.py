@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 MAX_BAD_FRAMES = 3
 OUTPUT_LIMIT = 1 << 20  # bytes queued for one client before it counts as too slow
 READ_CHUNK = 1 << 16
-MAX_BATCH = 256
+MAX_BATCH = 64
 TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
 
 
@@ -87,10 +87,11 @@ class Connection:
             while True:
                 await self._has_output.wait()
                 self._has_output.clear()
-                while self._out:
-                    data = self._out.popleft()
-                    self._out_bytes -= len(data)
-                    self.writer.write(data)
+                if self._out:
+                    chunks = list(self._out)
+                    self._out.clear()
+                    self._out_bytes = 0
+                    self.writer.write(b"".join(chunks))
                 await self.writer.drain()
                 if self.closing:
                     break
@@ -344,11 +345,12 @@ class HallServer:
             self._broadcast(outcome.events)
 
     def _broadcast(self, events: list[Numbered]) -> None:
-        for seq, name, data in events:
-            frame = encode(event(name, seq, data))
-            for conn in list(self.connections):
-                if conn.caller is not None:
-                    conn.send(frame)
+        if not events:
+            return
+        frames = b"".join(frame for _, _, frame in events)
+        for conn in list(self.connections):
+            if conn.caller is not None:
+                conn.send(frames)
 
     async def _tick_loop(self) -> None:
         """An empty batch now and then: pending time-outs and the day reset happen in it."""

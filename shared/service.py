@@ -19,6 +19,7 @@ from typing import Any
 from shared import auth
 from shared.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
+from shared.codec import encode, event
 from shared.config import HallConfig
 from shared.errors import ErrorCode, HallError
 from shared.estimate import RECENT, estimate_wait_s, mean_service_s
@@ -43,7 +44,7 @@ LOCKOUT_WINDOW_S = 600
 EVENT_KEEP_DAYS = 7
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
-Numbered = tuple[int, str, dict[str, Any]]  # (seq, name, data) once stored
+Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
 
 
 @dataclass
@@ -83,6 +84,8 @@ class HallService:
         self.queue = WaitingQueue()
         self._undo: list[Callable[[], object]] = []
         self._recent_s: deque[float] = deque(maxlen=RECENT)
+        self._clerk_names: dict[str, str] = {}
+        self._day = ""
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
@@ -143,9 +146,10 @@ class HallService:
                     (clerk.id, clerk.name, auth.hash_pin(clerk.pin), iso(self.clock.now())),
                 )
 
-    def _load_memory(self) -> None:
+    def _load_memory(self, day: str | None = None) -> None:
         """Rebuild the in-memory waiting queue and recent service times from the database."""
-        day = self.day()
+        day = day or self.day()
+        self._day = day
         self.queue.clear()
         for r in self.store.all(
             "SELECT id, service, category, priority, order_at, reserved_counter FROM tickets"
@@ -215,14 +219,15 @@ class HallService:
     def _number_events(self, events: list[Event], now: datetime) -> list[Numbered]:
         """Give each event the next seq and store it."""
         numbered: list[Numbered] = []
-        at = iso(now)
         for name, data in events:
             self.seq += 1
-            self.store.conn.execute(
+            numbered.append((self.seq, name, encode(event(name, self.seq, data))))
+        if numbered:
+            at = iso(now)
+            self.store.conn.executemany(
                 "INSERT INTO events(seq, at, name, data) VALUES (?,?,?,?)",
-                (self.seq, at, name, dumps(data)),
+                [(seq, at, name, frame.decode("utf-8")) for seq, name, frame in numbered],
             )
-            numbered.append((self.seq, name, data))
         return numbered
 
     def _dispatch(self, caller: Caller, request: Request, now: datetime) -> Outcome:
@@ -293,8 +298,7 @@ class HallService:
         )
         conn.execute("DELETE FROM events WHERE at < ?", (keep_from,))
         self.store.set_meta("day", today)
-        self.queue.clear()
-        self._recent_s.clear()
+        self._load_memory(today)
         if stored is None:
             return []  # a brand-new database: nothing to reset
         log.info(
@@ -306,7 +310,8 @@ class HallService:
         """Pending tickets never confirmed by the kiosk become waiting after the time-out."""
         cutoff = now.timestamp() - self.config.pending_timeout_s
         rows = self.store.all(
-            "SELECT * FROM tickets WHERE state = 'pending' AND order_at <= ? ORDER BY id", (cutoff,)
+            "SELECT * FROM tickets WHERE day = ? AND state = 'pending' AND order_at <= ? ORDER BY id",
+            (self._day, cutoff),
         )
         events: list[Event] = []
         for row in rows:
@@ -317,9 +322,6 @@ class HallService:
         if rows:
             events.append(self._waiting_event(self.day(now)))
         return events
-
-    def has_pending(self) -> bool:
-        return bool(self.store.scalar("SELECT 1 FROM tickets WHERE state = 'pending' LIMIT 1"))
 
     # -- reading ------------------------------------------------------------------------------
 
@@ -357,11 +359,19 @@ class HallService:
             raise HallError(ErrorCode.NOT_FOUND, f"no ticket {ref} today")
         return row
 
+    def _clerk_name(self, clerk_id: str) -> str:
+        name = self._clerk_names.get(clerk_id)
+        if name is None:
+            name = (
+                self.store.scalar("SELECT name FROM clerks WHERE id = ?", (clerk_id,)) or clerk_id
+            )
+            self._clerk_names[clerk_id] = name
+        return name
+
     def counter_json(self, row: sqlite3.Row) -> dict[str, Any]:
         clerk = None
         if row["clerk_id"]:
-            name = self.store.scalar("SELECT name FROM clerks WHERE id = ?", (row["clerk_id"],))
-            clerk = {"id": row["clerk_id"], "name": name or row["clerk_id"]}
+            clerk = {"id": row["clerk_id"], "name": self._clerk_name(row["clerk_id"])}
         ticket = self.ticket_json(self._ticket_row(row["ticket_id"])) if row["ticket_id"] else None
         services = json.loads(row["services"]) if row["services"] else "all"
         return {
@@ -500,7 +510,7 @@ class HallService:
             if entry is not None:
                 ticket, category = entry
                 self._undo.append(lambda: self.queue.add(ticket, category))
-        if after["state"] == TicketState.WAITING and after["day"] == self.store.get_meta("day"):
+        if after["state"] == TicketState.WAITING and after["day"] == self._day:
             self.queue.add(_queued(after), after["category"])
             self._undo.append(lambda: self._forget(after["id"]))
 
@@ -722,12 +732,67 @@ class HallService:
             result={"kiosk": kiosk}, events=[("kiosk_changed", {"kiosk": kiosk})] if changed else []
         )
 
+    # -- ops: ratings and figures ---------------------------------------------------------------
+
+    def op_rate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        row = self._ticket_row(params["ticket"])
+        if caller.role == COUNTER and row["counter"] != caller.counter:
+            raise HallError(
+                ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
+            )
+        if row["state"] != TicketState.DONE:
+            raise HallError(
+                ErrorCode.CONFLICT,
+                f"ticket {row['number']} is {row['state']}; only a finished ticket is rated",
+            )
+        if self.store.one("SELECT 1 FROM ratings WHERE ticket_id = ?", (row["id"],)):
+            raise HallError(ErrorCode.CONFLICT, f"ticket {row['number']} has already been rated")
+        rating = {
+            "ticket": row["id"],
+            "number": row["number"],
+            "level": params["level"],
+            "counter": row["counter"],
+            "clerk": row["clerk_id"],
+            "at": iso(now),
+        }
+        self.store.conn.execute(
+            "INSERT INTO ratings(ticket_id, day, at, level, counter, clerk_id) VALUES (?,?,?,?,?,?)",
+            (row["id"], row["day"], rating["at"], rating["level"], row["counter"], row["clerk_id"]),
+        )
+        return Outcome(result={"rating": rating}, events=[("ticket_rated", {"rating": rating})])
+
+    def op_clerk_stats(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        day = self.day(now)
+        row = self.store.one(
+            "SELECT sum(state = 'done') AS served, sum(state = 'no_show') AS no_shows,"
+            " avg(CASE WHEN state = 'done' THEN service_s END) AS mean_s"
+            " FROM tickets WHERE day = ? AND clerk_id = ?",
+            (day, caller.clerk),
+        )
+        ratings = self._counts(
+            "SELECT level, count(*) FROM ratings WHERE day = ? AND clerk_id = ? GROUP BY level",
+            (day, caller.clerk),
+        )
+        mean = row["mean_s"] if row else None
+        return Outcome(
+            result={
+                "clerk": caller.clerk,
+                "day": day,
+                "served": (row["served"] or 0) if row else 0,
+                "no_shows": (row["no_shows"] or 0) if row else 0,
+                "mean_service_s": round(mean) if mean is not None else None,
+                "ratings": ratings,
+            }
+        )
+
     # -- ops: counter -------------------------------------------------------------------------
 
     def op_login(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         clerk_id = params["clerk"].strip()
         clerk = self.store.one("SELECT * FROM clerks WHERE id = ?", (clerk_id,))
         wrong = HallError(ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN")
+        if clerk is not None:
+            self._clerk_names[clerk_id] = clerk["name"]
         if clerk is None or clerk["disabled"]:
             return Outcome(
                 error=wrong

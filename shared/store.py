@@ -66,8 +66,16 @@ CREATE TABLE requests (
 CREATE TABLE kiosks (client TEXT PRIMARY KEY, printer TEXT NOT NULL, message TEXT NOT NULL DEFAULT '', at TEXT NOT NULL);
 """
 
+SCHEMA_V2 = """
+CREATE TABLE ratings (
+    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id), day TEXT NOT NULL, at TEXT NOT NULL,
+    level TEXT NOT NULL, counter INTEGER, clerk_id TEXT);
+CREATE INDEX ratings_day ON ratings(day);
+CREATE INDEX tickets_day_clerk ON tickets(day, clerk_id);
+"""
+
 # Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.
-MIGRATIONS: list[str] = [SCHEMA_V1]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import replace
 from datetime import datetime, time
@@ -39,6 +40,16 @@ def service(tmp_path: Path, clock):
     svc.store.close()
 
 
+def readable(events):
+    """(seq, name, frame bytes) -> (seq, name, data), checking each frame says what it carries."""
+    out = []
+    for seq, name, frame in events:
+        decoded = json.loads(frame)
+        assert (decoded["seq"], decoded["event"]) == (seq, name)
+        out.append((seq, name, decoded["data"]))
+    return out
+
+
 class Hall:
     """Runs single requests through the service the way the server does."""
 
@@ -51,7 +62,8 @@ class Hall:
         self.n += 1
         request = validate_request({"id": self.n, "op": op, **params})
         loose, (outcome,) = self.service.run_batch([(caller, request)])
-        self.loose += loose
+        self.loose += readable(loose)
+        outcome.events = readable(outcome.events)
         if outcome.clerk is not None:
             caller.clerk = outcome.clerk or None
         return outcome
@@ -275,3 +287,41 @@ def test_read_only_database_refuses_changes_with_a_clear_error(tmp_path, clock):
     assert "cannot save" in outcome.error.message
     hall.service.store.conn.execute("PRAGMA query_only = OFF")
     assert hall.issue()["ticket"]["number"] == "A002"  # nothing was half-written; it recovers
+
+
+def test_a_finished_ticket_is_rated_once_by_its_counter(hall):
+    c1, c2 = hall.counter(1), hall.counter(2, 1)
+    ticket = hall.issue()["ticket"]
+    hall.ok(c1, "call_next", req="a")
+    assert (
+        hall.err(c1, "rate", ticket=ticket["id"], level="satisfied").code == "conflict"
+    )  # not finished yet
+    hall.ok(c1, "finish")
+    assert hall.err(c2, "rate", ticket=ticket["id"], level="satisfied").code == "forbidden"
+    outcome = hall.run(c1, "rate", ticket=ticket["id"], level="very_satisfied")
+    assert outcome.result["rating"]["level"] == "very_satisfied"
+    assert [e[1] for e in outcome.events] == ["ticket_rated"]
+    again = hall.err(c1, "rate", ticket=ticket["id"], level="unsatisfied")
+    assert again.code == "conflict" and "already" in again.message
+    assert hall.service.store.scalar(
+        "SELECT level FROM ratings WHERE ticket_id = ?", (ticket["id"],)
+    ) == ("very_satisfied")
+
+
+def test_clerk_stats_count_today_for_the_logged_in_clerk(hall, clock):
+    c = hall.counter(3)
+    for seconds in (100, 300):
+        hall.issue()
+        hall.ok(c, "call_next", req=uuid.uuid4().hex)
+        clock.advance(seconds)
+        hall.ok(c, "finish")
+    hall.issue()
+    hall.ok(c, "call_next", req=uuid.uuid4().hex)
+    hall.ok(c, "no_show")
+    first = hall.service.store.scalar("SELECT min(id) FROM tickets")
+    hall.ok(c, "rate", ticket=first, level="satisfied")
+    stats = hall.ok(c, "clerk_stats")
+    assert (stats["served"], stats["no_shows"], stats["mean_service_s"]) == (2, 1, 200)
+    assert stats["ratings"] == {"satisfied": 1}
+    other = hall.counter(4, 1)
+    assert hall.ok(other, "clerk_stats")["served"] == 0

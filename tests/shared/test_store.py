@@ -84,3 +84,25 @@ def test_garbage_file_is_refused(tmp_path):
     path.write_bytes(b"this is not sqlite at all" * 100)
     with pytest.raises(StoreError, match="not a usable hall database"):
         HallStore(path)
+
+
+def test_version_1_database_is_migrated_keeping_its_tickets(tmp_path):
+    from shared.store import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    for statement in _statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO categories(code, prefix, name) VALUES ('c', 'A', '社保')")
+    conn.execute(
+        "INSERT INTO tickets(day, number, prefix, seq, service, category, state, issued_at, order_at)"
+        " VALUES ('2026-11-25', 'A001', 'A', 1, 's', 'c', 'done', '2026-11-25T09:00:00+08:00', 0)"
+    )
+    conn.commit()
+    conn.close()
+    store = HallStore(path)
+    assert store.scalar("PRAGMA user_version") == SCHEMA_VERSION >= 2
+    assert "ratings" in store.db.table_names()
+    assert store.scalar("SELECT number FROM tickets") == "A001"
+    store.close()

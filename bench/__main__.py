@@ -1,0 +1,234 @@
+"""`make bench`: the hall's speed and memory figures, measured the same way every time.
+
+Prints a readable table, PASS/FAIL against each target, and as its last line one JSON
+object with every figure, so runs can be compared.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from bench.crashloop import free_port, start_server
+from bench.history import TZ, add_history, add_waiting
+from shared.clock import business_day
+from shared.config import default_config, load_config
+from shared.service import HallService
+from shared.store import HallStore
+
+TARGETS = {
+    "paced_call_next_p99_ms": ("<=", 5.0),
+    "paced_issue_p99_ms": ("<=", 5.0),
+    "saturation_call_next_per_s": (">=", 1500.0),
+    "fanout_p99_ms": ("<=", 20.0),
+    "history_ratio": ("<=", 1.2),
+    "server_rss_mb": ("<=", 60.0),
+    "board_rss_growth_pct": ("<=", 5.0),
+    "ticket_80mm_bytes": ("<=", 1024),
+}
+
+BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
+[hall]
+name = "基准测试大厅"
+timezone = "Asia/Shanghai"
+"""
+
+
+def write_config(folder: Path) -> Path:
+    path = folder / "bench_hall.toml"
+    clerks = "".join(f'\n[[clerks]]\nid = "b{n:02d}"\nname = "柜员{n:02d}"\npin = "2468"\n' for n in range(1, 25))
+    path.write_text(BENCH_HALL + clerks, encoding="utf-8")
+    return path
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def disk_commits_per_s(folder: Path, seconds: float = 2.0) -> float:
+    """This disk's limit: single-row SQLite WAL commits per second with synchronous=FULL."""
+    conn = sqlite3.connect(folder / "disk.db", isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE t (x)")
+    n = 0
+    end = time.perf_counter() + seconds
+    start = time.perf_counter()
+    while time.perf_counter() < end:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES (?)", (n,))
+        conn.execute("COMMIT")
+        n += 1
+    rate = n / (time.perf_counter() - start)
+    conn.close()
+    return rate
+
+
+def load(port: int, phase: str, duration: float) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "bench.load", "--port", str(port), "--phase", phase, "--duration", str(duration)],
+        capture_output=True, text=True, timeout=duration + 120,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"load generator failed: {out.stderr.strip()[-1500:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def server_run(folder: Path, label: str, history: int, paced_s: float, saturation_s: float) -> dict[str, Any]:
+    config_path = write_config(folder)
+    config = load_config(config_path)
+    db = folder / f"{label}.db"
+    HallService(HallStore(db), config).store.close()  # schema and catalog
+    now = datetime.now(TZ)
+    today = business_day(now, config.day_reset)
+    if history:
+        started = time.perf_counter()
+        add_history(db, config.catalog, history, 365, today)
+        print(f"  [{label}] {history:,} tickets of history written in {time.perf_counter() - started:.1f} s",
+              flush=True)
+    add_waiting(db, config.catalog, 40_000, today, now)
+    port = free_port()
+    proc = start_server(db, port, config_path)
+    try:
+        paced = load(port, "paced", paced_s)
+        saturation = load(port, "saturation", saturation_s)
+        rss = rss_mb(proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return {"paced": paced, "saturation": saturation, "server_rss_mb": round(rss, 1)}
+
+
+def db_size_per_1000(folder: Path) -> float:
+    """Bytes of database per 1,000 tickets that went through their whole life by the protocol."""
+    from shared.client import BlockingHallClient
+
+    db = folder / "size.db"
+    config_path = write_config(folder)
+    port = free_port()
+    proc = start_server(db, port, config_path)
+    count = 1000
+    try:
+        kiosk = BlockingHallClient("127.0.0.1", port, "kiosk", "size-kiosk")
+        counter = BlockingHallClient("127.0.0.1", port, "counter", "size-counter", counter=1)
+        counter.call("login", clerk="b01", pin="2468")
+        services = [s["code"] for s in kiosk.call("catalog")["services"]]
+        for i in range(count):
+            ticket = kiosk.call("issue", service=services[i % len(services)], req=f"s{i}")["ticket"]
+            kiosk.call("printed", ticket=ticket["id"])
+            counter.call("call_next", req=f"c{i}")
+            counter.call("start")
+            counter.call("finish")
+            kiosk.events.clear()
+            counter.events.clear()
+        kiosk.close()
+        counter.close()
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    before = HallStore(folder / "empty.db")
+    HallService(before, load_config(config_path)).store.close()
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return (db.stat().st_size - (folder / "empty.db").stat().st_size) / count * 1000
+
+
+def ticket_bytes() -> dict[str, Any]:
+    try:
+        from queue_kiosk.printing import TicketSlip, render_ticket
+    except ImportError as exc:
+        return {"error": f"ticket printing not available: {exc}"}
+    slip = TicketSlip(hall=default_config().hall_name, number="A017", service_name="城乡居民养老保险参保登记",
+                      category_name="社会保险", ahead=5, est_wait_s=720, issued_at=datetime.now(TZ), ticket_id=1017,
+                      notice=default_config().ticket_notice)
+    out: dict[str, Any] = {}
+    for paper in (80, 58):
+        size = len(render_ticket(slip, paper))
+        out[f"ticket_{paper}mm_bytes"] = size
+        out[f"ticket_{paper}mm_s_at_9600"] = round(size * 10 / 9600, 3)
+        out[f"ticket_{paper}mm_s_at_115200"] = round(size * 10 / 115200, 4)
+    return out
+
+
+def board_memory(calls: int) -> dict[str, Any]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        out = subprocess.run([sys.executable, "-m", "bench.board", "--calls", str(calls)], capture_output=True,
+                             text=True, timeout=600, env=env)
+    except subprocess.TimeoutExpired:
+        return {"error": "board run timed out"}
+    if out.returncode != 0:
+        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def verdict(name: str, value: float) -> str:
+    op, limit = TARGETS[name]
+    ok = value <= limit if op == "<=" else value >= limit
+    return f"{'PASS' if ok else 'FAIL'} ({op} {limit:g})"
+
+
+def main() -> int:
+    quick = os.environ.get("BENCH_QUICK") == "1"
+    paced_s, saturation_s = (3.0, 3.0) if quick else (10.0, 8.0)
+    history = 100_000 if quick else 1_000_000
+    figures: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="hall-bench-") as tmp:
+        folder = Path(tmp)
+        print("measuring the disk ...", flush=True)
+        figures["disk_commits_per_s"] = round(disk_commits_per_s(folder), 1)
+        print("server on a fresh database ...", flush=True)
+        fresh = server_run(folder, "fresh", 0, paced_s, saturation_s)
+        print(f"server with {history:,} tickets of history ...", flush=True)
+        old = server_run(folder, "history", history, paced_s, saturation_s)
+        print("database size ...", flush=True)
+        figures["db_bytes_per_1000_tickets"] = round(db_size_per_1000(folder))
+    figures["paced_ops_per_s"] = fresh["paced"]["ops_per_s"]
+    figures["paced_call_next_p50_ms"] = fresh["paced"]["call_next"]["p50_ms"]
+    figures["paced_call_next_p99_ms"] = fresh["paced"]["call_next"]["p99_ms"]
+    figures["paced_call_next_max_ms"] = fresh["paced"]["call_next"]["max_ms"]
+    figures["paced_issue_p50_ms"] = fresh["paced"]["issue"]["p50_ms"]
+    figures["paced_issue_p99_ms"] = fresh["paced"]["issue"]["p99_ms"]
+    figures["paced_issue_max_ms"] = fresh["paced"]["issue"]["max_ms"]
+    figures["fanout_p50_ms"] = fresh["paced"]["fanout"]["p50_ms"]
+    figures["fanout_p99_ms"] = fresh["paced"]["fanout"]["p99_ms"]
+    figures["saturation_call_next_per_s"] = fresh["saturation"]["calls_per_s"]
+    figures["saturation_call_next_p99_ms"] = fresh["saturation"]["call_next"]["p99_ms"]
+    figures["saturation_vs_disk"] = round(figures["saturation_call_next_per_s"] / figures["disk_commits_per_s"], 2)
+    figures["history_tickets"] = history
+    figures["history_paced_call_next_p99_ms"] = old["paced"]["call_next"]["p99_ms"]
+    figures["history_saturation_call_next_per_s"] = old["saturation"]["calls_per_s"]
+    figures["history_ratio"] = round(fresh["saturation"]["calls_per_s"] / max(1.0, old["saturation"]["calls_per_s"]), 3)
+    figures["server_rss_mb"] = max(fresh["server_rss_mb"], old["server_rss_mb"])
+    figures.update(ticket_bytes())
+    board = board_memory(2_000 if quick else 10_000)
+    figures.update({f"board_{k}": v for k, v in board.items()})
+    if "board_rss_before_mb" in figures:
+        figures["board_rss_growth_pct"] = round(
+            (figures["board_rss_after_mb"] - figures["board_rss_before_mb"]) / figures["board_rss_before_mb"] * 100, 2
+        )
+
+    print()
+    print(f"{'figure':40} {'value':>14}  target")
+    for name, value in figures.items():
+        mark = verdict(name, value) if name in TARGETS and isinstance(value, int | float) else ""
+        print(f"{name:40} {value!s:>14}  {mark}")
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,197 @@
+"""Load generator: 24 counters, 4 kiosks and 2 display boards on asyncio, against a running server.
+
+Run as its own process (`python -m bench.load --port P --phase paced`) so that the
+server and the load do not share an interpreter. Prints one JSON object of figures.
+Clients here read frames leanly: an event line is only parsed when a display needs it,
+so the generator is not the bottleneck when the server pushes thousands of events a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+import uuid
+from typing import Any
+
+KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
+
+
+class LeanClient:
+    """A minimal asyncio hall client that keeps reply latency honest."""
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, on_event=None) -> None:
+        self.reader, self.writer = reader, writer
+        self.on_event = on_event
+        self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self.next_id = 0
+        self.task = asyncio.get_running_loop().create_task(self._read())
+
+    @classmethod
+    async def open(cls, port: int, role: str, name: str, counter: int | None = None, on_event=None) -> LeanClient:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
+        await reader.readline()  # the welcome, alone until hello
+        self = cls(reader, writer, on_event)
+        hello: dict[str, Any] = {"proto": 1, "role": role, "client": name}
+        if counter is not None:
+            hello["counter"] = counter
+        await self.call("hello", **hello)
+        return self
+
+    async def _read(self) -> None:
+        rest = b""
+        while True:
+            chunk = await self.reader.read(1 << 20)
+            if not chunk:
+                break
+            at = time.perf_counter()
+            *lines, rest = (rest + chunk).split(b"\n")
+            for line in lines:
+                if line.startswith(b'{"event"'):
+                    if self.on_event is not None:
+                        self.on_event(line, at)
+                    continue
+                frame = json.loads(line)
+                future = self.waiting.pop(frame.get("id"), None)
+                if future is not None and not future.done():
+                    future.set_result(frame)
+        for future in self.waiting.values():
+            if not future.done():
+                future.set_exception(ConnectionError("server closed the connection"))
+
+    async def call(self, op: str, **params: Any) -> dict[str, Any]:
+        self.next_id += 1
+        rid = self.next_id
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.waiting[rid] = future
+        self.writer.write(json.dumps({"id": rid, "op": op, **params}).encode() + b"\n")
+        frame = await future
+        if not frame.get("ok"):
+            raise RuntimeError(f"{op} failed: {frame.get('error')}")
+        return frame["result"]
+
+    async def close(self) -> None:
+        self.writer.close()
+        self.task.cancel()
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def summary_ms(values: list[float]) -> dict[str, float]:
+    return {
+        "n": len(values),
+        "p50_ms": round(percentile(values, 50) * 1000, 3),
+        "p99_ms": round(percentile(values, 99) * 1000, 3),
+        "max_ms": round(max(values) * 1000, 3) if values else float("nan"),
+    }
+
+
+async def run(port: int, phase: str, duration: float, rate: float) -> dict[str, Any]:
+    call_replies: dict[int, float] = {}  # ticket id -> when the counter got the call_next reply
+    fanout: list[float] = []
+    pending_events: list[tuple[int, float]] = []
+
+    def display_event(line: bytes, at: float) -> None:
+        if b'"ticket_called"' in line:
+            frame = json.loads(line)
+            pending_events.append((frame["data"]["ticket"]["id"], at))
+
+    displays = [await LeanClient.open(port, "display", f"bench-board-{i}", on_event=display_event) for i in range(DISPLAYS)]
+    kiosks = [await LeanClient.open(port, "kiosk", f"bench-kiosk-{i}") for i in range(KIOSKS)]
+    counters = []
+    for n in range(1, COUNTERS + 1):
+        c = await LeanClient.open(port, "counter", f"bench-counter-{n}", counter=n)
+        await c.call("login", clerk=f"b{n:02d}", pin="2468")
+        counters.append(c)
+    services = [s["code"] for s in (await kiosks[0].call("catalog"))["services"] if s.get("daily_limit") is None]
+
+    issue_lat: list[float] = []
+    call_lat: list[float] = []
+    calls_done = 0
+    stop_at = time.perf_counter() + duration
+
+    async def kiosk_loop(k: LeanClient, i: int, per_s: float) -> None:
+        n = 0
+        # Fixed rate, each client at its own phase: real kiosks do not press in step.
+        await asyncio.sleep(random.random() / per_s)
+        start = time.perf_counter()
+        while time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            result = await k.call("issue", service=services[(i * 7 + n) % len(services)], req=uuid.uuid4().hex)
+            issue_lat.append(time.perf_counter() - t0)
+            await k.call("printed", ticket=result["ticket"]["id"])
+            n += 1
+            delay = start + n / per_s - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    async def counter_loop(c: LeanClient, per_s: float | None) -> None:
+        nonlocal calls_done
+        n = 0
+        if per_s:
+            await asyncio.sleep(random.random() / per_s)
+        start = time.perf_counter()
+        while time.perf_counter() < stop_at:
+            t0 = time.perf_counter()
+            result = await c.call("call_next", req=uuid.uuid4().hex)
+            t1 = time.perf_counter()
+            call_lat.append(t1 - t0)
+            if result["ticket"] is not None:
+                call_replies[result["ticket"]["id"]] = t1
+                calls_done += 1
+            n += 1
+            if per_s:
+                delay = start + n / per_s - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+
+    started = time.perf_counter()
+    if phase == "paced":
+        # About `rate` operations a second in all: each issue is two ops (issue, printed).
+        kiosk_rate = rate * 0.55 / 2 / KIOSKS
+        counter_rate = rate * 0.45 / COUNTERS
+        tasks = [kiosk_loop(k, i, kiosk_rate) for i, k in enumerate(kiosks)]
+        tasks += [counter_loop(c, counter_rate) for c in counters]
+    else:
+        tasks = [counter_loop(c, None) for c in counters]
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - started
+    await asyncio.sleep(0.3)  # the last events
+    for ticket_id, at in pending_events:
+        replied = call_replies.get(ticket_id)
+        if replied is not None:
+            fanout.append(max(0.0, at - replied))
+    for client in displays + kiosks + counters:
+        await client.close()
+    ops = len(issue_lat) * 2 + len(call_lat)
+    return {
+        "phase": phase,
+        "seconds": round(elapsed, 2),
+        "ops_per_s": round(ops / elapsed, 1),
+        "calls_per_s": round(calls_done / elapsed, 1),
+        "call_next": summary_ms(call_lat),
+        "issue": summary_ms(issue_lat),
+        "fanout": summary_ms(fanout),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--phase", choices=["paced", "saturation"], required=True)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--rate", type=float, default=300.0)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args.port, args.phase, args.duration, args.rate))))
+
+
+if __name__ == "__main__":
+    main()
