@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import logging.handlers
 import signal
@@ -185,6 +186,11 @@ def _common(parser: argparse.ArgumentParser, server: bool = False) -> None:
         parser.add_argument("--port", type=int, help="TCP port (default 7310)")
 
 
+# Modules that add subcommands: each has `register(subparsers, common)`, where `common(parser,
+# server=False)` adds the usual --config/--db (and --host/--port) options.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="queue-hall", description="Queue and ticket-calling system: the hall server."
@@ -212,6 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (add, reset, listing, *[clerk_sub.choices[n] for n in ("disable", "enable")]):
         _common(p)
         p.set_defaults(func=cmd_clerk_list if p is listing else cmd_clerk)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, _common)
     return parser
 
 
