@@ -1,4 +1,4 @@
-"""Protocol v1 against a real server with hours, a daily limit and a 03:00 day reset."""
+"""Protocol v1 against a real hall with hours, a daily limit, a 03:00 reset, a one-service counter."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from shared.errors import HallError
 
 LIMITED = "pension_enrol"  # two tickets a day in this hall
 OTHER = "pension_claim"
+MEDICAL = "med_enrol"  # the only service counter 2 serves
 
 
 @pytest.fixture
@@ -20,8 +21,12 @@ def hall_config(hall_config):
     services = tuple(
         replace(s, daily_limit=2) if s.code == LIMITED else s for s in catalog.services
     )
+    counters = tuple(
+        replace(c, services=(MEDICAL,)) if c.number == 2 else c for c in hall_config.counters
+    )
     return replace(
         hall_config,
+        counters=counters,
         open_time=time(8, 30),
         close_time=time(17, 0),
         day_reset=time(3, 0),
@@ -80,3 +85,33 @@ def test_business_day_begins_at_the_configured_reset_time(clocked_server, hall_c
     snapshot = kiosk.call("snapshot")
     assert snapshot["day"] == "2026-11-27"
     assert [e["data"] for e in kiosk.events if e["event"] == "day_reset"] == [{"day": "2026-11-27"}]
+
+
+def test_a_counter_sees_and_calls_only_the_services_it_serves(clocked_server, hall_clock):
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    tickets = []
+    for service in (OTHER, MEDICAL, OTHER, MEDICAL):
+        hall_clock.advance(1)
+        ticket = kiosk.call("issue", service=service, req=req())["ticket"]
+        tickets.append(kiosk.call("printed", ticket=ticket["id"])["ticket"])
+    two = clocked_server.counter(2)
+    assert two.call("snapshot")["counters"][1]["services"] == [MEDICAL]
+    queue = two.call("queue")
+    assert [t["number"] for t in queue["tickets"]] == ["B001", "B002"] and queue["total"] == 2
+    assert two.call("call_next", req=req())["ticket"]["number"] == "B001"
+    assert two.call("call_next", req=req())["ticket"]["number"] == "B002"
+    assert two.call("call_next", req=req()) == {"ticket": None}
+    one = clocked_server.counter(1, "1002", "2345")
+    assert [t["number"] for t in one.call("queue")["tickets"]] == ["A001", "A002"]
+
+
+def test_a_ticket_transferred_to_a_counter_reaches_it_whatever_it_serves(clocked_server):
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    ticket = kiosk.call("issue", service=OTHER, req=req())["ticket"]
+    kiosk.call("printed", ticket=ticket["id"])
+    one = clocked_server.counter(1, "1002", "2345")
+    one.call("call_next", req=req())
+    one.call("transfer", counter=2, req=req())
+    two = clocked_server.counter(2)
+    assert [t["id"] for t in two.call("queue")["tickets"]] == [ticket["id"]]
+    assert two.call("call_next", req=req())["ticket"]["id"] == ticket["id"]

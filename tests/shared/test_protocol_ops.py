@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 
 import pytest
@@ -550,3 +551,13 @@ def test_queue_limit_caps_the_list_but_total_counts_all(clocked_server, issue):
         issue()
     result = clocked_server.counter(1).call("queue", limit=2)
     assert len(result["tickets"]) == 2 and result["total"] == 5
+
+
+def test_a_change_is_in_the_database_file_when_its_reply_arrives(clocked_server, kiosk):
+    ticket = kiosk.call("issue", service=A1, req=req())["ticket"]
+    conn = sqlite3.connect(f"file:{clocked_server.db}?mode=ro", uri=True)
+    try:
+        row = conn.execute("SELECT number, state FROM tickets WHERE id = ?", (ticket["id"],))
+        assert row.fetchone() == ("A001", "pending")
+    finally:
+        conn.close()
