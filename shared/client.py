@@ -73,8 +73,11 @@ class HallClient:
     Events are kept in `events` (an asyncio.Queue of event frames).
     """
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, keep_events: bool = True
+    ) -> None:
         self.reader, self.writer = reader, writer
+        self.keep_events = keep_events
         self.decoder = FrameDecoder()
         self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.welcome: dict[str, Any] = {}
@@ -95,9 +98,10 @@ class HallClient:
         client: str,
         key: str | None = None,
         counter: int | None = None,
+        keep_events: bool = True,
     ) -> HallClient:
         reader, writer = await asyncio.open_connection(host, port, limit=1 << 17)
-        self = cls(reader, writer)
+        self = cls(reader, writer, keep_events)
         self._reader_task = asyncio.get_running_loop().create_task(self._read())
         self.welcome = await asyncio.wait_for(self._welcome_seen, 10)
         hello = _hello(role, client, key, self.welcome, counter)
@@ -117,7 +121,7 @@ class HallClient:
                     if "event" in frame:
                         if frame["event"] == "welcome" and not self._welcome_seen.done():
                             self._welcome_seen.set_result(frame.get("data") or {})
-                        else:
+                        elif self.keep_events:
                             self.events.put_nowait(frame)
                     else:
                         future = self._waiting.pop(frame.get("id"), None)

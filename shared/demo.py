@@ -1,0 +1,260 @@
+"""`queue-hall demo`: the whole hall on one machine, with no hardware and no hall key.
+
+Starts the server on a fresh demo database in the per-user data folder, the kiosk
+(printing to an on-screen preview), the lobby display board, two counter clients
+already logged in with demo clerks, and simulated clerks at the other counters so
+the board fills with life. Closing any of the windows, or Ctrl+C, stops every
+process the demo started.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared import auth
+from shared.clock import SystemClock, iso
+from shared.config import default_config
+from shared.paths import data_dir
+from shared.service import HallService
+from shared.simulate import SIM_CLERK_PIN, sim_clerk_id
+from shared.store import HallStore
+
+log = logging.getLogger(__name__)
+
+DEMO_CLERKS = (("1001", "1234"), ("1002", "2345"))
+
+
+@dataclass
+class Child:
+    name: str
+    argv: list[str]
+    window: bool  # closing it ends the demo
+    proc: subprocess.Popen[bytes] | None = None
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare_database(folder: Path, sim_counters: range) -> Path:
+    """A fresh demo database with the sample hall and the simulated counters' clerks."""
+    folder.mkdir(parents=True, exist_ok=True)
+    db = folder / "demo.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    config = default_config()
+    service = HallService(HallStore(db), config, SystemClock(config.timezone))
+    now = iso(service.clock.now())
+    with service.store.transaction() as conn:
+        pin_hash = auth.hash_pin(
+            SIM_CLERK_PIN, iterations=1_000
+        )  # demo-only clerks: a cheap hash is fine
+        for n in sim_counters:
+            conn.execute(
+                "INSERT OR IGNORE INTO clerks(id, name, pin_hash, created_at) VALUES (?,?,?,?)",
+                (sim_clerk_id(n), f"模拟柜员{n:02d}", pin_hash, now),
+            )
+    service.store.close()
+    return db
+
+
+def plan(port: int, db: Path, args: argparse.Namespace) -> list[Child]:
+    py = sys.executable
+    server = f"127.0.0.1:{port}"
+    lang = ["--lang", args.lang] if args.lang else []
+    children = [
+        Child(
+            "server",
+            [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)],
+            window=False,
+        ),
+        Child(
+            "kiosk",
+            [
+                py,
+                "-m",
+                "queue_kiosk.app",
+                "--server",
+                server,
+                "--printer",
+                "preview",
+                "--size",
+                "1080x1350",
+                "--name",
+                "demo-kiosk",
+                *lang,
+            ],
+            window=True,
+        ),
+        Child(
+            "display board",
+            [py, "-m", "display_board.app", "--server", server, "--voice", args.voice, *lang],
+            window=True,
+        ),
+    ]
+    for counter, (clerk, pin) in enumerate(DEMO_CLERKS, start=1):
+        children.append(
+            Child(
+                f"counter {counter}",
+                [
+                    py,
+                    "-m",
+                    "counter_client.app",
+                    "--server",
+                    server,
+                    "--counter",
+                    str(counter),
+                    "--clerk",
+                    clerk,
+                    "--pin",
+                    pin,
+                    *lang,
+                ],
+                window=True,
+            )
+        )
+    if args.simulate:
+        children.append(
+            Child(
+                "simulator",
+                [
+                    py,
+                    "-m",
+                    "shared.cli",
+                    "simulate",
+                    "--server",
+                    server,
+                    "--counters",
+                    f"3-{args.counters}",
+                    "--speed",
+                    str(args.speed),
+                    "--rate",
+                    str(args.rate),
+                ],
+                window=False,
+            )
+        )
+    return children
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the hall server stopped at start (exit code {proc.returncode})")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"the hall server did not listen on port {port} within {timeout:.0f} s")
+
+
+def stop_all(children: list[Child], grace_s: float = 5.0) -> None:
+    """Terminate every started process (the server last), then kill what is still there."""
+    running = [c for c in reversed(children) if c.proc is not None and c.proc.poll() is None]
+    for child in running:
+        if child.name != "server":
+            child.proc.terminate()  # type: ignore[union-attr]
+    deadline = time.monotonic() + grace_s
+    for child in running:
+        if child.name == "server":
+            continue
+        try:
+            child.proc.wait(max(0.1, deadline - time.monotonic()))  # type: ignore[union-attr]
+        except subprocess.TimeoutExpired:
+            child.proc.kill()  # type: ignore[union-attr]
+            child.proc.wait()  # type: ignore[union-attr]
+    for child in running:
+        if child.name == "server":
+            child.proc.terminate()  # type: ignore[union-attr]
+            try:
+                child.proc.wait(grace_s)  # type: ignore[union-attr]
+            except subprocess.TimeoutExpired:
+                child.proc.kill()  # type: ignore[union-attr]
+                child.proc.wait()  # type: ignore[union-attr]
+
+
+def run(args: argparse.Namespace) -> int:
+    folder = Path(args.folder) if args.folder else data_dir() / "demo"
+    db = prepare_database(folder, range(3, args.counters + 1) if args.simulate else range(0))
+    port = args.port or free_port()
+    env = {**os.environ, "QUEUE_HALL_HOME": str(folder)}
+    env.pop("QUEUE_HALL_KEY", None)  # the demo runs without a hall key
+    children = plan(port, db, args)
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    reason = "stopped"
+    try:
+        for child in children:
+            child.proc = subprocess.Popen(child.argv, env=env)
+            print(f"demo: started {child.name} (pid {child.proc.pid})", flush=True)
+            if child.name == "server":
+                wait_for_port(port, child.proc)
+                print(f"demo: hall server on 127.0.0.1:{port}, database {db}", flush=True)
+        print("demo: close any window or press Ctrl+C to stop the demo", flush=True)
+        while not stopping:
+            for child in children:
+                if child.proc is not None and child.proc.poll() is not None:
+                    reason = f"{child.name} ended (exit code {child.proc.returncode})"
+                    stopping = True
+                    break
+            time.sleep(0.2)
+    except RuntimeError as exc:
+        print(f"queue-hall demo: {exc}", file=sys.stderr)
+        reason = str(exc)
+        return 1
+    finally:
+        stop_all(children)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        print(f"demo: {reason}; every demo process has stopped", flush=True)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "demo",
+        help="the whole hall on one machine (server, kiosk, board, two counters)",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--port", type=int, help="server port (default: a free one)")
+    parser.add_argument(
+        "--folder", help="where the demo keeps its files (default: the per-user data folder)"
+    )
+    parser.add_argument("--lang", help="interface language: zh_CN (default) or en")
+    parser.add_argument("--voice", default="auto", choices=["auto", "qt", "clips", "off"])
+    parser.add_argument(
+        "--no-simulate",
+        dest="simulate",
+        action="store_false",
+        help="no simulated clerks and residents",
+    )
+    parser.add_argument(
+        "--counters", type=int, default=12, help="simulated counters run from 3 to this number"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=10.0, help="simulated time runs this much faster"
+    )
+    parser.add_argument(
+        "--rate", type=float, default=110.0, help="simulated residents per hour (hall time)"
+    )
+    parser.set_defaults(func=run)

@@ -1,0 +1,352 @@
+"""`queue-hall simulate`: simulated residents and clerks, so a hall fills with life.
+
+Residents arrive at kiosks as a Poisson process and take tickets for matters chosen
+by weight; clerks at the simulated counters call, start and finish them with
+log-normal service times, and now and then mark a no-show, recall, transfer or
+pause, and their residents rate the service. `--speed` compresses time: at 10 a
+five-minute service takes thirty seconds. Everything goes through the hall
+protocol, as real kiosks and counters would.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import math
+import os
+import random
+import signal
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.client import HallClient, parse_server
+from shared.errors import HallError
+from shared.ops import RATING_LEVELS
+
+log = logging.getLogger(__name__)
+
+SIM_CLERK_PIN = "2468"
+
+
+def sim_clerk_id(counter: int) -> str:
+    """The clerk a simulated counter logs in with (the demo creates them)."""
+    return f"sim{counter:02d}"
+
+
+@dataclass
+class Behaviour:
+    """How simulated people behave; times are in hall seconds (before --speed)."""
+
+    arrivals_per_hour: float = 240.0
+    service_mean_s: float = 300.0
+    service_sigma: float = 0.5
+    walk_up_s: float = 20.0  # from the call to the counter
+    no_show: float = 0.05
+    recall: float = 0.10
+    transfer: float = 0.03
+    pause: float = 0.02
+    priority: float = 0.06
+    rate: float = 0.7
+
+
+@dataclass
+class Tally:
+    issued: int = 0
+    called: int = 0
+    finished: int = 0
+    no_shows: int = 0
+    transfers: int = 0
+    rated: int = 0
+    errors: Counter[str] = field(default_factory=Counter)
+
+    def line(self) -> str:
+        errors = ", ".join(f"{k} {v}" for k, v in self.errors.items()) or "none"
+        return (
+            f"issued {self.issued}, called {self.called}, finished {self.finished}, "
+            f"no-shows {self.no_shows}, transfers {self.transfers}, rated {self.rated}; errors: {errors}"
+        )
+
+
+class Simulation:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        counters: list[int],
+        kiosks: int,
+        behaviour: Behaviour,
+        speed: float,
+        key: str | None,
+        seed: int | None = None,
+    ) -> None:
+        self.host, self.port, self.counters, self.kiosks = host, port, counters, kiosks
+        self.b, self.speed, self.key = behaviour, speed, key
+        self.rng = random.Random(seed)
+        self.tally = Tally()
+        self.services: list[dict[str, Any]] = []
+
+    async def sleep(self, hall_seconds: float) -> None:
+        await asyncio.sleep(max(0.0, hall_seconds / self.speed))
+
+    async def _retrying(self, what: str, make: Callable[[], Any]) -> Any:
+        """Run a protocol step; on a lost connection wait and reconnect (the hall restarted)."""
+        while True:
+            try:
+                return await make()
+            except (ConnectionError, OSError) as exc:
+                self.tally.errors["connection"] += 1
+                log.warning("%s: %s; retrying in 2 s", what, exc)
+                await asyncio.sleep(2)
+
+    async def kiosk(self, index: int) -> None:
+        async def connect() -> HallClient:
+            return await HallClient.connect(
+                self.host, self.port, "kiosk", f"sim-kiosk-{index}", self.key, keep_events=False
+            )
+
+        client: HallClient = await self._retrying("kiosk", connect)
+        per_kiosk = self.b.arrivals_per_hour / 3600 / self.kiosks
+        while True:
+            await self.sleep(self.rng.expovariate(per_kiosk))
+            open_services = [s for s in self.services if s.get("open", True)]
+            if not open_services:
+                continue
+            service = self.rng.choices(open_services, weights=[s["weight"] for s in open_services])[
+                0
+            ]
+            try:
+                result = await client.call(
+                    "issue",
+                    service=service["code"],
+                    req=uuid.uuid4().hex,
+                    priority=self.rng.random() < self.b.priority,
+                )
+                await client.call("printed", ticket=result["ticket"]["id"])
+                self.tally.issued += 1
+            except HallError as exc:
+                self.tally.errors[exc.code.value] += 1
+            except (ConnectionError, OSError):
+                self.tally.errors["connection"] += 1
+                client = await self._retrying("kiosk", connect)
+
+    async def counter(self, number: int) -> None:
+        clerk = sim_clerk_id(number)
+
+        async def connect() -> HallClient:
+            c = await HallClient.connect(
+                self.host,
+                self.port,
+                "counter",
+                f"sim-counter-{number}",
+                self.key,
+                counter=number,
+                keep_events=False,
+            )
+            await c.call("login", clerk=clerk, pin=SIM_CLERK_PIN)
+            return c
+
+        try:
+            client: HallClient = await self._retrying(f"counter {number}", connect)
+        except HallError as exc:
+            raise HallError(
+                exc.code,
+                f"clerk {clerk} cannot log in at counter {number}: {exc.message}\n"
+                f"  add simulation clerks with: queue-hall clerk add {clerk} --name 模拟{number} --pin {SIM_CLERK_PIN}",
+            ) from None
+        while True:
+            try:
+                await self._serve_one(client)
+            except HallError as exc:
+                self.tally.errors[exc.code.value] += 1
+                await self.sleep(5)
+            except (ConnectionError, OSError):
+                self.tally.errors["connection"] += 1
+                client = await self._retrying(f"counter {number}", connect)
+
+    async def _serve_one(self, client: HallClient) -> None:
+        rng, b = self.rng, self.b
+        if rng.random() < b.pause:
+            await client.call("pause", reason="短暂离开")
+            await self.sleep(rng.uniform(60, 300))
+            await client.call("resume")
+        ticket = (await client.call("call_next", req=uuid.uuid4().hex))["ticket"]
+        if ticket is None:
+            await self.sleep(rng.uniform(5, 20))
+            return
+        self.tally.called += 1
+        await self.sleep(rng.uniform(0.3, 1.5) * b.walk_up_s)
+        if rng.random() < b.recall:
+            await client.call("recall")
+            await self.sleep(b.walk_up_s)
+        if rng.random() < b.no_show:
+            await client.call("no_show")
+            self.tally.no_shows += 1
+            return
+        await client.call("start")
+        duration = rng.lognormvariate(math.log(b.service_mean_s), b.service_sigma)
+        await self.sleep(duration)
+        if rng.random() < b.transfer and len(self.services) > 1:
+            target = rng.choice(self.services)["code"]
+            await client.call("transfer", service=target, req=uuid.uuid4().hex)
+            self.tally.transfers += 1
+            return
+        done = (await client.call("finish"))["ticket"]
+        self.tally.finished += 1
+        if rng.random() < b.rate:
+            level = rng.choices(RATING_LEVELS, weights=(60, 30, 8, 2))[0]
+            await client.call("rate", ticket=done["id"], level=level)
+            self.tally.rated += 1
+
+    async def refresh_catalog(self) -> None:
+        async def connect() -> HallClient:
+            return await HallClient.connect(
+                self.host, self.port, "display", "sim-catalog", self.key, keep_events=False
+            )
+
+        client: HallClient = await self._retrying("catalog", connect)
+        while True:
+            try:
+                catalog = await client.call("catalog")
+            except (ConnectionError, OSError):
+                client = await self._retrying("catalog", connect)
+                continue
+            # A few matters draw most residents, as in a real hall.
+            self.services = [
+                {**s, "weight": 1.0 / (1 + i % 12)} for i, s in enumerate(catalog["services"])
+            ]
+            await asyncio.sleep(30)
+
+    async def run(self, duration: float | None, report_every: float = 10.0) -> Tally:
+        tasks = [asyncio.create_task(self.refresh_catalog())]
+        while not self.services:
+            await asyncio.sleep(0.05)
+        tasks += [asyncio.create_task(self.kiosk(i)) for i in range(self.kiosks)]
+        tasks += [asyncio.create_task(self.counter(n)) for n in self.counters]
+        started = last_report = time.monotonic()
+        try:
+            while duration is None or time.monotonic() - started < duration:
+                for task in tasks:
+                    if task.done():
+                        task.result()  # a task that stopped raises its reason here (e.g. login refused)
+                await asyncio.sleep(0.2)
+                if time.monotonic() - last_report >= report_every:
+                    last_report = time.monotonic()
+                    log.info("simulation: %s", self.tally.line())
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return self.tally
+
+
+def parse_counters(text: str) -> list[int]:
+    """'3-24' or '3,5,7' or '24' (= 1-24) -> counter numbers."""
+    numbers: list[int] = []
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                first, last = (int(x) for x in part.split("-", 1))
+                numbers += range(first, last + 1)
+            elif len(text.split(",")) == 1:
+                numbers += range(1, int(part) + 1)
+            else:
+                numbers.append(int(part))
+    except ValueError:
+        raise ValueError(
+            f"--counters {text!r}: use a count (24), a range (3-24) or a list (3,5,7)"
+        ) from None
+    if not numbers or min(numbers) < 1:
+        raise ValueError(f"--counters {text!r}: counter numbers start at 1")
+    return sorted(set(numbers))
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", default="127.0.0.1:7310", help="the hall server as HOST:PORT")
+    parser.add_argument(
+        "--counters", default="24", help="simulated counters: 24 (1-24), 3-24 or 3,5,7"
+    )
+    parser.add_argument("--kiosks", type=int, default=2)
+    parser.add_argument(
+        "--rate", type=float, default=240.0, help="residents arriving per hour (hall time)"
+    )
+    parser.add_argument(
+        "--service-minutes", type=float, default=5.0, help="mean service time (hall time)"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=1.0, help="how much faster than real time (e.g. 10)"
+    )
+    parser.add_argument(
+        "--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)"
+    )
+    parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    try:
+        host, port = parse_server(args.server)
+        counters = parse_counters(args.counters)
+    except ValueError as exc:
+        print(f"queue-hall simulate: {exc}", file=sys.stderr)
+        return 2
+    if args.speed <= 0 or args.rate <= 0 or args.kiosks < 1 or args.service_minutes <= 0:
+        print(
+            "queue-hall simulate: --speed, --rate, --service-minutes and --kiosks must be positive",
+            file=sys.stderr,
+        )
+        return 2
+    behaviour = Behaviour(arrivals_per_hour=args.rate, service_mean_s=args.service_minutes * 60)
+    sim = Simulation(
+        host,
+        port,
+        counters,
+        args.kiosks,
+        behaviour,
+        args.speed,
+        os.environ.get("QUEUE_HALL_KEY"),
+        args.seed,
+    )
+
+    async def main() -> Tally:
+        task = asyncio.create_task(sim.run(args.duration))
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, task.cancel)
+            except (NotImplementedError, RuntimeError):
+                pass
+        try:
+            return await task
+        except asyncio.CancelledError:
+            return sim.tally
+
+    try:
+        tally = asyncio.run(main())
+    except (ConnectionError, OSError) as exc:
+        print(
+            f"queue-hall simulate: cannot reach the hall server at {host}:{port}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    except HallError as exc:
+        print(f"queue-hall simulate: {exc.message}", file=sys.stderr)
+        return 1
+    print(f"simulation ended: {tally.line()}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "simulate",
+        help="simulated residents and clerks against a running server",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(parser)
+    parser.set_defaults(func=run_from_args)

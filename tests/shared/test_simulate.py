@@ -1,0 +1,56 @@
+"""The traffic simulator against a real server: residents take tickets, clerks serve them."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import pytest
+
+from shared.config import ClerkConfig
+from shared.errors import HallError
+from shared.simulate import SIM_CLERK_PIN, Behaviour, Simulation, parse_counters, sim_clerk_id
+
+
+@pytest.fixture
+def hall_config(hall_config):
+    clerks = tuple(ClerkConfig(sim_clerk_id(n), f"模拟{n}", SIM_CLERK_PIN) for n in range(1, 5))
+    return replace(hall_config, clerks=hall_config.clerks + clerks)
+
+
+def test_simulated_hall_issues_calls_and_finishes(hall_server):
+    behaviour = Behaviour(arrivals_per_hour=3600, service_mean_s=60, walk_up_s=5)
+    sim = Simulation(
+        hall_server.host, hall_server.port, [1, 2, 3, 4], 2, behaviour, speed=200, key=None, seed=3
+    )
+    tally = asyncio.run(sim.run(duration=3.0, report_every=1.0))
+    assert tally.issued > 10
+    assert tally.called > 5 and tally.finished > 0
+    assert not tally.errors, tally.errors
+    admin = hall_server.client("admin")
+    snapshot = admin.call("snapshot")
+    assert len(snapshot["recent_calls"]) > 0
+    store = hall_server.service.store
+    assert store.scalar("SELECT count(*) FROM tickets") >= tally.issued
+    assert store.scalar("SELECT count(*) FROM tickets WHERE state = 'done'") == tally.finished
+
+
+def test_counter_without_its_clerk_stops_with_a_clear_message(hall_server):
+    sim = Simulation(hall_server.host, hall_server.port, [9], 1, Behaviour(), speed=100, key=None)
+    with pytest.raises(HallError) as info:
+        asyncio.run(sim.run(duration=3.0))
+    assert "sim09" in info.value.message and "queue-hall clerk add" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [("24", list(range(1, 25))), ("3-6", [3, 4, 5, 6]), ("3,5,7", [3, 5, 7]), ("2-3,9", [2, 3, 9])],
+)
+def test_counter_lists(text, numbers):
+    assert parse_counters(text) == numbers
+
+
+@pytest.mark.parametrize("text", ["", "x", "3-", "0", "-2"])
+def test_bad_counter_lists_are_named(text):
+    with pytest.raises(ValueError, match="--counters"):
+        parse_counters(text)
