@@ -561,3 +561,51 @@ def test_a_change_is_in_the_database_file_when_its_reply_arrives(clocked_server,
         assert row.fetchone() == ("A001", "pending")
     finally:
         conn.close()
+
+
+# -- rate and clerk_stats (added to v1) ---------------------------------------------------------
+
+
+def test_rate_records_one_rating_of_a_finished_ticket(clocked_server, issue):
+    ticket = issue()
+    counter = clocked_server.counter(1)
+    counter.call("call_next", req=req())
+    assert code_of(counter, "rate", ticket=ticket["id"], level="satisfied") == "conflict"
+    counter.call("finish")
+    rating = counter.call("rate", ticket=ticket["id"], level="very_satisfied")["rating"]
+    assert rating["ticket"] == ticket["id"] and rating["number"] == ticket["number"]
+    assert rating["level"] == "very_satisfied" and rating["counter"] == 1
+    assert rating["clerk"] == "1001"
+    assert counter.wait_event("ticket_rated")["data"] == {"rating": rating}
+    assert code_of(counter, "rate", ticket=ticket["id"], level="satisfied") == "conflict"
+
+
+def test_rate_checks_level_ticket_and_counter(clocked_server, issue):
+    ticket = issue()
+    one = clocked_server.counter(1)
+    one.call("call_next", req=req())
+    one.call("finish")
+    assert code_of(one, "rate", ticket=ticket["id"], level="great") == "bad_request"
+    assert code_of(one, "rate", ticket=4242, level="basic") == "not_found"
+    other = clocked_server.counter(2, "1002", "2345")
+    assert code_of(other, "rate", ticket=ticket["id"], level="basic") == "forbidden"
+    admin = clocked_server.client("admin", "admin-1")
+    assert admin.call("rate", ticket=ticket["id"], level="basic")["rating"]["level"] == "basic"
+
+
+def test_clerk_stats_counts_todays_work_of_the_logged_in_clerk(clocked_server, issue, hall_clock):
+    served, missed = issue(), issue()
+    counter = clocked_server.counter(1)
+    empty = counter.call("clerk_stats")
+    assert empty["served"] == 0 and empty["no_shows"] == 0 and empty["mean_service_s"] is None
+    counter.call("call_next", req=req())
+    hall_clock.advance(120)
+    counter.call("finish")
+    counter.call("rate", ticket=served["id"], level="satisfied")
+    counter.call("call", ticket=missed["number"], req=req())
+    counter.call("no_show")
+    stats = counter.call("clerk_stats")
+    assert stats["clerk"] == "1001" and stats["day"] == "2026-11-26"
+    assert stats["served"] == 1 and stats["no_shows"] == 1
+    assert stats["mean_service_s"] == 120
+    assert stats["ratings"].get("satisfied") == 1
