@@ -702,8 +702,8 @@ class KioskModel:
         if not reply.ok:
             if reply.code == "issuing_closed":
                 self.refresh_catalog()
-                # The server's one code covers both; its message tells the daily limit apart.
-                full = "have all been taken" in reply.message
+                # One code covers both; the error's reason tells the daily limit apart.
+                full = reply.reason == "daily_limit"
                 problem = Problem.SERVICE_FULL if full else Problem.HALL_CLOSED
             elif reply.code == "disconnected":
                 problem = Problem.SERVER_OFFLINE

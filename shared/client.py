@@ -11,6 +11,7 @@ import itertools
 import socket
 import uuid
 from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared import auth
@@ -19,6 +20,31 @@ from shared.codec import BadFrame as _BadFrame
 from shared.errors import HallError
 
 DEFAULT_PORT = 7310
+
+
+@dataclass
+class Reply:
+    """One reply as the windows see it: ok and a result, or an error code and message."""
+
+    ok: bool
+    result: dict[str, Any] = field(default_factory=dict)
+    code: str = ""
+    message: str = ""
+    reason: str = ""  # the error's machine-readable detail, when the server gives one
+
+    @classmethod
+    def from_frame(cls, frame: dict[str, Any]) -> Reply:
+        if frame.get("ok"):
+            result = frame.get("result")
+            return cls(True, result if isinstance(result, dict) else {})
+        error = frame.get("error") or {}
+        return cls(
+            False,
+            {},
+            str(error.get("code", "internal")),
+            str(error.get("message", "")),
+            str(error.get("reason") or ""),
+        )
 
 
 def parse_server(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]:

@@ -98,8 +98,13 @@ def reply_ok(request_id: Any, result: dict[str, Any]) -> dict[str, Any]:
     return {"id": request_id, "ok": True, "result": result}
 
 
-def reply_error(request_id: Any, code: str, message: str) -> dict[str, Any]:
-    return {"id": request_id, "ok": False, "error": {"code": code, "message": message}}
+def reply_error(
+    request_id: Any, code: str, message: str, reason: str | None = None
+) -> dict[str, Any]:
+    error = {"code": code, "message": message}
+    if reason:
+        error["reason"] = reason
+    return {"id": request_id, "ok": False, "error": error}
 
 
 def event(name: str, seq: int | None, data: dict[str, Any]) -> dict[str, Any]:

@@ -23,10 +23,14 @@ class ErrorCode(StrEnum):
 class HallError(Exception):
     """An error reply: a protocol code and a human-readable message."""
 
-    def __init__(self, code: ErrorCode | str, message: str) -> None:
+    def __init__(self, code: ErrorCode | str, message: str, reason: str | None = None) -> None:
         self.code = ErrorCode(code)
         self.message = message
+        self.reason = reason  # added to v1: a machine-readable detail, e.g. "daily_limit"
         super().__init__(f"{self.code.value}: {message}")
 
     def to_wire(self) -> dict[str, str]:
-        return {"code": self.code.value, "message": self.message}
+        wire = {"code": self.code.value, "message": self.message}
+        if self.reason:
+            wire["reason"] = self.reason
+        return wire

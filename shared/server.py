@@ -339,7 +339,8 @@ class HallServer:
             if outcome.clerk is not None and conn.caller is not None:
                 conn.caller.clerk = outcome.clerk or None
             if outcome.error is not None:
-                conn.send(reply_error(request.id, outcome.error.code, outcome.error.message))
+                error = outcome.error
+                conn.send(reply_error(request.id, error.code, error.message, error.reason))
             else:
                 conn.send(reply_ok(request.id, outcome.result or {}))
             self._broadcast(outcome.events)

@@ -620,13 +620,14 @@ class HallService:
             raise HallError(ErrorCode.NOT_FOUND, f"no service {params['service']!r} in the catalog")
         issuing, why = self.issuing_now(now)
         if not issuing:
-            raise HallError(ErrorCode.ISSUING_CLOSED, why)
+            raise HallError(ErrorCode.ISSUING_CLOSED, why, reason="hours")
         day = self.day(now)
         limit = service["daily_limit"]
         if limit is not None and self._issued_today(day).get(service["code"], 0) >= limit:
             raise HallError(
                 ErrorCode.ISSUING_CLOSED,
                 f"today's {limit} tickets for {service['name']} have all been taken",
+                reason="daily_limit",
             )
         category = self.store.one("SELECT * FROM categories WHERE code = ?", (service["category"],))
         assert category is not None  # foreign key

@@ -12,14 +12,14 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from shared import auth
-from shared.client import new_req
+from shared.client import Reply, new_req
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode
 from shared.ops import OPS
 
@@ -29,22 +29,6 @@ CONNECTING, ONLINE, OFFLINE = "connecting", "online", "offline"
 HEARTBEAT_MS = 5_000
 SILENCE_LIMIT_S = 15.0  # no frame for this long while online: the link is dead (pulled cable)
 CONNECT_TIMEOUT_MS = 5_000
-
-
-@dataclass
-class Reply:
-    ok: bool
-    result: dict[str, Any] = field(default_factory=dict)
-    code: str = ""
-    message: str = ""
-
-    @classmethod
-    def from_frame(cls, frame: dict[str, Any]) -> Reply:
-        if frame.get("ok"):
-            result = frame.get("result")
-            return cls(True, result if isinstance(result, dict) else {})
-        error = frame.get("error") or {}
-        return cls(False, {}, str(error.get("code", "internal")), str(error.get("message", "")))
 
 
 Callback = Callable[[Reply], None]

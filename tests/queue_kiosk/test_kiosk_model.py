@@ -6,7 +6,7 @@ import itertools
 import sqlite3
 import uuid
 from contextlib import closing
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -32,15 +32,8 @@ from queue_kiosk.model import (
 from queue_kiosk.printing import TicketSlip, decode, open_printer, render_ticket
 from queue_kiosk.printing.fake import FakeNetworkPrinter
 from queue_kiosk.printing.status import make_status
+from shared.client import Reply
 from shared.config import default_config, sample_catalog
-
-
-@dataclass
-class Reply:
-    ok: bool
-    result: dict[str, Any] = field(default_factory=dict)
-    code: str = ""
-    message: str = ""
 
 
 class BlockingHall:
@@ -68,7 +61,7 @@ class BlockingHall:
         if frame.get("ok"):
             reply = Reply(True, frame["result"])
         else:
-            reply = Reply(False, {}, frame["error"]["code"], frame["error"]["message"])
+            reply = Reply.from_frame(frame)
         if callback:
             callback(reply)
 

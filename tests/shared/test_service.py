@@ -325,3 +325,24 @@ def test_clerk_stats_count_today_for_the_logged_in_clerk(hall, clock):
     assert stats["ratings"] == {"satisfied": 1}
     other = hall.counter(4, 1)
     assert hall.ok(other, "clerk_stats")["served"] == 0
+
+
+def test_issuing_closed_errors_say_why_in_a_reason(tmp_path, clock):
+    cfg = config(open_time=time(8, 30))
+    services = tuple(
+        replace(s, daily_limit=1) if s.code == "pension_enrol" else s for s in cfg.catalog.services
+    )
+    hall = Hall(
+        HallService(
+            HallStore(tmp_path / "h.db"),
+            replace(cfg, catalog=replace(cfg.catalog, services=services)),
+            clock,
+        )
+    )
+    hall.issue()
+    full = hall.err(Caller("kiosk", "k"), "issue", service="pension_enrol", req="f")
+    assert (full.code, full.reason) == ("issuing_closed", "daily_limit")
+    assert full.to_wire()["reason"] == "daily_limit"
+    clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=TZ))
+    early = hall.err(Caller("kiosk", "k"), "issue", service="pension_enrol", req="g")
+    assert (early.code, early.reason) == ("issuing_closed", "hours")
