@@ -3,7 +3,6 @@ model driven against a real hall server through a blocking client."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -16,16 +15,8 @@ from counter_client.model import (
     ShortcutError,
     parse_shortcuts,
 )
-from shared.client import BlockingHallClient, new_req
+from shared.client import BlockingHallClient, Reply, new_req
 from shared.ops import OPS
-
-
-@dataclass
-class Reply:
-    ok: bool
-    result: dict[str, Any] = field(default_factory=dict)
-    code: str = ""
-    message: str = ""
 
 
 class BlockingTransport:
