@@ -123,8 +123,18 @@ class Unknown:
 
 
 Op = (
-    Init | ChineseMode | Text | Feed | FeedDots | QrCode | Raster | Cut | StatusRequest | Setting
-) | Unknown
+    Init
+    | ChineseMode
+    | Text
+    | Feed
+    | FeedDots
+    | QrCode
+    | Raster
+    | Cut
+    | StatusRequest
+    | Setting
+    | Unknown
+)
 
 
 @dataclass
@@ -244,7 +254,9 @@ class _Decoder:
             self.ops.append(Init())
         elif letter == "2":
             self.ops.append(Setting("line_spacing", None))
-        elif letter in "!E-adJ3MtRG{VSL":
+        elif letter in "SL":
+            self.ops.append(Setting("standard_mode" if letter == "S" else "page_mode", 1))
+        elif letter in "!E-adJ3MtRG{V":
             (n,) = self.take(1)
             if letter == "!":
                 state.width = 2 if n & 0x20 else 1
@@ -273,12 +285,7 @@ class _Decoder:
                     "G": "double_strike",
                     "{": "upside_down",
                     "V": "rotate_90",
-                    "S": "standard_mode",
-                    "L": "page_mode",
                 }
-                if letter in "SL":
-                    self.pos -= 1  # ESC S and ESC L take no parameter
-                    n = 1
                 self.ops.append(Setting(names[letter], n))
         elif letter == "p":
             pin, _on, _off = self.take(3)

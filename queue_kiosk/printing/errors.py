@@ -47,9 +47,12 @@ class PrinterError(Exception):
     def __init__(self, code: str, detail: str) -> None:
         if code not in RESIDENT_MESSAGES:
             raise ValueError(f"printer error code must be one of {ERROR_CODES}, not {code!r}")
-        super().__init__(f"{code}: {detail}")
+        super().__init__(code, detail)
         self.code = code
         self.detail = detail
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.detail}"
 
     @property
     def message(self) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from dataclasses import dataclass
 
 from . import commands
 from .paper import Paper, paper_for
@@ -55,27 +57,35 @@ def printable_as_text(line: str, charset: str = "gbk") -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class _Style:
+    align: str = "left"
+    width: int = 1
+    height: int = 1
+    bold: bool = False
+    reverse: bool = False
+
+
 class _TicketWriter:
-    """Accumulates lines, sending a style command only when the style changes."""
+    """Accumulates lines, sending a style command only when that part of the style changes."""
 
     def __init__(self, paper: Paper, charset: str) -> None:
         self.paper = paper
         self.charset = charset
         self.parts: list[bytes] = [commands.INITIALIZE, commands.CHINESE_MODE_ON]
-        self.style = {"align": "left", "size": (1, 1), "bold": False, "reverse": False}
+        self.style = _Style()
 
-    def _set(self, key: str, value: object) -> None:
-        if self.style[key] == value:
-            return
-        self.style[key] = value
-        if key == "align":
-            self.parts.append(commands.align(value))  # type: ignore[arg-type]
-        elif key == "size":
-            self.parts.append(commands.character_size(*value))  # type: ignore[misc]
-        elif key == "bold":
-            self.parts.append(commands.bold(bool(value)))
-        else:
-            self.parts.append(commands.reverse(bool(value)))
+    def _apply(self, style: _Style) -> None:
+        current = self.style
+        if style.align != current.align:
+            self.parts.append(commands.align(style.align))
+        if (style.width, style.height) != (current.width, current.height):
+            self.parts.append(commands.character_size(style.width, style.height))
+        if style.bold != current.bold:
+            self.parts.append(commands.bold(style.bold))
+        if style.reverse != current.reverse:
+            self.parts.append(commands.reverse(style.reverse))
+        self.style = style
 
     def line(
         self,
@@ -88,13 +98,11 @@ class _TicketWriter:
         reverse: bool = False,
     ) -> None:
         if printable_as_text(text, self.charset):
-            self._set("align", align)
-            self._set("size", (width, height))
-            self._set("bold", bold)
-            self._set("reverse", reverse)
+            self._apply(_Style(align, width, height, bold, reverse))
             self.parts.append(text.encode("gb18030") + commands.LINE_FEED)
             return
-        self._set("align", "left")
+        # The image carries its own left offset, so the printer's alignment must not add one.
+        self.align("left")
         self.parts.append(
             raster_text_line(
                 text,
@@ -112,7 +120,7 @@ class _TicketWriter:
             self.line(line, align=align, width=width, height=height)
 
     def align(self, where: str) -> None:
-        self._set("align", where)
+        self._apply(dataclasses.replace(self.style, align=where))
 
     def blank(self) -> None:
         self.parts.append(commands.LINE_FEED)

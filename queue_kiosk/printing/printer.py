@@ -63,6 +63,11 @@ class TicketPrinter:
     def description(self) -> str:
         return self._connection.description
 
+    @property
+    def reports_status(self) -> bool:
+        """Whether status() can learn anything from the printer (usb, serial, network)."""
+        return self._connection.can_query
+
     def __repr__(self) -> str:
         return f"<TicketPrinter {self.spec} {self.paper_mm} mm>"
 

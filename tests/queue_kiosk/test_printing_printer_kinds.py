@@ -25,6 +25,7 @@ def test_file_printer_writes_the_ticket_and_closes_after_it(tmp_path: Path) -> N
     assert target.read_bytes() == TICKET  # closed, so everything is flushed
     status = printer.status()
     assert (status.online, status.paper, status.condition) == (None, "unknown", "not_queryable")
+    assert not printer.reports_status
 
 
 def test_file_printer_in_a_missing_directory_is_not_found(tmp_path: Path) -> None:

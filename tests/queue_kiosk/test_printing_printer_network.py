@@ -41,7 +41,9 @@ def test_ticket_reaches_the_printer_byte_for_byte(fake_printer: FakeNetworkPrint
 
 
 def test_status_of_a_ready_printer(fake_printer: FakeNetworkPrinter) -> None:
-    status = open_printer(fake_printer.spec).status()
+    printer = open_printer(fake_printer.spec)
+    assert printer.reports_status
+    status = printer.status()
     assert (status.online, status.paper, status.ready) == (True, "ok", True)
     assert fake_printer.requests == [1, 4]
 
