@@ -1,0 +1,350 @@
+"""The hall report as one self-contained HTML page: tables and inline SVG charts, no scripts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from shared.ops import RATING_LEVELS
+from shared.report import (
+    RATING_WEIGHTS,
+    TABLES,
+    HallReport,
+    bucket_label,
+)
+
+PAGE_TEXT: dict[str, dict[str, str]] = {
+    "zh_CN": {
+        "title": "{hall} 业务统计与考核报表",
+        "period": "统计期间：{first} 至 {last}（{days} 天）",
+        "generated": "生成时间：{at}",
+        "summary": "概况",
+        "issued": "取号",
+        "served": "办结",
+        "no_shows": "过号",
+        "mean_wait": "平均等候",
+        "p90_wait": "P90 等候",
+        "score": "满意度得分",
+        "rated": "{n} 条评价",
+        "minutes": "{m} 分钟",
+        "none": "—",
+        "hourly": "分时段到达人数与平均等候",
+        "hourly_note": "柱：到达人数（左轴）；折线：平均等候分钟（右轴）",
+        "waits": "等候时长分布",
+        "waits_note": "横轴：等候分钟；纵轴：人数",
+        "compare": "窗口人员对比",
+        "compare_note": "柱：办结件数；右侧：满意度得分",
+        "clerks": "人员考核",
+        "categories": "部门",
+        "services": "事项",
+        "hours": "分时段",
+        "wait_table": "等候时长分布",
+        "empty": "本期间没有取号记录。",
+        "definitions": "指标说明",
+        "def_wait": "等候时长 = 首次叫号时间 − 取号时间；未被叫号的号不计等候。",
+        "def_served": "办结件数：该人员办结的号数；过号次数、转移次数：该人员标记过号或转移的次数。",
+        "def_service": "办理时长 = 办结时间 − 开始办理时间（未按“开始”时从叫号时间算），按办结人员统计。",
+        "def_clerk_wait": "人员的平均等候：该人员首次叫到的居民的等候时长平均值。",
+        "def_transfer": "转到其他事项的号计入其最终办理的事项；取号数不含打印失败作废的号。",
+        "def_p90": "P90：最近秩法，至少 90% 的数值不超过它的最小值。",
+        "def_score": "满意度得分 = 100 × (1.0×非常满意 + 0.8×满意 + 0.6×基本满意 + 0×不满意) ÷ 评价数；无评价时不计。",
+        "def_period": "期间按业务日统计（取号所属业务日）。",
+    },
+    "en": {
+        "title": "{hall}: service and assessment report",
+        "period": "Period: {first} to {last} ({days} days)",
+        "generated": "Generated: {at}",
+        "summary": "Summary",
+        "issued": "Issued",
+        "served": "Served",
+        "no_shows": "No-shows",
+        "mean_wait": "Mean wait",
+        "p90_wait": "P90 wait",
+        "score": "Satisfaction score",
+        "rated": "{n} ratings",
+        "minutes": "{m} min",
+        "none": "—",
+        "hourly": "Arrivals and mean wait by hour",
+        "hourly_note": "Bars: arrivals (left axis); line: mean wait in minutes (right axis)",
+        "waits": "Distribution of waits",
+        "waits_note": "Across: wait in minutes; up: tickets",
+        "compare": "Clerks compared",
+        "compare_note": "Bars: tickets served; right: satisfaction score",
+        "clerks": "Clerks",
+        "categories": "Departments",
+        "services": "Services",
+        "hours": "By hour",
+        "wait_table": "Distribution of waits",
+        "empty": "No tickets were issued in this period.",
+        "definitions": "Definitions",
+        "def_wait": "Wait = first call − issue time; a ticket never called has no wait.",
+        "def_served": "Served: tickets the clerk finished; no-shows and transfers: times the clerk"
+        " marked a ticket no-show or transferred one.",
+        "def_service": "Service time = finish − start (− the call when start was not pressed),"
+        " counted for the clerk who finished.",
+        "def_clerk_wait": "A clerk's mean wait: over the residents whose first call the clerk made.",
+        "def_transfer": "A ticket transferred to another service counts under the service it ended"
+        " in; issued tickets exclude those cancelled because printing failed.",
+        "def_p90": "P90: nearest rank, the smallest value that at least 90 % of values do not"
+        " exceed.",
+        "def_score": "Satisfaction score = 100 × (1.0×very satisfied + 0.8×satisfied + 0.6×basic"
+        " + 0×unsatisfied) ÷ ratings; none without ratings.",
+        "def_period": "Periods are business days (the day a ticket was issued on).",
+    },
+}
+
+STYLE = """
+body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
+  sans-serif; margin: 24px auto; max-width: 1280px; color: #263238; padding: 0 16px; }
+h1 { font-size: 26px; margin-bottom: 4px; }
+h2 { font-size: 20px; border-bottom: 2px solid #1565c0; padding-bottom: 4px; margin-top: 32px; }
+p.meta { color: #607d8b; margin: 2px 0; }
+p.note { color: #607d8b; font-size: 13px; margin: 2px 0 8px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; }
+.card { background: #f5f9ff; border: 1px solid #b0c4de; border-radius: 6px; padding: 10px 16px;
+  min-width: 140px; }
+.card .label { color: #546e7a; font-size: 13px; }
+.card .value { font-size: 26px; font-weight: bold; color: #0d47a1; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+th, td { border: 1px solid #cfd8dc; padding: 4px 8px; }
+th { background: #e3f2fd; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr:nth-child(even) td { background: #fafafa; }
+svg { background: #fff; border: 1px solid #eceff1; }
+svg text { font-size: 12px; fill: #37474f; }
+ul.defs li { margin: 3px 0; }
+"""
+
+BAR = "#1e88e5"
+LINE = "#e65100"
+GOOD = "#43a047"
+
+
+def _minutes(seconds: float | None, t: dict[str, str]) -> str:
+    if seconds is None:
+        return t["none"]
+    return t["minutes"].format(m=f"{seconds / 60:.1f}")
+
+
+def _nice_max(value: float) -> float:
+    """A round axis maximum at or above `value` (1, 2, 5 × 10^n)."""
+    if value <= 0:
+        return 1
+    step = 1.0
+    while step * 10 <= value:
+        step *= 10
+    for factor in (1, 2, 5, 10):
+        if factor * step >= value:
+            return factor * step
+    return 10 * step
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _svg(width: int, height: int, label: str, body: Sequence[str]) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
+        f' viewBox="0 0 {width} {height}" role="img" aria-label="{escape(label)}">'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def hourly_chart(report: HallReport, t: dict[str, str]) -> str:
+    """Arrivals per hour as bars, mean wait per hour (minutes) as a line on a second axis."""
+    busy = [h for h in report.hours if h.arrivals]
+    first = min((h.hour for h in busy), default=8)
+    last = max((h.hour for h in busy), default=17)
+    hours = report.hours[first : last + 1]
+    width, height, left, right, top, bottom = 900, 320, 56, 56, 20, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / len(hours)
+    top_arrivals = _nice_max(max((h.arrivals for h in hours), default=0))
+    waits = [h.mean_wait_s / 60 for h in hours if h.mean_wait_s is not None]
+    top_wait = _nice_max(max(waits, default=0))
+    body = []
+    for i in range(5):
+        y = top + plot_h * i / 4
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
+        )
+        body.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_arrivals * (4 - i) / 4)}</text>'
+        )
+        body.append(
+            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">{_fmt(top_wait * (4 - i) / 4)}</text>'
+        )
+    points = []
+    for i, h in enumerate(hours):
+        x = left + i * slot
+        bar_h = plot_h * h.arrivals / top_arrivals
+        body.append(
+            f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}"'
+            f' width="{slot * 0.7:.1f}" height="{bar_h:.1f}" fill="{BAR}">'
+            f"<title>{h.hour:02d}:00 {h.arrivals}</title></rect>"
+        )
+        body.append(
+            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">{h.hour:02d}</text>'
+        )
+        if h.mean_wait_s is not None:
+            y = top + plot_h - plot_h * (h.mean_wait_s / 60) / top_wait
+            points.append(f"{x + slot / 2:.1f},{y:.1f}")
+            body.append(f'<circle cx="{x + slot / 2:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"/>')
+    if points:
+        body.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{LINE}" stroke-width="2"/>'
+        )
+    body.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#78909c"/>'
+    )
+    return _svg(width, height, t["hourly"], body)
+
+
+def wait_chart(report: HallReport, t: dict[str, str]) -> str:
+    buckets = report.wait_buckets
+    width, height, left, top, bottom = 900, 280, 56, 20, 40
+    plot_w, plot_h = width - left - 20, height - top - bottom
+    slot = plot_w / len(buckets)
+    top_count = _nice_max(max((b.count for b in buckets), default=0))
+    body = []
+    for i in range(5):
+        y = top + plot_h * i / 4
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
+        )
+        body.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_count * (4 - i) / 4)}</text>'
+        )
+    for i, b in enumerate(buckets):
+        x = left + i * slot
+        bar_h = plot_h * b.count / top_count
+        y = top + plot_h - bar_h
+        body.append(
+            f'<rect class="bar" x="{x + slot * 0.1:.1f}" y="{y:.1f}" width="{slot * 0.8:.1f}"'
+            f' height="{bar_h:.1f}" fill="{BAR}"><title>{escape(bucket_label(b))}: {b.count}</title></rect>'
+        )
+        if b.count:
+            body.append(
+                f'<text x="{x + slot / 2:.1f}" y="{y - 4:.1f}" text-anchor="middle">{b.count}</text>'
+            )
+        body.append(
+            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">{escape(bucket_label(b))}</text>'
+        )
+    body.append(
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#78909c"/>'
+    )
+    return _svg(width, height, t["waits"], body)
+
+
+def clerk_chart(report: HallReport, t: dict[str, str]) -> str:
+    clerks = report.clerks
+    row_h, left, right, top = 28, 160, 150, 10
+    width = 900
+    height = top * 2 + row_h * max(1, len(clerks))
+    plot_w = width - left - right
+    top_served = _nice_max(max((c.served for c in clerks), default=0))
+    body = []
+    for i, c in enumerate(clerks):
+        y = top + i * row_h
+        bar_w = plot_w * c.served / top_served
+        body.append(
+            f'<text x="{left - 8}" y="{y + row_h * 0.65:.1f}" text-anchor="end">{escape(c.name)} ({escape(c.clerk_id)})</text>'
+        )
+        body.append(
+            f'<rect class="bar" x="{left}" y="{y + 4}" width="{bar_w:.1f}" height="{row_h - 8}"'
+            f' fill="{BAR}"><title>{escape(c.name)}: {c.served}</title></rect>'
+        )
+        body.append(
+            f'<text x="{left + bar_w + 6:.1f}" y="{y + row_h * 0.65:.1f}">{c.served}</text>'
+        )
+        score = t["none"] if c.score is None else f"{c.score:.1f}"
+        body.append(
+            f'<text x="{width - 8}" y="{y + row_h * 0.65:.1f}" text-anchor="end"'
+            f' style="fill:{GOOD};font-weight:bold">{escape(t["score"])} {score}</text>'
+        )
+    return _svg(width, height, t["compare"], body)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    lines = []
+    for row in rows:
+        cells = "".join(
+            f'<td class="num">{escape(v)}</td>' if _numeric(v) else f"<td>{escape(v)}</td>"
+            for v in row
+        )
+        lines.append(f"<tr>{cells}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
+
+
+def _numeric(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def render_html(report: HallReport, lang: str = "zh_CN") -> str:
+    t = PAGE_TEXT[lang]
+    total = report.hall_total
+    hall = report.hall or ("服务大厅" if lang == "zh_CN" else "Service hall")
+    score = t["none"] if report.score is None else f"{report.score:.1f}"
+    cards = [
+        (t["issued"], str(total.issued)),
+        (t["served"], str(total.served)),
+        (t["no_shows"], str(total.no_shows)),
+        (t["mean_wait"], _minutes(total.mean_wait_s, t)),
+        (t["p90_wait"], _minutes(total.p90_wait_s, t)),
+        (
+            t["score"],
+            f'{score} <span class="label">({escape(t["rated"].format(n=report.rated))})</span>',
+        ),
+    ]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{escape(t['title'].format(hall=hall))} {escape(report.period.label)}</title>",
+        f"<style>{STYLE}</style></head><body>",
+        f"<h1>{escape(t['title'].format(hall=hall))}</h1>",
+        f'<p class="meta">{escape(t["period"].format(first=report.period.first, last=report.period.last, days=report.period.days))}</p>',
+        f'<p class="meta">{escape(t["generated"].format(at=report.generated_at.strftime("%Y-%m-%d %H:%M")))}</p>',
+        f"<h2>{escape(t['summary'])}</h2>",
+        '<div class="cards">'
+        + "".join(
+            f'<div class="card"><div class="label">{escape(label)}</div><div class="value">{value}</div></div>'
+            for label, value in cards
+        )
+        + "</div>",
+    ]
+    if report.empty:
+        parts.append(f"<p>{escape(t['empty'])}</p>")
+    parts += [
+        f"<h2>{escape(t['hourly'])}</h2>",
+        f'<p class="note">{escape(t["hourly_note"])}</p>',
+        hourly_chart(report, t),
+        f"<h2>{escape(t['waits'])}</h2>",
+        f'<p class="note">{escape(t["waits_note"])}</p>',
+        wait_chart(report, t),
+        f"<h2>{escape(t['compare'])}</h2>",
+        f'<p class="note">{escape(t["compare_note"])}</p>',
+        clerk_chart(report, t),
+    ]
+    for name, key in (("clerks", "clerks"), ("categories", "categories"), ("services", "services"),
+                      ("hours", "hours"), ("waits", "wait_table")):  # fmt: skip
+        header, rows = TABLES[name](report, lang)
+        if name == "hours":
+            rows = [r for r, h in zip(rows, report.hours, strict=True) if h.arrivals]
+        parts += [f"<h2>{escape(t[key])}</h2>", _table(header, rows)]
+    weights = ", ".join(f"{level}={RATING_WEIGHTS[level]}" for level in RATING_LEVELS)
+    definitions = [t[k] for k in ("def_period", "def_wait", "def_served", "def_service",
+                                  "def_clerk_wait", "def_transfer", "def_p90", "def_score")]  # fmt: skip
+    parts += [
+        f"<h2>{escape(t['definitions'])}</h2>",
+        '<ul class="defs">' + "".join(f"<li>{escape(d)}</li>" for d in definitions) + "</ul>",
+        f"<!-- rating weights: {weights} -->",
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
