@@ -56,7 +56,7 @@ CLOCK_INTERVAL_MS = 1000
 LANDSCAPE_BASE = QSize(1920, 1080)
 PORTRAIT_BASE = QSize(1080, 1920)
 # The narrowest the big number may be squeezed horizontally before its font shrinks.
-MIN_SQUEEZE = 0.8
+MIN_SQUEEZE = 0.75
 
 # Calm, high-contrast colours: light text on deep blue, warm amber for ticket numbers.
 BACKGROUND = "#0b1f33"
@@ -112,10 +112,41 @@ def _set_style_state(widget: QWidget, name: str, value: Any) -> None:
 
 
 class BoardLabel(QLabel):
-    """A label that asks for its text's height but never forces the board past its screen."""
+    """A label that asks for its text's height but never forces the board past its screen.
+
+    Text wider than the label (a long department name, a long translation) is drawn with
+    a smaller font rather than clipped; the font set by the board is the largest it uses.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._base_font = QFont(self.font())
+
+    def setFont(self, font: QFont) -> None:
+        self._base_font = QFont(font)
+        self._fit()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        font = QFont(self._base_font)
+        text = self.text()
+        if text and self.width() > 0 and font.pixelSize() > 0:
+            advance = QFontMetricsF(font).horizontalAdvance(text)
+            room = self.width() - 2 * self.margin() - 2
+            if advance > room:
+                font.setPixelSize(max(8, int(font.pixelSize() * room / advance)))
+        if font != super().font():
+            super().setFont(font)
 
     def sizeHint(self) -> QSize:
-        return QSize(0, self.fontMetrics().height())
+        return QSize(0, QFontMetricsF(self._base_font).height().__ceil__())
 
     def minimumSizeHint(self) -> QSize:
         return QSize(0, 0)
@@ -172,7 +203,7 @@ class BigText(QWidget):
         metrics = QFontMetricsF(font)
         sample = self._text if len(self._text) > len(self._reference) else self._reference
         width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(self._text))
-        available = self.width() * 0.96
+        available = self.width() * 0.98
         squeeze = 1.0
         if width > available:
             squeeze = max(MIN_SQUEEZE, available / width)
@@ -883,7 +914,8 @@ class DisplayBoard(QWidget):
     def _show_clock(self) -> None:
         keep_none_alive()  # a cheap check once a second keeps a months-long run safe
         now = self._clock()
-        _set_text(self.date_label, self._locale.toString(now.date(), QLocale.FormatType.LongFormat))
+        date_format = "yyyy年M月d日 dddd" if self.lang == "zh_CN" else "ddd d MMM yyyy"
+        _set_text(self.date_label, self._locale.toString(now.date(), date_format))
         _set_text(self.time_label, now.toString("HH:mm"))
 
     def _start_flash(self) -> None:

@@ -1,0 +1,94 @@
+"""The display-board command line: every bad argument is named; good ones build the board."""
+
+from __future__ import annotations
+
+import pytest
+
+from display_board import app
+
+
+@pytest.mark.parametrize(
+    ("argv", "problem"),
+    [
+        (["--server", "hall:port"], "--server: server port 'port' is not a number"),
+        (["--server", "hall:70000"], "--server: server port 70000 is out of range"),
+        (["--screen", "two"], "--screen: 'two' is not a screen number"),
+        (["--screen", "-1"], "--screen: -1 is not a screen number"),
+        (["--voice", "loud"], "--voice: 'loud' is not a voice mode; use auto, qt, clips, off"),
+        (["--lang", "fr"], "--lang: unsupported interface language 'fr'"),
+        (["--config", "/nonexistent/hall.toml"], "--config: "),
+        (["--fullscreen", "--colour", "red"], "unrecognized arguments: --colour red"),
+    ],
+)
+def test_bad_arguments_exit_with_a_message_naming_them(capsys, argv, problem):
+    with pytest.raises(SystemExit) as exit_info:
+        app.parse_options(argv, env={})
+    assert exit_info.value.code == 2
+    assert problem in capsys.readouterr().err
+
+
+def test_good_arguments_are_read(tmp_path):
+    options = app.parse_options(
+        [
+            "--server",
+            "10.0.0.5:7400",
+            "--fullscreen",
+            "--screen",
+            "1",
+            "--voice",
+            "off",
+            "--lang",
+            "en",
+        ],
+        env={},
+    )
+    assert (options.host, options.port) == ("10.0.0.5", 7400)
+    assert options.fullscreen and options.screen == 1
+    assert (options.voice, options.lang) == ("off", "en")
+
+
+def test_defaults_come_from_the_hall_file(tmp_path):
+    hall = tmp_path / "hall.toml"
+    hall.write_text(
+        '[hall]\nname = "东湖街道便民服务中心"\nnotice = "请保管好随身物品"\n'
+        '[server]\nhost = "192.168.1.20"\nport = 7399\n',
+        encoding="utf-8",
+    )
+    options = app.parse_options(["--config", str(hall)], env={})
+    assert (options.host, options.port) == ("192.168.1.20", 7399)
+    assert options.config.hall_name == "东湖街道便民服务中心"
+    assert options.config.board_notice == "请保管好随身物品"
+    assert options.screen is None and options.voice == "auto" and not options.fullscreen
+
+
+def test_screen_out_of_range_is_named(qapp, capsys):
+    assert (
+        app.main(["--screen", "9", "--voice", "off", "--lang", "en", "--server", "127.0.0.1:9"])
+        == 2
+    )
+    assert "--screen 9: this computer has" in capsys.readouterr().err
+
+
+def test_voice_off_builds_no_announcer_and_clips_builds_one(qapp):
+    config = app.parse_options([], env={}).config
+    assert app.build_announcer("off", "zh_CN", config) is None
+    announcer = app.build_announcer("clips", "zh_CN", config)
+    assert announcer is not None and announcer.repeats == config.announce_times
+
+
+def test_board_shows_the_hall_from_the_file_before_the_server_answers(qtbot, tmp_path):
+    hall = tmp_path / "hall.toml"
+    hall.write_text(
+        '[hall]\nname = "东湖街道便民服务中心"\nnotice = "请保管好随身物品"\n', encoding="utf-8"
+    )
+    options = app.parse_options(["--config", str(hall)], env={})
+    # Port 9 on loopback: nothing answers, the board waits calmly and keeps trying.
+    board = app.build_board("127.0.0.1", 9, config=options.config, reconnect_min_s=0.05)
+    qtbot.addWidget(board)
+    try:
+        assert board.hall_label.text() == "东湖街道便民服务中心"
+        assert board.ticker.text() == "请保管好随身物品"
+        qtbot.waitUntil(board.connection_mark_visible)
+        assert board.connection_mark.text().endswith(board.tr("Connecting…"))
+    finally:
+        board.connection.stop()
