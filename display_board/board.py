@@ -574,8 +574,8 @@ class DisplayBoard(QWidget):
         self._middle.setDirection(
             QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
         )
-        self._middle.setStretchFactor(self.headline, 3 if portrait else 3)
-        self._middle.setStretchFactor(self.recent_panel, 2 if portrait else 2)
+        # The recent calls read in two columns on either screen: four rows of big type fit
+        # beside (or under) the latest call where eight would be small print.
         self._regrid(self._recent_grid, self.recent_rows, 2)
         self._arrange_header(portrait)
         self._regrid_counters()
@@ -766,6 +766,7 @@ class DisplayBoard(QWidget):
         except BoardDataError as error:
             log.warning("snapshot unreadable, keeping the last state: %s", error)
             return
+        log.info("board shows the hall as of event %s", self.model.seq)
         self._render_all()
         for call in missed:
             self._announce(call)

@@ -4,87 +4,87 @@
 <context>
     <name>DisplayBoard</name>
     <message>
-        <location filename="../board.py" line="506"/>
+        <location filename="../board.py" line="544"/>
         <source>Recent calls</source>
         <translation>最近叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="508"/>
+        <location filename="../board.py" line="546"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../board.py" line="509"/>
+        <location filename="../board.py" line="547"/>
         <source>Paused</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../board.py" line="510"/>
+        <location filename="../board.py" line="548"/>
         <source>Closed</source>
         <translation>未开放</translation>
     </message>
     <message>
-        <location filename="../board.py" line="784"/>
+        <location filename="../board.py" line="833"/>
         <source>Welcome</source>
         <translation>欢迎光临</translation>
     </message>
     <message>
-        <location filename="../board.py" line="786"/>
+        <location filename="../board.py" line="835"/>
         <source>Please wait for your number</source>
         <translation>请留意叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="789"/>
+        <location filename="../board.py" line="839"/>
         <source>Calling again</source>
         <translation>再次呼叫</translation>
     </message>
     <message>
-        <location filename="../board.py" line="789"/>
+        <location filename="../board.py" line="839"/>
         <source>Now calling</source>
         <translation>请</translation>
     </message>
     <message>
-        <location filename="../board.py" line="794"/>
+        <location filename="../board.py" line="844"/>
         <source>Please go to %1</source>
         <translation>到 %1 办理</translation>
     </message>
     <message>
-        <location filename="../board.py" line="824"/>
+        <location filename="../board.py" line="878"/>
         <source>%1 waiting</source>
         <translation>%1 人等候</translation>
     </message>
     <message>
-        <location filename="../board.py" line="841"/>
+        <location filename="../board.py" line="895"/>
         <source>paper running low</source>
         <translation>打印纸将用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="842"/>
+        <location filename="../board.py" line="896"/>
         <source>out of paper</source>
         <translation>打印纸已用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="843"/>
+        <location filename="../board.py" line="897"/>
         <source>printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../board.py" line="844"/>
+        <location filename="../board.py" line="898"/>
         <source>printer error</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../board.py" line="847"/>
+        <location filename="../board.py" line="901"/>
         <source>Kiosk %1: %2</source>
         <translation>取号机 %1：%2</translation>
     </message>
     <message>
-        <location filename="../board.py" line="859"/>
+        <location filename="../board.py" line="912"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../board.py" line="859"/>
+        <location filename="../board.py" line="912"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>

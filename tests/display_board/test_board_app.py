@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from display_board import app
@@ -92,3 +97,40 @@ def test_board_shows_the_hall_from_the_file_before_the_server_answers(qtbot, tmp
         assert board.connection_mark.text().endswith(board.tr("Connecting…"))
     finally:
         board.connection.stop()
+
+
+def _run_board(*args: str, env_extra: dict[str, str] | None = None) -> subprocess.Popen:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env_extra or {})}
+    env.pop("DISPLAY", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "display_board.app", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_real_program_rejects_a_bad_voice_mode():
+    process = _run_board("--voice", "loud")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 2
+    assert "--voice: 'loud' is not a voice mode" in err
+
+
+def test_real_program_starts_fullscreen_and_syncs_with_the_server(hall_server):
+    server = f"{hall_server.host}:{hall_server.port}"
+    process = _run_board("--server", server, "--fullscreen", "--voice", "off", "--lang", "zh_CN")
+    try:
+        assert process.stderr is not None
+        seen = []
+        for line in process.stderr:  # ends when the program ends; pytest-timeout guards a hang
+            seen.append(line)
+            if "board shows the hall as of event" in line:
+                break
+        assert any("board shows the hall as of event" in line for line in seen), "".join(seen)
+        assert process.poll() is None  # still running, showing the hall
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
