@@ -188,7 +188,12 @@ def _common(parser: argparse.ArgumentParser, server: bool = False) -> None:
 
 # Modules that add subcommands: each has `register(subparsers, common)`, where `common(parser,
 # server=False)` adds the usual --config/--db (and --host/--port) options.
-COMMAND_MODULES: tuple[str, ...] = ("shared.simulate", "shared.demo", "shared.report")
+COMMAND_MODULES: tuple[str, ...] = (
+    "shared.simulate",
+    "shared.demo",
+    "shared.report",
+    "shared.admin",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
