@@ -435,3 +435,13 @@ def test_request_sent_right_behind_hello_is_served_on_a_busy_server(hall_server)
         stop.set()
         worker.join(30)
     assert codes == ["ok"] * 20
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="server.HallServer._hello compares `p.get('proto') != PROTO`, and in Python "
+    'True == 1, so hello with "proto": true is accepted instead of proto_mismatch',
+)
+def test_proto_true_is_not_protocol_1(hall_server):
+    reply = bare(hall_server).send("hello", **hello_params(proto=True))
+    assert reply["ok"] is False and reply["error"]["code"] == "proto_mismatch"
