@@ -250,3 +250,18 @@ def test_times_carry_the_hall_offset(clocked_server, kiosk):
     assert call["at"] == "2026-11-26T09:00:00+08:00" and call["counter"] == 1
     assert call["recall"] is False
     assert json.loads(json.dumps(call))["ticket"]["id"] == ticket["id"]
+
+
+def test_day_reset_after_a_restart_across_midnight(clocked_server, kiosk, hall_clock):
+    old = issue(kiosk)
+    clocked_server.stop()
+    hall_clock.advance(DAY)
+    clocked_server.start()
+    watcher = clocked_server.client("display", "board")
+    kiosk = clocked_server.client("kiosk", "kiosk-1")
+    assert issue(kiosk)["number"] == "A001"
+    reset = watcher.wait_event()
+    assert reset["event"] == "day_reset" and reset["seq"] == watcher.hello_result["seq"] + 1
+    assert states_in_database(clocked_server, [old["id"]]) == {old["id"]: "expired"}
+    counter = clocked_server.counter(1)
+    assert [t["number"] for t in counter.call("queue")["tickets"]] == ["A001"]
