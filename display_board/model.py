@@ -13,6 +13,7 @@ in `seq`, a day reset, or an event the model could not read).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ class Call:
     at: str
     recall: bool = False
     state: str = "called"  # the ticket's state when the board last heard of it
+    calls: int = 1  # how often the ticket had been called (recalls included) by then
 
 
 @dataclass(frozen=True)
@@ -128,6 +130,7 @@ def parse_call(data: Mapping[str, Any], where: str = "call") -> Call:
     ticket = _require(data, "ticket", Mapping, where)
     counter = _require(data, "counter", int, where)
     at = data.get("at") or ticket.get("called_at") or ""
+    calls = ticket.get("calls")
     return Call(
         ticket_id=_require(ticket, "id", int, f"{where} ticket"),
         number=_require(ticket, "number", str, f"{where} ticket"),
@@ -135,6 +138,7 @@ def parse_call(data: Mapping[str, Any], where: str = "call") -> Call:
         at=at if isinstance(at, str) else "",
         recall=bool(data.get("recall", False)),
         state=_optional_text(ticket, "state") or "called",
+        calls=calls if isinstance(calls, int) and not isinstance(calls, bool) else 1,
     )
 
 
@@ -247,13 +251,7 @@ class BoardModel:
         kiosks = [parse_kiosk(data, "snapshot kiosk") for data in snapshot.get("kiosks") or []]
         day = snapshot.get("day") if isinstance(snapshot.get("day"), str) else None
 
-        same_day = self.seq is not None and (day is None or day == self.day)
-        seen = {(call.ticket_id, call.at) for call in self._recent}
-        missed = [
-            call
-            for call in reversed(calls)
-            if same_day and (call.ticket_id, call.at) not in seen and call.state == "called"
-        ]
+        missed = self._missed_calls(calls, day) if self.seq is not None else []
 
         self.seq = seq
         self.day = day
@@ -348,6 +346,27 @@ class BoardModel:
 
     # -- inside --------------------------------------------------------------------------------
 
+    def _missed_calls(self, calls: list[Call], day: str | None) -> list[Call]:
+        """Calls (newest first in `calls`) made since the board last heard; oldest first.
+
+        A ticket counts once, by its newest call, and only while it is still called. The
+        ticket's call count tells a recall made offline from a call the board already knew
+        (the call times cannot: a recall keeps the ticket's first called_at).
+        """
+        if day is not None and day != self.day:
+            return []
+        known = {call.ticket_id: call.calls for call in self._recent}
+        missed: list[Call] = []
+        taken: set[int] = set()
+        for call in calls:
+            if call.ticket_id in taken or call.state != "called":
+                continue
+            taken.add(call.ticket_id)
+            if call.calls > known.get(call.ticket_id, 0):
+                missed.append(call)
+        missed.reverse()
+        return missed
+
     def _add_call(self, call: Call) -> None:
         # One entry per ticket: a recall or a transfer's new call moves it to the top.
         for index, known in enumerate(self._recent):
@@ -363,9 +382,7 @@ class BoardModel:
         state = _optional_text(ticket, "state")
         for index, known in enumerate(self._recent):
             if known.ticket_id == ticket_id:
-                changed = Call(
-                    known.ticket_id, known.number, known.counter, known.at, known.recall, state
-                )
+                changed = dataclasses.replace(known, state=state)
                 self._recent[index] = changed
                 if self.latest is not None and self.latest.ticket_id == ticket_id:
                     self.latest = changed

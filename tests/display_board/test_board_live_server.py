@@ -194,6 +194,29 @@ def test_calls_made_while_disconnected_are_shown_and_announced_after_resync(
     assert spoken == [said(announcer, first["number"], 1), said(announcer, second["number"], 2)]
 
 
+def test_recall_made_while_disconnected_is_spoken_once_after_resync(
+    qtbot, hall_server, board, counters, announcer, spoken
+):
+    (ticket,) = issue(hall_server, 1)
+    call_next(counters[1])
+    qtbot.waitUntil(lambda: len(spoken) == 1, timeout=5000)
+    board.connection.stop()
+    counters[1].call("recall")
+
+    with qtbot.waitSignal(board.connection.ready, timeout=10000):
+        board.connection.start()
+    assert board.model.latest.number == ticket["number"] and board.model.latest.recall
+    qtbot.waitUntil(lambda: len(spoken) == 2, timeout=5000)
+    assert spoken[1] == said(announcer, ticket["number"], 1)
+
+    # Reconnecting with nothing new announces nothing.
+    board.connection.stop()
+    with qtbot.waitSignal(board.connection.ready, timeout=10000):
+        board.connection.start()
+    qtbot.waitUntil(lambda: not announcer.is_busy(), timeout=5000)
+    assert len(spoken) == 2
+
+
 def test_seq_gap_makes_the_board_resync_with_a_snapshot(qtbot, hall_server, board, counters):
     (ticket,) = issue(hall_server, 1)
     call_next(counters[1])

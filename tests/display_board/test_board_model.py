@@ -44,10 +44,16 @@ def counter(number: int, state: str = "open", held: dict[str, Any] | None = None
 
 
 def call(
-    ticket_id: int, number: str, at_counter: int, minute: int, recall: bool = False, state="called"
+    ticket_id: int,
+    number: str,
+    at_counter: int,
+    minute: int,
+    recall: bool = False,
+    state="called",
+    calls: int = 1,
 ) -> dict[str, Any]:
     return {
-        "ticket": ticket(ticket_id, number, state, at_counter),
+        "ticket": {**ticket(ticket_id, number, state, at_counter), "calls": calls},
         "counter": at_counter,
         "at": f"{DAY}T09:{minute:02d}:00+08:00",
         "recall": recall,
@@ -75,8 +81,10 @@ def snapshot(
     }
 
 
-def called_event(ticket_id: int, number: str, at_counter: int, minute: int, recall=False):
-    data = call(ticket_id, number, at_counter, minute, recall)
+def called_event(
+    ticket_id: int, number: str, at_counter: int, minute: int, recall=False, calls: int = 1
+):
+    data = call(ticket_id, number, at_counter, minute, recall, calls=calls)
     return {"ticket": data["ticket"], "counter": at_counter, "recall": recall}
 
 
@@ -279,6 +287,21 @@ def test_resync_reports_calls_missed_offline_still_being_called_oldest_first():
     )
     assert [(c.number, c.counter) for c in missed] == [("A002", 2), ("A004", 4)]
     assert model.seq == 20 and model.latest.number == "A004"
+
+
+def test_resync_announces_a_recall_made_offline_once_and_nothing_already_heard():
+    model = model_with(snapshot(seq=10, calls=[call(2, "A002", 2, 11), call(1, "A001", 1, 10)]))
+    model.apply_event("ticket_called", 11, called_event(2, "A002", 2, 12, recall=True, calls=2))
+    # The server lists every call and recall; each entry carries the ticket as it is now.
+    now = [
+        call(1, "A001", 1, 20, recall=True, calls=2),  # recalled while the board was away
+        call(2, "A002", 2, 12, recall=True, calls=2),  # heard live
+        call(2, "A002", 2, 11, calls=2),
+        call(1, "A001", 1, 10, calls=2),
+    ]
+    missed = model.apply_snapshot(snapshot(seq=20, calls=now))
+    assert [(c.number, c.recall) for c in missed] == [("A001", True)]
+    assert model.apply_snapshot(snapshot(seq=20, calls=now)) == []  # the same state again
 
 
 def test_resync_of_a_new_day_announces_nothing():
