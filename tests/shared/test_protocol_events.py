@@ -196,7 +196,10 @@ def test_24_counters_calling_at_once_never_get_the_same_ticket(hall_server):
     snapshot = kiosk.call("snapshot")
     held = [c["ticket"]["id"] for c in snapshot["counters"] if c["ticket"]]
     assert len(held) == len(set(held))
-    calls = [e for e in events_through(kiosk, snapshot["seq"]) if e["event"] == "ticket_called"]
+    events = events_through(kiosk, snapshot["seq"])
+    seqs = [e["seq"] for e in events]
+    assert seqs == list(range(seqs[0], snapshot["seq"] + 1))  # no gap, no reordering
+    calls = [e for e in events if e["event"] == "ticket_called"]
     assert sorted(e["data"]["ticket"]["id"] for e in calls) == sorted(all_taken)
 
 

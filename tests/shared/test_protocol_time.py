@@ -265,3 +265,16 @@ def test_day_reset_after_a_restart_across_midnight(clocked_server, kiosk, hall_c
     assert states_in_database(clocked_server, [old["id"]]) == {old["id"]: "expired"}
     counter = clocked_server.counter(1)
     assert [t["number"] for t in counter.call("queue")["tickets"]] == ["A001"]
+
+
+def test_counters_are_closed_by_the_day_reset_and_clerks_log_in_again(
+    clocked_server, kiosk, hall_clock
+):
+    counter = clocked_server.counter(1)
+    hall_clock.advance(DAY)
+    kiosk.call("catalog")
+    assert counter.wait_event("day_reset")["data"]["day"] == "2026-11-27"
+    assert counter.call("snapshot")["counters"][0]["state"] == "closed"
+    assert counter.send("call_next", req=req())["error"]["code"] == "forbidden"
+    assert counter.call("login", clerk="1001", pin="1234")["counter"]["state"] == "open"
+    assert counter.call("call_next", req=req()) == {"ticket": None}
