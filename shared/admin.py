@@ -618,6 +618,12 @@ def _plan_and_apply(parsed: CsvCatalog, conn: sqlite3.Connection, apply: bool) -
     changes.deactivated = [
         code for code, row in db_services.items() if row["active"] and code not in in_file
     ]
+    left_empty = sorted(set(db_categories) - set(parsed.categories))
+    if left_empty:
+        changes.notes.append(
+            f"the departments {', '.join(left_empty)} are not in the file: they stay in the "
+            "database without active matters"
+        )
     kept = [
         code for code, *_ in service_rows if code in db_services and db_services[code]["active"]
     ]
@@ -754,14 +760,14 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
                 print(f"read {parsed.file} as {parsed.encoding}", file=sys.stderr)
                 for message in parsed.messages():
                     print(message, file=sys.stderr)
-                count = len(parsed.problems)
                 _error(
-                    f"{count} problem{'s' if count != 1 else ''} in {parsed.file}; "
+                    f"{_plural(len(parsed.problems), 'problem')} in {parsed.file}; "
                     "nothing was changed"
                 )
                 return EXIT_FAILED
             changes = _plan_and_apply(parsed, conn, apply=not args.dry_run)
-            unserved = unserved_services(conn)
+            # A dry run changed nothing, so the counters can only be judged after a real import.
+            unserved = [] if args.dry_run else unserved_services(conn)
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -1208,8 +1214,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in report.problems:
         print(f"problem: {problem}")
     if report.problems:
-        count = len(report.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found")
+        print(f"{_plural(len(report.problems), 'problem')} found")
         return EXIT_FAILED
     print("OK")
     return EXIT_OK

@@ -157,6 +157,7 @@ def test_dry_run_shows_the_changes_and_changes_nothing(db, tmp_path, capsys):
     assert main(["catalog", "import", str(path), "--db", str(db), "--dry-run"]) == 0
     printed = capsys.readouterr().out
     assert "72 deactivated" in printed and "dry run: nothing was changed" in printed
+    assert "medical_insurance" in printed and "are not in the file" in printed
     assert catalog_state(db) == before
 
 
