@@ -7,6 +7,7 @@ import uuid
 
 import pytest
 
+from shared.codec import encode
 from shared.errors import HallError
 
 A1, A2, B1 = "pension_enrol", "pension_claim", "med_enrol"  # A1, A2: category A; B1: category B
@@ -609,3 +610,11 @@ def test_clerk_stats_counts_todays_work_of_the_logged_in_clerk(clocked_server, i
     assert stats["served"] == 1 and stats["no_shows"] == 1
     assert stats["mean_service_s"] == 120
     assert stats["ratings"].get("satisfied") == 1
+
+
+def test_identical_requests_in_one_packet_make_one_ticket(clocked_server, kiosk):
+    frame = {"op": "issue", "service": A1, "req": "same-packet"}
+    kiosk.send_raw(encode({"id": "x1", **frame}) + encode({"id": "x2", **frame}))
+    first, second = kiosk.reply("x1"), kiosk.reply("x2")
+    assert first["ok"] is True and second["result"] == first["result"]
+    assert kiosk.call("issue", service=A1, req=req())["ticket"]["number"] == "A002"
