@@ -25,6 +25,8 @@ class Options:
     on_top: bool
     clerk: str | None
     pin: str | None
+    rating_window: bool = False
+    rating_screen: int | None = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +51,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--keys",
         metavar="ACTION=KEY,...",
         help="shortcuts other than F1..F9, e.g. 'call_next=F12,finish=Ctrl+F'",
+    )
+    parser.add_argument(
+        "--rating-window",
+        action="store_true",
+        help="after each finished ticket, open the resident's rating window (评价器)",
+    )
+    parser.add_argument(
+        "--rating-screen",
+        metavar="N",
+        help="the screen for the rating window, 0 = first (default: the last of several screens)",
     )
     return parser
 
@@ -81,6 +93,16 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         shortcuts = parse_shortcuts(args.keys)
     except ShortcutError as exc:
         parser.error(f"--keys: {exc}")
+    rating_screen = None
+    if args.rating_screen is not None:
+        if not args.rating_window:
+            parser.error("--rating-screen needs --rating-window")
+        try:
+            rating_screen = int(args.rating_screen)
+        except ValueError:
+            parser.error(f"--rating-screen: {args.rating_screen!r} is not a screen number")
+        if rating_screen < 0:
+            parser.error(f"--rating-screen: {rating_screen} is not a screen number (0 = first)")
     return Options(
         host=host,
         port=port,
@@ -91,6 +113,8 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         on_top=args.on_top,
         clerk=args.clerk,
         pin=args.pin,
+        rating_window=args.rating_window,
+        rating_screen=rating_screen,
     )
 
 
@@ -117,6 +141,9 @@ def build_window(
     clerk: str | None = None,
     pin: str | None = None,
     reconnect_min_s: float = 0.5,
+    rating_window: bool = False,
+    rating_screen: int | None = None,
+    rating_timeout_s: float | None = None,
 ):  # -> CounterWindow (imported late: Qt loads only once the arguments are good)
     """The window with its model and hall connection wired together and connecting."""
     from PySide6.QtCore import QTimer
@@ -150,6 +177,11 @@ def build_window(
     connection.handshakeFailed.connect(model.on_handshake_failed)
     if clerk is not None and pin is not None:
         model.set_auto_login(clerk, pin)
+    if rating_window:
+        from counter_client.rating import DEFAULT_TIMEOUT_S, RatingPanel
+
+        timeout_s = DEFAULT_TIMEOUT_S if rating_timeout_s is None else rating_timeout_s
+        window.rating_panel = RatingPanel(model, window, rating_screen, timeout_s)
     connection.start()
     return window
 
@@ -173,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         on_top=options.on_top,
         clerk=options.clerk,
         pin=options.pin,
+        rating_window=options.rating_window,
+        rating_screen=options.rating_screen,
     )
     window.show()
     return app.exec()

@@ -228,6 +228,8 @@ class CounterModel:
         self._queue_inflight = False
         self._queue_again = False
         self._auto_login: tuple[str, str] | None = None
+        # Called with the ticket once this counter's `finish` succeeded (the rating window).
+        self.on_finished: Callable[[dict[str, Any]], None] | None = None
 
     # -- observers ----------------------------------------------------------------------------
 
@@ -539,6 +541,8 @@ class CounterModel:
             self.notice = Notice("info", "reactivated", {"number": ticket["number"]})
         elif op == "transfer" and isinstance(ticket, dict):
             self.notice = Notice("info", "transferred", {"number": ticket["number"]})
+        if op == "finish" and isinstance(ticket, dict) and self.on_finished is not None:
+            self.on_finished(ticket)
         self.schedule_queue_refresh()
         self._changed()
 

@@ -256,6 +256,7 @@ class CounterWindow(QWidget):
         self.dialog: QDialog | None = None  # the open choice dialog, if any
         self._shown_login_notice: Notice | None = None
         self.connection: Any = None  # the HallConnection feeding the model; stopped on close
+        self.rating_panel: Any = None  # the resident's RatingPanel (--rating-window), if any
         self.setStyleSheet(STYLE)
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
@@ -596,6 +597,8 @@ class CounterWindow(QWidget):
         # Closing without logging out leaves the counter open on the server, so a window
         # closed by accident can be opened again and carry on with the same ticket.
         self.ticker.stop()
+        if self.rating_panel is not None:
+            self.rating_panel.close()
         if self.connection is not None:
             self.connection.stop()
         super().closeEvent(event)

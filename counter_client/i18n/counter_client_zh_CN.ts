@@ -1,14 +1,15 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>CallDialog</name>
     <message>
-        <location filename="../window.py" line="188" />
+        <location filename="../window.py" line="188"/>
         <source>Call a chosen ticket</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="195" />
+        <location filename="../window.py" line="195"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>
@@ -16,243 +17,243 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../window.py" line="364" />
+        <location filename="../window.py" line="365"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="365" />
+        <location filename="../window.py" line="366"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="366" />
+        <location filename="../window.py" line="367"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../window.py" line="367" />
+        <location filename="../window.py" line="368"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../window.py" line="368" />
+        <location filename="../window.py" line="369"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="369" />
+        <location filename="../window.py" line="370"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../window.py" line="370" />
+        <location filename="../window.py" line="371"/>
         <source>Special call</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="371" />
+        <location filename="../window.py" line="372"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../window.py" line="371" />
+        <location filename="../window.py" line="372"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../window.py" line="372" />
+        <location filename="../window.py" line="373"/>
         <source>Reactivate</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="378" />
+        <location filename="../window.py" line="379"/>
         <source>Called</source>
         <translation>已呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="379" />
+        <location filename="../window.py" line="380"/>
         <source>Serving</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="385" />
+        <location filename="../window.py" line="386"/>
         <source>Enter your clerk ID and PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="386" />
+        <location filename="../window.py" line="387"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="388" />
+        <location filename="../window.py" line="389"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="390" />
+        <location filename="../window.py" line="391"/>
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="391" />
+        <location filename="../window.py" line="392"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="392" />
+        <location filename="../window.py" line="393"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="393" />
+        <location filename="../window.py" line="394"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="394" />
+        <location filename="../window.py" line="395"/>
         <source>The server refused this action.</source>
         <translation>服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="395" />
+        <location filename="../window.py" line="396"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="396" />
+        <location filename="../window.py" line="397"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="397" />
+        <location filename="../window.py" line="398"/>
         <source>{number} has been transferred.</source>
         <translation>{number} 已转移。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="398" />
+        <location filename="../window.py" line="399"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="412" />
+        <location filename="../window.py" line="413"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="414" />
+        <location filename="../window.py" line="415"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="415" />
-        <location filename="../window.py" line="443" />
+        <location filename="../window.py" line="416"/>
+        <location filename="../window.py" line="444"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="423" />
+        <location filename="../window.py" line="424"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="427" />
+        <location filename="../window.py" line="428"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="429" />
+        <location filename="../window.py" line="430"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="465" />
+        <location filename="../window.py" line="466"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="467" />
+        <location filename="../window.py" line="468"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="472" />
+        <location filename="../window.py" line="473"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="472" />
+        <location filename="../window.py" line="473"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="475" />
+        <location filename="../window.py" line="476"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="483" />
+        <location filename="../window.py" line="484"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="489" />
+        <location filename="../window.py" line="490"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="491" />
+        <location filename="../window.py" line="492"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="509" />
+        <location filename="../window.py" line="510"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="514" />
+        <location filename="../window.py" line="515"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528" />
+        <location filename="../window.py" line="529"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="565" />
+        <location filename="../window.py" line="566"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="565" />
+        <location filename="../window.py" line="566"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="565" />
+        <location filename="../window.py" line="566"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="566" />
+        <location filename="../window.py" line="567"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="566" />
+        <location filename="../window.py" line="567"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../window.py" line="570" />
+        <location filename="../window.py" line="571"/>
         <source>Reactivate a no-show</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="571" />
+        <location filename="../window.py" line="572"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>
@@ -260,45 +261,113 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../window.py" line="118" />
+        <location filename="../window.py" line="118"/>
         <source>Counter login</source>
         <translation>窗口登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="119" />
+        <location filename="../window.py" line="119"/>
         <source>Clerk ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="120" />
+        <location filename="../window.py" line="120"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="121" />
+        <location filename="../window.py" line="121"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
 </context>
 <context>
+    <name>RatingWindow</name>
+    <message>
+        <location filename="../rating.py" line="173"/>
+        <source>Very satisfied</source>
+        <translation>非常满意</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="174"/>
+        <source>Satisfied</source>
+        <translation>满意</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="175"/>
+        <source>Basically satisfied</source>
+        <translation>基本满意</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="176"/>
+        <source>Unsatisfied</source>
+        <translation>不满意</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="181"/>
+        <source>Service rating</source>
+        <translation>服务评价</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="182"/>
+        <source>Please rate our service</source>
+        <translation>请您对本次服务进行评价</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="183"/>
+        <source>Ticket {number}</source>
+        <translation>{number} 号</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="184"/>
+        <source>Served by {name}</source>
+        <translation>办理人员：{name}</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="190"/>
+        <source>Sending…</source>
+        <translation>正在提交…</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="191"/>
+        <source>Thank you for your rating!</source>
+        <translation>感谢您的评价！</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="192"/>
+        <source>This ticket has already been rated. Thank you!</source>
+        <translation>该号已经评价过，不能重复评价。谢谢！</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="193"/>
+        <source>The rating could not be sent. Please touch again.</source>
+        <translation>评价未能提交，请再点一次。</translation>
+    </message>
+    <message>
+        <location filename="../rating.py" line="211"/>
+        <source>This window closes in {n} s</source>
+        <translation>{n} 秒后自动关闭</translation>
+    </message>
+</context>
+<context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../window.py" line="132" />
+        <location filename="../window.py" line="132"/>
         <source>Transfer ticket</source>
         <translation>转移号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="133" />
+        <location filename="../window.py" line="133"/>
         <source>To a service</source>
         <translation>转到事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="134" />
+        <location filename="../window.py" line="134"/>
         <source>To a counter</source>
         <translation>转到窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="155" />
+        <location filename="../window.py" line="155"/>
         <source>(closed)</source>
         <translation>（未开放）</translation>
     </message>
