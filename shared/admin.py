@@ -1,4 +1,4 @@
-"""`queue-hall` commands for setting up and looking after a hall: init, catalog, counter, backup, check.
+"""`queue-hall` commands to set up and look after a hall: init, catalog, counter, backup, check.
 
 Exit codes: 0 done, 1 the operation failed or found problems (a file or the database is not as
 it must be), 2 the command line itself is wrong (argparse also exits with 2).
@@ -296,6 +296,7 @@ def decode_csv(file: str, raw: bytes) -> tuple[str, str]:
             None,
             'the file is UTF-16 ("Unicode text"); save it from Excel as "CSV UTF-8" or "CSV"',
         )
+    candidates: tuple[tuple[str, str], ...]
     if raw.startswith(codecs.BOM_UTF8):
         candidates = (("utf-8-sig", "UTF-8 with BOM"),)
     else:
@@ -652,8 +653,8 @@ def _plan_and_apply(parsed: CsvCatalog, conn: sqlite3.Connection, apply: bool) -
                 "INSERT INTO categories(code, prefix, name, name_en, position) VALUES (?,?,?,?,?)",
                 (code, prefix, name, name_en, position),
             )
-    for code, name, name_en, category, limit, pinyin, position, exists in service_rows:
-        values = (name, name_en, category, limit, pinyin, position, code)
+    for code, name, name_en, category_code, limit, pinyin, position, exists in service_rows:
+        values = (name, name_en, category_code, limit, pinyin, position, code)
         if exists:
             conn.execute(
                 "UPDATE services SET name = ?, name_en = ?, category = ?, daily_limit = ?,"
@@ -924,16 +925,14 @@ def cmd_counter_set_services(args: argparse.Namespace) -> int:
 
 
 def _number_ranges(numbers: list[int]) -> str:
-    parts = []
-    start = previous = None
-    for number in [*numbers, None]:
-        if start is not None and (number is None or number != previous + 1):
-            parts.append(str(start) if start == previous else f"{start}-{previous}")
-            start = None
-        if number is not None and start is None:
-            start = number
-        previous = number
-    return ", ".join(parts)
+    """Sorted numbers as ranges: [1, 2, 3, 7] -> "1-3, 7"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
 
 @_guarded
