@@ -106,3 +106,17 @@ def test_busy_board_fits_every_screen_without_clipping(qtbot, lang, width, heigh
     assert board.counter_cell(1).status.font().pixelSize() >= short_side / 30
     assert board.headline.destination.font().pixelSize() >= short_side / 20
     assert min(cell.count.font().pixelSize() for cell in board.department_cells) >= short_side / 40
+
+
+def test_notice_scrolls_only_when_it_is_wider_than_the_screen(qtbot):
+    board = DisplayBoard(hall_name="白沙镇政务服务中心", notice="请留意叫号")
+    qtbot.addWidget(board)
+    board.resize(1920, 1080)
+    board.show()
+    qtbot.waitExposed(board)
+    assert not board.ticker.scrolling()
+
+    board.ticker.setText("  ".join(["一窗受理 · 一号通办，请留意叫号，过号请重新取号"] * 6))
+    assert board.ticker.scrolling()
+    first = board.ticker._offset
+    qtbot.waitUntil(lambda: board.ticker._offset != first, timeout=2000)
