@@ -95,6 +95,11 @@ QPushButton[level="very_satisfied"] { background: #2e7d32; }
 QPushButton[level="satisfied"] { background: #43a047; }
 QPushButton[level="basic"] { background: #f9a825; }
 QPushButton[level="unsatisfied"] { background: #c62828; }
+QPushButton[chosen="true"]:disabled { color: white; border: 6px solid #0d47a1; }
+QPushButton[level="very_satisfied"][chosen="true"]:disabled { background: #2e7d32; }
+QPushButton[level="satisfied"][chosen="true"]:disabled { background: #43a047; }
+QPushButton[level="basic"][chosen="true"]:disabled { background: #f9a825; }
+QPushButton[level="unsatisfied"][chosen="true"]:disabled { background: #c62828; }
 """
 
 
@@ -185,6 +190,12 @@ class RatingWindow(QWidget):
         for level, button in self.buttons.items():
             button.setText(self.level_text(level))
             button.setEnabled(session.can_choose)
+            # The resident's choice stays in colour while it is sent and thanked for.
+            chosen = session.state in (SENDING, THANKED) and level == session.level
+            if button.property("chosen") != chosen:
+                button.setProperty("chosen", chosen)
+                button.style().unpolish(button)
+                button.style().polish(button)
         texts = {
             ASKING: ("", ""),
             SENDING: (self.tr("Sending…"), ""),

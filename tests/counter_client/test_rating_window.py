@@ -75,6 +75,7 @@ def test_finish_opens_the_window_and_a_touch_rates_the_ticket(qtbot, hall_server
         qtbot.mouseClick(rating.buttons["satisfied"], Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: rating.message.text() == "感谢您的评价！")
         assert not rating.buttons["very_satisfied"].isEnabled()  # one rating per ticket
+        assert rating.buttons["satisfied"].property("chosen") is True  # the choice stays lit
     assert closed.args == [RATED]
     assert window.rating_panel.window is None
     assert ratings(hall_server) == [(ticket["id"], "satisfied", 1, "1001")]
