@@ -110,7 +110,7 @@ th, td { border: 1px solid #cfd8dc; padding: 4px 8px; }
 th { background: #e3f2fd; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr:nth-child(even) td { background: #fafafa; }
-svg { background: #fff; border: 1px solid #eceff1; }
+svg { background: #fff; border: 1px solid #eceff1; max-width: 100%; height: auto; }
 svg text { font-size: 12px; fill: #37474f; }
 ul.defs li { margin: 3px 0; }
 """
@@ -126,17 +126,26 @@ def _minutes(seconds: float | None, t: dict[str, str]) -> str:
     return t["minutes"].format(m=f"{seconds / 60:.1f}")
 
 
-def _nice_max(value: float) -> float:
-    """A round axis maximum at or above `value` (1, 2, 5 × 10^n)."""
+AXIS_STEPS = 4  # grid lines above zero on every chart
+
+
+def _nice_max(value: float, whole: bool = True) -> float:
+    """The axis top: AXIS_STEPS round steps (1, 2 or 5 × 10^n) that reach `value`.
+
+    `whole`: the values are counts, so a step is never smaller than 1.
+    """
     if value <= 0:
-        return 1
-    step = 1.0
-    while step * 10 <= value:
-        step *= 10
+        return AXIS_STEPS
+    wanted = value / AXIS_STEPS
+    magnitude = 1.0
+    while magnitude * 10 <= wanted:
+        magnitude *= 10
+    while magnitude > wanted and not (whole and magnitude <= 1):
+        magnitude /= 10
     for factor in (1, 2, 5, 10):
-        if factor * step >= value:
-            return factor * step
-    return 10 * step
+        if factor * magnitude >= wanted:
+            return factor * magnitude * AXIS_STEPS
+    return 10 * magnitude * AXIS_STEPS
 
 
 def _fmt(value: float) -> str:
@@ -158,23 +167,23 @@ def hourly_chart(report: HallReport, t: dict[str, str]) -> str:
     first = min((h.hour for h in busy), default=8)
     last = max((h.hour for h in busy), default=17)
     hours = report.hours[first : last + 1]
-    width, height, left, right, top, bottom = 900, 320, 56, 56, 20, 40
+    width, height, left, right, top, bottom = 1200, 340, 60, 56, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     slot = plot_w / len(hours)
     top_arrivals = _nice_max(max((h.arrivals for h in hours), default=0))
     waits = [h.mean_wait_s / 60 for h in hours if h.mean_wait_s is not None]
-    top_wait = _nice_max(max(waits, default=0))
+    top_wait = _nice_max(max(waits, default=0), whole=False)
     body = []
-    for i in range(5):
-        y = top + plot_h * i / 4
+    for i in range(AXIS_STEPS + 1):
+        y = top + plot_h * i / AXIS_STEPS
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
         )
         body.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_arrivals * (4 - i) / 4)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_arrivals * (AXIS_STEPS - i) / AXIS_STEPS)}</text>'
         )
         body.append(
-            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">{_fmt(top_wait * (4 - i) / 4)}</text>'
+            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">{_fmt(top_wait * (AXIS_STEPS - i) / AXIS_STEPS)}</text>'
         )
     points = []
     for i, h in enumerate(hours):
@@ -204,18 +213,18 @@ def hourly_chart(report: HallReport, t: dict[str, str]) -> str:
 
 def wait_chart(report: HallReport, t: dict[str, str]) -> str:
     buckets = report.wait_buckets
-    width, height, left, top, bottom = 900, 280, 56, 20, 40
+    width, height, left, top, bottom = 1200, 300, 60, 20, 40
     plot_w, plot_h = width - left - 20, height - top - bottom
     slot = plot_w / len(buckets)
     top_count = _nice_max(max((b.count for b in buckets), default=0))
     body = []
-    for i in range(5):
-        y = top + plot_h * i / 4
+    for i in range(AXIS_STEPS + 1):
+        y = top + plot_h * i / AXIS_STEPS
         body.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
         )
         body.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_count * (4 - i) / 4)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_count * (AXIS_STEPS - i) / AXIS_STEPS)}</text>'
         )
     for i, b in enumerate(buckets):
         x = left + i * slot
@@ -241,7 +250,7 @@ def wait_chart(report: HallReport, t: dict[str, str]) -> str:
 def clerk_chart(report: HallReport, t: dict[str, str]) -> str:
     clerks = report.clerks
     row_h, left, right, top = 28, 160, 150, 10
-    width = 900
+    width = 1200
     height = top * 2 + row_h * max(1, len(clerks))
     plot_w = width - left - right
     top_served = _nice_max(max((c.served for c in clerks), default=0))
@@ -322,7 +331,7 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
     if report.empty:
         parts.append(f"<p>{escape(t['empty'])}</p>")
     parts += [
-        f"<h2>{escape(t['hourly'])}</h2>",
+        f'<h2 id="hourly">{escape(t["hourly"])}</h2>',
         f'<p class="note">{escape(t["hourly_note"])}</p>',
         hourly_chart(report, t),
         f"<h2>{escape(t['waits'])}</h2>",
@@ -337,12 +346,12 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
         header, rows = TABLES[name](report, lang)
         if name == "hours":
             rows = [r for r, h in zip(rows, report.hours, strict=True) if h.arrivals]
-        parts += [f"<h2>{escape(t[key])}</h2>", _table(header, rows)]
+        parts += [f'<h2 id="{name}">{escape(t[key])}</h2>', _table(header, rows)]
     weights = ", ".join(f"{level}={RATING_WEIGHTS[level]}" for level in RATING_LEVELS)
     definitions = [t[k] for k in ("def_period", "def_wait", "def_served", "def_service",
                                   "def_clerk_wait", "def_transfer", "def_p90", "def_score")]  # fmt: skip
     parts += [
-        f"<h2>{escape(t['definitions'])}</h2>",
+        f'<h2 id="definitions">{escape(t["definitions"])}</h2>',
         '<ul class="defs">' + "".join(f"<li>{escape(d)}</li>" for d in definitions) + "</ul>",
         f"<!-- rating weights: {weights} -->",
         "</body></html>",
