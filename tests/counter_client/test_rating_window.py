@@ -168,3 +168,28 @@ def test_rating_options(capsys):
         with pytest.raises(SystemExit):
             parse_options(["--counter", "3", *argv], env={})
         assert message in capsys.readouterr().err
+
+
+def test_closing_the_counter_window_closes_the_rating_window(qtbot, hall_server):
+    window, rating, _ticket = serve_one(qtbot, hall_server)
+    with qtbot.waitSignal(rating.finished) as closed:
+        window.close()
+    assert closed.args == [REPLACED]
+    assert window.rating_panel.window is None
+
+
+def test_the_window_fills_the_chosen_screen_or_opens_as_a_window(qtbot):
+    from PySide6.QtGui import QGuiApplication
+
+    from counter_client.rating import place_on_screen
+
+    screens = QGuiApplication.screens()
+    missing = RatingWindow(RatingSession(1, "A001", "张敏", FakeTransport()), timeout_s=60)
+    qtbot.addWidget(missing)
+    assert place_on_screen(missing, len(screens) + 3) == "window"  # no such screen: still shown
+    assert missing.isVisible() and not missing.isFullScreen()
+    first = RatingWindow(RatingSession(2, "A002", "张敏", FakeTransport()), timeout_s=60)
+    qtbot.addWidget(first)
+    assert place_on_screen(first, 0) == "fullscreen"
+    qtbot.waitUntil(first.isFullScreen)
+    assert first.screen() is screens[0]
