@@ -22,8 +22,13 @@ class QueuedTicket:
     id: int
     service: str
     priority: bool
-    order_at: float  # seconds since the epoch; ties go to the lower id
+    order_at: float  # seconds since the epoch
     reserved_counter: int | None = None
+    order_no: int = 0  # the order of issue (or reactivation) in the day: breaks ties in order_at
+
+    @property
+    def key(self) -> tuple[float, int, int]:
+        return (self.order_at, self.order_no, self.id)
 
 
 def may_serve(ticket: QueuedTicket, counter: int, services: frozenset[str] | None) -> bool:
@@ -41,8 +46,8 @@ def call_order(
 ) -> list[QueuedTicket]:
     """Every ticket `counter` may take, in the order successive `call_next`s take them."""
     eligible = [t for t in waiting if may_serve(t, counter, services)]
-    priority = sorted((t for t in eligible if t.priority), key=lambda t: (t.order_at, t.id))
-    normal = sorted((t for t in eligible if not t.priority), key=lambda t: (t.order_at, t.id))
+    priority = sorted((t for t in eligible if t.priority), key=lambda t: t.key)
+    normal = sorted((t for t in eligible if not t.priority), key=lambda t: t.key)
     order: list[QueuedTicket] = []
     p = n = 0
     streak = priority_streak
@@ -70,14 +75,14 @@ def ahead_of(new: QueuedTicket, waiting: Iterable[QueuedTicket]) -> int:
     anti-starvation rule depends on which counter calls, so it is not counted here.
     Tickets reserved for one counter by a transfer are in that counter's queue, not here.
     """
-    key = (not new.priority, new.order_at, new.id)
+    key = (not new.priority, new.key)
     return sum(
         1
         for t in waiting
         if t.service == new.service
         and t.reserved_counter is None
         and t.id != new.id
-        and (not t.priority, t.order_at, t.id) < key
+        and (not t.priority, t.key) < key
     )
 
 
@@ -85,14 +90,14 @@ class WaitingQueue:
     """Today's waiting tickets in memory, indexed so the call order costs the same at any size.
 
     Each service has two lanes (priority, normal) and each counter two lanes for the
-    tickets reserved for it; a lane is a list sorted by (order_at, id). `next_for` looks
-    only at lane heads. The database stays the truth: the service rebuilds this from it
-    at start-up and whenever a transaction fails.
+    tickets reserved for it; a lane is a sorted list of ticket keys (order time, order
+    number, id), and `next_for` looks only at lane heads. The database stays the truth:
+    the service rebuilds this from it at start-up and whenever a transaction fails.
     """
 
     def __init__(self, tickets: Iterable[tuple[QueuedTicket, str]] = ()) -> None:
         self._tickets: dict[int, tuple[QueuedTicket, str]] = {}
-        self._lanes: dict[tuple[str, str | int, bool], list[tuple[float, int]]] = {}
+        self._lanes: dict[tuple[str, str | int, bool], list[tuple[float, int, int]]] = {}
         self._counts: dict[str, int] = {}
         for ticket, category in tickets:
             self.add(ticket, category)
@@ -117,8 +122,7 @@ class WaitingQueue:
         if ticket.id in self._tickets:
             self.remove(ticket.id)
         self._tickets[ticket.id] = (ticket, category)
-        lane = self._lanes.setdefault(self._lane_key(ticket), [])
-        bisect.insort(lane, (ticket.order_at, ticket.id))
+        bisect.insort(self._lanes.setdefault(self._lane_key(ticket), []), ticket.key)
         self._counts[category] = self._counts.get(category, 0) + 1
 
     def remove(self, ticket_id: int) -> tuple[QueuedTicket, str] | None:
@@ -127,8 +131,7 @@ class WaitingQueue:
             return None
         ticket, category = entry
         lane = self._lanes[self._lane_key(ticket)]
-        i = bisect.bisect_left(lane, (ticket.order_at, ticket.id))
-        del lane[i]
+        del lane[bisect.bisect_left(lane, ticket.key)]
         self._counts[category] -= 1
         return entry
 
@@ -143,7 +146,7 @@ class WaitingQueue:
 
     def _lanes_for(
         self, counter: int, services: frozenset[str] | None, priority: bool
-    ) -> list[list[tuple[float, int]]]:
+    ) -> list[list[tuple[float, int, int]]]:
         lanes = []
         own = self._lanes.get(("counter", counter, priority))
         if own:
@@ -173,11 +176,11 @@ class WaitingQueue:
         streak = priority_streak
         while (next_p or next_n) and (limit is None or len(order) < limit):
             if next_p and (streak < PRIORITY_STREAK_LIMIT or not next_n):
-                order.append(self._tickets[next_p[1]][0])
+                order.append(self._tickets[next_p[2]][0])
                 next_p, streak = next(priority, None), streak + 1
             else:
                 assert next_n is not None
-                order.append(self._tickets[next_n[1]][0])
+                order.append(self._tickets[next_n[2]][0])
                 next_n, streak = next(normal, None), 0
         return order
 
@@ -190,14 +193,19 @@ class WaitingQueue:
     def next_for(
         self, counter: int, services: frozenset[str] | None, priority_streak: int = 0
     ) -> QueuedTicket | None:
-        order = self.order_for(counter, services, priority_streak, limit=1)
-        return order[0] if order else None
+        """The ticket `call_next` takes now; only lane heads are looked at."""
+        heads_p = [lane[0] for lane in self._lanes_for(counter, services, True)]
+        heads_n = [lane[0] for lane in self._lanes_for(counter, services, False)]
+        if heads_p and (priority_streak < PRIORITY_STREAK_LIMIT or not heads_n):
+            return self._tickets[min(heads_p)[2]][0]
+        if heads_n:
+            return self._tickets[min(heads_n)[2]][0]
+        return None
 
     def ahead(self, new: QueuedTicket) -> int:
         """Waiting tickets of `new`'s service queue that the call order puts before it."""
-        before = len(self._lanes.get(("service", new.service, True), ()))
+        priority_lane = self._lanes.get(("service", new.service, True), [])
         if new.priority:
-            lane = self._lanes.get(("service", new.service, True), [])
-            return bisect.bisect_left(lane, (new.order_at, new.id))
-        lane = self._lanes.get(("service", new.service, False), [])
-        return before + bisect.bisect_left(lane, (new.order_at, new.id))
+            return bisect.bisect_left(priority_lane, new.key)
+        normal_lane = self._lanes.get(("service", new.service, False), [])
+        return len(priority_lane) + bisect.bisect_left(normal_lane, new.key)

@@ -153,6 +153,7 @@ def cmd_clerk(args: argparse.Namespace) -> int:
                 (auth.hash_pin(args.pin), clerk_id),
             )
             conn.execute("DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,))
+            conn.execute("UPDATE clerks SET locked_until = NULL WHERE id = ?", (clerk_id,))
             print(f"PIN of clerk {clerk_id} reset")
         elif args.action == "disable":
             conn.execute("UPDATE clerks SET disabled = 1 WHERE id = ?", (clerk_id,))

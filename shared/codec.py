@@ -46,7 +46,11 @@ def decode_frame(line: bytes) -> dict[str, Any] | BadFrame:
 
 def encode(message: dict[str, Any]) -> bytes:
     """A message to one frame's bytes, newline included."""
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+    text = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:  # a lone surrogate: JSON's \u escapes keep the frame valid
+        return json.dumps(message, separators=(",", ":")).encode("ascii") + b"\n"
 
 
 class FrameDecoder:

@@ -26,11 +26,24 @@ def _text(limit: int = MAX_TEXT, empty: bool = False) -> Callable[[str, Any], An
             raise ValueError(f"'{name}' must be a string, got {_kind(value)}")
         if not empty and not value.strip():
             raise ValueError(f"'{name}' must not be empty")
+        if not is_text(value):
+            raise ValueError(
+                f"'{name}' contains characters that are not valid text (a lone surrogate)"
+            )
         if len(value) > limit:
             raise ValueError(f"'{name}' is longer than {limit} characters")
         return value
 
     return check
+
+
+def is_text(value: str) -> bool:
+    """Whether a string can be stored and sent as UTF-8 (JSON escapes allow lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _bool(name: str, value: Any) -> bool:
@@ -49,7 +62,7 @@ def _int(name: str, value: Any) -> int:
 
 def _ticket_ref(name: str, value: Any) -> int | str:
     """A ticket id (int) or a ticket number like "A007"."""
-    if isinstance(value, str) and value.strip() and len(value) <= 16:
+    if isinstance(value, str) and value.strip() and len(value) <= 16 and is_text(value):
         return value.strip().upper()
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
@@ -162,7 +175,9 @@ def request_id(message: dict[str, Any]) -> int | str | None:
     value = message.get("id")
     if isinstance(value, bool):
         return None
-    if isinstance(value, int) or (isinstance(value, str) and len(value) <= MAX_REQ):
+    if isinstance(value, int) or (
+        isinstance(value, str) and len(value) <= MAX_REQ and is_text(value)
+    ):
         return value
     return None
 

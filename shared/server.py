@@ -22,7 +22,7 @@ from shared import auth
 from shared.clock import iso
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
 from shared.errors import ErrorCode, HallError
-from shared.ops import COUNTER, OPS, ROLES, Request, request_id, validate_request
+from shared.ops import COUNTER, OPS, ROLES, Request, is_text, request_id, validate_request
 from shared.service import Caller, HallService, Numbered, Outcome
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class Connection:
         self.nonce = auth.new_nonce()
         self.caller: Caller | None = None  # set by a successful hello
         self.bad_frames = 0
+        self.held: list[dict[str, Any] | BadFrame] | None = None  # frames behind a deferred hello
         self.closing = False
         self._out: deque[bytes] = deque()
         self._out_bytes = 0
@@ -206,6 +207,9 @@ class HallServer:
                 log.warning("closing %s after %d bad frame(s)", conn.name, conn.bad_frames)
                 conn.close()
             return
+        if conn.held is not None:  # a hello waits for the batch in progress: keep the order
+            conn.held.append(frame)
+            return
         op = frame.get("op")
         # Who may ask comes before what was asked: not_authenticated, then forbidden, then params.
         if conn.caller is None and op != "hello" and request_id(frame) is not None:
@@ -223,6 +227,19 @@ class HallServer:
                 )
             )
             return
+        if (
+            conn.caller is not None
+            and spec is not None
+            and spec.needs_clerk
+            and conn.caller.role == COUNTER
+            and not conn.caller.clerk
+        ):
+            conn.send(
+                reply_error(
+                    request_id(frame), ErrorCode.FORBIDDEN, f"log in at the counter before '{op}'"
+                )
+            )
+            return
         try:
             request = validate_request(frame)
         except HallError as exc:
@@ -231,11 +248,9 @@ class HallServer:
         if request.op == "hello":
             if self._busy:  # answered once the batch in progress has gone out
                 self._deferred_hellos.append((conn, request))
+                conn.held = []
             else:
                 self._hello(conn, request)
-            return
-        if request.op == "ping":
-            conn.send(reply_ok(request.id, {"server_time": iso(self.service.clock.now())}))
             return
         self._inbox.append(Pending(conn, request))
         self._wake.set()
@@ -251,7 +266,7 @@ class HallServer:
                 )
             )
             return
-        if p.get("proto") != PROTO:
+        if type(p.get("proto")) is not int or p.get("proto") != PROTO:
             conn.send(
                 reply_error(
                     request.id,
@@ -272,7 +287,12 @@ class HallServer:
         problem = None
         if role not in ROLES:
             problem = f"'role' must be one of {', '.join(ROLES)}"
-        elif not isinstance(client, str) or not client.strip() or len(client) > 64:
+        elif (
+            not isinstance(client, str)
+            or not client.strip()
+            or len(client) > 64
+            or not is_text(client)
+        ):
             problem = "'client' must be a non-empty name of at most 64 characters"
         elif role == COUNTER:
             if isinstance(counter, bool) or not isinstance(counter, int):
@@ -305,8 +325,8 @@ class HallServer:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while self._inbox or self._wake.is_set():
-                self._wake.clear()
+            # At least one batch per wake-up: the tick's empty batch runs the time-driven work.
+            while True:
                 batch = [self._inbox.popleft() for _ in range(min(len(self._inbox), MAX_BATCH))]
                 self._busy = True
                 try:
@@ -329,6 +349,12 @@ class HallServer:
                 hellos, self._deferred_hellos = self._deferred_hellos, []
                 for conn, request in hellos:
                     self._hello(conn, request)
+                    held, conn.held = conn.held or [], None
+                    for frame in held:  # what the client sent right behind its hello
+                        self.handle_frame(conn, frame)
+                if not self._inbox and not self._wake.is_set():
+                    break
+                self._wake.clear()
 
     def _deliver(
         self, batch: list[Pending], loose: list[Numbered], outcomes: list[Outcome]

@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 RECENT_CALLS = 10
 QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 64 KiB
 LOCKOUT_FAILURES = 5
-LOCKOUT_WINDOW_S = 600
+LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
+LOCKOUT_S = 600  # ... lock the clerk out for this long
 EVENT_KEEP_DAYS = 7
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
@@ -85,6 +86,7 @@ class HallService:
         self._undo: list[Callable[[], object]] = []
         self._recent_s: deque[float] = deque(maxlen=RECENT)
         self._clerk_names: dict[str, str] = {}
+        self._order_no = 0
         self._day = ""
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
@@ -121,16 +123,24 @@ class HallService:
             self.store.set_meta("hall", cfg.hall_name)
             self.store.set_meta("seq", "0")
             self.store.set_meta("created_at", now)
-        self._sync_counters()
+        self._sync_counters(overwrite=True)
 
-    def _sync_counters(self) -> None:
-        """Counters come from the configuration; their live state stays in the database."""
+    def _sync_counters(self, overwrite: bool = False) -> None:
+        """Counters come from the configuration at first start; later starts only add new ones.
+
+        After that the database is the truth (`queue-hall counter set-services`), so a restart
+        never undoes what the hall changed while serving.
+        """
+        conflict = (
+            "DO UPDATE SET name = excluded.name, services = excluded.services"
+            if overwrite
+            else "DO NOTHING"
+        )
         with self.store.transaction() as conn:
             for c in self.config.counters:
                 services = None if c.services is None else dumps(list(c.services))
                 conn.execute(
-                    "INSERT INTO counters(number, name, services) VALUES (?,?,?)"
-                    " ON CONFLICT(number) DO UPDATE SET name = excluded.name, services = excluded.services",
+                    f"INSERT INTO counters(number, name, services) VALUES (?,?,?) ON CONFLICT(number) {conflict}",
                     (c.number, c.name, services),
                 )
 
@@ -146,17 +156,25 @@ class HallService:
                     (clerk.id, clerk.name, auth.hash_pin(clerk.pin), iso(self.clock.now())),
                 )
 
+    def _next_order_no(self) -> int:
+        """Issue order within the day; a reactivated ticket takes a new one (end of its queue)."""
+        self._order_no += 1
+        return self._order_no
+
     def _load_memory(self, day: str | None = None) -> None:
         """Rebuild the in-memory waiting queue and recent service times from the database."""
         day = day or self.day()
         self._day = day
         self.queue.clear()
         for r in self.store.all(
-            "SELECT id, service, category, priority, order_at, reserved_counter FROM tickets"
+            "SELECT id, service, category, priority, order_at, order_no, reserved_counter FROM tickets"
             " WHERE day = ? AND state = 'waiting'",
             (day,),
         ):
             self.queue.add(_queued(r), r["category"])
+        self._order_no = (
+            self.store.scalar("SELECT max(order_no) FROM tickets WHERE day = ?", (day,)) or 0
+        )
         self._recent_s.clear()
         self._recent_s.extend(
             r[0]
@@ -402,11 +420,8 @@ class HallService:
         return {code: counts.get(code, 0) for code in self._category_codes()}
 
     def _category_codes(self) -> list[str]:
-        if not hasattr(self, "_categories_cache"):
-            self._categories_cache = [
-                r[0] for r in self.store.all("SELECT code FROM categories ORDER BY position")
-            ]
-        return self._categories_cache
+        # Read each time (a few rows): `queue-hall catalog import` may add one while serving.
+        return [r[0] for r in self.store.all("SELECT code FROM categories ORDER BY position")]
 
     def _waiting_event(self, day: str) -> Event:
         return ("waiting_changed", {"waiting": self.waiting_counts(day)})
@@ -582,7 +597,10 @@ class HallService:
                 "name_en": r["name_en"],
                 "waiting": waiting.get(r["code"], 0),
             }
-            for r in self.store.all("SELECT * FROM categories ORDER BY position, code")
+            for r in self.store.all(
+                "SELECT * FROM categories WHERE code IN (SELECT category FROM services WHERE active = 1)"
+                " ORDER BY position, code"
+            )
         ]
         services = []
         for r in self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code"):
@@ -640,7 +658,7 @@ class HallService:
         priority = bool(params.get("priority", False))
         cursor = self.store.conn.execute(
             "INSERT INTO tickets(day, number, prefix, seq, service, category, priority, state, issued_at,"
-            " order_at, kiosk) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            " order_at, order_no, kiosk) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 day,
                 format_number(prefix, seq),
@@ -652,6 +670,7 @@ class HallService:
                 TicketState.PENDING.value,
                 iso(now),
                 now.timestamp(),
+                self._next_order_no(),
                 caller.client,
             ),
         )
@@ -660,7 +679,7 @@ class HallService:
             "INSERT INTO ticket_log(ticket_id, day, at, action, state) VALUES (?,?,?,?,?)",
             (ticket_id, day, iso(now), "issue", TicketState.PENDING.value),
         )
-        new = QueuedTicket(ticket_id, service["code"], priority, now.timestamp())
+        new = _queued(self._ticket_row(ticket_id))
         ahead = self.queue.ahead(new)
         return Outcome(
             result={
@@ -801,15 +820,8 @@ class HallService:
                 else HallError(ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled")
             )
         stamp = now.timestamp()
-        failures = [
-            r[0]
-            for r in self.store.all(
-                "SELECT at FROM login_failures WHERE clerk_id = ? AND at > ? ORDER BY at",
-                (clerk_id, stamp - LOCKOUT_WINDOW_S),
-            )
-        ]
-        if len(failures) >= LOCKOUT_FAILURES:
-            until = datetime.fromtimestamp(failures[-1] + LOCKOUT_WINDOW_S, now.tzinfo)
+        if clerk["locked_until"] and stamp < clerk["locked_until"]:
+            until = datetime.fromtimestamp(clerk["locked_until"], now.tzinfo)
             return Outcome(
                 error=HallError(
                     ErrorCode.NOT_AUTHENTICATED,
@@ -817,12 +829,21 @@ class HallService:
                 )
             )
         if not auth.check_pin(params["pin"], clerk["pin_hash"]):
-            # The failure is recorded although the reply is an error: it counts toward the lockout.
+            # Recorded although the reply is an error: the failures count toward the lockout.
             self.store.conn.execute(
                 "INSERT INTO login_failures(clerk_id, at) VALUES (?, ?)", (clerk_id, stamp)
             )
-            left = LOCKOUT_FAILURES - len(failures) - 1
-            if left <= 0:
+            recent = self.store.scalar(
+                "SELECT count(*) FROM login_failures WHERE clerk_id = ? AND at > ?",
+                (clerk_id, stamp - LOCKOUT_WINDOW_S),
+            )
+            if recent >= LOCKOUT_FAILURES:
+                self.store.conn.execute(
+                    "UPDATE clerks SET locked_until = ? WHERE id = ?", (stamp + LOCKOUT_S, clerk_id)
+                )
+                self.store.conn.execute(
+                    "DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,)
+                )
                 return Outcome(
                     error=HallError(
                         ErrorCode.NOT_AUTHENTICATED,
@@ -830,6 +851,7 @@ class HallService:
                     )
                 )
             return Outcome(error=wrong)
+        self.store.conn.execute("UPDATE clerks SET locked_until = NULL WHERE id = ?", (clerk_id,))
         self.store.conn.execute("DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,))
         counter = self._counter_row(caller.counter)
         state = (
@@ -1050,6 +1072,7 @@ class HallService:
             now,
             caller,
             order_at=now.timestamp(),
+            order_no=self._next_order_no(),
             counter=None,
             reserved_counter=None,
         )
@@ -1108,5 +1131,10 @@ class HallService:
 
 def _queued(row: sqlite3.Row) -> QueuedTicket:
     return QueuedTicket(
-        row["id"], row["service"], bool(row["priority"]), row["order_at"], row["reserved_counter"]
+        row["id"],
+        row["service"],
+        bool(row["priority"]),
+        row["order_at"],
+        row["reserved_counter"],
+        row["order_no"],
     )

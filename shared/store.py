@@ -72,6 +72,9 @@ CREATE TABLE ratings (
     level TEXT NOT NULL, counter INTEGER, clerk_id TEXT);
 CREATE INDEX ratings_day ON ratings(day);
 CREATE INDEX tickets_day_clerk ON tickets(day, clerk_id);
+ALTER TABLE tickets ADD COLUMN order_no INTEGER NOT NULL DEFAULT 0;
+UPDATE tickets SET order_no = id;
+ALTER TABLE clerks ADD COLUMN locked_until REAL;
 """
 
 # Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.

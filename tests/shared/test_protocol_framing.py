@@ -242,12 +242,6 @@ def test_unknown_service_and_ticket_get_not_found(hall_server):
     assert counter.send("call", ticket="Z999", req="r")["error"]["code"] == "not_found"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a request id with a lone UTF-16 surrogate (valid JSON '\\ud800') makes "
-    "codec.encode raise UnicodeEncodeError in Connection.send: no reply, the connection is "
-    "dropped with 'Unhandled exception in client_connected_cb'",
-)
 def test_request_id_with_a_lone_surrogate_gets_an_error_reply(hall_server):
     client = hall_server.client("admin", "surrogate")
     reply = reply_to_raw(client, b'{"id": "\\ud800", "op": "ping"}\n')
@@ -255,12 +249,6 @@ def test_request_id_with_a_lone_surrogate_gets_an_error_reply(hall_server):
     assert reply["error"]["code"] in ("bad_frame", "bad_request")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a string param with a lone UTF-16 surrogate reaches SQLite and the "
-    "UnicodeEncodeError is answered 'internal'; the contract's code for wrong params is "
-    "bad_request",
-)
 def test_param_with_a_lone_surrogate_gets_bad_request(hall_server):
     client = hall_server.client("kiosk", "surrogate")
     reply = reply_to_raw(client, b'{"id": 5, "op": "issue", "service": "\\ud800", "req": "r1"}\n')

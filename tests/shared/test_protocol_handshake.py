@@ -366,12 +366,6 @@ def test_another_clerk_logging_in_at_the_counter_takes_it_over(hall_server):
     assert err.value.code == "forbidden"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.op_login counts only the failures of the last 10 minutes on every attempt, "
-    "so a lockout ends as soon as the oldest of the 5 failures is 10 minutes old, not 10 "
-    "minutes after the lockout began",
-)
 def test_lockout_lasts_ten_minutes_from_the_fifth_wrong_pin(clocked_server, hall_clock):
     counter = clocked_server.client("counter", "c1", counter=1)
     for _ in range(4):
@@ -386,12 +380,6 @@ def test_lockout_lasts_ten_minutes_from_the_fifth_wrong_pin(clocked_server, hall
     assert err.value.code == "not_authenticated"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server.HallServer.handle_frame checks hello and role before params, but the "
-    "logged-in-clerk check is in HallService._dispatch, after ops.validate_request: a counter "
-    "op with a missing param before login gets bad_request, not forbidden",
-)
 @pytest.mark.parametrize("op", ["call_next", "call", "transfer"])
 def test_counter_op_with_missing_params_before_login_is_forbidden(hall_server, op):
     counter = hall_server.client("counter", "c1", counter=1)
@@ -399,12 +387,6 @@ def test_counter_op_with_missing_params_before_login_is_forbidden(hall_server, o
     assert reply["error"]["code"] == "forbidden", reply
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server.HallServer.handle_frame defers a hello that arrives while a batch is in "
-    "progress (_deferred_hellos) but answers the frames after it at once: an op sent right "
-    "behind hello on a busy server gets not_authenticated although its hello succeeds",
-)
 def test_request_sent_right_behind_hello_is_served_on_a_busy_server(hall_server):
     stop = threading.Event()
 
@@ -437,11 +419,6 @@ def test_request_sent_right_behind_hello_is_served_on_a_busy_server(hall_server)
     assert codes == ["ok"] * 20
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server.HallServer._hello compares `p.get('proto') != PROTO`, and in Python "
-    'True == 1, so hello with "proto": true is accepted instead of proto_mismatch',
-)
 def test_proto_true_is_not_protocol_1(hall_server):
     reply = bare(hall_server).send("hello", **hello_params(proto=True))
     assert reply["ok"] is False and reply["error"]["code"] == "proto_mismatch"

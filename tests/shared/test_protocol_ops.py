@@ -427,12 +427,6 @@ def test_reactivate_puts_a_no_show_at_the_end_of_its_queue(clocked_server, issue
     assert taken == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="service.op_reactivate sets order_at = now and call_order breaks ties by ticket id, "
-    "so a ticket reactivated in the same clock instant as later tickets were issued goes "
-    "before them instead of to the end of its queue",
-)
 def test_reactivate_goes_to_the_end_even_within_the_same_instant(clocked_server, kiosk):
     tickets = []
     for _ in range(3):  # the clock does not move: every issue time is the same instant

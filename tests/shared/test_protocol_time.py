@@ -83,14 +83,7 @@ def test_a999_is_followed_by_a1000(clocked_server, kiosk):
 
 # -- pending time-out -------------------------------------------------------------------------
 
-TICK_BUG = (
-    "server.HallServer._batch_loop clears _wake and then loops only `while self._inbox or "
-    "self._wake.is_set()`, so the empty batch of each one-second tick never runs: time-driven "
-    "work (pending time-out, day reset) waits until some client sends an op other than ping"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=TICK_BUG, raises=TimeoutError)
 def test_pending_ticket_becomes_waiting_after_60_seconds_on_its_own(
     clocked_server, kiosk, hall_clock
 ):
@@ -108,7 +101,7 @@ def test_pending_ticket_becomes_waiting_after_60_seconds(clocked_server, kiosk, 
     # A pending ticket sends no event: the first ticket_issued is the confirmed one.
     assert kiosk.wait_event("ticket_issued")["data"]["ticket"]["id"] == confirmed["id"]
     hall_clock.advance(31)
-    kiosk.call("catalog")  # see TICK_BUG: an op is needed for the time-out to be applied
+    kiosk.call("catalog")  # an op also applies the time-out at once, without waiting for the tick
     released = kiosk.wait_event("ticket_issued")["data"]["ticket"]
     assert released["id"] == pending["id"] and released["state"] == "waiting"
     assert kiosk.wait_event("waiting_changed")["data"]["waiting"]["social_insurance"] == 2
@@ -195,7 +188,6 @@ def test_day_reset_is_sent_once_to_every_client(clocked_server, kiosk, hall_cloc
         assert not [e for e in client.events if e["event"] == "day_reset"]
 
 
-@pytest.mark.xfail(strict=True, reason=TICK_BUG, raises=TimeoutError)
 def test_day_reset_happens_at_the_reset_time_without_any_op(clocked_server, kiosk, hall_clock):
     issue(kiosk)
     kiosk.sock.settimeout(4)
@@ -203,11 +195,6 @@ def test_day_reset_happens_at_the_reset_time_without_any_op(clocked_server, kios
     assert kiosk.wait_event("day_reset")["data"]["day"] == "2026-11-27"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="server.HallServer.handle_frame answers ping itself, outside the batch, so ping as "
-    "the first op of a new business day does not trigger the day reset before its reply",
-)
 def test_ping_as_the_first_op_of_a_new_day_triggers_the_reset(clocked_server, kiosk, hall_clock):
     issue(kiosk)
     kiosk.call("snapshot")
