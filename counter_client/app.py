@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
 from shared.client import parse_server
@@ -190,6 +191,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
     from PySide6.QtWidgets import QApplication
 
+    from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -209,7 +211,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         rating_screen=options.rating_screen,
     )
     window.show()
+    automation = install_automation(automation_commands(window.model), window)  # noqa: F841 - kept alive
     return app.exec()
+
+
+def automation_commands(model: Any) -> dict[str, Any]:
+    """What an end-to-end test may do with this window (see shared.qt.automation)."""
+
+    def state() -> dict[str, Any]:
+        return {
+            "logged_in": model.logged_in,
+            "counter_state": model.counter_state,
+            "ticket": model.ticket,
+        }
+
+    def key(name: str) -> bool:
+        """Press a shortcut key, as the clerk's keypad would."""
+        action = next((a for a, k in model.shortcuts.items() if k == name), None)
+        if action is None:
+            raise ValueError(f"no action has the key {name}")
+        return bool(model.trigger(action))
+
+    return {"state": state, "key": key}
 
 
 if __name__ == "__main__":

@@ -8,8 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from display_board.none_guard import keep_none_alive
 from shared.client import parse_server
 from shared.config import ConfigError, HallConfig, load_config
 from shared.qt.i18n import LANGUAGES, resolve_language
@@ -156,13 +156,13 @@ def _choose_screen(index: int | None):
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    keep_none_alive()
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
 
+    from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -205,7 +205,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         board.show()
     if screen is not None and board.windowHandle() is not None:
         board.windowHandle().setScreen(screen)
+    automation = install_automation(automation_commands(board), board)  # noqa: F841 - kept alive
     return app.exec()
+
+
+def automation_commands(board: Any) -> dict[str, Any]:
+    """What an end-to-end test may ask this board (see shared.qt.automation)."""
+
+    def state() -> dict[str, Any]:
+        latest = board.model.latest
+        return {
+            "online": board.connection.online,
+            "latest": None
+            if latest is None
+            else {"number": latest.number, "counter": latest.counter, "recall": latest.recall},
+            "recent": [call.number for call in board.model.recent],
+        }
+
+    return {"state": state}
 
 
 if __name__ == "__main__":

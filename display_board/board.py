@@ -35,7 +35,6 @@ from display_board.model import (
     KioskStatus,
     Part,
 )
-from display_board.none_guard import keep_none_alive
 
 log = logging.getLogger(__name__)
 
@@ -452,7 +451,6 @@ class DisplayBoard(QWidget):
         clock: Callable[[], QDateTime] = QDateTime.currentDateTime,
         lang: str = "zh_CN",
     ) -> None:
-        keep_none_alive()  # before the first of millions of PySide6 calls; see none_guard
         super().__init__(parent)
         self.setObjectName("displayBoard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -913,7 +911,6 @@ class DisplayBoard(QWidget):
         _set_text(self.connection_mark, "● " + text)
 
     def _show_clock(self) -> None:
-        keep_none_alive()  # a cheap check once a second keeps a months-long run safe
         now = self._clock()
         date_format = "yyyy年M月d日 dddd" if self.lang == "zh_CN" else "ddd d MMM yyyy"
         _set_text(self.date_label, self._locale.toString(now.date(), date_format))

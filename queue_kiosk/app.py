@@ -8,6 +8,7 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from shared.client import parse_server
 from shared.config import ConfigError, HallConfig, load_config
@@ -145,6 +146,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_kiosk(config, spec, host, port, lang, mode, name, args.fullscreen, (width, height))
 
 
+def automation_commands(kiosk: Any) -> dict[str, Any]:
+    """What an end-to-end test may do with this kiosk (see shared.qt.automation)."""
+    model = kiosk.model
+
+    def state() -> dict[str, Any]:
+        confirmation = model.confirmation
+        return {
+            "phase": model.phase.name,
+            "online": kiosk.connection.online,
+            "issued": model.issued_count,
+            "number": confirmation.number if confirmation else None,
+        }
+
+    return {"state": state, "department": model.select_category, "matter": model.select_matter}
+
+
 def run_kiosk(
     config: HallConfig,
     spec: object,
@@ -161,6 +178,7 @@ def run_kiosk(
 
     from queue_kiosk.kiosk import Kiosk
     from queue_kiosk.printing import PrinterError, open_printer
+    from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -187,6 +205,7 @@ def run_kiosk(
         kiosk.window.resize(*size)
         kiosk.window.show()
     kiosk.start()
+    automation = install_automation(automation_commands(kiosk), kiosk)  # noqa: F841 - kept alive
     try:
         return app.exec()
     finally:

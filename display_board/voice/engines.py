@@ -35,7 +35,6 @@ from display_board.voice.queue import (
     AnnouncementQueue,
     check_repeats,
 )
-from display_board.voice.signal_emit import emit
 from display_board.voice.text import (
     DEFAULT_LANGUAGE,
     announcement_text,
@@ -196,7 +195,7 @@ class WavPlayer(QObject):
         if not self._playing:
             return
         self.stop()
-        emit(self.done)
+        self.done.emit()
 
 
 class ClipEngine(VoiceEngine):
@@ -406,7 +405,7 @@ class TtsEngine(VoiceEngine):
             return
         self._speaking = False
         self._watchdog.stop()
-        emit(self.done)
+        self.done.emit()
 
 
 class SilentEngine(VoiceEngine):
@@ -428,7 +427,7 @@ class SilentEngine(VoiceEngine):
         return announcement_text(number, counter, self.template, self.lang)
 
     def speak(self, number: str, counter: int, chime: bool) -> None:
-        emit(self.done)
+        self.done.emit()
 
     def stop(self) -> None:
         pass
@@ -594,16 +593,16 @@ class Announcer(QObject):
         self._current = None
         self._engine.stop()
         if was_busy:
-            emit(self.idle)
+            self.idle.emit()
 
     def _start_next(self) -> None:
         reading = self._queue.pop()
         if reading is None:
-            emit(self.idle)
+            self.idle.emit()
             return
         self._current = reading
         self._current_text = self._engine.text_for(reading.number, reading.counter)
-        emit(self.spoken, self._current_text)
+        self.spoken.emit(self._current_text)
         try:
             self._engine.speak(reading.number, reading.counter, chime=not reading.is_repeat)
         except Exception:
@@ -618,8 +617,8 @@ class Announcer(QObject):
             return
         text = self._current_text
         self._current = None
-        emit(self.finished, text)
+        self.finished.emit(text)
         if self._queue:
             self._gap_timer.start(self.gap_ms if self._engine.audible else 0)
         else:
-            emit(self.idle)
+            self.idle.emit()

@@ -16,7 +16,7 @@ import pytest
 if not os.environ.get("DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QLocale, QObject, Signal  # noqa: E402
+from PySide6.QtCore import QLocale  # noqa: E402
 
 from display_board.voice.engines import (  # noqa: E402
     Announcer,
@@ -30,7 +30,6 @@ from display_board.voice.engines import (  # noqa: E402
     make_engine,
 )
 from display_board.voice.pack import VoicePack, VoicePackError, required_clip_names  # noqa: E402
-from display_board.voice.signal_emit import emit  # noqa: E402
 from display_board.voice.text import clip_file_name  # noqa: E402
 
 SAMPLE_RATE = 16000
@@ -345,20 +344,3 @@ def test_best_locale_prefers_the_language_and_never_cantonese(names, lang, expec
 def test_bad_announcer_settings_are_refused(arguments, message):
     with pytest.raises(ValueError, match=message):
         Announcer(SilentEngine(), **arguments)
-
-
-class Pinger(QObject):
-    ping = Signal(str)
-
-
-def test_many_signal_emits_leave_the_reference_count_of_true_alone():
-    # PySide6 6.12.0's emit() takes a reference from True each time (see signal_emit.py);
-    # a board that emits for days would abort with "bool_dealloc" without the fix.
-    pinger = Pinger()
-    heard = []
-    pinger.ping.connect(heard.append)
-    before = sys.getrefcount(True)
-    for index in range(1000):
-        emit(pinger.ping, str(index))
-    assert len(heard) == 1000 and heard[-1] == "999"
-    assert abs(sys.getrefcount(True) - before) < 50
