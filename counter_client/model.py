@@ -159,18 +159,16 @@ class Notice:
 
 @dataclass
 class DayFigures:
-    """The logged-in clerk's figures for the business day, counted from replies and events."""
+    """The logged-in clerk's figures for the business day, as the server counts them."""
 
     served: int = 0
     no_shows: int = 0
-    service_seconds: list[float] = field(default_factory=list)
-    counted: set[int] = field(default_factory=set)  # ticket ids, so a replay never counts twice
+    mean_service_s: float | None = None
 
-    @property
-    def mean_service_s(self) -> float | None:
-        if not self.service_seconds:
-            return None
-        return sum(self.service_seconds) / len(self.service_seconds)
+    @classmethod
+    def from_stats(cls, stats: Mapping[str, Any]) -> DayFigures:
+        mean = stats.get("mean_service_s")
+        return cls(int(stats.get("served") or 0), int(stats.get("no_shows") or 0), mean)
 
 
 def _parse_time(text: str | None) -> float | None:
@@ -221,6 +219,7 @@ class CounterModel:
         self.counters: list[dict[str, Any]] = []  # every counter of the hall (transfer targets)
         self.notice: Notice | None = None
         self.figures = DayFigures()
+        self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
         self.day: str | None = None
         self._clock_offset = 0.0  # server time minus local time
         self._started_at: dict[int, float] = {}  # ticket id -> server time it was started
@@ -365,6 +364,7 @@ class CounterModel:
         self._load_catalog()
         if self.logged_in:
             self.schedule_queue_refresh()
+            self.refresh_figures()
         elif self._auto_login and not self.logging_in:
             clerk, pin = self._auto_login
             self.login(clerk, pin)
@@ -389,10 +389,11 @@ class CounterModel:
                     self._set_counter(counter)
         elif name == "day_reset":
             self.figures = DayFigures()
+            self._closed_ids.clear()
             self.day = str(data.get("day") or "") or None
         ticket = data.get("ticket")
         if isinstance(ticket, dict):
-            self._count(ticket)
+            self._note_closed(ticket)
         if name in _QUEUE_EVENTS and self.logged_in:
             self.schedule_queue_refresh()
         self._changed()
@@ -424,6 +425,7 @@ class CounterModel:
         self._set_counter(reply.result.get("counter"))
         self.notice = None
         self.schedule_queue_refresh()
+        self.refresh_figures()
         self._changed()
 
     def logout(self) -> None:
@@ -533,7 +535,7 @@ class CounterModel:
             self._set_counter(result["counter"])
         ticket = result.get("ticket")
         if isinstance(ticket, dict):
-            self._count(ticket)
+            self._note_closed(ticket)
             self._apply_ticket(op, ticket)
         if op == "call_next" and ticket is None:
             self.notice = Notice("info", "nobody_waiting")
@@ -620,21 +622,23 @@ class CounterModel:
         ):
             self._started_at[ticket["id"]] = self.server_now()
 
-    def _count(self, ticket: Mapping[str, Any]) -> None:
-        """Count a ticket this counter finished or marked no-show, once."""
+    def _note_closed(self, ticket: Mapping[str, Any]) -> None:
+        """A ticket this counter finished or marked no-show: fetch the day's figures again."""
         if not self.logged_in or ticket.get("counter") != self.number:
             return
-        ticket_id = ticket.get("id")
-        state = ticket.get("state")
-        if state not in ("done", "no_show") or ticket_id in self.figures.counted:
+        if ticket.get("state") not in ("done", "no_show") or ticket.get("id") in self._closed_ids:
             return
-        self.figures.counted.add(int(ticket_id or 0))
-        if state == "no_show":
-            self.figures.no_shows += 1
+        self._closed_ids.add(int(ticket.get("id") or 0))
+        self.refresh_figures()
+
+    def refresh_figures(self) -> None:
+        """Ask the server for the clerk's figures of the day (`clerk_stats`)."""
+        if not self.logged_in:
             return
-        self.figures.served += 1
-        begun = self._started_at.pop(int(ticket_id or 0), None) or _parse_time(
-            ticket.get("called_at")
-        )
-        if begun is not None:
-            self.figures.service_seconds.append(max(0.0, self.server_now() - begun))
+
+        def loaded(reply: ReplyLike) -> None:
+            if reply.ok:
+                self.figures = DayFigures.from_stats(reply.result)
+                self._changed()
+
+        self.transport.request("clerk_stats", {}, loaded)

@@ -262,3 +262,22 @@ def test_model_shows_the_server_refusal_of_a_bad_reactivation(hall):
     assert "not a no-show" in model.notice.detail
     model.reactivate("  ")
     assert model.notice.key == "number_missing"
+
+
+def test_todays_figures_come_from_the_server_and_survive_a_restart_of_the_window(hall):
+    server, admin = hall
+    issue(admin)
+    issue(admin)
+    model, transport = connected_model(server, counter=4)
+    model.login("1003", "3456")
+    transport.deliver(model)
+    for action in ("call_next", "finish", "call_next", "no_show"):
+        model.trigger(action)
+        transport.deliver(model)
+    assert (model.figures.served, model.figures.no_shows) == (1, 1)
+    # The clerk's window is closed and opened again: the day's figures are still there.
+    fresh, fresh_transport = connected_model(server, counter=4)
+    fresh.login("1003", "3456")
+    fresh_transport.deliver(fresh)
+    assert (fresh.figures.served, fresh.figures.no_shows) == (1, 1)
+    assert fresh.figures.mean_service_s is not None
