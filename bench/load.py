@@ -22,7 +22,9 @@ KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
 class LeanClient:
     """A minimal asyncio hall client that keeps reply latency honest."""
 
-    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, on_event=None) -> None:
+    def __init__(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, on_event=None
+    ) -> None:
         self.reader, self.writer = reader, writer
         self.on_event = on_event
         self.waiting: dict[int, asyncio.Future[dict[str, Any]]] = {}
@@ -30,7 +32,9 @@ class LeanClient:
         self.task = asyncio.get_running_loop().create_task(self._read())
 
     @classmethod
-    async def open(cls, port: int, role: str, name: str, counter: int | None = None, on_event=None) -> LeanClient:
+    async def open(
+        cls, port: int, role: str, name: str, counter: int | None = None, on_event=None
+    ) -> LeanClient:
         reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
         await reader.readline()  # the welcome, alone until hello
         self = cls(reader, writer, on_event)
@@ -104,14 +108,21 @@ async def run(port: int, phase: str, duration: float, rate: float) -> dict[str, 
             frame = json.loads(line)
             pending_events.append((frame["data"]["ticket"]["id"], at))
 
-    displays = [await LeanClient.open(port, "display", f"bench-board-{i}", on_event=display_event) for i in range(DISPLAYS)]
+    displays = [
+        await LeanClient.open(port, "display", f"bench-board-{i}", on_event=display_event)
+        for i in range(DISPLAYS)
+    ]
     kiosks = [await LeanClient.open(port, "kiosk", f"bench-kiosk-{i}") for i in range(KIOSKS)]
     counters = []
     for n in range(1, COUNTERS + 1):
         c = await LeanClient.open(port, "counter", f"bench-counter-{n}", counter=n)
         await c.call("login", clerk=f"b{n:02d}", pin="2468")
         counters.append(c)
-    services = [s["code"] for s in (await kiosks[0].call("catalog"))["services"] if s.get("daily_limit") is None]
+    services = [
+        s["code"]
+        for s in (await kiosks[0].call("catalog"))["services"]
+        if s.get("daily_limit") is None
+    ]
 
     issue_lat: list[float] = []
     call_lat: list[float] = []
@@ -125,7 +136,9 @@ async def run(port: int, phase: str, duration: float, rate: float) -> dict[str, 
         start = time.perf_counter()
         while time.perf_counter() < stop_at:
             t0 = time.perf_counter()
-            result = await k.call("issue", service=services[(i * 7 + n) % len(services)], req=uuid.uuid4().hex)
+            result = await k.call(
+                "issue", service=services[(i * 7 + n) % len(services)], req=uuid.uuid4().hex
+            )
             issue_lat.append(time.perf_counter() - t0)
             await k.call("printed", ticket=result["ticket"]["id"])
             n += 1

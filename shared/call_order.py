@@ -17,7 +17,7 @@ from dataclasses import dataclass
 PRIORITY_STREAK_LIMIT = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class QueuedTicket:
     id: int
     service: str

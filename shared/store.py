@@ -2,7 +2,9 @@
 
 The server is the only writer. Every change runs inside `transaction()`
 (BEGIN IMMEDIATE … COMMIT) in WAL mode with synchronous=FULL, so a change whose
-reply went out survives a crash or a power cut.
+reply went out survives a crash or a power cut. The server's hot path speaks sqlite3
+directly; `HallStore.db` (sqlite-utils over the same connection) serves the tools and
+tests, and is imported only when first used, which keeps the server small.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,7 +101,6 @@ class HallStore:
         # Autocommit mode: transactions are begun and ended explicitly below.
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         self.conn.row_factory = sqlite3.Row
-        self.db = sqlite_utils.Database(self.conn)
         try:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=FULL")
@@ -109,6 +113,13 @@ class HallStore:
 
     def close(self) -> None:
         self.conn.close()
+
+    @cached_property
+    def db(self) -> sqlite_utils.Database:
+        """sqlite-utils over this store's connection, for inspection and tools."""
+        import sqlite_utils
+
+        return sqlite_utils.Database(self.conn)
 
     # -- transactions -------------------------------------------------------------------------
 
