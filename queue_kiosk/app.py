@@ -25,6 +25,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--server", help="the hall server as HOST:PORT (default: from --config)")
     parser.add_argument(
+        "--no-printer-status",
+        action="store_true",
+        help="never ask the printer for its paper state (for a printer wired to receive only)",
+    )
+    parser.add_argument(
         "--printer",
         help="usb:VID:PID, serial:DEVICE[:BAUD], network:HOST[:PORT], file:PATH, cups:NAME, "
         "win32:NAME, preview or none (default: from --config, else preview)",
@@ -143,7 +148,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.test_print:
         return run_test_print(spec, lang)
     name = args.name or f"kiosk-{socket.gethostname()}"[:64]
-    return run_kiosk(config, spec, host, port, lang, mode, name, args.fullscreen, (width, height))
+    return run_kiosk(
+        config,
+        spec,
+        host,
+        port,
+        lang,
+        mode,
+        name,
+        args.fullscreen,
+        (width, height),
+        printer_status=not args.no_printer_status,
+    )
 
 
 def automation_commands(kiosk: Any) -> dict[str, Any]:
@@ -172,6 +188,7 @@ def run_kiosk(
     name: str,
     fullscreen: bool,
     size: tuple[int, int],
+    printer_status: bool = True,
 ) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -184,7 +201,7 @@ def run_kiosk(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     install_translations(app, lang)
     try:
-        printer = open_printer(spec)
+        printer = open_printer(spec, check_status=printer_status)
     except PrinterError as error:
         print(f"queue-kiosk: {error.detail}", file=sys.stderr)
         return 2

@@ -16,8 +16,6 @@ from shared.qt.client import ONLINE, HallConnection
 
 log = logging.getLogger(__name__)
 
-STATUS_KINDS = ("usb", "serial", "network")  # links on which a printer answers DLE EOT
-
 
 class Kiosk(QObject):
     """Everything one kiosk screen needs; `start()` connects, `close()` lets go of it all."""
@@ -70,7 +68,7 @@ class Kiosk(QObject):
             priority_mode=PriorityMode(priority),
             priority_pin=config.priority_pin,
             lang=lang,
-            reads_status=printer.spec.kind in STATUS_KINDS,
+            reads_status=printer.reports_status,
             save_preview=save_preview,
         )
         self.window = KioskWindow(self.model)

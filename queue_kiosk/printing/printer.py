@@ -65,8 +65,8 @@ class TicketPrinter:
 
     @property
     def reports_status(self) -> bool:
-        """Whether status() can learn anything from the printer (usb, serial, network)."""
-        return self._connection.can_query
+        """Whether status() asks the printer (usb, serial, network, unless turned off)."""
+        return self.check_status
 
     def __repr__(self) -> str:
         return f"<TicketPrinter {self.spec} {self.paper_mm} mm>"

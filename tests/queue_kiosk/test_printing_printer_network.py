@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -200,3 +201,16 @@ def test_test_print_on_a_printer_without_paper_fails_clearly(
         test_print(fake_printer.spec)
     assert caught.value.code == "paper_out"
     assert str(caught.value).startswith("paper_out: network printer 127.0.0.1:")
+
+
+@pytest.mark.parametrize("fake_printer", [{"mode": "mute"}], indirect=True)
+def test_printer_wired_to_receive_only_prints_when_status_is_off(
+    fake_printer: FakeNetworkPrinter,
+) -> None:
+    printer = open_printer(fake_printer.spec, timeout=1.0, check_status=False)
+    assert not printer.reports_status  # the kiosk then never waits for an answer
+    printer.print_ticket(TICKET)
+    deadline = time.monotonic() + 5  # the fake records in its own thread
+    while fake_printer.received != TICKET and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert fake_printer.received == TICKET
