@@ -12,6 +12,7 @@ from typing import Any
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
 from shared.client import parse_server
 from shared.config import ConfigError, HallConfig, load_config
+from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
 
 
@@ -28,6 +29,7 @@ class Options:
     pin: str | None
     rating_window: bool = False
     rating_screen: int | None = None
+    geometry: Geometry | None = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--clerk", metavar="ID", help="log this clerk in at start (with --pin)")
     parser.add_argument("--pin", metavar="PIN", help="the clerk's PIN for --clerk")
     parser.add_argument("--on-top", action="store_true", help="keep the window above others")
+    add_geometry_option(parser)
     parser.add_argument(
         "--keys",
         metavar="ACTION=KEY,...",
@@ -116,6 +119,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         pin=args.pin,
         rating_window=args.rating_window,
         rating_screen=rating_screen,
+        geometry=args.geometry,
     )
 
 
@@ -210,6 +214,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         rating_window=options.rating_window,
         rating_screen=options.rating_screen,
     )
+    if options.geometry:
+        window.setGeometry(
+            options.geometry.x, options.geometry.y, options.geometry.width, options.geometry.height
+        )
     window.show()
     automation = install_automation(automation_commands(window.model), window)  # noqa: F841 - kept alive
     return app.exec()

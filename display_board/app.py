@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.client import parse_server
 from shared.config import ConfigError, HallConfig, load_config
+from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
 
 VOICE_MODES = ("auto", "qt", "clips", "off")
@@ -30,6 +31,7 @@ class Options:
     fullscreen: bool
     screen: int | None
     config: HallConfig
+    geometry: Geometry | None = None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen, no frame")
     parser.add_argument("--screen", metavar="N", help="the screen to use, counted from 0")
+    add_geometry_option(parser)
     parser.add_argument(
         "--voice",
         metavar="MODE",
@@ -96,6 +99,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         fullscreen=args.fullscreen,
         screen=screen,
         config=config,
+        geometry=args.geometry,
     )
 
 
@@ -202,6 +206,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         board.resize(*DEFAULT_WINDOW_SIZE)
         if screen is not None:
             board.move(screen.availableGeometry().topLeft())
+        if options.geometry:
+            g = options.geometry
+            board.setGeometry(g.x, g.y, g.width, g.height)
         board.show()
     if screen is not None and board.windowHandle() is not None:
         board.windowHandle().setScreen(screen)

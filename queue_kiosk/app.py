@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.client import parse_server
 from shared.config import ConfigError, HallConfig, load_config
+from shared.geometry import Geometry, add_geometry_option
 from shared.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--paper", type=int, choices=(80, 58), help="paper roll width in mm (default: 80)"
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the whole screen")
+    add_geometry_option(parser)
     parser.add_argument(
         "--test-print",
         action="store_true",
@@ -159,6 +161,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.fullscreen,
         (width, height),
         printer_status=not args.no_printer_status,
+        geometry=args.geometry,
     )
 
 
@@ -189,6 +192,7 @@ def run_kiosk(
     fullscreen: bool,
     size: tuple[int, int],
     printer_status: bool = True,
+    geometry: Geometry | None = None,
 ) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication
@@ -220,6 +224,8 @@ def run_kiosk(
         kiosk.window.showFullScreen()
     else:
         kiosk.window.resize(*size)
+        if geometry:
+            kiosk.window.setGeometry(geometry.x, geometry.y, geometry.width, geometry.height)
         kiosk.window.show()
     kiosk.start()
     automation = install_automation(automation_commands(kiosk), kiosk)  # noqa: F841 - kept alive

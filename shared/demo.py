@@ -24,6 +24,7 @@ from pathlib import Path
 from shared import auth
 from shared.clock import SystemClock, iso
 from shared.config import default_config
+from shared.geometry import tile_demo
 from shared.paths import data_dir
 from shared.service import HallService
 from shared.simulate import SIM_CLERK_PIN, sim_clerk_id
@@ -70,79 +71,63 @@ def prepare_database(folder: Path, sim_counters: range) -> Path:
     return db
 
 
-def plan(port: int, db: Path, args: argparse.Namespace) -> list[Child]:
+def screen_area() -> tuple[int, int, int, int] | None:
+    """The primary screen's free area (x, y, width, height), or None without a screen."""
+    try:
+        from PySide6.QtGui import QGuiApplication
+    except ImportError:
+        return None
+    if QGuiApplication.instance() is None:
+        QGuiApplication([])
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return None
+    area = screen.availableGeometry()
+    return area.x(), area.y(), area.width(), area.height()
+
+
+def plan(
+    port: int, db: Path, args: argparse.Namespace, area: tuple[int, int, int, int] | None = None
+) -> list[Child]:
+    """The demo's processes; with a screen `area`, windows are tiled over it."""
     py = sys.executable
-    server = f"127.0.0.1:{port}"
+    server = ["--server", f"127.0.0.1:{port}"]
     lang = ["--lang", args.lang] if args.lang else []
+    tiles = tile_demo(area[2], area[3], top=area[1], left=area[0]) if area else {}
+
+    def app(name: str, module: str, *options: str) -> Child:
+        place = ["--geometry", str(tiles[name])] if name in tiles else []
+        return Child(name, [py, "-m", module, *server, *options, *place, *lang], window=True)
+
     children = [
         Child(
             "server",
             [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)],
             window=False,
         ),
-        Child(
-            "kiosk",
-            [
-                py,
-                "-m",
-                "queue_kiosk.app",
-                "--server",
-                server,
-                "--printer",
-                "preview",
-                "--size",
-                "1080x1350",
-                "--name",
-                "demo-kiosk",
-                *lang,
-            ],
-            window=True,
-        ),
-        Child(
-            "display board",
-            [py, "-m", "display_board.app", "--server", server, "--voice", args.voice, *lang],
-            window=True,
-        ),
+        app("kiosk", "queue_kiosk.app", "--printer", "preview", "--name", "demo-kiosk"),
+        app("display board", "display_board.app", "--voice", args.voice),
     ]
     for counter, (clerk, pin) in enumerate(DEMO_CLERKS, start=1):
         children.append(
-            Child(
+            app(
                 f"counter {counter}",
-                [
-                    py,
-                    "-m",
-                    "counter_client.app",
-                    "--server",
-                    server,
-                    "--counter",
-                    str(counter),
-                    "--clerk",
-                    clerk,
-                    "--pin",
-                    pin,
-                    *lang,
-                ],
-                window=True,
+                "counter_client.app",
+                "--counter",
+                str(counter),
+                "--clerk",
+                clerk,
+                "--pin",
+                pin,
             )
         )
     if args.simulate:
+        rate = ["--speed", str(args.speed), "--rate", str(args.rate), "--initial", "30"]
+        counters = ["--counters", f"3-{args.counters}"]
         children.append(
             Child(
                 "simulator",
-                [
-                    py,
-                    "-m",
-                    "shared.cli",
-                    "simulate",
-                    "--server",
-                    server,
-                    "--counters",
-                    f"3-{args.counters}",
-                    "--speed",
-                    str(args.speed),
-                    "--rate",
-                    str(args.rate),
-                ],
+                [py, "-m", "shared.cli", "simulate", *server, *counters, *rate],
                 window=False,
             )
         )
@@ -193,7 +178,7 @@ def run(args: argparse.Namespace) -> int:
     port = args.port or free_port()
     env = {**os.environ, "QUEUE_HALL_HOME": str(folder)}
     env.pop("QUEUE_HALL_KEY", None)  # the demo runs without a hall key
-    children = plan(port, db, args)
+    children = plan(port, db, args, screen_area())
     stopping = False
 
     def on_signal(signum: int, _frame: object) -> None:

@@ -84,8 +84,10 @@ class Simulation:
         speed: float,
         key: str | None,
         seed: int | None = None,
+        initial: int = 0,
     ) -> None:
         self.host, self.port, self.counters, self.kiosks = host, port, counters, kiosks
+        self.initial = initial  # residents already queuing at the door when the hall opens
         self.b, self.speed, self.key = behaviour, speed, key
         self.rng = random.Random(seed)
         self.tally = Tally()
@@ -112,8 +114,12 @@ class Simulation:
 
         client: HallClient = await self._retrying("kiosk", connect)
         per_kiosk = self.b.arrivals_per_hour / 3600 / self.kiosks
+        waiting_at_the_door = self.initial if index == 0 else 0
         while True:
-            await self.sleep(self.rng.expovariate(per_kiosk))
+            if waiting_at_the_door:
+                waiting_at_the_door -= 1
+            else:
+                await self.sleep(self.rng.expovariate(per_kiosk))
             open_services = [s for s in self.services if s.get("open", True)]
             if not open_services:
                 continue
@@ -285,6 +291,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)"
     )
     parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
+    parser.add_argument(
+        "--initial", type=int, default=0, help="residents already queuing at opening"
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -311,6 +320,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         args.speed,
         os.environ.get("QUEUE_HALL_KEY"),
         args.seed,
+        max(0, args.initial),
     )
 
     async def main() -> Tally:
