@@ -78,7 +78,7 @@ def test_tickets_flow_to_the_counters_that_serve_them(qtbot, hall_server):
     assert card_counter.ticket_number.text() == issued["ss_card_apply"]
     call_next(qtbot, pension_counter)  # finishes the first and takes the next pension ticket
     assert pension_counter.ticket_number.text() == issued["pension_claim"]
-    assert pension_counter.model.figures.served == 1
+    qtbot.waitUntil(lambda: pension_counter.model.figures.served == 1, timeout=5000)
     call_next(qtbot, card_counter)
     assert card_counter.ticket_number.text() == issued["ss_card_replace"]
 
