@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
-from shared.client import parse_server
-from shared.config import ConfigError, HallConfig, load_config
+from shared.client import server_address
+from shared.config import ConfigError, load_config
 from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
 
@@ -78,7 +78,10 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         config = load_config(args.config, env=env)
     except (ConfigError, OSError) as exc:
         parser.error(f"--config: {exc}")
-    host, port = _server(parser, args.server, config)
+    try:
+        host, port = server_address(args.server, config.host, config.port)
+    except ValueError as exc:
+        parser.error(f"--server: {exc}")
     if args.counter is None:
         parser.error("--counter N is required: the number of this counter (window)")
     try:
@@ -121,17 +124,6 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         rating_screen=rating_screen,
         geometry=args.geometry,
     )
-
-
-def _server(
-    parser: argparse.ArgumentParser, text: str | None, config: HallConfig
-) -> tuple[str, int]:
-    if text is None:
-        return config.host, config.port
-    try:
-        return parse_server(text, config.port)
-    except ValueError as exc:
-        parser.error(f"--server: {exc}")
 
 
 def build_window(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.client import parse_server
+from shared.client import server_address
 from shared.config import ConfigError, HallConfig, load_config
 from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
@@ -69,13 +69,10 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         config = load_config(args.config, env=env)
     except (ConfigError, OSError) as exc:
         parser.error(f"--config: {exc}")
-    if args.server is None:
-        host, port = config.host, config.port
-    else:
-        try:
-            host, port = parse_server(args.server, config.port)
-        except ValueError as exc:
-            parser.error(f"--server: {exc}")
+    try:
+        host, port = server_address(args.server, config.host, config.port)
+    except ValueError as exc:
+        parser.error(f"--server: {exc}")
     screen = None
     if args.screen is not None:
         try:

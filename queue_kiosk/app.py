@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from shared.client import parse_server
+from shared.client import server_address
 from shared.config import ConfigError, HallConfig, load_config
 from shared.geometry import Geometry, add_geometry_option
 from shared.paths import data_dir
@@ -73,14 +73,6 @@ def _size(text: str | None) -> tuple[int, int]:
     return int(width), int(height)
 
 
-def server_address(server: str | None, config: HallConfig) -> tuple[str, int]:
-    """Where to connect: --server, else the hall file's server (a wildcard means this machine)."""
-    if server:
-        return parse_server(server, config.port)
-    host = config.host if config.host not in ("0.0.0.0", "::", "") else "127.0.0.1"
-    return host, config.port
-
-
 def priority_mode(choice: str | None, config: HallConfig) -> str:
     if choice is None:
         return "pin" if config.priority_pin else "off"
@@ -141,7 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         lang = resolve_language(args.lang)
         config = load_config(args.config)
         spec = parse_printer_spec(args.printer or config.printer, args.paper or config.paper_mm)
-        host, port = server_address(args.server, config)
+        host, port = server_address(args.server, config.host, config.port)
         mode = priority_mode(args.priority, config)
         width, height = _size(args.size)
     except (ConfigError, ValueError) as error:

@@ -66,6 +66,16 @@ def parse_server(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]
     return (host.strip("[]") or "127.0.0.1"), port
 
 
+def server_address(text: str | None, host: str, port: int) -> tuple[str, int]:
+    """Where a window connects: --server when given, else the hall file's server address.
+
+    A wildcard listening address in the hall file (0.0.0.0) means the server is on this machine.
+    """
+    if text:
+        return parse_server(text, port)
+    return (host if host not in ("0.0.0.0", "::", "") else "127.0.0.1"), port
+
+
 def new_req() -> str:
     return uuid.uuid4().hex
 

@@ -9,9 +9,10 @@ from dataclasses import replace
 
 import pytest
 
-from queue_kiosk.app import main, priority_mode, server_address
+from queue_kiosk.app import main, priority_mode
 from queue_kiosk.printing import decode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
+from shared.client import server_address
 from shared.config import default_config
 
 
@@ -106,8 +107,8 @@ def test_bad_paper_width_is_refused_by_the_parser(capsys):
 
 def test_server_and_priority_come_from_the_hall_file():
     config = replace(default_config(), host="0.0.0.0", port=7400, priority_pin="2580")
-    assert server_address(None, config) == ("127.0.0.1", 7400)
-    assert server_address("10.0.0.5:7311", config) == ("10.0.0.5", 7311)
+    assert server_address(None, config.host, config.port) == ("127.0.0.1", 7400)
+    assert server_address("10.0.0.5:7311", config.host, config.port) == ("10.0.0.5", 7311)
     assert priority_mode(None, config) == "pin"
     assert priority_mode("long-press", config) == "long-press"
     assert priority_mode(None, replace(config, priority_pin=None)) == "off"
