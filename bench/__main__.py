@@ -19,6 +19,7 @@ from typing import Any
 
 from bench.crashloop import free_port, start_server
 from bench.history import TZ, add_history, add_waiting
+from bench.load import combine
 from shared.clock import business_day
 from shared.config import default_config, load_config
 from shared.service import HallService
@@ -80,26 +81,61 @@ def disk_commits_per_s(folder: Path, seconds: float = 2.0) -> float:
     return rate
 
 
+# Shards of the load, each its own process, as counters and kiosks are separate machines in
+# a hall. Paced: the latencies are those seen by the probe shard, a few clients in a quiet
+# process (what one counter PC sees), while the other shard carries the rest of the hall.
+# Saturation: two shards of twelve counters calling back to back.
+SHARDS = {
+    "paced": ([("1-20", "0-2", 0), ("21-24", "3-3", 2)], [1]),
+    "saturation": ([("1-12", "", 0), ("13-24", "", 2)], [0, 1]),
+}
+
+
+def server_stats(port: int, reset: bool = False) -> dict[str, Any]:
+    """The server's own reply times: from a request's frame to its reply, inside the server."""
+    from shared.client import BlockingHallClient
+
+    with BlockingHallClient("127.0.0.1", port, "admin", "bench-stats") as admin:
+        return admin.call("server_stats", reset=reset)
+
+
 def load(port: int, phase: str, duration: float) -> dict[str, Any]:
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.load",
-            "--port",
-            str(port),
-            "--phase",
-            phase,
-            "--duration",
-            str(duration),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=duration + 120,
-    )
-    if out.returncode != 0:
-        raise RuntimeError(f"load generator failed: {out.stderr.strip()[-1500:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    shards, measured = SHARDS[phase]
+    start_at = time.time() + 5  # after every shard has connected and logged in
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench.load",
+                "--port",
+                str(port),
+                "--phase",
+                phase,
+                "--duration",
+                str(duration),
+                "--counters",
+                counters,
+                "--kiosks",
+                kiosks,
+                "--displays",
+                str(displays),
+                "--start-at",
+                str(start_at),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for counters, kiosks, displays in shards
+    ]
+    results = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=duration + 120)
+        if proc.returncode != 0:
+            raise RuntimeError(f"load generator failed: {err.strip()[-1500:]}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return combine(results, phase, measured)
 
 
 def server_run(
@@ -122,7 +158,9 @@ def server_run(
     port = free_port()
     proc = start_server(db, port, config_path)
     try:
+        server_stats(port, reset=True)
         paced = load(port, "paced", paced_s)
+        paced["server"] = server_stats(port, reset=True)["latency"]
         saturation = load(port, "saturation", saturation_s)
         rss = rss_mb(proc.pid)
     finally:
@@ -221,7 +259,7 @@ def verdict(name: str, value: float) -> str:
 
 def main() -> int:
     quick = os.environ.get("BENCH_QUICK") == "1"
-    paced_s, saturation_s = (3.0, 3.0) if quick else (10.0, 8.0)
+    paced_s, saturation_s = (3.0, 3.0) if quick else (20.0, 10.0)
     history = 100_000 if quick else 1_000_000
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="hall-bench-") as tmp:
@@ -241,6 +279,10 @@ def main() -> int:
     figures["paced_issue_p50_ms"] = fresh["paced"]["issue"]["p50_ms"]
     figures["paced_issue_p99_ms"] = fresh["paced"]["issue"]["p99_ms"]
     figures["paced_issue_max_ms"] = fresh["paced"]["issue"]["max_ms"]
+    for op in ("call_next", "issue"):
+        inside = fresh["paced"]["server"].get(op, {})
+        figures[f"paced_{op}_in_server_p50_ms"] = inside.get("p50_ms")
+        figures[f"paced_{op}_in_server_p99_ms"] = inside.get("p99_ms")
     figures["fanout_p50_ms"] = fresh["paced"]["fanout"]["p50_ms"]
     figures["fanout_p99_ms"] = fresh["paced"]["fanout"]["p99_ms"]
     figures["saturation_call_next_per_s"] = fresh["saturation"]["calls_per_s"]

@@ -98,9 +98,26 @@ def summary_ms(values: list[float]) -> dict[str, float]:
     }
 
 
-async def run(port: int, phase: str, duration: float, rate: float) -> dict[str, Any]:
+def parse_range(text: str) -> list[int]:
+    """'1-20' -> [1..20]; '' -> []."""
+    if not text:
+        return []
+    first, _, last = text.partition("-")
+    return list(range(int(first), int(last or first) + 1))
+
+
+async def run(
+    port: int,
+    phase: str,
+    duration: float,
+    rate: float,
+    counter_numbers: list[int],
+    kiosk_numbers: list[int],
+    displays: int,
+    start_at: float,
+) -> dict[str, Any]:
+    """This shard's clients; the hall's rate is shared out as if all 24 + 4 clients ran."""
     call_replies: dict[int, float] = {}  # ticket id -> when the counter got the call_next reply
-    fanout: list[float] = []
     pending_events: list[tuple[int, float]] = []
 
     def display_event(line: bytes, at: float) -> None:
@@ -108,25 +125,26 @@ async def run(port: int, phase: str, duration: float, rate: float) -> dict[str, 
             frame = json.loads(line)
             pending_events.append((frame["data"]["ticket"]["id"], at))
 
-    displays = [
+    boards = [
         await LeanClient.open(port, "display", f"bench-board-{i}", on_event=display_event)
-        for i in range(DISPLAYS)
+        for i in range(displays)
     ]
-    kiosks = [await LeanClient.open(port, "kiosk", f"bench-kiosk-{i}") for i in range(KIOSKS)]
+    kiosks = [await LeanClient.open(port, "kiosk", f"bench-kiosk-{i}") for i in kiosk_numbers]
     counters = []
-    for n in range(1, COUNTERS + 1):
+    for n in counter_numbers:
         c = await LeanClient.open(port, "counter", f"bench-counter-{n}", counter=n)
         await c.call("login", clerk=f"b{n:02d}", pin="2468")
         counters.append(c)
+    probe = kiosks[0] if kiosks else counters[0]
     services = [
-        s["code"]
-        for s in (await kiosks[0].call("catalog"))["services"]
-        if s.get("daily_limit") is None
+        s["code"] for s in (await probe.call("catalog"))["services"] if s.get("daily_limit") is None
     ]
 
     issue_lat: list[float] = []
     call_lat: list[float] = []
     calls_done = 0
+    # Every shard starts at the same moment, after all of them have logged in.
+    await asyncio.sleep(max(0.0, start_at - time.time()))
     stop_at = time.perf_counter() + duration
 
     async def kiosk_loop(k: LeanClient, i: int, per_s: float) -> None:
@@ -168,30 +186,53 @@ async def run(port: int, phase: str, duration: float, rate: float) -> dict[str, 
 
     started = time.perf_counter()
     if phase == "paced":
-        # About `rate` operations a second in all: each issue is two ops (issue, printed).
+        # About `rate` operations a second in the whole hall: each issue is two ops.
         kiosk_rate = rate * 0.55 / 2 / KIOSKS
         counter_rate = rate * 0.45 / COUNTERS
         tasks = [kiosk_loop(k, i, kiosk_rate) for i, k in enumerate(kiosks)]
         tasks += [counter_loop(c, counter_rate) for c in counters]
     else:
         tasks = [counter_loop(c, None) for c in counters]
+    if not tasks:
+        await asyncio.sleep(duration)
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - started
     await asyncio.sleep(0.3)  # the last events
-    for ticket_id, at in pending_events:
-        replied = call_replies.get(ticket_id)
-        if replied is not None:
-            fanout.append(max(0.0, at - replied))
-    for client in displays + kiosks + counters:
+    for client in boards + kiosks + counters:
         await client.close()
-    ops = len(issue_lat) * 2 + len(call_lat)
+    return {
+        "seconds": elapsed,
+        "issue": issue_lat,
+        "call_next": call_lat,
+        "calls": calls_done,
+        "replied": {str(k): v for k, v in call_replies.items()},
+        "seen": pending_events,
+    }
+
+
+def combine(shards: list[dict[str, Any]], phase: str, measured: list[int]) -> dict[str, Any]:
+    """One result from the shards: throughput from all, latencies from the `measured` ones.
+
+    perf_counter is the system's monotonic clock, so a reply time in one shard and an
+    event time in another compare directly.
+    """
+    replied = {k: v for shard in shards for k, v in shard["replied"].items()}
+    fanout = [
+        max(0.0, at - replied[str(ticket)])
+        for shard in shards
+        for ticket, at in shard["seen"]
+        if str(ticket) in replied
+    ]
+    seconds = max(shard["seconds"] for shard in shards)
+    ops = sum(len(shard["issue"]) * 2 + len(shard["call_next"]) for shard in shards)
+    pick = [shards[i] for i in measured]
     return {
         "phase": phase,
-        "seconds": round(elapsed, 2),
-        "ops_per_s": round(ops / elapsed, 1),
-        "calls_per_s": round(calls_done / elapsed, 1),
-        "call_next": summary_ms(call_lat),
-        "issue": summary_ms(issue_lat),
+        "seconds": round(seconds, 2),
+        "ops_per_s": round(ops / seconds, 1),
+        "calls_per_s": round(sum(shard["calls"] for shard in shards) / seconds, 1),
+        "call_next": summary_ms([x for shard in pick for x in shard["call_next"]]),
+        "issue": summary_ms([x for shard in pick for x in shard["issue"]]),
         "fanout": summary_ms(fanout),
     }
 
@@ -202,8 +243,26 @@ def main() -> None:
     parser.add_argument("--phase", choices=["paced", "saturation"], required=True)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=300.0)
+    parser.add_argument("--counters", default="1-24", help="this shard's counters, e.g. 1-20")
+    parser.add_argument("--kiosks", default="0-3", help="this shard's kiosks, e.g. 0-2")
+    parser.add_argument("--displays", type=int, default=DISPLAYS)
+    parser.add_argument(
+        "--start-at", type=float, default=0.0, help="wall-clock time to start the load"
+    )
     args = parser.parse_args()
-    print(json.dumps(asyncio.run(run(args.port, args.phase, args.duration, args.rate))))
+    result = asyncio.run(
+        run(
+            args.port,
+            args.phase,
+            args.duration,
+            args.rate,
+            parse_range(args.counters),
+            parse_range(args.kiosks),
+            args.displays,
+            args.start_at,
+        )
+    )
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import gc
 import importlib
+import json
 import logging
 import logging.handlers
 import signal
@@ -179,6 +180,51 @@ def cmd_clerk_list(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- status -----------------------------------------------------------------------------------
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """The running server's connections, load and reply times."""
+    from shared.client import BlockingHallClient, server_address
+    from shared.errors import HallError
+
+    config = _load(args)
+    try:
+        host, port = server_address(args.server, config.host, config.port)
+        with BlockingHallClient(
+            host, port, "admin", "queue-hall-status", key=config.key, timeout=5
+        ) as client:
+            stats = client.call("server_stats")
+    except ValueError as exc:
+        print(f"queue-hall status: --server: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ConnectionError) as exc:
+        print(
+            f"queue-hall status: no hall server answers at {args.server or f'{host}:{port}'}: {exc}",
+            file=sys.stderr,
+        )
+        return 1
+    except HallError as exc:
+        print(f"queue-hall status: the server refused: {exc.message}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    connections = (
+        ", ".join(f"{n} {role}" for role, n in sorted(stats["connections"].items())) or "none"
+    )
+    print(f"hall          {stats['hall']}")
+    print(f"up            {stats['uptime_s'] // 3600} h {stats['uptime_s'] % 3600 // 60} min")
+    print(f"connections   {connections}")
+    print(f"requests      {stats['requests']} (event seq {stats['seq']})")
+    print(f"waiting now   {stats['waiting']}")
+    print(f"database      {stats['db_path']} ({stats['db_bytes'] / 1e6:.1f} MB)")
+    print(f"{'op':14}{'n':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for op, t in stats["latency"].items():
+        print(f"{op:14}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
+    return 0
+
+
 # -- the parser -------------------------------------------------------------------------------
 
 
@@ -229,6 +275,13 @@ def build_parser() -> argparse.ArgumentParser:
     for p in (add, reset, listing, *[clerk_sub.choices[n] for n in ("disable", "enable")]):
         _common(p)
         p.set_defaults(func=cmd_clerk_list if p is listing else cmd_clerk)
+    status = sub.add_parser(
+        "status", help="connections, load and reply times of the running server"
+    )
+    status.add_argument("--server", help="HOST:PORT (default: the hall file's server)")
+    status.add_argument("--config", type=Path, help="hall configuration file (TOML)")
+    status.add_argument("--json", action="store_true", help="print the figures as JSON")
+    status.set_defaults(func=cmd_status)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub, _common)
     return parser

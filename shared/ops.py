@@ -142,6 +142,8 @@ OPS: dict[str, OpSpec] = {
     "rate": OpSpec(frozenset({COUNTER, ADMIN}), required={"ticket": _int, "level": _text(32)}),
     # Added to v1: today's figures of the clerk logged in at this counter.
     "clerk_stats": OpSpec(frozenset({COUNTER}), needs_clerk=True),
+    # Added to v1: the running server's connections, load and reply times (for the IT person).
+    "server_stats": OpSpec(frozenset({ADMIN}), optional={"reset": _bool}),
     # Added to v1: a kiosk reports its printer so counters and the board can show it.
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),

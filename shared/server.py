@@ -1,10 +1,12 @@
 """The hall server: asyncio TCP connections, the handshake, roles, batching and event fan-out.
 
-Requests from all connections are queued and applied in batches by one database
-thread: one transaction per batch, each request in its own savepoint. Replies and
-events go out only after the batch has committed ("group commit"), so a reply a
-client received is never lost, and a busy hall costs one disk flush per batch
-instead of one per request. Each connection has a bounded output buffer; a client
+Requests from all connections are queued and applied in batches: one transaction
+per batch, each request in its own savepoint. Replies and events go out only after
+the batch has committed ("group commit"), so a reply a client received is never
+lost, and requests that arrive together cost one disk flush between them. The batch
+runs on the event loop itself: while it flushes, new requests wait in the sockets and
+form the next batch, and no thread hand-off adds to every reply. WAL checkpoints run
+in a thread of their own so that no reply waits for one. Each connection has a bounded output buffer; a client
 that stops reading is disconnected (it resyncs with `snapshot` when it returns)
 rather than slowing anyone else.
 """
@@ -13,9 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from shared import auth
@@ -38,6 +41,38 @@ TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
 class Pending:
     conn: Connection
     request: Request
+    arrived: float = field(default_factory=time.perf_counter)
+
+
+class Timings:
+    """How long requests took inside the server, from their frame to their reply, per op."""
+
+    def __init__(self, keep: int = 20_000) -> None:
+        self.started = time.monotonic()
+        self.requests = 0
+        self._samples: deque[tuple[str, float]] = deque(maxlen=keep)
+
+    def add(self, op: str, seconds: float) -> None:
+        self.requests += 1
+        self._samples.append((op, seconds))
+
+    def summary(self) -> dict[str, dict[str, float]]:
+        by_op: dict[str, list[float]] = {}
+        for op, seconds in self._samples:
+            by_op.setdefault(op, []).append(seconds)
+        return {op: _percentiles(values) for op, values in sorted(by_op.items())}
+
+    def reset(self) -> None:
+        self._samples.clear()
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+
+    def at(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000, 3)
+
+    return {"n": len(ordered), "p50_ms": at(50), "p99_ms": at(99), "max_ms": at(100)}
 
 
 class Connection:
@@ -55,7 +90,6 @@ class Connection:
         self.nonce = auth.new_nonce()
         self.caller: Caller | None = None  # set by a successful hello
         self.bad_frames = 0
-        self.held: list[dict[str, Any] | BadFrame] | None = None  # frames behind a deferred hello
         self.closing = False
         self._out: deque[bytes] = deque()
         self._out_bytes = 0
@@ -126,10 +160,9 @@ class HallServer:
         self.key = key or None
         self.connections: set[Connection] = set()
         self._inbox: deque[Pending] = deque()
-        self._deferred_hellos: list[tuple[Connection, Request]] = []
         self._wake = asyncio.Event()
-        self._busy = False
-        self._db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hall-db")
+        self._stop_checkpoints: Callable[[], None] | None = None
+        self.timings = Timings()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.address: tuple[str, int] | None = None
@@ -140,6 +173,7 @@ class HallServer:
         self._server = await asyncio.start_server(self._accept, host, port, limit=READ_CHUNK)
         sock = self._server.sockets[0].getsockname()
         self.address = (sock[0], sock[1])
+        self._stop_checkpoints = self.service.store.checkpoint_in_background()
         self._spawn(self._batch_loop())
         self._spawn(self._tick_loop())
         log.info(
@@ -164,7 +198,8 @@ class HallServer:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         if self._server:
             await self._server.wait_closed()
-        self._db.shutdown(wait=True)
+        if self._stop_checkpoints:
+            self._stop_checkpoints()
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -207,9 +242,6 @@ class HallServer:
                 log.warning("closing %s after %d bad frame(s)", conn.name, conn.bad_frames)
                 conn.close()
             return
-        if conn.held is not None:  # a hello waits for the batch in progress: keep the order
-            conn.held.append(frame)
-            return
         op = frame.get("op")
         # Who may ask comes before what was asked: not_authenticated, then forbidden, then params.
         if conn.caller is None and op != "hello" and request_id(frame) is not None:
@@ -246,11 +278,10 @@ class HallServer:
             conn.send(reply_error(request_id(frame), exc.code, exc.message))
             return
         if request.op == "hello":
-            if self._busy:  # answered once the batch in progress has gone out
-                self._deferred_hellos.append((conn, request))
-                conn.held = []
-            else:
-                self._hello(conn, request)
+            self._hello(conn, request)
+            return
+        if request.op == "server_stats":
+            conn.send(reply_ok(request.id, self.stats(reset=bool(request.params.get("reset")))))
             return
         self._inbox.append(Pending(conn, request))
         self._wake.set()
@@ -318,41 +349,50 @@ class HallServer:
             )
         )
 
+    def stats(self, reset: bool = False) -> dict[str, Any]:
+        """What the hall's IT person wants to know about the running server."""
+        roles: dict[str, int] = {}
+        for conn in self.connections:
+            role = conn.caller.role if conn.caller else "unidentified"
+            roles[role] = roles.get(role, 0) + 1
+        store = self.service.store
+        size = sum(p.stat().st_size for p in store.files() if p.exists())
+        result = {
+            "hall": self.service.hall,
+            "uptime_s": round(time.monotonic() - self.timings.started),
+            "connections": roles,
+            "requests": self.timings.requests,
+            "seq": self.service.seq,
+            "waiting": sum(self.service.waiting_counts().values()),
+            "db_path": store.path,
+            "db_bytes": size,
+            "latency": self.timings.summary(),
+        }
+        if reset:
+            self.timings.reset()
+        return result
+
     # -- batches ------------------------------------------------------------------------------
 
     async def _batch_loop(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             await self._wake.wait()
             self._wake.clear()
             # At least one batch per wake-up: the tick's empty batch runs the time-driven work.
             while True:
                 batch = [self._inbox.popleft() for _ in range(min(len(self._inbox), MAX_BATCH))]
-                self._busy = True
+                items = [(p.conn.caller, p.request) for p in batch if p.conn.caller is not None]
                 try:
-                    items = [(p.conn.caller, p.request) for p in batch if p.conn.caller is not None]
-                    loose, outcomes = await loop.run_in_executor(
-                        self._db, self.service.run_batch, items
-                    )
+                    loose, outcomes = self.service.run_batch(items)
                 except Exception:
                     log.exception("batch of %d requests failed", len(batch))
-                    loose, outcomes = (
-                        [],
-                        [
-                            Outcome(error=HallError(ErrorCode.INTERNAL, "internal server error"))
-                            for _ in batch
-                        ],
-                    )
-                finally:
-                    self._busy = False
+                    error = HallError(ErrorCode.INTERNAL, "internal server error")
+                    loose, outcomes = [], [Outcome(error=error) for _ in batch]
                 self._deliver(batch, loose, outcomes)
-                hellos, self._deferred_hellos = self._deferred_hellos, []
-                for conn, request in hellos:
-                    self._hello(conn, request)
-                    held, conn.held = conn.held or [], None
-                    for frame in held:  # what the client sent right behind its hello
-                        self.handle_frame(conn, frame)
-                if not self._inbox and not self._wake.is_set():
+                # Let the loop send the replies and read what arrived during the commit:
+                # requests that came together form the next batch, with one flush for all.
+                await asyncio.sleep(0)
+                if not self._inbox:
                     break
                 self._wake.clear()
 
@@ -362,6 +402,7 @@ class HallServer:
         self._broadcast(loose)
         for pending, outcome in zip(batch, outcomes, strict=True):
             conn, request = pending.conn, pending.request
+            self.timings.add(request.op, time.perf_counter() - pending.arrived)
             if outcome.clerk is not None and conn.caller is not None:
                 conn.caller.clerk = outcome.clerk or None
             if outcome.error is not None:

@@ -10,8 +10,10 @@ tests, and is imported only when first used, which keeps the server small.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import sqlite_utils
 
+
+log = logging.getLogger(__name__)
 
 SCHEMA_V1 = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -114,12 +118,53 @@ class HallStore:
     def close(self) -> None:
         self.conn.close()
 
+    def files(self) -> list[Path]:
+        """The database file and its WAL and shared-memory files."""
+        if self.path == ":memory:":
+            return []
+        return [Path(self.path + suffix) for suffix in ("", "-wal", "-shm")]
+
     @cached_property
     def db(self) -> sqlite_utils.Database:
         """sqlite-utils over this store's connection, for inspection and tools."""
         import sqlite_utils
 
         return sqlite_utils.Database(self.conn)
+
+    # -- checkpoints --------------------------------------------------------------------------
+
+    def checkpoint_in_background(self, interval_s: float = 1.0) -> Callable[[], None]:
+        """Move the WAL into the database file from a thread of its own; returns `stop()`.
+
+        SQLite otherwise checkpoints inside whichever commit fills the WAL, and that one
+        reply waits for a copy and an extra flush. Here commits only append to the WAL.
+        """
+        if self.path == ":memory:":
+            return lambda: None
+        self.conn.execute("PRAGMA wal_autocheckpoint=0")
+        stop = threading.Event()
+
+        def run() -> None:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA busy_timeout=1000")
+            try:
+                while not stop.wait(interval_s):
+                    try:
+                        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    except sqlite3.Error as exc:  # busy or disk trouble: the next round tries again
+                        log.warning("checkpoint of %s failed: %s", self.path, exc)
+            finally:
+                conn.close()
+
+        thread = threading.Thread(target=run, name="hall-checkpoint", daemon=True)
+        thread.start()
+
+        def halt() -> None:
+            stop.set()
+            thread.join(10)
+            self.conn.execute("PRAGMA wal_autocheckpoint=1000")
+
+        return halt
 
     # -- transactions -------------------------------------------------------------------------
 

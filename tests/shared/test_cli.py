@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from bench.crashloop import free_port, start_server
 from shared import auth
 from shared.cli import main
+from shared.client import BlockingHallClient
 from shared.store import HallStore
 
 
@@ -100,3 +102,32 @@ def test_serve_with_a_busy_port_says_so(tmp_path):
         holder.listen()
         port = holder.getsockname()[1]
         assert main(["serve", "--db", str(tmp_path / "h.db"), "--port", str(port)]) == 1
+
+
+def test_status_shows_connections_and_reply_times_of_a_running_server(tmp_path, capsys):
+    port = free_port()
+    proc = start_server(tmp_path / "hall.db", port)
+    try:
+        with BlockingHallClient("127.0.0.1", port, "kiosk", "status-kiosk") as kiosk:
+            service = kiosk.call("catalog")["services"][0]["code"]
+            kiosk.call("issue", service=service, req="s-1")
+            assert main(["status", "--server", f"127.0.0.1:{port}"]) == 0
+            out = capsys.readouterr().out
+            assert "1 kiosk" in out and "1 admin" in out
+            assert re.search(r"^issue\s+1\s", out, re.M), out
+            assert main(["status", "--server", f"127.0.0.1:{port}", "--json"]) == 0
+            stats = json.loads(capsys.readouterr().out)
+            assert stats["latency"]["issue"]["n"] == 1 and stats["latency"]["catalog"]["n"] == 1
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_status_names_a_server_that_does_not_answer(capsys):
+    assert main(["status", "--server", f"127.0.0.1:{free_port()}"]) == 1
+    assert "no hall server answers" in capsys.readouterr().err
+
+
+def test_server_stats_are_for_admins_only(hall_server):
+    with hall_server.client("kiosk", "nosy") as kiosk:
+        assert kiosk.send("server_stats")["error"]["code"] == "forbidden"
