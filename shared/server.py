@@ -47,7 +47,7 @@ class Pending:
 class Timings:
     """How long requests took inside the server, from their frame to their reply, per op."""
 
-    def __init__(self, keep: int = 20_000) -> None:
+    def __init__(self, keep: int = 5_000) -> None:
         self.started = time.monotonic()
         self.requests = 0
         self._samples: deque[tuple[str, float]] = deque(maxlen=keep)
