@@ -30,6 +30,9 @@ class QueuedTicket:
     def key(self) -> tuple[float, int, int]:
         return (self.order_at, self.order_no, self.id)
 
+    def __lt__(self, other: QueuedTicket) -> bool:
+        return self.key < other.key
+
 
 def may_serve(ticket: QueuedTicket, counter: int, services: frozenset[str] | None) -> bool:
     """Whether `counter` (serving `services`, None = all) may take `ticket`."""
@@ -90,14 +93,14 @@ class WaitingQueue:
     """Today's waiting tickets in memory, indexed so the call order costs the same at any size.
 
     Each service has two lanes (priority, normal) and each counter two lanes for the
-    tickets reserved for it; a lane is a sorted list of ticket keys (order time, order
-    number, id), and `next_for` looks only at lane heads. The database stays the truth:
+    tickets reserved for it; a lane is a list of tickets sorted by their key (order time,
+    order number, id), and `next_for` looks only at lane heads. The database stays the truth:
     the service rebuilds this from it at start-up and whenever a transaction fails.
     """
 
     def __init__(self, tickets: Iterable[tuple[QueuedTicket, str]] = ()) -> None:
         self._tickets: dict[int, tuple[QueuedTicket, str]] = {}
-        self._lanes: dict[tuple[str, str | int, bool], list[tuple[float, int, int]]] = {}
+        self._lanes: dict[tuple[str, str | int, bool], list[QueuedTicket]] = {}
         self._counts: dict[str, int] = {}
         for ticket, category in tickets:
             self.add(ticket, category)
@@ -122,7 +125,7 @@ class WaitingQueue:
         if ticket.id in self._tickets:
             self.remove(ticket.id)
         self._tickets[ticket.id] = (ticket, category)
-        bisect.insort(self._lanes.setdefault(self._lane_key(ticket), []), ticket.key)
+        bisect.insort(self._lanes.setdefault(self._lane_key(ticket), []), ticket)
         self._counts[category] = self._counts.get(category, 0) + 1
 
     def remove(self, ticket_id: int) -> tuple[QueuedTicket, str] | None:
@@ -131,7 +134,7 @@ class WaitingQueue:
             return None
         ticket, category = entry
         lane = self._lanes[self._lane_key(ticket)]
-        del lane[bisect.bisect_left(lane, ticket.key)]
+        del lane[bisect.bisect_left(lane, ticket)]
         self._counts[category] -= 1
         return entry
 
@@ -146,7 +149,7 @@ class WaitingQueue:
 
     def _lanes_for(
         self, counter: int, services: frozenset[str] | None, priority: bool
-    ) -> list[list[tuple[float, int, int]]]:
+    ) -> list[list[QueuedTicket]]:
         lanes = []
         own = self._lanes.get(("counter", counter, priority))
         if own:
@@ -176,11 +179,11 @@ class WaitingQueue:
         streak = priority_streak
         while (next_p or next_n) and (limit is None or len(order) < limit):
             if next_p and (streak < PRIORITY_STREAK_LIMIT or not next_n):
-                order.append(self._tickets[next_p[2]][0])
+                order.append(next_p)
                 next_p, streak = next(priority, None), streak + 1
             else:
                 assert next_n is not None
-                order.append(self._tickets[next_n[2]][0])
+                order.append(next_n)
                 next_n, streak = next(normal, None), 0
         return order
 
@@ -197,15 +200,15 @@ class WaitingQueue:
         heads_p = [lane[0] for lane in self._lanes_for(counter, services, True)]
         heads_n = [lane[0] for lane in self._lanes_for(counter, services, False)]
         if heads_p and (priority_streak < PRIORITY_STREAK_LIMIT or not heads_n):
-            return self._tickets[min(heads_p)[2]][0]
+            return min(heads_p)
         if heads_n:
-            return self._tickets[min(heads_n)[2]][0]
+            return min(heads_n)
         return None
 
     def ahead(self, new: QueuedTicket) -> int:
         """Waiting tickets of `new`'s service queue that the call order puts before it."""
         priority_lane = self._lanes.get(("service", new.service, True), [])
         if new.priority:
-            return bisect.bisect_left(priority_lane, new.key)
+            return bisect.bisect_left(priority_lane, new)
         normal_lane = self._lanes.get(("service", new.service, False), [])
-        return len(priority_lane) + bisect.bisect_left(normal_lane, new.key)
+        return len(priority_lane) + bisect.bisect_left(normal_lane, new)

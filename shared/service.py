@@ -42,7 +42,7 @@ QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
-EVENT_KEEP_DAYS = 7
+EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored

@@ -147,6 +147,7 @@ class HallStore:
         def run() -> None:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA busy_timeout=1000")
+            conn.execute("PRAGMA cache_size=-256")  # it copies pages; it needs no cache of its own
             try:
                 while not stop.wait(interval_s):
                     try:
