@@ -27,7 +27,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 soak: $(STAMP)
-	$(BIN)/python -m bench.soak
+	$(BIN)/python -m bench.crashloop --rounds 100
 
 translations: $(STAMP)
 	$(BIN)/python -m shared.qt.translations --update
