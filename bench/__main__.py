@@ -206,9 +206,10 @@ def db_size_per_1000(folder: Path) -> dict[str, int]:
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = dict(conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall())
     conn.close()
-    # The day's event log is kept until the next day's reset; what stays for the year is the rest.
+    # The day's event log and request replies (for retries) go at the next day's reset;
+    # what stays for the year is the rest.
     day = sum(pages.values())
-    kept = day - pages.get("events", 0)
+    kept = day - pages.get("events", 0) - pages.get("requests", 0)
     return {
         "db_bytes_per_1000_tickets_same_day": round(day / count * 1000),
         "db_bytes_per_1000_tickets_kept": round(kept / count * 1000),

@@ -14,12 +14,16 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shared import auth
 from shared.clock import SystemClock, iso
 from shared.config import ConfigError, HallConfig, load_config
 from shared.paths import data_dir
 from shared.store import HallStore, StoreError
+
+if TYPE_CHECKING:
+    from shared.service import HallService
 
 log = logging.getLogger("queue_hall")
 
@@ -57,7 +61,8 @@ def _load(args: argparse.Namespace) -> HallConfig:
     return replace(config, **changes) if changes else config  # type: ignore[arg-type]
 
 
-def open_service(config: HallConfig, db: Path | None = None):  # type: ignore[no-untyped-def]
+def open_service(config: HallConfig, db: Path | None = None) -> HallService:
+    """The hall service on the hall database (created with the catalog on first use)."""
     from shared.service import HallService
 
     store = HallStore(db or default_db(config))

@@ -330,14 +330,6 @@ class HallConfig:
         if problems:
             raise ValueError("; ".join(problems))
 
-    def tzinfo(self) -> datetime.tzinfo:
-        """The hall's time zone (the machine's current local zone when none is configured)."""
-        if self.timezone:
-            return zoneinfo.ZoneInfo(self.timezone)
-        local = datetime.datetime.now().astimezone().tzinfo
-        assert local is not None
-        return local
-
     def hall_time(self, moment: datetime.datetime | None = None) -> datetime.datetime:
         """`moment` (an aware datetime; now when None) as the hall's wall-clock time."""
         if moment is None:
@@ -347,13 +339,6 @@ class HallConfig:
         if self.timezone:
             return moment.astimezone(zoneinfo.ZoneInfo(self.timezone))
         return moment.astimezone()  # the local offset in force at that moment
-
-    def business_day(self, moment: datetime.datetime | None = None) -> datetime.date:
-        """The business day `moment` belongs to: the day starts at `day_reset`, hall time."""
-        local = self.hall_time(moment)
-        if local.time().replace(tzinfo=None) < self.day_reset:
-            return local.date() - datetime.timedelta(days=1)
-        return local.date()
 
     def within_issuing_hours(self, moment: datetime.datetime | None = None) -> bool:
         """Whether the kiosk may issue tickets at `moment` (open weekday, open..close)."""

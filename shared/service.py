@@ -429,14 +429,14 @@ class HallService:
     def issuing_now(self, now: datetime) -> tuple[bool, str]:
         """Whether tickets may be issued now, and why not."""
         cfg = self.config
-        local = now.astimezone(self.clock.now().tzinfo)
+        if cfg.within_issuing_hours(now):
+            return True, ""
+        local = cfg.hall_time(now)
         if local.weekday() not in cfg.open_weekdays:
             return False, "the hall is closed today"
         if cfg.open_time and local.time() < cfg.open_time:
             return False, f"tickets are issued from {cfg.open_time:%H:%M}"
-        if cfg.close_time and local.time() >= cfg.close_time:
-            return False, f"tickets are issued until {cfg.close_time:%H:%M}"
-        return True, ""
+        return False, f"tickets are issued until {cfg.close_time:%H:%M}"
 
     def _counts(self, sql: str, params: tuple[Any, ...]) -> dict[str, int]:
         return {row[0]: row[1] for row in self.store.all(sql, params)}

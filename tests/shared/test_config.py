@@ -805,16 +805,12 @@ def shanghai(*args: int) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai"))
 
 
-def test_business_day_starts_at_day_reset_in_hall_time():
-    config = HallConfig(timezone="Asia/Shanghai", day_reset=datetime.time(3, 0))
-    assert config.business_day(shanghai(2026, 11, 26, 2, 59)) == datetime.date(2026, 11, 25)
-    assert config.business_day(shanghai(2026, 11, 26, 3, 0)) == datetime.date(2026, 11, 26)
-    # 17:00 UTC on the 25th is already 01:00 on the 26th in Shanghai, still the 25th's day
+def test_hall_time_is_in_the_hall_zone():
+    config = HallConfig(timezone="Asia/Shanghai")
     utc = datetime.datetime(2026, 11, 25, 17, 0, tzinfo=datetime.UTC)
-    assert config.hall_time(utc).hour == 1
-    assert config.business_day(utc) == datetime.date(2026, 11, 25)
+    assert config.hall_time(utc).hour == 1  # 17:00 UTC is 01:00 the next day in Shanghai
     with pytest.raises(ValueError):
-        config.business_day(datetime.datetime(2026, 11, 26, 9, 0))
+        config.hall_time(datetime.datetime(2026, 11, 26, 9, 0))
 
 
 def test_issuing_hours_follow_weekdays_and_times():
@@ -831,13 +827,6 @@ def test_issuing_hours_follow_weekdays_and_times():
     assert not config.within_issuing_hours(shanghai(*thursday, 17, 30))
     assert not config.within_issuing_hours(shanghai(2026, 11, 28, 10, 0))  # Saturday
     assert HallConfig().within_issuing_hours(shanghai(2026, 11, 28, 3, 0))
-
-
-def test_tzinfo_is_the_configured_zone_or_the_local_one():
-    assert HallConfig(timezone="Asia/Shanghai").tzinfo() == zoneinfo.ZoneInfo("Asia/Shanghai")
-    local = HallConfig().tzinfo()
-    now = datetime.datetime.now(local)
-    assert now.utcoffset() == datetime.datetime.now().astimezone().utcoffset()
 
 
 def test_unknown_counter_number_raises_key_error():

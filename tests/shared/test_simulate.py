@@ -58,6 +58,8 @@ def test_bad_counter_lists_are_named(text):
 
 def test_residents_waiting_at_the_door_take_tickets_at_once(hall_server):
     behaviour = Behaviour(arrivals_per_hour=1, service_mean_s=3600)  # nobody else arrives
-    sim = Simulation(hall_server.host, hall_server.port, [1], 1, behaviour, speed=1, key=None, seed=1, initial=8)
+    sim = Simulation(
+        hall_server.host, hall_server.port, [1], 1, behaviour, speed=1, key=None, seed=1, initial=8
+    )
     tally = asyncio.run(sim.run(duration=2.0))
     assert tally.issued == 8
