@@ -5,8 +5,9 @@ per batch, each request in its own savepoint. Replies and events go out only aft
 the batch has committed ("group commit"), so a reply a client received is never
 lost, and requests that arrive together cost one disk flush between them. The batch
 runs on the event loop itself: while it flushes, new requests wait in the sockets and
-form the next batch, and no thread hand-off adds to every reply. WAL checkpoints run
-in a thread of their own so that no reply waits for one. Each connection has a bounded output buffer; a client
+form the next batch, and no thread hand-off adds to every reply. Each connection then
+gets its replies and all the batch's events in one write. WAL checkpoints run in a
+thread of their own so that no reply waits for one. Each connection has a bounded output buffer; a client
 that stops reading is disconnected (it resyncs with `snapshot` when it returns)
 rather than slowing anyone else.
 """
@@ -91,48 +92,32 @@ class Connection:
         self.caller: Caller | None = None  # set by a successful hello
         self.bad_frames = 0
         self.closing = False
-        self._out: deque[bytes] = deque()
-        self._out_bytes = 0
-        self._has_output = asyncio.Event()
 
     @property
     def name(self) -> str:
         return f"{self.caller.role}:{self.caller.client}" if self.caller else self.peer
 
     def send(self, message: dict[str, Any] | bytes) -> None:
-        """Queue a frame; a client whose queue is over the limit is disconnected."""
+        """Write a frame now; a client with more than OUTPUT_LIMIT unread is disconnected.
+
+        The transport sends at once when the socket takes it and buffers the rest, so a
+        reply leaves without waiting for another turn of the loop.
+        """
         if self.closing:
             return
         data = message if isinstance(message, bytes) else encode(message)
-        if self._out_bytes + len(data) > OUTPUT_LIMIT:
+        if self.writer.transport.get_write_buffer_size() + len(data) > OUTPUT_LIMIT:
             log.warning("%s does not read its events fast enough; disconnecting it", self.name)
             self.close()
             return
-        self._out.append(data)
-        self._out_bytes += len(data)
-        self._has_output.set()
+        try:
+            self.writer.write(data)
+        except (ConnectionError, OSError, RuntimeError):
+            self.close()
 
     def close(self) -> None:
+        """Close after what was written has been sent (the read loop then ends)."""
         if not self.closing:
-            self.closing = True
-            self._has_output.set()
-
-    async def write_loop(self) -> None:
-        try:
-            while True:
-                await self._has_output.wait()
-                self._has_output.clear()
-                if self._out:
-                    chunks = list(self._out)
-                    self._out.clear()
-                    self._out_bytes = 0
-                    self.writer.write(b"".join(chunks))
-                await self.writer.drain()
-                if self.closing:
-                    break
-        except (ConnectionError, OSError):
-            pass
-        finally:
             self.closing = True
             self.writer.close()
 
@@ -223,11 +208,10 @@ class HallServer:
                 },
             )
         )
-        writer_task = asyncio.get_running_loop().create_task(conn.write_loop())
         try:
             await conn.read_loop()
         finally:
-            await asyncio.gather(writer_task, return_exceptions=True)
+            conn.close()
             self.connections.discard(conn)
             log.info("%s disconnected", conn.name)
 
@@ -399,7 +383,18 @@ class HallServer:
     def _deliver(
         self, batch: list[Pending], loose: list[Numbered], outcomes: list[Outcome]
     ) -> None:
-        self._broadcast(loose)
+        """Send a committed batch: each connection gets its replies and everyone's events, in
+        order, in one write (one system call per connection per batch, however big the batch)."""
+        listeners = [conn for conn in self.connections if conn.caller is not None]
+        out: dict[Connection, list[bytes]] = {conn: [] for conn in listeners}
+
+        def broadcast(events: list[Numbered]) -> None:
+            if events:
+                frames = b"".join(frame for _, _, frame in events)
+                for conn in listeners:
+                    out[conn].append(frames)
+
+        broadcast(loose)
         for pending, outcome in zip(batch, outcomes, strict=True):
             conn, request = pending.conn, pending.request
             self.timings.add(request.op, time.perf_counter() - pending.arrived)
@@ -407,18 +402,14 @@ class HallServer:
                 conn.caller.clerk = outcome.clerk or None
             if outcome.error is not None:
                 error = outcome.error
-                conn.send(reply_error(request.id, error.code, error.message, error.reason))
+                reply = reply_error(request.id, error.code, error.message, error.reason)
             else:
-                conn.send(reply_ok(request.id, outcome.result or {}))
-            self._broadcast(outcome.events)
-
-    def _broadcast(self, events: list[Numbered]) -> None:
-        if not events:
-            return
-        frames = b"".join(frame for _, _, frame in events)
-        for conn in list(self.connections):
-            if conn.caller is not None:
-                conn.send(frames)
+                reply = reply_ok(request.id, outcome.result or {})
+            out.setdefault(conn, []).append(encode(reply))
+            broadcast(outcome.events)
+        for conn, parts in out.items():
+            if parts:
+                conn.send(b"".join(parts))
 
     async def _tick_loop(self) -> None:
         """An empty batch now and then: pending time-outs and the day reset happen in it."""
