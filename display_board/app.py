@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.client import server_address
-from shared.config import ConfigError, HallConfig, load_config
+from shared.app_options import hall_and_server
+from shared.config import HallConfig
 from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
 
@@ -64,15 +63,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
     """Read the command line; a bad value exits with a message naming it (argparse style)."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    env = dict(os.environ if env is None else env)
-    try:
-        config = load_config(args.config, env=env)
-    except (ConfigError, OSError) as exc:
-        parser.error(f"--config: {exc}")
-    try:
-        host, port = server_address(args.server, config.host, config.port)
-    except ValueError as exc:
-        parser.error(f"--server: {exc}")
+    config, host, port = hall_and_server(parser, args, env)
     screen = None
     if args.screen is not None:
         try:
