@@ -172,7 +172,25 @@ def stop_all(children: list[Child], grace_s: float = 5.0) -> None:
                 child.proc.wait()  # type: ignore[union-attr]
 
 
+def no_screen() -> str | None:
+    """Why the demo's windows could not open here, or None when they can."""
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY")
+        or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return (
+            "the demo opens windows, and this session has no screen (DISPLAY is not set); run it "
+            "on the desktop, or set QT_QPA_PLATFORM=offscreen to run every program without windows"
+        )
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
+    problem = no_screen()
+    if problem:
+        print(f"queue-hall demo: {problem}", file=sys.stderr)
+        return 1
     folder = Path(args.folder) if args.folder else data_dir() / "demo"
     db = prepare_database(folder, range(3, args.counters + 1) if args.simulate else range(0))
     port = args.port or free_port()

@@ -190,3 +190,21 @@ def test_demo_command_starts_everything_and_leaves_nothing_running(tmp_path):
             demo.kill()
     for name, pid in pids.items():
         assert not Path(f"/proc/{pid}").exists(), f"{name} (pid {pid}) is still running"
+
+
+def test_demo_without_a_screen_says_so(tmp_path):
+    env = {
+        k: v
+        for k, v in _env(tmp_path).items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "demo", "--folder", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert out.returncode == 1
+    assert "no screen" in out.stderr and "QT_QPA_PLATFORM=offscreen" in out.stderr
+    assert not (tmp_path / "demo.db").exists()  # nothing was started
