@@ -19,7 +19,7 @@ def hello_auth(hall_key: str, nonce: str) -> str:
 
 
 def check_hello_auth(hall_key: str, nonce: str, auth: object) -> bool:
-    if not isinstance(auth, str):
+    if not isinstance(auth, str) or not auth.isascii():
         return False
     return hmac.compare_digest(hello_auth(hall_key, nonce), auth.strip().lower())
 

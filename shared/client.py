@@ -139,10 +139,14 @@ class HallClient:
         reader, writer = await asyncio.open_connection(host, port, limit=1 << 17)
         self = cls(reader, writer, keep_events)
         self._reader_task = asyncio.get_running_loop().create_task(self._read())
-        self.welcome = await asyncio.wait_for(self._welcome_seen, 10)
-        hello = _hello(role, client, key, self.welcome, counter)
-        hello.pop("op")
-        self.hello_result = await self.call("hello", **hello)
+        try:
+            self.welcome = await asyncio.wait_for(self._welcome_seen, 10)
+            hello = _hello(role, client, key, self.welcome, counter)
+            hello.pop("op")
+            self.hello_result = await self.call("hello", **hello)
+        except BaseException:
+            await self.close()  # no socket or reader task is left behind by a refused hello
+            raise
         return self
 
     async def _read(self) -> None:

@@ -16,7 +16,7 @@ def format_number(prefix: str, seq: int) -> str:
 def parse_number(number: str) -> tuple[str, int]:
     """'A017' -> ('A', 17); ValueError naming the problem otherwise."""
     match = NUMBER_RE.match(number.strip().upper()) if isinstance(number, str) else None
-    if not match:
+    if not match or int(match.group(2)) == 0:
         raise ValueError(
             f"{number!r} is not a ticket number (a prefix letter and at least 3 digits, like A007)"
         )

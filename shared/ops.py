@@ -64,7 +64,7 @@ def _ticket_ref(name: str, value: Any) -> int | str:
     """A ticket id (int) or a ticket number like "A007"."""
     if isinstance(value, str) and value.strip() and len(value) <= 16 and is_text(value):
         return value.strip().upper()
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53:
         return value
     raise ValueError(
         f"'{name}' must be a ticket id or a ticket number like \"A007\", got {_kind(value)}"

@@ -20,7 +20,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from shared import auth
 from shared.clock import iso
@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 MAX_BAD_FRAMES = 3
 OUTPUT_LIMIT = 1 << 20  # bytes queued for one client before it counts as too slow
 READ_CHUNK = 1 << 16
+CLOSE_GRACE_S = (
+    5.0  # how long a closing connection may take to flush, or a finished one to be answered
+)
 MAX_BATCH = 64
 TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
 
@@ -92,6 +95,9 @@ class Connection:
         self.caller: Caller | None = None  # set by a successful hello
         self.bad_frames = 0
         self.closing = False
+        self.outstanding = 0  # requests queued or in the running batch
+        self.answered = asyncio.Event()  # set whenever nothing is outstanding
+        self.answered.set()
 
     @property
     def name(self) -> str:
@@ -108,7 +114,8 @@ class Connection:
         data = message if isinstance(message, bytes) else encode(message)
         if self.writer.transport.get_write_buffer_size() + len(data) > OUTPUT_LIMIT:
             log.warning("%s does not read its events fast enough; disconnecting it", self.name)
-            self.close()
+            self.closing = True
+            self.writer.transport.abort()  # it reads nothing: waiting to flush would wait forever
             return
         try:
             self.writer.write(data)
@@ -116,22 +123,30 @@ class Connection:
             self.close()
 
     def close(self) -> None:
-        """Close after what was written has been sent (the read loop then ends)."""
+        """Close after what was written has been sent; a peer that reads nothing is cut off."""
         if not self.closing:
             self.closing = True
             self.writer.close()
+            asyncio.get_running_loop().call_later(CLOSE_GRACE_S, self.writer.transport.abort)
 
     async def read_loop(self) -> None:
         try:
             while not self.closing:
                 data = await self.reader.read(READ_CHUNK)
                 if not data:
+                    # The client has finished sending (or gone): its requests still get replies.
+                    await asyncio.wait_for(self.answered.wait(), CLOSE_GRACE_S)
                     break
                 for frame in self.decoder.feed(data):
-                    self.server.handle_frame(self, frame)
+                    try:
+                        self.server.handle_frame(self, frame)
+                    except Exception:  # a bug must cost one reply, not the connection
+                        log.exception("frame from %s failed", self.name)
+                        rid = request_id(frame) if isinstance(frame, dict) else None
+                        self.send(reply_error(rid, ErrorCode.INTERNAL, "internal server error"))
                     if self.closing:
                         break
-        except (ConnectionError, OSError):
+        except (ConnectionError, OSError, TimeoutError):
             pass
         finally:
             self.close()
@@ -267,6 +282,8 @@ class HallServer:
         if request.op == "server_stats":
             conn.send(reply_ok(request.id, self.stats(reset=bool(request.params.get("reset")))))
             return
+        conn.outstanding += 1
+        conn.answered.clear()
         self._inbox.append(Pending(conn, request))
         self._wake.set()
 
@@ -310,7 +327,7 @@ class HallServer:
         ):
             problem = "'client' must be a non-empty name of at most 64 characters"
         elif role == COUNTER:
-            if isinstance(counter, bool) or not isinstance(counter, int):
+            if isinstance(counter, bool) or not isinstance(counter, int) or not 0 < counter < 2**53:
                 problem = "a counter must send its 'counter' number"
             elif not self.service.counter_exists(counter):
                 problem = f"counter {counter} does not exist in this hall"
@@ -365,14 +382,18 @@ class HallServer:
             # At least one batch per wake-up: the tick's empty batch runs the time-driven work.
             while True:
                 batch = [self._inbox.popleft() for _ in range(min(len(self._inbox), MAX_BATCH))]
-                items = [(p.conn.caller, p.request) for p in batch if p.conn.caller is not None]
+                # Only connections past hello queue requests, so every caller is set.
+                items = [(cast(Caller, p.conn.caller), p.request) for p in batch]
                 try:
                     loose, outcomes = self.service.run_batch(items)
                 except Exception:
                     log.exception("batch of %d requests failed", len(batch))
                     error = HallError(ErrorCode.INTERNAL, "internal server error")
                     loose, outcomes = [], [Outcome(error=error) for _ in batch]
-                self._deliver(batch, loose, outcomes)
+                try:
+                    self._deliver(batch, loose, outcomes)
+                except Exception:  # the loop must outlive any one batch
+                    log.exception("sending the replies of a batch failed")
                 # Let the loop send the replies and read what arrived during the commit:
                 # requests that came together form the next batch, with one flush for all.
                 await asyncio.sleep(0)
@@ -398,6 +419,7 @@ class HallServer:
         for pending, outcome in zip(batch, outcomes, strict=True):
             conn, request = pending.conn, pending.request
             self.timings.add(request.op, time.perf_counter() - pending.arrived)
+            conn.outstanding -= 1
             if outcome.clerk is not None and conn.caller is not None:
                 conn.caller.clerk = outcome.clerk or None
             if outcome.error is not None:
@@ -410,6 +432,13 @@ class HallServer:
         for conn, parts in out.items():
             if parts:
                 conn.send(b"".join(parts))
+            if conn.outstanding == 0:
+                conn.answered.set()
+        if any(name == "day_reset" for _, name, _ in loose):
+            # The reset closed every counter: their clerks log in again (the clients do it by themselves).
+            for conn in listeners:
+                if conn.caller is not None and conn.caller.role == COUNTER:
+                    conn.caller.clerk = None
 
     async def _tick_loop(self) -> None:
         """An empty batch now and then: pending time-outs and the day reset happen in it."""

@@ -206,33 +206,43 @@ class HallService:
                 outcomes = [self._apply_one(caller, request, now) for caller, request in items]
                 if self.seq != seq_before:
                     self.store.set_meta("seq", str(self.seq))
-        except sqlite3.Error as exc:
+        except Exception as exc:
+            # Nothing of the batch was saved: memory goes back to what the database holds.
             self.seq = seq_before
             self._load_memory()
+            if not isinstance(exc, sqlite3.Error):
+                raise
             log.error("database refused the change: %s", exc)
             error = HallError(
                 ErrorCode.UNAVAILABLE, f"the hall database cannot save changes now: {exc}"
             )
             return [], [Outcome(error=error) for _ in items]
+        finally:
+            self._undo.clear()
         return loose_numbered, outcomes
 
     def _apply_one(self, caller: Caller, request: Request, now: datetime) -> Outcome:
+        """One request in its own savepoint; a failure undoes its database and memory changes."""
+        self._undo.clear()
         try:
             with self.store.savepoint():
                 outcome = self._dispatch(caller, request, now)
                 outcome.events = self._number_events(outcome.events, now)
-                return outcome
-        except HallError as exc:
-            return Outcome(error=exc)
-        except TransitionError as exc:
-            return Outcome(error=HallError(ErrorCode.CONFLICT, str(exc)))
         except sqlite3.OperationalError:
             raise  # the whole batch fails: disk full, read-only, locked
-        except Exception:
+        except Exception as exc:
+            while self._undo:  # the savepoint was rolled back: so is the in-memory queue
+                self._undo.pop()()
+            if isinstance(exc, HallError):
+                return Outcome(error=exc)
+            if isinstance(exc, TransitionError):
+                return Outcome(error=HallError(ErrorCode.CONFLICT, str(exc)))
             log.exception("op %s from %s failed", request.op, caller.client)
             return Outcome(
                 error=HallError(ErrorCode.INTERNAL, f"internal error while handling '{request.op}'")
             )
+        self._undo.clear()  # kept: nothing to undo any more
+        return outcome
 
     def _number_events(self, events: list[Event], now: datetime) -> list[Numbered]:
         """Give each event the next seq and store it."""
@@ -256,12 +266,17 @@ class HallService:
             raise HallError(ErrorCode.FORBIDDEN, f"log in at the counter before '{request.op}'")
         day = self.day(now)
         if spec.idempotent:
-            stored = self.store.scalar(
-                "SELECT result FROM requests WHERE client = ? AND day = ? AND req = ?",
+            stored = self.store.one(
+                "SELECT op, result FROM requests WHERE client = ? AND day = ? AND req = ?",
                 (caller.client, day, request.req),
             )
             if stored is not None:
-                return Outcome(result=json.loads(stored), replayed=True)
+                if stored["op"] != request.op:
+                    raise HallError(
+                        ErrorCode.BAD_REQUEST,
+                        f"req {request.req!r} was already used for '{stored['op']}'; use a new req",
+                    )
+                return Outcome(result=json.loads(stored["result"]), replayed=True)
         handler = getattr(self, "op_" + request.op)
         outcome: Outcome = handler(caller, request.params, now)
         if spec.idempotent and outcome.error is None and outcome.result is not None:
@@ -866,7 +881,7 @@ class HallService:
         )
 
     def op_logout(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
-        counter = self._counter_row(caller.counter)
+        counter = self._counter_for_op(caller)
         if counter["ticket_id"]:
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -886,6 +901,11 @@ class HallService:
 
     def _counter_for_op(self, caller: Caller) -> sqlite3.Row:
         counter = self._counter_row(caller.counter)
+        if counter["clerk_id"] is None:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                f"counter {caller.counter} was closed (a new day?); log in again",
+            )
         if counter["clerk_id"] != caller.clerk:
             raise HallError(
                 ErrorCode.FORBIDDEN, f"another clerk has logged in at counter {caller.counter}"

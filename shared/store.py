@@ -171,14 +171,15 @@ class HallStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT; ROLLBACK when the block raises."""
+        """BEGIN IMMEDIATE … COMMIT; ROLLBACK when the block or the commit fails."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     @contextmanager
     def savepoint(self, name: str = "op") -> Iterator[sqlite3.Connection]:

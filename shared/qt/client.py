@@ -12,7 +12,7 @@ import itertools
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -29,6 +29,7 @@ CONNECTING, ONLINE, OFFLINE = "connecting", "online", "offline"
 HEARTBEAT_MS = 5_000
 SILENCE_LIMIT_S = 15.0  # no frame for this long while online: the link is dead (pulled cable)
 CONNECT_TIMEOUT_MS = 5_000
+REPLAY_MAX_AGE_S = 120.0  # an unanswered call or issue older than this is not sent again
 
 
 Callback = Callable[[Reply], None]
@@ -39,6 +40,8 @@ class _Request:
     op: str
     params: dict[str, Any]
     callback: Callback | None
+    day: str | None = None  # the business day it was made on
+    made: float = field(default_factory=time.monotonic)
 
     @property
     def retryable(self) -> bool:
@@ -80,6 +83,7 @@ class HallConnection(QObject):
         self._running = False
         self._synced = False
         self._login: tuple[str, str] | None = None
+        self._login_day: str | None = None
         self._ids = itertools.count(1)
         self._inflight: dict[int, _Request] = {}
         self._replay: list[_Request] = []
@@ -123,7 +127,7 @@ class HallConnection(QObject):
         self, op: str, params: dict[str, Any] | None = None, callback: Callback | None = None
     ) -> int:
         """Send a request; `callback(Reply)` is called exactly once."""
-        req = _Request(op, dict(params or {}), callback)
+        req = _Request(op, dict(params or {}), callback, (self.snapshot or {}).get("day"))
         if req.retryable and "req" not in req.params:
             req.params["req"] = new_req()
         if not self.online:
@@ -136,6 +140,7 @@ class HallConnection(QObject):
 
         def done(reply: Reply) -> None:
             self._login = (clerk, pin) if reply.ok else None
+            self._login_day = (self.snapshot or {}).get("day")
             if callback:
                 callback(reply)
 
@@ -307,6 +312,8 @@ class HallConnection(QObject):
         name = str(frame.get("event"))
         data = frame.get("data") if isinstance(frame.get("data"), dict) else {}
         if name == "day_reset":
+            if self._login:
+                self._forget_login()
             self._resync()
             return
         self.event.emit(name, seq, data)
@@ -338,11 +345,24 @@ class HallConnection(QObject):
             self._lost()
             return
         self.hello = reply.result
+        self._synced = False
+        self._send_internal("snapshot", {}, self._on_first_snapshot)
+
+    def _on_first_snapshot(self, frame: dict[str, Any]) -> None:
+        """After hello: log the clerk in again, unless a new business day has begun meanwhile."""
+        day = (Reply.from_frame(frame).result or {}).get("day")
+        if self._login and day and day != self._login_day:
+            self._forget_login()
         if self._login:
             clerk, pin = self._login
             self._send_internal("login", {"clerk": clerk, "pin": pin}, self._on_relogin)
         else:
-            self._resync()
+            self._on_snapshot(frame)
+
+    def _forget_login(self) -> None:
+        """The server closed every counter for the new day: the clerk logs in again."""
+        self._login = None
+        self.loginFailed.emit("day_reset", "a new business day has begun: log in again")
 
     def _on_relogin(self, frame: dict[str, Any]) -> None:
         reply = Reply.from_frame(frame)
@@ -372,8 +392,16 @@ class HallConnection(QObject):
             self._heartbeat.start()
         self.ready.emit(reply.result)
         replay, self._replay = self._replay, []
+        day = reply.result.get("day")
         for req in replay:
-            self._send_request(req)
+            if req.day != day or time.monotonic() - req.made > REPLAY_MAX_AGE_S:
+                # Sent again now it would act on a different day, or far too late to be meant.
+                self._answer(
+                    req,
+                    Reply(False, {}, "disconnected", "not sent again: too old or from another day"),
+                )
+            else:
+                self._send_request(req)
         held, self._held_events = self._held_events, []
         for event_frame in sorted(held, key=lambda f: f.get("seq") or 0):
             if self._synced:
