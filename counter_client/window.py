@@ -594,11 +594,15 @@ class CounterWindow(QWidget):
             self.model.call(item.data(Qt.ItemDataRole.UserRole))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        # Closing without logging out leaves the counter open on the server, so a window
+        # A clerk who closes the window with no ticket in hand has left: the counter closes,
+        # so the board stops showing it open. With a ticket in hand it stays open, so a window
         # closed by accident can be opened again and carry on with the same ticket.
         self.ticker.stop()
         if self.rating_panel is not None:
             self.rating_panel.close()
         if self.connection is not None:
-            self.connection.stop()
+            leaving = self.model.logged_in and self.model.ticket is None and self.connection.online
+            if leaving:
+                self.connection.logout()
+            self.connection.stop(flush_ms=1000 if leaving else 0)
         super().closeEvent(event)

@@ -874,9 +874,25 @@ class HallService:
         )
         data = self._set_counter(counter["number"], now, clerk_id=clerk_id, state=state)
         changed = (counter["clerk_id"], counter["state"]) != (clerk_id, state)
+        events: list[Event] = [("counter_changed", {"counter": data})] if changed else []
+        # A clerk works at one counter: one left without a ticket in hand is closed, so the
+        # board does not show it open with nobody there.
+        for other in self.store.all(
+            "SELECT number FROM counters WHERE clerk_id = ? AND number != ? AND ticket_id IS NULL",
+            (clerk_id, counter["number"]),
+        ):
+            left = self._set_counter(
+                other["number"],
+                now,
+                clerk_id=None,
+                state=CounterState.CLOSED.value,
+                pause_reason=None,
+                priority_streak=0,
+            )
+            events.append(("counter_changed", {"counter": left}))
         return Outcome(
             result={"clerk": {"id": clerk_id, "name": clerk["name"]}, "counter": data},
-            events=[("counter_changed", {"counter": data})] if changed else [],
+            events=events,
             clerk=clerk_id,
         )
 

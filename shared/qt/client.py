@@ -111,10 +111,16 @@ class HallConnection(QObject):
         self._running = True
         self._connect()
 
-    def stop(self) -> None:
+    def stop(self, flush_ms: int = 0) -> None:
+        """Disconnect for good; with `flush_ms`, first let what was sent reach the server."""
         self._running = False
         self._retry.stop()
         self._heartbeat.stop()
+        if flush_ms and self._sock.state() == QAbstractSocket.SocketState.ConnectedState:
+            self._sock.flush()
+            self._sock.disconnectFromHost()  # a clean close: the server still answers what it got
+            if self._sock.state() != QAbstractSocket.SocketState.UnconnectedState:
+                self._sock.waitForDisconnected(flush_ms)
         self._sock.abort()
         self._fail_inflight(drop_retryable=True)
         self._set_state(OFFLINE)

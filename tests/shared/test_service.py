@@ -346,3 +346,16 @@ def test_issuing_closed_errors_say_why_in_a_reason(tmp_path, clock):
     clock.set(datetime(2026, 11, 26, 7, 0, tzinfo=TZ))
     early = hall.err(Caller("kiosk", "k"), "issue", service="pension_enrol", req="g")
     assert (early.code, early.reason) == ("issuing_closed", "hours")
+
+
+def test_a_clerk_logging_in_at_another_counter_closes_the_one_left_idle(hall):
+    first = hall.counter(3)
+    outcome = hall.run(
+        Caller("counter", "c7", counter=7), "login", clerk=CLERKS[0].id, pin=CLERKS[0].pin
+    )
+    assert outcome.error is None
+    closed = [e[2]["counter"] for e in outcome.events if e[2]["counter"]["number"] == 3]
+    assert closed and closed[0]["state"] == "closed" and closed[0]["clerk"] is None
+    assert (
+        hall.err(first, "call_next", req="x").code == "forbidden"
+    )  # the old window must log in again
