@@ -96,6 +96,12 @@ def run_test_print(spec: object, lang: str) -> int:
         test_print,
     )
 
+    if getattr(spec, "kind", "") == "none":
+        print(
+            "queue-kiosk: the printer is 'none': nothing to print on; give --printer SPEC",
+            file=sys.stderr,
+        )
+        return 1
     if getattr(spec, "kind", "") == "preview":
         target = preview_dir() / "test_ticket.png"
         target.parent.mkdir(parents=True, exist_ok=True)

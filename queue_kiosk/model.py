@@ -412,20 +412,26 @@ class KioskModel:
             self._catalog_stale = False
             self.refresh_catalog()
 
+    def _name(self, item: dict[str, Any]) -> str:
+        """A department's or matter's name in the interface language (the catalog has both)."""
+        if self.lang == "en" and item.get("name_en"):
+            return str(item["name_en"])
+        return str(item["name"])
+
     def load_catalog(self, result: dict[str, Any]) -> None:
         """Take a `catalog` result as the buttons to show."""
         self.hall_name = str(result.get("hall") or self.hall_name)
         self.issuing = bool(result.get("issuing", True))
         self.categories = [
             Category(
-                str(c["code"]), str(c.get("prefix", "")), str(c["name"]), int(c.get("waiting", 0))
+                str(c["code"]), str(c.get("prefix", "")), self._name(c), int(c.get("waiting", 0))
             )
             for c in result.get("categories", [])
         ]
         self.matters = [
             Matter(
                 code=str(s["code"]),
-                name=str(s["name"]),
+                name=self._name(s),
                 category=str(s["category"]),
                 pinyin=str(s.get("pinyin") or "").lower(),
                 waiting=int(s.get("waiting", 0)),

@@ -120,3 +120,8 @@ def test_test_print_with_the_preview_printer_saves_a_png(capsys, monkeypatch, tm
     saved = tmp_path / "kiosk" / "test_ticket.png"
     assert saved.read_bytes().startswith(b"\x89PNG")
     assert str(saved) in capsys.readouterr().out
+
+
+def test_test_print_with_no_printer_says_there_is_nothing_to_print_on(capsys):
+    assert main(["--test-print", "--printer", "none"]) == 1
+    assert "nothing to print on" in capsys.readouterr().err

@@ -548,3 +548,38 @@ def test_printer_trouble_found_offline_is_reported_on_connect(hall_server, clock
     assert model.printer_state == "paper_out" and hall.ops("kiosk_status") == []
     model.set_online(True)
     assert [s["printer"] for s in hall.ops("kiosk_status")] == ["paper_out"]
+
+
+def test_english_kiosk_shows_the_english_names_of_the_catalog(hall_server, clock):
+    catalog = {
+        "hall": "白沙",
+        "issuing": True,
+        "categories": [
+            {
+                "code": "si",
+                "prefix": "A",
+                "name": "社会保险",
+                "name_en": "Social Insurance",
+                "waiting": 0,
+            }
+        ],
+        "services": [
+            {
+                "code": "p",
+                "name": "养老保险参保登记",
+                "name_en": "Pension enrolment",
+                "category": "si",
+                "waiting": 0,
+                "open": True,
+            }
+        ],
+    }
+    english, _ = make_model(hall_server, "none", clock, online=False, lang="en")
+    english.load_catalog(catalog)
+    assert (
+        english.categories[0].name == "Social Insurance"
+        and english.matters[0].name == "Pension enrolment"
+    )
+    chinese, _ = make_model(hall_server, "none", clock, online=False, lang="zh_CN")
+    chinese.load_catalog(catalog)
+    assert chinese.categories[0].name == "社会保险"
