@@ -463,6 +463,7 @@ class DisplayBoard(QWidget):
         self._locale = QLocale("zh_CN" if lang == "zh_CN" else "en_US")
         self._connection: Any | None = None
         self._connection_state = "connecting"
+        self._refused = ""  # why the server refused this board, until it is let in
         self._resyncing = False
         self._held_events: list[tuple[str, int, dict[str, Any]]] = []
         self._flash_ticks = 0
@@ -707,12 +708,20 @@ class DisplayBoard(QWidget):
         """Follow a shared.qt.client.HallConnection: its state, snapshots and events."""
         self._connection = connection
         connection.stateChanged.connect(self.set_connection_state)
+        connection.handshakeFailed.connect(self._on_refused)
         connection.ready.connect(self._on_ready)
         connection.event.connect(self.handle_event)
         self.set_connection_state(connection.state)
 
     def set_connection_state(self, state: str) -> None:
         self._connection_state = state
+        if state == "online":
+            self._refused = ""
+        self._show_connection()
+
+    def _on_refused(self, code: str, message: str) -> None:
+        """The server refused this board (most often a wrong hall key): say so to staff."""
+        self._refused = message
         self._show_connection()
 
     def _on_ready(self, snapshot: dict[str, Any]) -> None:
@@ -907,7 +916,12 @@ class DisplayBoard(QWidget):
             return
         self.connection_mark.setVisible(True)
         # Residents should not be alarmed: a small, calm note for staff, the board stays as it was.
-        text = self.tr("Reconnecting…") if self.model.seq is not None else self.tr("Connecting…")
+        if self._refused:
+            text = self.tr("The hall server refused this board (%1)").replace("%1", self._refused)
+        elif self.model.seq is not None:
+            text = self.tr("Reconnecting…")
+        else:
+            text = self.tr("Connecting…")
         _set_text(self.connection_mark, "● " + text)
 
     def _show_clock(self) -> None:

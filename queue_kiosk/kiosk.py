@@ -74,6 +74,9 @@ class Kiosk(QObject):
         self.window = KioskWindow(self.model)
         self.connection.ready.connect(lambda _snapshot: self.model.set_online(True))
         self.connection.stateChanged.connect(self._on_state)
+        self.connection.handshakeFailed.connect(
+            lambda _code, message: self.model.set_refused(message)
+        )
         self.connection.event.connect(lambda name, _seq, data: self.model.on_event(name, data))
 
     def _on_state(self, state: str) -> None:

@@ -292,6 +292,7 @@ class KioskModel:
         self.priority_mode = priority_mode
         self._priority_pin = priority_pin
         self.lang = lang
+        self.refused = ""  # the server's reason for refusing this kiosk, while it does
         self.reads_status = reads_status
         self._save_preview = save_preview
         self.clock = clock
@@ -356,10 +357,16 @@ class KioskModel:
 
     # -- the connection -----------------------------------------------------------------------
 
+    def set_refused(self, reason: str) -> None:
+        """The server refused this kiosk (most often a wrong hall key): staff must see why."""
+        self.refused = reason
+        self._changed()
+
     def set_online(self, online: bool) -> None:
         """The connection to the hall server came up (hello done) or went down."""
         was_online, self.online = self.online, online
         if online:
+            self.refused = ""
             # Also on a resync while online: the catalog may have changed behind our back.
             self.refresh_catalog()
             self._resend_unconfirmed()

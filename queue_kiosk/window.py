@@ -640,6 +640,10 @@ class KioskWindow(QWidget):
     def banner_state(self) -> tuple[str, str]:
         """(level, text) of the status banner; ("", "") hides it."""
         model = self.model
+        if not model.online and model.refused:
+            return "error", self.tr(
+                "The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff."
+            ).replace("%1", model.refused)
         if not model.online:
             return "error", self.tr(
                 "Cannot reach the queue server: no tickets are issued. Reconnecting…"

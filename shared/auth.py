@@ -24,8 +24,9 @@ def check_hello_auth(hall_key: str, nonce: str, auth: object) -> bool:
     return hmac.compare_digest(hello_auth(hall_key, nonce), auth.strip().lower())
 
 
-def hash_pin(pin: str, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
+def hash_pin(pin: str, salt: bytes | None = None, iterations: int | None = None) -> str:
     """'pbkdf2_sha256$iterations$salt_hex$hash_hex'."""
+    iterations = iterations or PBKDF2_ITERATIONS
     salt = salt or secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", pin.encode("utf-8"), salt, iterations)
     return f"pbkdf2_sha256${iterations}${salt.hex()}${digest.hex()}"

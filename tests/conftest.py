@@ -19,7 +19,11 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 os.environ.setdefault("QUEUE_HALL_LANG", "zh_CN")
 os.environ.pop("QUEUE_HALL_KEY", None)
 
+import shared.auth  # noqa: E402
 from shared.client import BlockingHallClient  # noqa: E402
+
+# Test clerks' PINs need no brute-force resistance: cheap hashes keep server starts fast.
+shared.auth.PBKDF2_ITERATIONS = 2_000
 from shared.clock import FakeClock  # noqa: E402
 from shared.config import ClerkConfig, HallConfig, default_config  # noqa: E402
 from shared.server import HallServer  # noqa: E402
@@ -31,6 +35,8 @@ TEST_CLERKS = (
     ClerkConfig("1001", "张敏", "1234"),
     ClerkConfig("1002", "李强", "2345"),
     ClerkConfig("1003", "王芳", "3456"),
+    # one clerk per counter, for tests that open many counters (a clerk works at one)
+    *(ClerkConfig(f"t{n:02d}", f"柜员{n:02d}", "1234") for n in range(1, 25)),
 )
 
 

@@ -1,44 +1,45 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ConfirmationPage</name>
     <message>
-        <location filename="../window.py" line="430" />
+        <location filename="../window.py" line="432"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="432" />
+        <location filename="../window.py" line="434"/>
         <source>Priority lane</source>
         <translation>绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="443" />
+        <location filename="../window.py" line="445"/>
         <source>Please take your ticket</source>
         <translation>请取走您的号票</translation>
     </message>
     <message>
-        <location filename="../window.py" line="460" />
+        <location filename="../window.py" line="462"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../window.py" line="481" />
+        <location filename="../window.py" line="483"/>
         <source>Back to the start in {seconds} s</source>
         <translation>{seconds} 秒后自动返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="495" />
+        <location filename="../window.py" line="497"/>
         <source>People ahead of you: {count}</source>
         <translation>前面还有 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="497" />
+        <location filename="../window.py" line="499"/>
         <source>You will be called shortly</source>
         <translation>即将为您叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="500" />
+        <location filename="../window.py" line="502"/>
         <source>Estimated wait: about {minutes} min</source>
         <translation>预计等候约 {minutes} 分钟</translation>
     </message>
@@ -46,42 +47,47 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="582" />
+        <location filename="../window.py" line="584"/>
         <source>Take a ticket</source>
         <translation>自助取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="643" />
+        <location filename="../window.py" line="645"/>
+        <source>The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff.</source>
+        <translation>取号服务器拒绝了本取号机（%1），暂停取号，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="649"/>
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="646" />
+        <location filename="../window.py" line="652"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="648" />
+        <location filename="../window.py" line="654"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="650" />
+        <location filename="../window.py" line="656"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652" />
+        <location filename="../window.py" line="658"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="654" />
+        <location filename="../window.py" line="660"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="686" />
+        <location filename="../window.py" line="692"/>
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -89,63 +95,63 @@
 <context>
     <name>MattersPage</name>
     <message>
-        <location filename="../window.py" line="239" />
+        <location filename="../window.py" line="240"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="251" />
+        <location filename="../window.py" line="252"/>
         <source>Search: type pinyin initials, e.g. shbzk</source>
         <translation>搜索：输入拼音首字母，如 shbzk（社会保障卡）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="267" />
+        <location filename="../window.py" line="268"/>
         <source>Delete</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../window.py" line="271" />
+        <location filename="../window.py" line="272"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="281" />
+        <location filename="../window.py" line="282"/>
         <source>No matter matches your search.</source>
         <translation>没有找到相符的事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="287" />
+        <location filename="../window.py" line="288"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="295" />
+        <location filename="../window.py" line="296"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="310" />
-        <location filename="../window.py" line="314" />
+        <location filename="../window.py" line="311"/>
+        <location filename="../window.py" line="315"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="312" />
+        <location filename="../window.py" line="313"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="315" />
+        <location filename="../window.py" line="316"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="320" />
+        <location filename="../window.py" line="321"/>
         <source>All matters</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="346" />
+        <location filename="../window.py" line="347"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
@@ -153,62 +159,62 @@
 <context>
     <name>NoticePage</name>
     <message>
-        <location filename="../window.py" line="548" />
+        <location filename="../window.py" line="550"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="555" />
+        <location filename="../window.py" line="557"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="556" />
+        <location filename="../window.py" line="558"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="557" />
+        <location filename="../window.py" line="559"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="558" />
+        <location filename="../window.py" line="560"/>
         <source>The ticket could not be printed. Please ask the staff.</source>
         <translation>号票打印失败，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="559" />
+        <location filename="../window.py" line="561"/>
         <source>The queue server cannot be reached.</source>
         <translation>无法连接取号服务器，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="560" />
+        <location filename="../window.py" line="562"/>
         <source>The queue server did not answer in time.</source>
         <translation>取号服务器响应超时，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="561" />
+        <location filename="../window.py" line="563"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="562" />
+        <location filename="../window.py" line="564"/>
         <source>This matter is not issuing tickets now.</source>
         <translation>该事项暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="563" />
-        <source>Today's tickets for this matter have all been taken.</source>
+        <location filename="../window.py" line="565"/>
+        <source>Today&apos;s tickets for this matter have all been taken.</source>
         <translation>该事项今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="564" />
+        <location filename="../window.py" line="566"/>
         <source>No ticket could be issued. Please ask the staff.</source>
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="572" />
+        <location filename="../window.py" line="574"/>
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>
@@ -216,32 +222,32 @@
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../window.py" line="360" />
+        <location filename="../window.py" line="362"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="364" />
+        <location filename="../window.py" line="366"/>
         <source>Priority lane: staff PIN</source>
         <translation>绿色通道：请工作人员输入密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="381" />
+        <location filename="../window.py" line="383"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="381" />
+        <location filename="../window.py" line="383"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../window.py" line="402" />
+        <location filename="../window.py" line="404"/>
         <source>Too many wrong PINs; try again in a minute.</source>
         <translation>密码错误次数过多，请一分钟后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="404" />
+        <location filename="../window.py" line="406"/>
         <source>Wrong PIN.</source>
         <translation>密码错误</translation>
     </message>
@@ -249,52 +255,52 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../window.py" line="159" />
+        <location filename="../window.py" line="160"/>
         <source>Please choose a department</source>
         <translation>请选择办理部门</translation>
     </message>
     <message>
-        <location filename="../window.py" line="162" />
+        <location filename="../window.py" line="163"/>
         <source>Search matters by pinyin initials</source>
         <translation>按拼音首字母搜索事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="174" />
+        <location filename="../window.py" line="175"/>
         <source>Priority lane (staff)</source>
         <translation>绿色通道（工作人员）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="180" />
+        <location filename="../window.py" line="181"/>
         <source>Cancel priority</source>
         <translation>取消绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="198" />
+        <location filename="../window.py" line="199"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="200" />
+        <location filename="../window.py" line="201"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="201" />
+        <location filename="../window.py" line="202"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="224" />
+        <location filename="../window.py" line="225"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="226" />
+        <location filename="../window.py" line="227"/>
         <source>Staff: hold the priority button for two seconds.</source>
         <translation>工作人员：长按“绿色通道”两秒开启优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="228" />
+        <location filename="../window.py" line="229"/>
         <source>Touch a department, then the matter you need.</source>
         <translation>请先点选部门，再点选要办理的事项</translation>
     </message>
@@ -302,7 +308,7 @@
 <context>
     <name>WorkingPage</name>
     <message>
-        <location filename="../window.py" line="415" />
+        <location filename="../window.py" line="417"/>
         <source>Printing your ticket, please wait…</source>
         <translation>正在为您出票，请稍候…</translation>
     </message>

@@ -166,8 +166,7 @@ def test_seq_never_goes_back_across_several_restarts(hall_server):
 def test_24_counters_calling_at_once_never_get_the_same_ticket(hall_server):
     kiosk = hall_server.client("kiosk", "k1")
     tickets = [issue(kiosk, A1 if n % 2 else B1, priority=n % 5 == 0) for n in range(96)]
-    clerks = [("1001", "1234"), ("1002", "2345"), ("1003", "3456")]
-    counters = [hall_server.counter(n, *clerks[n % 3]) for n in range(1, 25)]
+    counters = [hall_server.counter(n, f"t{n:02d}", "1234") for n in range(1, 25)]
     taken: dict[int, list[int]] = {n: [] for n in range(1, 25)}
     errors: list[BaseException] = []
     start = threading.Barrier(len(counters))
