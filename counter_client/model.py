@@ -129,6 +129,7 @@ class ReplyLike(Protocol):
     result: dict[str, Any]
     code: str
     message: str
+    reason: str
 
 
 ReplyCallback = Callable[[ReplyLike], None]
@@ -417,7 +418,10 @@ class CounterModel:
         self.logging_in = False
         self._auto_login = None  # a refused automatic login is not tried again and again
         if not reply.ok:
-            self.notice = Notice("error", "login_failed", {"code": reply.code}, reply.message)
+            reason = getattr(reply, "reason", "")
+            self.notice = Notice(
+                "error", "login_failed", {"code": reply.code, "reason": reason}, reply.message
+            )
             self._changed()
             return
         self.clerk = dict(reply.result.get("clerk") or {})

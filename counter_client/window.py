@@ -384,12 +384,21 @@ class CounterWindow(QWidget):
         code = str(notice.args.get("code", ""))
         texts = {
             "login_incomplete": self.tr("Enter your clerk ID and PIN."),
-            "login_failed": self.tr("Login refused: unknown clerk ID or wrong PIN.")
+            "login_failed": self.tr(
+                "Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator "
+                "can reset the PIN)."
+            )
+            if notice.args.get("reason") == "locked_out"
+            else self.tr("This clerk ID is disabled.")
+            if notice.args.get("reason") == "disabled"
+            else self.tr("Login refused: unknown clerk ID or wrong PIN.")
             if code == "not_authenticated"
             else self.tr("Login failed: no connection to the hall server.")
             if code == "disconnected"
             else self.tr("Login failed."),
-            "login_lost": self.tr("You have been logged out: the server refused your login."),
+            "login_lost": self.tr("A new business day has begun: please log in again.")
+            if code == "day_reset"
+            else self.tr("You have been logged out: the server refused your login."),
             "handshake_failed": self.tr("The hall server refused this counter."),
             "disconnected": self.tr("Not done: the connection to the hall server was lost."),
             "op_failed": self.tr("The server refused this action."),

@@ -825,14 +825,18 @@ class HallService:
     def op_login(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         clerk_id = params["clerk"].strip()
         clerk = self.store.one("SELECT * FROM clerks WHERE id = ?", (clerk_id,))
-        wrong = HallError(ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN")
+        wrong = HallError(
+            ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN", reason="wrong_pin"
+        )
         if clerk is not None:
             self._clerk_names[clerk_id] = clerk["name"]
         if clerk is None or clerk["disabled"]:
             return Outcome(
                 error=wrong
                 if clerk is None
-                else HallError(ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled")
+                else HallError(
+                    ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled", reason="disabled"
+                )
             )
         stamp = now.timestamp()
         if clerk["locked_until"] and stamp < clerk["locked_until"]:
@@ -841,6 +845,7 @@ class HallService:
                 error=HallError(
                     ErrorCode.NOT_AUTHENTICATED,
                     f"too many wrong PINs: clerk {clerk_id} is locked out until {until:%H:%M}",
+                    reason="locked_out",
                 )
             )
         if not auth.check_pin(params["pin"], clerk["pin_hash"]):
@@ -863,6 +868,7 @@ class HallService:
                     error=HallError(
                         ErrorCode.NOT_AUTHENTICATED,
                         f"wrong PIN; clerk {clerk_id} is now locked out for 10 minutes",
+                        reason="locked_out",
                     )
                 )
             return Outcome(error=wrong)

@@ -82,178 +82,193 @@
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="387"/>
+        <location filename="../window.py" line="388"/>
+        <source>Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator can reset the PIN).</source>
+        <translation>密码错误次数过多，该工号已锁定 10 分钟（管理员可重置密码）。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="392"/>
+        <source>This clerk ID is disabled.</source>
+        <translation>该工号已停用。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="394"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="389"/>
+        <location filename="../window.py" line="396"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="391"/>
+        <location filename="../window.py" line="398"/>
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="392"/>
+        <location filename="../window.py" line="399"/>
+        <source>A new business day has begun: please log in again.</source>
+        <translation>新的工作日已开始，请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="401"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="393"/>
+        <location filename="../window.py" line="402"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="394"/>
+        <location filename="../window.py" line="403"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="395"/>
+        <location filename="../window.py" line="404"/>
         <source>The server refused this action.</source>
         <translation>服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="396"/>
+        <location filename="../window.py" line="405"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="397"/>
+        <location filename="../window.py" line="406"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="398"/>
+        <location filename="../window.py" line="407"/>
         <source>{number} has been transferred.</source>
         <translation>{number} 已转移。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="399"/>
+        <location filename="../window.py" line="408"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="413"/>
+        <location filename="../window.py" line="422"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="415"/>
+        <location filename="../window.py" line="424"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="416"/>
-        <location filename="../window.py" line="444"/>
+        <location filename="../window.py" line="425"/>
+        <location filename="../window.py" line="453"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="424"/>
+        <location filename="../window.py" line="433"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="428"/>
+        <location filename="../window.py" line="437"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="430"/>
+        <location filename="../window.py" line="439"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="466"/>
+        <location filename="../window.py" line="475"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="468"/>
+        <location filename="../window.py" line="477"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="473"/>
+        <location filename="../window.py" line="482"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="473"/>
+        <location filename="../window.py" line="482"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="476"/>
+        <location filename="../window.py" line="485"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="484"/>
+        <location filename="../window.py" line="493"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="490"/>
+        <location filename="../window.py" line="499"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="492"/>
+        <location filename="../window.py" line="501"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="510"/>
+        <location filename="../window.py" line="519"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="515"/>
+        <location filename="../window.py" line="524"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="529"/>
+        <location filename="../window.py" line="538"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="566"/>
+        <location filename="../window.py" line="575"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="566"/>
+        <location filename="../window.py" line="575"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="566"/>
+        <location filename="../window.py" line="575"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="567"/>
+        <location filename="../window.py" line="576"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="567"/>
+        <location filename="../window.py" line="576"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../window.py" line="571"/>
+        <location filename="../window.py" line="580"/>
         <source>Reactivate a no-show</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="572"/>
+        <location filename="../window.py" line="581"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>
@@ -284,67 +299,67 @@
 <context>
     <name>RatingWindow</name>
     <message>
-        <location filename="../rating.py" line="173"/>
+        <location filename="../rating.py" line="178"/>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="174"/>
+        <location filename="../rating.py" line="179"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="175"/>
+        <location filename="../rating.py" line="180"/>
         <source>Basically satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="176"/>
+        <location filename="../rating.py" line="181"/>
         <source>Unsatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="181"/>
+        <location filename="../rating.py" line="186"/>
         <source>Service rating</source>
         <translation>服务评价</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="182"/>
+        <location filename="../rating.py" line="187"/>
         <source>Please rate our service</source>
         <translation>请您对本次服务进行评价</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="183"/>
+        <location filename="../rating.py" line="188"/>
         <source>Ticket {number}</source>
         <translation>{number} 号</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="184"/>
+        <location filename="../rating.py" line="189"/>
         <source>Served by {name}</source>
         <translation>办理人员：{name}</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="190"/>
+        <location filename="../rating.py" line="201"/>
         <source>Sending…</source>
         <translation>正在提交…</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="191"/>
+        <location filename="../rating.py" line="202"/>
         <source>Thank you for your rating!</source>
         <translation>感谢您的评价！</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="192"/>
+        <location filename="../rating.py" line="203"/>
         <source>This ticket has already been rated. Thank you!</source>
         <translation>该号已经评价过，不能重复评价。谢谢！</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="193"/>
+        <location filename="../rating.py" line="204"/>
         <source>The rating could not be sent. Please touch again.</source>
         <translation>评价未能提交，请再点一次。</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="211"/>
+        <location filename="../rating.py" line="222"/>
         <source>This window closes in {n} s</source>
         <translation>{n} 秒后自动关闭</translation>
     </message>

@@ -40,3 +40,19 @@ def test_closing_the_window_with_a_ticket_in_hand_keeps_the_counter_open(qtbot, 
     window.close()
     state = counter_state(hall_server, 6)
     assert state["state"] == "open" and state["ticket"]["id"] == ticket["id"]
+
+
+def test_a_locked_out_clerk_is_told_so_not_that_the_pin_is_wrong(qtbot, hall_server):
+    window = build_window(hall_server.host, hall_server.port, 8, reconnect_min_s=0.05)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model.connection == "online", timeout=5000)
+    for _ in range(5):
+        window.model.login("1002", "0000")
+        qtbot.waitUntil(lambda: not window.model.logging_in, timeout=5000)
+    window.model.login("1002", "2345")  # the right PIN, during the lock-out
+    qtbot.waitUntil(lambda: not window.model.logging_in, timeout=5000)
+    assert window.model.notice.args["reason"] == "locked_out"
+    assert "locked out" in window.notice_text(window.model.notice) or "锁定" in window.notice_text(
+        window.model.notice
+    )
+    window.close()
