@@ -208,6 +208,7 @@ class CounterModel:
 
         self.connection = CONNECTING
         self.hall = ""
+        self.ever_online = False  # whether the server has ever answered this window
         self.counter: dict[str, Any] | None = None  # the Counter object (protocol.md)
         self.counter_exists = True
         self.clerk: dict[str, Any] | None = None  # set by our own successful login
@@ -349,6 +350,7 @@ class CounterModel:
     def on_ready(self, snapshot: Mapping[str, Any]) -> None:
         """A fresh snapshot (first connect, reconnect, resync): rebuild everything from it."""
         self.connection = ONLINE
+        self.ever_online = True
         self.hall = str(snapshot.get("hall") or self.hall)
         day = snapshot.get("day")
         if day and self.day and day != self.day:

@@ -433,6 +433,14 @@ class CounterWindow(QWidget):
                 text = self.tr("Counter {n} does not exist in this hall.").format(n=model.number)
             elif model.notice is not None and model.notice.key == "handshake_failed":
                 text = self.notice_text(model.notice)
+            elif not model.ever_online and self.connection is not None:
+                text = self.tr(
+                    "Cannot reach the hall server at {server}: check the address, the network "
+                    "and the server's firewall (port {port}). Trying again…"
+                ).format(
+                    server=f"{self.connection.host}:{self.connection.port}",
+                    port=self.connection.port,
+                )
             elif model.connection == "connecting":
                 text = self.tr("Connecting to the hall server…")
             else:

@@ -163,7 +163,7 @@
     </message>
     <message>
         <location filename="../window.py" line="425"/>
-        <location filename="../window.py" line="453"/>
+        <location filename="../window.py" line="461"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
@@ -173,102 +173,107 @@
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="437"/>
+        <location filename="../window.py" line="438"/>
+        <source>Cannot reach the hall server at {server}: check the address, the network and the server&apos;s firewall (port {port}). Trying again…</source>
+        <translation>无法连接大厅服务器 {server}：请检查地址、网络和服务器防火墙（端口 {port}）。正在重试…</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="445"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="439"/>
+        <location filename="../window.py" line="447"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="475"/>
+        <location filename="../window.py" line="483"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="477"/>
+        <location filename="../window.py" line="485"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="482"/>
+        <location filename="../window.py" line="490"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="482"/>
+        <location filename="../window.py" line="490"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="485"/>
+        <location filename="../window.py" line="493"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="493"/>
+        <location filename="../window.py" line="501"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="499"/>
+        <location filename="../window.py" line="507"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="501"/>
+        <location filename="../window.py" line="509"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="519"/>
+        <location filename="../window.py" line="527"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="524"/>
+        <location filename="../window.py" line="532"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="538"/>
+        <location filename="../window.py" line="546"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="575"/>
+        <location filename="../window.py" line="583"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="575"/>
+        <location filename="../window.py" line="583"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="575"/>
+        <location filename="../window.py" line="583"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="576"/>
+        <location filename="../window.py" line="584"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="576"/>
+        <location filename="../window.py" line="584"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../window.py" line="580"/>
+        <location filename="../window.py" line="588"/>
         <source>Reactivate a no-show</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="581"/>
+        <location filename="../window.py" line="589"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>

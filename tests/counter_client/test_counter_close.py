@@ -56,3 +56,15 @@ def test_a_locked_out_clerk_is_told_so_not_that_the_pin_is_wrong(qtbot, hall_ser
         window.model.notice
     )
     window.close()
+
+
+def test_a_server_that_never_answered_is_named_with_its_address(qtbot):
+    from bench.crashloop import free_port
+
+    port = free_port()  # nothing listens there
+    window = build_window("127.0.0.1", port, 2, reconnect_min_s=0.05)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: f"127.0.0.1:{port}" in window.banner_text.text(), timeout=5000)
+    assert not window.banner.isHidden()
+    window.close()
