@@ -201,6 +201,7 @@ def run_kiosk(
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("queue-kiosk")
     install_translations(app, lang)
     try:
         printer = open_printer(spec, check_status=printer_status)
