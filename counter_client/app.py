@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
-from shared.app_options import hall_and_server
+from shared.app_options import hall_and_server, use_hall_time
 from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
 
@@ -28,6 +28,7 @@ class Options:
     rating_window: bool = False
     rating_screen: int | None = None
     geometry: Geometry | None = None
+    timezone: str | None = None  # the hall's, for the clocks
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,6 +114,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         rating_window=args.rating_window,
         rating_screen=rating_screen,
         geometry=args.geometry,
+        timezone=config.timezone,
     )
 
 
@@ -180,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
 
+    use_hall_time(options.timezone)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("counter-client")
     install_translations(app, options.lang)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.app_options import hall_and_server
+from shared.app_options import hall_and_server, use_hall_time
 from shared.config import HallConfig
 from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
@@ -158,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    use_hall_time(options.config.timezone)
     app.setApplicationName("display-board")
     install_translations(app, options.lang)
     try:

@@ -197,9 +197,11 @@ def run_kiosk(
 
     from queue_kiosk.kiosk import Kiosk
     from queue_kiosk.printing import PrinterError, open_printer
+    from shared.app_options import use_hall_time
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
 
+    use_hall_time(config.timezone)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("queue-kiosk")
     install_translations(app, lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Mapping
 
 from shared.client import server_address
@@ -23,3 +24,10 @@ def hall_and_server(
     except ValueError as exc:
         parser.error(f"--server: {exc}")
     return config, host, port
+
+
+def use_hall_time(timezone: str | None) -> None:
+    """Show the hall's time on this PC's clocks, even when the PC's own zone is another one."""
+    if timezone and hasattr(time, "tzset"):  # POSIX; Windows PCs keep their own zone
+        os.environ["TZ"] = timezone
+        time.tzset()
