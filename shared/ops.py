@@ -144,6 +144,8 @@ OPS: dict[str, OpSpec] = {
     "clerk_stats": OpSpec(frozenset({COUNTER}), needs_clerk=True),
     # Added to v1: the running server's connections, load and reply times (for the IT person).
     "server_stats": OpSpec(frozenset({ADMIN}), optional={"reset": _bool}),
+    # The server's own: a counter whose client has been gone too long closes (no client sends it).
+    "counter_gone": OpSpec(frozenset({"server"})),
     # Added to v1: a kiosk reports its printer so counters and the board can show it.
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),

@@ -34,18 +34,21 @@ log = logging.getLogger(__name__)
 MAX_BAD_FRAMES = 3
 OUTPUT_LIMIT = 1 << 20  # bytes queued for one client before it counts as too slow
 READ_CHUNK = 1 << 16
-CLOSE_GRACE_S = (
-    5.0  # how long a closing connection may take to flush, or a finished one to be answered
-)
+# How long a closing connection may take to flush, or a finished one to be answered.
+CLOSE_GRACE_S = 5.0
+# A counter whose client is gone this long (power cut, cable pulled, window killed) closes,
+# so the board stops showing it open with nobody there.
+COUNTER_GRACE_S = 120.0
 MAX_BATCH = 64
 TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
 
 
 @dataclass
 class Pending:
-    conn: Connection
+    conn: Connection | None  # None: the server's own request (no reply goes out)
     request: Request
     arrived: float = field(default_factory=time.perf_counter)
+    caller: Caller | None = None  # who the server's own request acts for
 
 
 class Timings:
@@ -162,6 +165,8 @@ class HallServer:
         self._inbox: deque[Pending] = deque()
         self._wake = asyncio.Event()
         self._stop_checkpoints: Callable[[], None] | None = None
+        self.counter_grace_s = COUNTER_GRACE_S
+        self._gone: dict[int, asyncio.TimerHandle] = {}
         self.timings = Timings()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
@@ -229,6 +234,8 @@ class HallServer:
             conn.close()
             self.connections.discard(conn)
             log.info("%s disconnected", conn.name)
+            if conn.caller is not None and conn.caller.role == COUNTER and conn.caller.clerk:
+                self._counter_left(conn.caller)
 
     # -- frames -------------------------------------------------------------------------------
 
@@ -338,6 +345,10 @@ class HallServer:
         conn.caller = Caller(
             role=role, client=client.strip(), counter=counter if role == COUNTER else None
         )
+        if role == COUNTER and isinstance(counter, int):
+            timer = self._gone.pop(counter, None)
+            if timer is not None:
+                timer.cancel()  # the counter's client is back within the grace time
         log.info("%s is %s", conn.peer, conn.name)
         conn.send(
             reply_ok(
@@ -373,6 +384,27 @@ class HallServer:
             self.timings.reset()
         return result
 
+    def _counter_left(self, caller: Caller) -> None:
+        """A counter's client went away: if none comes back in time, the counter closes."""
+        number = caller.counter
+        if number is None or self._counter_connected(number):
+            return
+
+        def close_it() -> None:
+            self._gone.pop(number, None)
+            if not self._counter_connected(number):
+                acting = Caller(role="server", client="server", counter=number, clerk=caller.clerk)
+                self._inbox.append(Pending(None, Request(0, "counter_gone", {}), caller=acting))
+                self._wake.set()
+
+        old = self._gone.pop(number, None)
+        if old is not None:
+            old.cancel()
+        self._gone[number] = asyncio.get_running_loop().call_later(self.counter_grace_s, close_it)
+
+    def _counter_connected(self, number: int) -> bool:
+        return any(c.caller is not None and c.caller.counter == number for c in self.connections)
+
     # -- batches ------------------------------------------------------------------------------
 
     async def _batch_loop(self) -> None:
@@ -383,7 +415,10 @@ class HallServer:
             while True:
                 batch = [self._inbox.popleft() for _ in range(min(len(self._inbox), MAX_BATCH))]
                 # Only connections past hello queue requests, so every caller is set.
-                items = [(cast(Caller, p.conn.caller), p.request) for p in batch]
+                items = [
+                    (cast(Caller, p.caller or (p.conn.caller if p.conn else None)), p.request)
+                    for p in batch
+                ]
                 try:
                     loose, outcomes = self.service.run_batch(items)
                 except Exception:
@@ -418,6 +453,9 @@ class HallServer:
         broadcast(loose)
         for pending, outcome in zip(batch, outcomes, strict=True):
             conn, request = pending.conn, pending.request
+            if conn is None:  # the server's own request: its events are all it sends
+                broadcast(outcome.events)
+                continue
             self.timings.add(request.op, time.perf_counter() - pending.arrived)
             conn.outstanding -= 1
             if outcome.clerk is not None and conn.caller is not None:

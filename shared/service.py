@@ -902,6 +902,26 @@ class HallService:
             clerk=clerk_id,
         )
 
+    def op_counter_gone(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        """Close a counter whose client left and did not come back, unless a ticket is in hand
+        (then the clerk is most likely still there, and the ticket must not be lost)."""
+        counter = self._counter_row(caller.counter)
+        if (
+            counter["clerk_id"] != caller.clerk
+            or counter["ticket_id"]
+            or counter["state"] == "closed"
+        ):
+            return Outcome(result={})
+        data = self._set_counter(
+            counter["number"],
+            now,
+            clerk_id=None,
+            state=CounterState.CLOSED.value,
+            pause_reason=None,
+            priority_streak=0,
+        )
+        return Outcome(result={"counter": data}, events=[("counter_changed", {"counter": data})])
+
     def op_logout(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         counter = self._counter_for_op(caller)
         if counter["ticket_id"]:

@@ -63,6 +63,7 @@ class ServerThread:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop: asyncio.Event | None = None
         self.service: HallService | None = None
+        self.hall: HallServer | None = None  # the running server, for tests that tune it
 
     def start(self) -> ServerThread:
         ready = threading.Event()
@@ -74,6 +75,7 @@ class ServerThread:
                     store = HallStore(self.db)
                     self.service = HallService(store, self.config, self.clock)
                     server = HallServer(self.service, self.config.key)
+                    self.hall = server
                     _, self.port = await server.start(self.host, self.port)
                 except BaseException as exc:  # reported to the test thread
                     errors.append(exc)

@@ -359,3 +359,15 @@ def test_a_clerk_logging_in_at_another_counter_closes_the_one_left_idle(hall):
     assert (
         hall.err(first, "call_next", req="x").code == "forbidden"
     )  # the old window must log in again
+
+
+def test_a_counter_whose_client_is_gone_closes_unless_a_ticket_is_in_hand(hall):
+    c4, c5 = hall.counter(4), hall.counter(5, 1)
+    hall.issue()
+    hall.ok(c5, "call_next", req="held")
+    gone4 = Caller("server", "server", counter=4, clerk=c4.clerk)
+    outcome = hall.run(gone4, "counter_gone")
+    assert outcome.events and outcome.events[0][2]["counter"]["state"] == "closed"
+    gone5 = Caller("server", "server", counter=5, clerk=c5.clerk)
+    assert hall.run(gone5, "counter_gone").events == []  # a ticket in hand keeps it open
+    assert hall.err(c4, "counter_gone").code == "forbidden"  # no client may send it
