@@ -132,9 +132,6 @@ class ReplyLike(Protocol):
     reason: str
 
 
-ReplyCallback = Callable[[ReplyLike], None]
-
-
 class Transport(Protocol):
     """What the model needs from a hall connection (HallConnection has exactly this)."""
 

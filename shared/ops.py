@@ -154,8 +154,6 @@ OPS: dict[str, OpSpec] = {
     ),
 }
 
-# Ops answered from the database without changing it.
-READ_ONLY = frozenset({"ping", "catalog", "snapshot", "queue", "clerk_stats"})
 
 PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
 # Satisfaction levels, best first: 非常满意 / 满意 / 基本满意 / 不满意.

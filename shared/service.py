@@ -66,7 +66,6 @@ class Outcome:
     error: HallError | None = None
     events: list[Any] = field(default_factory=list)  # Event while applied, Numbered when returned
     clerk: str | None = None  # set by login / logout so the connection can remember it
-    replayed: bool = False
 
 
 class HallService:
@@ -188,7 +187,7 @@ class HallService:
     # -- the batch ----------------------------------------------------------------------------
 
     def run_batch(
-        self, items: list[tuple[Caller, Request]], before: Callable[[], list[Event]] | None = None
+        self, items: list[tuple[Caller, Request]]
     ) -> tuple[list[Numbered], list[Outcome]]:
         """Apply requests in one transaction. Returns (events not tied to a request, outcomes).
 
@@ -200,8 +199,6 @@ class HallService:
             with self.store.transaction():
                 now = self.clock.now()
                 loose = self._maintain(now)
-                if before:
-                    loose += before()
                 loose_numbered = self._number_events(loose, now)
                 outcomes = [self._apply_one(caller, request, now) for caller, request in items]
                 if self.seq != seq_before:
@@ -276,7 +273,7 @@ class HallService:
                         ErrorCode.BAD_REQUEST,
                         f"req {request.req!r} was already used for '{stored['op']}'; use a new req",
                     )
-                return Outcome(result=json.loads(stored["result"]), replayed=True)
+                return Outcome(result=json.loads(stored["result"]))
         handler = getattr(self, "op_" + request.op)
         outcome: Outcome = handler(caller, request.params, now)
         if spec.idempotent and outcome.error is None and outcome.result is not None:
@@ -353,7 +350,7 @@ class HallService:
             )
             events.append(("ticket_issued", {"ticket": ticket}))
         if rows:
-            events.append(self._waiting_event(self.day(now)))
+            events.append(self._waiting_event())
         return events
 
     # -- reading ------------------------------------------------------------------------------
@@ -429,7 +426,7 @@ class HallService:
     def _counter_services(self, row: sqlite3.Row) -> frozenset[str] | None:
         return frozenset(json.loads(row["services"])) if row["services"] else None
 
-    def waiting_counts(self, day: str | None = None) -> dict[str, int]:
+    def waiting_counts(self) -> dict[str, int]:
         """Waiting tickets per category code (every category, zeros included)."""
         counts = self.queue.counts()
         return {code: counts.get(code, 0) for code in self._category_codes()}
@@ -438,8 +435,8 @@ class HallService:
         # Read each time (a few rows): `queue-hall catalog import` may add one while serving.
         return [r[0] for r in self.store.all("SELECT code FROM categories ORDER BY position")]
 
-    def _waiting_event(self, day: str) -> Event:
-        return ("waiting_changed", {"waiting": self.waiting_counts(day)})
+    def _waiting_event(self) -> Event:
+        return ("waiting_changed", {"waiting": self.waiting_counts()})
 
     def issuing_now(self, now: datetime) -> tuple[bool, str]:
         """Whether tickets may be issued now, and why not."""
@@ -487,7 +484,7 @@ class HallService:
                 }
                 for r in calls
             ],
-            "waiting": self.waiting_counts(day),
+            "waiting": self.waiting_counts(),
             "issuing": self.issuing_now(now)[0],
             "kiosks": [
                 dict(r)
@@ -542,10 +539,7 @@ class HallService:
                 self._undo.append(lambda: self.queue.add(ticket, category))
         if after["state"] == TicketState.WAITING and after["day"] == self._day:
             self.queue.add(_queued(after), after["category"])
-            self._undo.append(lambda: self._forget(after["id"]))
-
-    def _forget(self, ticket_id: int) -> None:
-        self.queue.remove(ticket_id)
+            self._undo.append(lambda: self.queue.remove(after["id"]))
 
     def _set_counter(self, number: int, now: datetime, **changes: Any) -> dict[str, Any]:
         changes["updated_at"] = iso(now)
@@ -598,7 +592,7 @@ class HallService:
     def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)
         issuing, _ = self.issuing_now(now)
-        waiting = self.waiting_counts(day)
+        waiting = self.waiting_counts()
         by_service = self._counts(
             "SELECT service, count(*) FROM tickets WHERE day = ? AND state = 'waiting' GROUP BY service",
             (day,),
@@ -727,7 +721,7 @@ class HallService:
         ticket = self._transition(row, Action.PRINTED, now, caller, printed_at=iso(now))
         return Outcome(
             result={"ticket": ticket},
-            events=[("ticket_issued", {"ticket": ticket}), self._waiting_event(row["day"])],
+            events=[("ticket_issued", {"ticket": ticket}), self._waiting_event()],
         )
 
     def op_print_failed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
@@ -985,7 +979,7 @@ class HallService:
         events += [
             ("ticket_called", {"ticket": ticket, "counter": counter["number"], "recall": False}),
             ("counter_changed", {"counter": data}),
-            self._waiting_event(row["day"]),
+            self._waiting_event(),
         ]
         return Outcome(result={"ticket": ticket}, events=events)
 
@@ -1111,7 +1105,7 @@ class HallService:
             events=[
                 ("ticket_changed", {"ticket": ticket}),
                 ("counter_changed", {"counter": data}),
-                self._waiting_event(held["day"]),
+                self._waiting_event(),
             ],
         )
 
@@ -1140,7 +1134,7 @@ class HallService:
         )
         return Outcome(
             result={"ticket": ticket},
-            events=[("ticket_changed", {"ticket": ticket}), self._waiting_event(day)],
+            events=[("ticket_changed", {"ticket": ticket}), self._waiting_event()],
         )
 
     def op_pause(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:

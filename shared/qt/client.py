@@ -161,10 +161,6 @@ class HallConnection(QObject):
 
         self.request("logout", {}, done)
 
-    @property
-    def logged_in_clerk(self) -> str | None:
-        return self._login[0] if self._login else None
-
     # -- connection ---------------------------------------------------------------------------
 
     def _set_state(self, state: str) -> None:

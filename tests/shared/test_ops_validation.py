@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.errors import ErrorCode, HallError
-from shared.ops import OPS, READ_ONLY, validate_request
+from shared.ops import OPS, validate_request
 
 BAD = [
     ({"op": "ping"}, ErrorCode.BAD_REQUEST, "'id'"),
@@ -108,7 +108,3 @@ def test_ops_needing_req_are_exactly_the_contract_ones():
         "call",
         "transfer",
     }
-
-
-def test_read_only_ops_exist():
-    assert READ_ONLY <= set(OPS)
