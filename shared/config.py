@@ -313,6 +313,9 @@ class HallConfig:
     clerks: tuple[ClerkConfig, ...] = field(default_factory=_demo_clerks)
     db_path: str | None = None
     log_dir: str | None = None
+    web_public_url: str | None = None  # [web] public_url: tickets print <it>/t/<token> as QR
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
     config_path: str | None = None  # the hall file these settings came from, if any
 
     def __post_init__(self) -> None:
@@ -702,7 +705,17 @@ class _Table:
         return tables
 
 
-_TOP_LEVEL_KEYS = ("catalog", "hall", "server", "hours", "announce", "kiosk", "counters", "clerks")
+_TOP_LEVEL_KEYS = (
+    "catalog",
+    "hall",
+    "server",
+    "hours",
+    "announce",
+    "kiosk",
+    "web",
+    "counters",
+    "clerks",
+)
 
 
 def _top_level_hint(key: str) -> str:
@@ -929,11 +942,41 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["priority_pin"] = _pin(kiosk, "priority_pin", required=False)
     settings["ticket_notice"] = kiosk.text("notice", HallConfig.ticket_notice, empty_ok=True)
 
+    web = root.subtable("web", ("public_url", "host", "port"))
+    public_url = web.text("public_url")
+    if public_url is not None:
+        problem = public_url_problem(public_url)
+        if problem:
+            raise web.error("public_url", f'[web] public_url "{public_url}" {problem}')
+        settings["web_public_url"] = public_url.rstrip("/")
+    web_host = web.text("host", "127.0.0.1")
+    assert web_host is not None
+    if any(char.isspace() for char in web_host):
+        raise web.error("host", f'[web] host "{web_host}" must not contain spaces')
+    settings["web_host"] = web_host
+    settings["web_port"] = web.integer("port", 8080, 1, 65535)
+
     counters = _counters(root, catalog)
     if counters is not None:
         settings["counters"] = counters
     settings["clerks"] = _clerks(root)
     return HallConfig(**settings)
+
+
+MAX_PUBLIC_URL = 80  # the ticket's QR code stays small (version 4 at most, see README)
+_PUBLIC_URL_RE = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~\-/]*)?")
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the web pages' public address, or None when it can."""
+    if len(url) > MAX_PUBLIC_URL:
+        return f"is longer than {MAX_PUBLIC_URL} characters (the QR code would grow)"
+    if not _PUBLIC_URL_RE.fullmatch(url):
+        return (
+            "must be http:// or https://, a host name or address, an optional :port and an "
+            'optional path, e.g. "http://192.168.10.2:8080" (no spaces, query or #)'
+        )
+    return None
 
 
 def _resolve(base_dir: Path, name: str) -> Path:

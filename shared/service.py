@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import auth
-from shared.call_order import QueuedTicket, WaitingQueue, next_streak
+from shared.call_order import QueuedTicket, WaitingQueue, may_serve, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
 from shared.codec import encode, event
 from shared.config import HallConfig
@@ -34,6 +34,7 @@ from shared.lifecycle import (
 from shared.numbering import format_number, parse_number
 from shared.ops import COUNTER, OPS, Request
 from shared.store import HallStore, dumps
+from shared.ticket_token import SECRET_META_KEY, make_token, new_secret, ticket_id_of, verify
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,7 @@ class HallService:
         self._order_no = 0
         self._day = ""
         self._load_memory()
+        self._token_secret = self._web_token_secret()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
             with store.transaction():
@@ -123,6 +125,15 @@ class HallService:
             self.store.set_meta("seq", "0")
             self.store.set_meta("created_at", now)
         self._sync_counters(overwrite=True)
+
+    def _web_token_secret(self) -> str:
+        """The secret of the tickets' web tokens: made once, kept in the hall database."""
+        secret = self.store.get_meta(SECRET_META_KEY)
+        if not secret:
+            secret = new_secret()
+            with self.store.transaction():
+                self.store.set_meta(SECRET_META_KEY, secret)
+        return secret
 
     def _sync_counters(self, overwrite: bool = False) -> None:
         """Counters come from the configuration at first start; later starts only add new ones.
@@ -690,13 +701,21 @@ class HallService:
         )
         new = _queued(self._ticket_row(ticket_id))
         ahead = self.queue.ahead(new)
-        return Outcome(
-            result={
-                "ticket": self.ticket_json(self._ticket_row(ticket_id)),
-                "ahead": ahead,
-                "est_wait_s": self._estimate(service["code"], ahead, day),
-            }
-        )
+        result = {
+            "ticket": self.ticket_json(self._ticket_row(ticket_id)),
+            "ahead": ahead,
+            "est_wait_s": self._estimate(service["code"], ahead, day),
+        }
+        result.update(self._web_link(ticket_id, day))
+        return Outcome(result=result)
+
+    def _web_link(self, ticket_id: int, day: str) -> dict[str, str]:
+        """The ticket's web token, and the URL its QR code holds when the hall has web pages."""
+        token = make_token(self._token_secret, ticket_id, day)
+        link = {"token": token}
+        if self.config.web_public_url:
+            link["url"] = f"{self.config.web_public_url}/t/{token}"
+        return link
 
     def _estimate(self, service: str, ahead: int, day: str) -> int:
         serving = open_ = 0
@@ -1175,6 +1194,94 @@ class HallService:
                 "total": self.queue.count_for(counter["number"], services),
             }
         )
+
+    # -- ops: the web pages -------------------------------------------------------------------
+
+    def op_ticket_view(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        day = self.day(now)
+        counters = self.store.all("SELECT * FROM counters ORDER BY number")
+        orders: dict[int, dict[int, int]] = {}  # counter -> {ticket id: place in its call order}
+        views = []
+        for token in params["tokens"]:
+            ticket_id = ticket_id_of(token)
+            row = self.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
+            if row is None or not verify(self._token_secret, token, row["id"], row["day"]):
+                views.append({"token": token, "status": "unknown"})
+            elif row["day"] != day:
+                views.append(
+                    {
+                        "token": token,
+                        "status": "other_day",
+                        "day": row["day"],
+                        "number": row["number"],
+                    }
+                )
+            else:
+                views.append(self._ticket_view(token, row, counters, orders, day))
+        return Outcome(result={"day": day, "views": views})
+
+    def _ticket_view(
+        self,
+        token: str,
+        row: sqlite3.Row,
+        counters: list[sqlite3.Row],
+        orders: dict[int, dict[int, int]],
+        day: str,
+    ) -> dict[str, Any]:
+        service = self.store.one(
+            "SELECT s.name, s.name_en, c.name AS cat_name, c.name_en AS cat_name_en"
+            " FROM services s JOIN categories c ON c.code = s.category WHERE s.code = ?",
+            (row["service"],),
+        )
+        view: dict[str, Any] = {
+            "token": token,
+            "status": "ok",
+            "ticket": self.ticket_json(row),
+            "service_name": service["name"] if service else row["service"],
+            "service_name_en": service["name_en"] if service else row["service"],
+            "category_name": service["cat_name"] if service else row["category"],
+            "category_name_en": service["cat_name_en"] if service else row["category"],
+            "ahead": None,
+            "est_wait_s": None,
+            "counter_name": None,
+        }
+        if row["counter"] is not None:
+            counter = next((c for c in counters if c["number"] == row["counter"]), None)
+            view["counter_name"] = counter["name"] if counter else None
+        if row["state"] == TicketState.WAITING:
+            ahead = self._ahead_in_call_order(row, counters, orders)
+            view["ahead"] = ahead
+            view["est_wait_s"] = self._estimate(row["service"], ahead, day)
+        elif row["state"] == TicketState.PENDING:
+            ahead = self.queue.ahead(_queued(row))
+            view["ahead"] = ahead
+            view["est_wait_s"] = self._estimate(row["service"], ahead, day)
+        return view
+
+    def _ahead_in_call_order(
+        self, row: sqlite3.Row, counters: list[sqlite3.Row], orders: dict[int, dict[int, int]]
+    ) -> int:
+        """Waiting tickets that `call_next` takes before this one, at the counter reaching it first.
+
+        Counters that may take the ticket (its reserved counter, or those serving its service)
+        and are open are asked; when none is open, all that may take it. Each counter's order
+        is its real call order (service set, priority, the priority streak).
+        """
+        ticket = _queued(row)
+        able = [c for c in counters if may_serve(ticket, c["number"], self._counter_services(c))]
+        open_ = [c for c in able if c["state"] == CounterState.OPEN]
+        places = []
+        for counter in open_ or able:
+            number = counter["number"]
+            if number not in orders:
+                order = self.queue.order_for(
+                    number, self._counter_services(counter), counter["priority_streak"]
+                )
+                orders[number] = {t.id: place for place, t in enumerate(order)}
+            place = orders[number].get(ticket.id)
+            if place is not None:
+                places.append(place)
+        return min(places) if places else self.queue.ahead(ticket)
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)
