@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,6 +70,9 @@ class HallLink:
         self._categories: list[dict[str, Any]] = []
         self._catalog_at = -CATALOG_REFRESH_S
         self._stale = asyncio.Event()
+        self._urgent: set[str] = set()  # tokens of tickets an event just named
+        self._token_of: dict[int, str] = {}  # ticket id -> token, of the watched tickets
+        self._carried: list[str] = []  # tokens a refresh round did not reach
         self._tasks: list[asyncio.Task[None]] = []
         self.on_change: Callable[[], None] | None = None  # for tests and the bench
         self.refreshes = 0
@@ -129,9 +133,19 @@ class HallLink:
             if getter in done:
                 frame = getter.result()
                 if frame.get("event") != "kiosk_status":
-                    self._stale.set()
+                    self._note_event(frame)
             else:
                 getter.cancel()
+
+    def _note_event(self, frame: dict[str, Any]) -> None:
+        """Every page is stale now; the pages of a ticket the event names are asked first."""
+        data = frame.get("data")
+        ticket = data.get("ticket") if isinstance(data, dict) else None
+        if isinstance(ticket, dict):
+            token = self._token_of.get(ticket.get("id"))  # type: ignore[arg-type]
+            if token is not None:
+                self._urgent.add(token)
+        self._stale.set()
 
     async def _refresher(self) -> None:
         while True:
@@ -149,17 +163,41 @@ class HallLink:
 
     async def _refresh(self, client: HallClient) -> None:
         self.refreshes += 1
-        tokens = list(self.watches)
-        for start in range(0, len(tokens), MAX_VIEW_TOKENS):
-            result = await client.call(
-                "ticket_view", tokens=tokens[start : start + MAX_VIEW_TOKENS]
-            )
+        started = time.perf_counter()
+        urgent = [t for t in self._urgent if t in self.watches][:MAX_VIEW_TOKENS]
+        self._urgent.difference_update(urgent)
+        # Those a round cut short go first next time, so no page waits behind the others.
+        carried = [t for t in self._carried if t in self.watches and t not in urgent]
+        first = set(urgent) | set(carried)
+        others = carried + [t for t in self.watches if t not in first]
+        # The tickets an event named first, on their own (a called resident sees it at once);
+        # then the others, one chunk after the other, so counters are answered in between. A
+        # new event naming a watched ticket cuts the round short: that page goes first.
+        chunks = [urgent] if urgent else []
+        chunks += [
+            others[start : start + MAX_VIEW_TOKENS]
+            for start in range(0, len(others), MAX_VIEW_TOKENS)
+        ]
+        self._carried = []
+        for n, chunk in enumerate(chunks):
+            if chunk is not urgent and self._urgent:
+                self._carried = [t for c in chunks[n:] for t in c]
+                self._stale.set()
+                break
+            result = await client.call("ticket_view", tokens=chunk)
             for view in result.get("views", []):
                 self._set_view(view)
+            if chunk is urgent:
+                await asyncio.sleep(0)  # let the called resident's stream write first
         if self.hall_slots or self.hall is not None:
             await self._refresh_hall(client)
         if self.on_change:
             self.on_change()
+        log.debug(
+            "refreshed %d ticket pages in %.1f ms",
+            len(urgent) + len(others),
+            (time.perf_counter() - started) * 1000,
+        )
 
     async def _refresh_hall(self, client: HallClient) -> None:
         now = asyncio.get_running_loop().time()
@@ -195,6 +233,9 @@ class HallLink:
         watch = self.watches.get(str(view.get("token")))
         if watch is None:
             return
+        ticket = view.get("ticket")
+        if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
+            self._token_of[ticket["id"]] = str(view["token"])
         text = json.dumps(view, sort_keys=True, ensure_ascii=False)
         if text == watch.text:
             return
@@ -249,6 +290,9 @@ class HallLink:
             watch = self.watches[token] = Watch(
                 view, json.dumps(view, sort_keys=True, ensure_ascii=False)
             )
+            ticket = view.get("ticket")
+            if isinstance(ticket, dict) and isinstance(ticket.get("id"), int):
+                self._token_of[ticket["id"]] = token
             self._stale.set()
         watch.slots.add(slot)
 
@@ -259,3 +303,6 @@ class HallLink:
         watch.slots.discard(slot)
         if not watch.slots:
             del self.watches[token]
+            ticket = (watch.view or {}).get("ticket")
+            if isinstance(ticket, dict):
+                self._token_of.pop(ticket.get("id"), None)  # type: ignore[arg-type]

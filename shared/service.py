@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import auth
-from shared.call_order import QueuedTicket, WaitingQueue, may_serve, next_streak
+from shared.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
 from shared.codec import encode, event
 from shared.config import HallConfig
@@ -57,6 +57,17 @@ class Caller:
     client: str
     counter: int | None = None
     clerk: str | None = None
+
+
+@dataclass(frozen=True)
+class _CounterView:
+    """What the wait figures need of one counter."""
+
+    number: int
+    name: str
+    state: str
+    services: frozenset[str] | None
+    streak: int
 
 
 @dataclass
@@ -717,14 +728,25 @@ class HallService:
             link["url"] = f"{self.config.web_public_url}/t/{token}"
         return link
 
-    def _estimate(self, service: str, ahead: int, day: str) -> int:
+    def _estimate(
+        self, service: str, ahead: int, day: str, counters: list[_CounterView] | None = None
+    ) -> int:
         serving = open_ = 0
-        for row in self.store.all("SELECT state, services FROM counters"):
-            services = self._counter_services(row)
-            if services is None or service in services:
+        for counter in self._counter_views() if counters is None else counters:
+            if counter.services is None or service in counter.services:
                 serving += 1
-                open_ += row["state"] == CounterState.OPEN
+                open_ += counter.state == CounterState.OPEN
         return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
+
+    def _counter_views(self) -> list[_CounterView]:
+        return [
+            _CounterView(
+                r["number"], r["name"], r["state"], self._counter_services(r), r["priority_streak"]
+            )
+            for r in self.store.all(
+                "SELECT number, name, state, services, priority_streak FROM counters ORDER BY number"
+            )
+        ]
 
     def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
@@ -1199,8 +1221,14 @@ class HallService:
 
     def op_ticket_view(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)
-        counters = self.store.all("SELECT * FROM counters ORDER BY number")
-        orders: dict[int, dict[int, int]] = {}  # counter -> {ticket id: place in its call order}
+        counters = self._counter_views()
+        # Counters alike (services, streak, open or not, nothing reserved) share one call order.
+        alike: dict[tuple[Any, ...], _CounterView] = {}
+        for c in counters:
+            own = c.number if self.queue.has_reserved(c.number) else None
+            alike.setdefault((c.services, c.streak, c.state == CounterState.OPEN, own), c)
+        orders = list(alike.values())
+        names: dict[str, sqlite3.Row | None] = {}
         views = []
         for token in params["tokens"]:
             ticket_id = ticket_id_of(token)
@@ -1217,71 +1245,64 @@ class HallService:
                     }
                 )
             else:
-                views.append(self._ticket_view(token, row, counters, orders, day))
+                if row["service"] not in names:
+                    names[row["service"]] = self.store.one(
+                        "SELECT s.name, s.name_en, c.name AS cat_name, c.name_en AS cat_name_en"
+                        " FROM services s JOIN categories c ON c.code = s.category WHERE s.code = ?",
+                        (row["service"],),
+                    )
+                views.append(
+                    self._ticket_view(token, row, names[row["service"]], counters, orders, day)
+                )
         return Outcome(result={"day": day, "views": views})
 
     def _ticket_view(
         self,
         token: str,
         row: sqlite3.Row,
-        counters: list[sqlite3.Row],
-        orders: dict[int, dict[int, int]],
+        names: sqlite3.Row | None,
+        counters: list[_CounterView],
+        orders: list[_CounterView],
         day: str,
     ) -> dict[str, Any]:
-        service = self.store.one(
-            "SELECT s.name, s.name_en, c.name AS cat_name, c.name_en AS cat_name_en"
-            " FROM services s JOIN categories c ON c.code = s.category WHERE s.code = ?",
-            (row["service"],),
-        )
         view: dict[str, Any] = {
             "token": token,
             "status": "ok",
             "ticket": self.ticket_json(row),
-            "service_name": service["name"] if service else row["service"],
-            "service_name_en": service["name_en"] if service else row["service"],
-            "category_name": service["cat_name"] if service else row["category"],
-            "category_name_en": service["cat_name_en"] if service else row["category"],
+            "service_name": names["name"] if names else row["service"],
+            "service_name_en": names["name_en"] if names else row["service"],
+            "category_name": names["cat_name"] if names else row["category"],
+            "category_name_en": names["cat_name_en"] if names else row["category"],
             "ahead": None,
             "est_wait_s": None,
             "counter_name": None,
         }
         if row["counter"] is not None:
-            counter = next((c for c in counters if c["number"] == row["counter"]), None)
-            view["counter_name"] = counter["name"] if counter else None
-        if row["state"] == TicketState.WAITING:
-            ahead = self._ahead_in_call_order(row, counters, orders)
+            counter = next((c for c in counters if c.number == row["counter"]), None)
+            view["counter_name"] = counter.name if counter else None
+        if row["state"] in (TicketState.WAITING, TicketState.PENDING):
+            ahead = self._ahead_in_call_order(_queued(row), orders)
             view["ahead"] = ahead
-            view["est_wait_s"] = self._estimate(row["service"], ahead, day)
-        elif row["state"] == TicketState.PENDING:
-            ahead = self.queue.ahead(_queued(row))
-            view["ahead"] = ahead
-            view["est_wait_s"] = self._estimate(row["service"], ahead, day)
+            view["est_wait_s"] = self._estimate(row["service"], ahead, day, counters)
         return view
 
-    def _ahead_in_call_order(
-        self, row: sqlite3.Row, counters: list[sqlite3.Row], orders: dict[int, dict[int, int]]
-    ) -> int:
+    def _ahead_in_call_order(self, ticket: QueuedTicket, counters: list[_CounterView]) -> int:
         """Waiting tickets that `call_next` takes before this one, at the counter reaching it first.
 
-        Counters that may take the ticket (its reserved counter, or those serving its service)
-        and are open are asked; when none is open, all that may take it. Each counter's order
-        is its real call order (service set, priority, the priority streak).
+        The open counters that may take the ticket (its reserved counter, or those serving its
+        service) are asked, or all that may take it when none is open; each answers with its
+        real call order (service set, priority, its priority streak). A pending ticket (not yet
+        printed) is not in the queue: it counts its service queue, as `issue` does.
         """
-        ticket = _queued(row)
-        able = [c for c in counters if may_serve(ticket, c["number"], self._counter_services(c))]
-        open_ = [c for c in able if c["state"] == CounterState.OPEN]
-        places = []
-        for counter in open_ or able:
-            number = counter["number"]
-            if number not in orders:
-                order = self.queue.order_for(
-                    number, self._counter_services(counter), counter["priority_streak"]
-                )
-                orders[number] = {t.id: place for place, t in enumerate(order)}
-            place = orders[number].get(ticket.id)
+        if ticket.id not in self.queue:
+            return self.queue.ahead(ticket)
+        places: dict[bool, list[int]] = {True: [], False: []}
+        for counter in counters:
+            place = self.queue.place_for(ticket, counter.number, counter.services, counter.streak)
             if place is not None:
-                places.append(place)
-        return min(places) if places else self.queue.ahead(ticket)
+                places[counter.state == CounterState.OPEN].append(place)
+        found = places[True] or places[False]
+        return min(found) if found else self.queue.ahead(ticket)
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)

@@ -133,3 +133,22 @@ def test_waiting_queue_count_for_counts_what_the_counter_may_take():
     queue = WaitingQueue([(t(1, 1), "A"), (t(2, 2, service="s2"), "B"), (t(3, 3, reserved=1), "A")])
     assert queue.count_for(1, None) == 3
     assert queue.count_for(2, frozenset({"s2"})) == 1
+
+
+@settings(max_examples=300)
+@given(
+    tickets_strategy,
+    st.sampled_from([None, frozenset({"s1"}), frozenset({"s2", "s3"})]),
+    st.integers(0, 5),
+    st.sampled_from([1, 2, 3]),
+)
+def test_place_for_is_the_index_in_the_call_order(specs, services, streak, counter):
+    waiting = [
+        t(i + 1, at, prio, service, reserved)
+        for i, (service, prio, at, reserved) in enumerate(specs)
+    ]
+    queue = WaitingQueue((x, "cat-" + x.service) for x in waiting)
+    order = ids(call_order(waiting, counter, services, streak))
+    for ticket in waiting:
+        expected = order.index(ticket.id) if ticket.id in order else None
+        assert queue.place_for(ticket, counter, services, streak) == expected, ticket
