@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from shared.config import CounterConfig, ConfigError
+from shared.config import ConfigError, CounterConfig
 from shared.errors import HallError
 from shared.ticket_token import (
     MAC_CHARS,

@@ -1,0 +1,70 @@
+"""`queue-hall web` as a real subprocess against a real hall server, and a real browser."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bench.web import WebProcess
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def start_web(server, folder: Path, *extra: str) -> WebProcess:
+    """The web process for `server`; the server's tickets then print its address."""
+    web = WebProcess(server.port, folder, *extra)
+    server.service.config = replace(server.service.config, web_public_url=web.base)
+    web.wait_online()
+    return web
+
+
+@pytest.fixture
+def web(clocked_server, tmp_path) -> Iterator[WebProcess]:
+    process = start_web(clocked_server, tmp_path)
+    yield process
+    process.stop()
+
+
+def chromium_paths() -> tuple[str, str] | None:
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    driver = shutil.which("chromedriver")
+    return (browser, driver) if browser and driver else None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    paths = chromium_paths()
+    if paths is None:
+        pytest.skip(
+            "browser tests need Debian's chromium and chromium-driver (apt-get install chromium "
+            "chromium-driver; .ci/run installs them)"
+        )
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.skip("browser tests need selenium (pip install -e '.[test]')")
+    options = webdriver.ChromeOptions()
+    options.binary_location = paths[0]
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.add_argument("--window-size=360,780")
+    options.add_argument("--lang=zh-CN")
+    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    driver = webdriver.Chrome(options=options, service=Service(paths[1]))
+    driver.set_page_load_timeout(20)
+    yield driver
+    driver.quit()
