@@ -149,7 +149,8 @@ class WebApp:
     ) -> web.StreamResponse:
         """Rate limits, security headers, and no stack trace ever reaches the browser."""
         response: web.StreamResponse
-        if not self.requests.take(self.address(request)):
+        # /healthz (for monitoring) costs no more than a refusal would, so it is not counted.
+        if request.path != "/healthz" and not self.requests.take(self.address(request)):
             response = self.notice(request, "busy", 429)
             response.headers["Retry-After"] = "5"
         else:
@@ -242,7 +243,7 @@ class WebApp:
             self.streams >= self.max_streams
             or self.streams_by_address.get(address, 0) >= self.max_streams_per_address
         ):
-            response = self.notice(request, "busy", 503)
+            response = self.notice(request, "full", 503)
             response.headers["Retry-After"] = "10"
             return response
         self.streams += 1
@@ -373,7 +374,10 @@ def run(args: argparse.Namespace) -> int:
             max_streams=args.max_streams,
             max_streams_per_address=args.max_streams_per_address,
         )
-        runner = web.AppRunner(webapp.build(), access_log=None, handle_signals=False)
+        # A closed page ends its stream at once (its slot is free again), not at the next write.
+        runner = web.AppRunner(
+            webapp.build(), access_log=None, handle_signals=False, handler_cancellation=True
+        )
         await runner.setup()
         site = web.TCPSite(runner, host, port, shutdown_timeout=1.0)
         try:

@@ -55,6 +55,8 @@ TEXT: dict[str, dict[str, str]] = {
         "unknown_text": "二维码或链接不完整或有误。请重新扫描票上的二维码；如有疑问，请到咨询台。",
         "busy_title": "请求太频繁",
         "busy_text": "请稍等片刻再试。",
+        "full_title": "打开的页面太多",
+        "full_text": "请关闭其他排队页面，稍后本页会自动重试。",
         "unavailable_title": "暂时无法查询",
         "unavailable_text": "暂时连不上大厅的叫号系统，请稍后再试。您的号码仍然有效。",
         "error_title": "出错了",
@@ -112,6 +114,8 @@ TEXT: dict[str, dict[str, str]] = {
         "your ticket again, or ask at the information desk.",
         "busy_title": "Too many requests",
         "busy_text": "Please wait a moment and try again.",
+        "full_title": "Too many open pages",
+        "full_text": "Please close other queue pages; this page tries again by itself.",
         "unavailable_title": "Not available right now",
         "unavailable_text": "The hall's calling system cannot be reached; please try again "
         "shortly. Your ticket is still valid.",
@@ -190,7 +194,7 @@ def notice_page(lang: str, kind: str, **values: Any) -> str:
     title = t[f"{kind}_title"]
     text = t[f"{kind}_text"].format(**{k: escape(str(v)) for k, v in values.items()})
     body = f'<section class="notice notice-{kind}"><h1>{title}</h1><p>{text}</p></section>'
-    return _page(lang, title, body, page="notice", refresh=kind == "unavailable")
+    return _page(lang, title, body, page="notice", refresh=kind in ("unavailable", "full"))
 
 
 def _minutes(seconds: int) -> int:
