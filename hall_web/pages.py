@@ -26,7 +26,7 @@ TEXT: dict[str, dict[str, str]] = {
         "wait": "预计等候约 {m} 分钟",
         "state_pending": "正在出票",
         "state_waiting": "等候中",
-        "state_called": "请到窗口办理",
+        "state_called": "已叫号",
         "state_serving": "正在办理",
         "state_done": "已办结",
         "state_no_show": "过号",
@@ -82,7 +82,7 @@ TEXT: dict[str, dict[str, str]] = {
         "wait": "Estimated wait: about {m} min",
         "state_pending": "Printing",
         "state_waiting": "Waiting",
-        "state_called": "Please go to the counter",
+        "state_called": "Called",
         "state_serving": "Being served",
         "state_done": "Finished",
         "state_no_show": "Missed (过号)",
@@ -287,7 +287,9 @@ def hall_fragment(hall: dict[str, Any], lang: str, hall_online: bool = True) -> 
         number = escape(str(call["ticket"]["number"]))
         counter = call["counter"]
         where = f"counter {counter}" if en else counters.get(counter, f"{counter}号窗口")
-        rows.append(f"<tr><td class='num'>{number}</td><td>{escape(str(where))}</td></tr>")
+        rows.append(
+            f"<tr><td class='num'>{number}</td><td class='where'>{escape(str(where))}</td></tr>"
+        )
     calls = (
         f"<table class='calls'><thead><tr><th>{t['number']}</th><th>{t['counter']}</th></tr>"
         f"</thead><tbody>{''.join(rows)}</tbody></table>"

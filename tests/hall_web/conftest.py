@@ -61,7 +61,11 @@ def browser() -> Iterator[object]:
     options.binary_location = paths[0]
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    options.add_argument("--window-size=360,780")
+    options.add_argument("--window-size=500,780")
+    # A 360 px phone's viewport: a headless window is never narrower than 500 px.
+    options.add_experimental_option(
+        "mobileEmulation", {"deviceMetrics": {"width": 360, "height": 780, "pixelRatio": 1}}
+    )
     options.add_argument("--lang=zh-CN")
     options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
     driver = webdriver.Chrome(options=options, service=Service(paths[1]))
