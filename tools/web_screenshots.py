@@ -113,7 +113,9 @@ def main() -> int:
                 phone.save_screenshot(str(out / "web_ticket_no_show_360x780.png"))
                 phone.get(f"{web.base}/t/{tokens[2]}")
                 wait_text(phone, "前面")
-                counter.call("call", ticket=phone.find_element("css selector", ".number").text, req="c")
+                counter.call(
+                    "call", ticket=phone.find_element("css selector", ".number").text, req="c"
+                )
                 wait_text(phone, "请到")
                 phone.save_screenshot(str(out / "web_ticket_called_360x780.png"))
                 phone.get(f"{web.base}/")
