@@ -300,7 +300,13 @@ class WebApp:
 
         def render(value: dict[str, Any] | None) -> dict[str, Any]:
             online = self.link.online.is_set()
-            if value is None or value.get("status") != "ok":
+            if value is None:
+                return {"hall_online": online}
+            if value.get("status") == "other_day":  # the day ended while the page was open
+                day, number = value.get("day", ""), value.get("number", "")
+                html = pages.notice_fragment(lang, "other_day", day=day, number=number)
+                return {"html": html, "state": "other_day", "hall_online": online}
+            if value.get("status") != "ok":
                 return {"hall_online": online}
             ticket = value["ticket"]
             return {

@@ -14,7 +14,6 @@ import contextlib
 import json
 import logging
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,8 +73,6 @@ class HallLink:
         self._token_of: dict[int, str] = {}  # ticket id -> token, of the watched tickets
         self._carried: list[str] = []  # tokens a refresh round did not reach
         self._tasks: list[asyncio.Task[None]] = []
-        self.on_change: Callable[[], None] | None = None  # for tests and the bench
-        self.refreshes = 0
 
     # -- running ------------------------------------------------------------------------------
 
@@ -162,7 +159,6 @@ class HallLink:
                 log.exception("refreshing the pages failed")
 
     async def _refresh(self, client: HallClient) -> None:
-        self.refreshes += 1
         started = time.perf_counter()
         urgent = [t for t in self._urgent if t in self.watches][:MAX_VIEW_TOKENS]
         self._urgent.difference_update(urgent)
@@ -191,8 +187,6 @@ class HallLink:
                 await asyncio.sleep(0)  # let the called resident's stream write first
         if self.hall_slots or self.hall is not None:
             await self._refresh_hall(client)
-        if self.on_change:
-            self.on_change()
         log.debug(
             "refreshed %d ticket pages in %.1f ms",
             len(urgent) + len(others),

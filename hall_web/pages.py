@@ -188,12 +188,16 @@ def _page(
     )
 
 
+def notice_fragment(lang: str, kind: str, **values: Any) -> str:
+    t = TEXT[lang]
+    text = t[f"{kind}_text"].format(**{k: escape(str(v)) for k, v in values.items()})
+    return f'<section class="notice notice-{kind}"><h1>{t[kind + "_title"]}</h1><p>{text}</p></section>'
+
+
 def notice_page(lang: str, kind: str, **values: Any) -> str:
     """A page that only says something: unknown ticket, another day, too busy, an error ..."""
-    t = TEXT[lang]
-    title = t[f"{kind}_title"]
-    text = t[f"{kind}_text"].format(**{k: escape(str(v)) for k, v in values.items()})
-    body = f'<section class="notice notice-{kind}"><h1>{title}</h1><p>{text}</p></section>'
+    body = notice_fragment(lang, kind, **values)
+    title = TEXT[lang][f"{kind}_title"]
     return _page(lang, title, body, page="notice", refresh=kind in ("unavailable", "full"))
 
 

@@ -65,6 +65,9 @@ def test_ticket_page_shows_people_ahead_and_the_counter_within_1s(
     wait_for(browser, text_on_page("前面还有 2 人"), what="前面还有 2 人")
     assert number in browser.find_element("css selector", ".number").text
     assert browser.title.startswith(number)
+    # fits a 360 px phone, and its script ran under the page's strict CSP
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 360
+    assert browser.find_element("id", "alerts").is_displayed()
 
     with clocked_server.counter(1) as counter:
         counter.call("call_next", req="c1")
@@ -115,7 +118,12 @@ def test_wrong_and_old_tokens_get_a_clear_page(browser, web, clocked_server, hal
     browser.get(f"{web.base}/t/not-a-token")
     wait_for(browser, text_on_page("找不到这张票"), what="the unknown-ticket page")
 
+    browser.get(url)
+    wait_for(browser, text_on_page("前面还有 2 人"), what="the ticket page")
     hall_clock.advance(days=1)
+    with clocked_server.client("display") as display:
+        display.call("ping")  # the server's next batch starts the new day; the open page follows
+    wait_for(browser, text_on_page("这张票不是今天的"), what="the open page turning to another day")
     browser.get(url)
     wait_for(browser, text_on_page("这张票不是今天的"), what="the other-day page")
     assert "2026-11-26" in browser.find_element("tag name", "body").text
