@@ -145,6 +145,21 @@ def test_without_the_hall_server_pages_say_so(tmp_path: Path) -> None:
         web.stop()
 
 
+def test_the_web_rejoins_a_restarted_hall_server(web, clocked_server) -> None:
+    [ticket] = issue(clocked_server)
+    clocked_server.stop()
+    for _ in range(100):
+        if get(web.base + "/healthz")[0] == 503:
+            break
+        asyncio.run(asyncio.sleep(0.05))
+    status, _, body = get(ticket["url"])
+    assert status == 503 and "暂时无法查询" in body
+    clocked_server.start()  # the same port and database
+    web.wait_online()
+    status, _, body = get(ticket["url"])
+    assert status == 200 and "前面没有人等候" in body
+
+
 def test_unknown_paths_and_methods_get_a_plain_page(web) -> None:
     status, headers, body = get(web.base + "/admin")
     assert status == 404 and "没有这个页面" in body and "Content-Security-Policy" in headers

@@ -51,6 +51,7 @@ def test_the_qr_holds_the_page_url_and_the_ticket_stays_under_1_kib(paper_mm: in
     data = render_ticket(replace(SLIP, qr_url=URL), paper_mm)
     [code] = qr_codes(data)
     assert code.text == URL
+    assert "扫码查看排队进度" in "".join(getattr(op, "text", "") for op in decode(data))
     assert len(data) <= 1024, f"{len(data)} bytes on {paper_mm} mm"
     assert qr_version(code) <= 4  # at most 33 x 33 modules: small and quick to scan
 
