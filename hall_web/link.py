@@ -112,6 +112,9 @@ class HallLink:
             self.client = client
             self.online.set()
             self._catalog_at = -CATALOG_REFRESH_S
+            for watch in self.watches.values():
+                watch.text = ""  # every page hears again, so "cannot be reached" goes away
+            self._hall_text = ""
             self._stale.set()
             await self._follow(client)
             self.client = None
@@ -129,7 +132,7 @@ class HallLink:
             done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
             if getter in done:
                 frame = getter.result()
-                if frame.get("event") != "kiosk_status":
+                if frame.get("event") != "kiosk_changed":
                     self._note_event(frame)
             else:
                 getter.cancel()
@@ -185,8 +188,10 @@ class HallLink:
                 self._set_view(view)
             if chunk is urgent:
                 await asyncio.sleep(0)  # let the called resident's stream write first
-        if self.hall_slots or self.hall is not None:
+        if self.hall_slots:
             await self._refresh_hall(client)
+        else:  # no hall page open: the next one asks afresh
+            self.hall, self._hall_text = None, ""
         log.debug(
             "refreshed %d ticket pages in %.1f ms",
             len(urgent) + len(others),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import json
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -145,19 +146,34 @@ def test_without_the_hall_server_pages_say_so(tmp_path: Path) -> None:
         web.stop()
 
 
+def next_data(reply: http.client.HTTPResponse) -> dict:
+    """The next `data:` message of an event stream."""
+    while True:
+        line = reply.readline()
+        assert line, "the stream ended"
+        if line.startswith(b"data: "):
+            return json.loads(line[6:])
+
+
 def test_the_web_rejoins_a_restarted_hall_server(web, clocked_server) -> None:
     [ticket] = issue(clocked_server)
-    clocked_server.stop()
-    for _ in range(100):
-        if get(web.base + "/healthz")[0] == 503:
-            break
-        asyncio.run(asyncio.sleep(0.05))
-    status, _, body = get(ticket["url"])
-    assert status == 503 and "暂时无法查询" in body
-    clocked_server.start()  # the same port and database
-    web.wait_online()
-    status, _, body = get(ticket["url"])
-    assert status == 200 and "前面没有人等候" in body
+    conn = http.client.HTTPConnection("127.0.0.1", web.port, timeout=20)
+    conn.request("GET", ticket["url"].removeprefix(web.base) + "/events")
+    stream = conn.getresponse()
+    try:
+        assert next_data(stream)["hall_online"] is True
+        clocked_server.stop()
+        lost = next_data(stream)
+        assert lost["hall_online"] is False and "暂时连不上大厅的叫号系统" in lost["html"]
+        status, _, body = get(ticket["url"])
+        assert status == 503 and "暂时无法查询" in body
+        clocked_server.start()  # the same port and database
+        back = next_data(stream)
+        assert back["hall_online"] is True and "暂时连不上" not in back["html"]
+        status, _, body = get(ticket["url"])
+        assert status == 200 and "前面没有人等候" in body
+    finally:
+        conn.close()
 
 
 def test_unknown_paths_and_methods_get_a_plain_page(web) -> None:
