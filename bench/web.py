@@ -6,7 +6,8 @@ A real hall server and a real `queue-hall web` run as subprocesses on loopback. 
 - page load: GET of a ticket page (HTML) and its script and style sheet, p50/p99 over 200 loads;
 - call to page: 200 ticket pages are open as SSE clients (one per waiting ticket); a counter
   calls 100 of them one by one and the time from sending `call_next` to the called ticket's
-  stream delivering its new state is measured (p50/p99);
+  stream delivering its new state is measured (p50/p99), and the counter's own reply time
+  next to 100 calls made with no page open (what the pages' questions cost the hall server);
 - memory: the web process's resident memory with no stream, then with 1,000 SSE clients open.
 """
 
@@ -184,12 +185,24 @@ async def _issue_tickets(port: int, count: int) -> list[str]:
 
 async def _measure(hall_port: int, web: WebProcess) -> dict[str, Any]:
     figures: dict[str, Any] = {}
-    tokens = await _issue_tickets(hall_port, 200)
+    tokens = await _issue_tickets(hall_port, 300)
+    counter = await HallClient.connect(
+        "127.0.0.1", hall_port, "counter", "bench-web-counter", counter=1, keep_events=False
+    )
+    await counter.call("login", clerk="b01", pin="2468")
 
-    loads = []
-    for n in range(200):
+    # The counter's reply time with no page open: the first 100 tickets.
+    alone = []
+    for n in range(100):
         start = time.perf_counter()
-        status, body = await _http_get(web.port, f"/t/{tokens[n]}")
+        await counter.call("call_next", req=f"web-alone-{n}")
+        alone.append((time.perf_counter() - start) * 1000)
+
+    pages_tokens = tokens[100:300]
+    loads = []
+    for token in pages_tokens:
+        start = time.perf_counter()
+        status, body = await _http_get(web.port, f"/t/{token}")
         for asset in ("/static/style.css?v=1", "/static/app.js?v=1"):
             await _http_get(web.port, asset)
         loads.append((time.perf_counter() - start) * 1000)
@@ -198,22 +211,17 @@ async def _measure(hall_port: int, web: WebProcess) -> dict[str, Any]:
     figures["web_page_load_p99_ms"] = round(percentile(loads, 0.99), 2)
 
     pages = {}
-    for token in tokens:
+    for token in pages_tokens:
         client = SseClient()
         await client.open(web.port, f"/t/{token}/events")
         pages[token] = client
     await asyncio.sleep(0.5)
-    counter = await HallClient.connect(
-        "127.0.0.1", hall_port, "counter", "bench-web-counter", counter=1, keep_events=False
-    )
-    await counter.call("login", clerk="b01", pin="2468")
-    latencies = []
+    latencies, replies = [], []
     for n in range(100):
-        token = tokens[n]
-        page = pages[token]
-        page.changed.clear()
+        page = pages[pages_tokens[n]]
         start = time.perf_counter()
         result = await counter.call("call_next", req=f"web-call-{n}")
+        replies.append((time.perf_counter() - start) * 1000)
         assert normalize_number(result) == normalize_number_of(page)
         while page.latest.get("state") != "called":
             page.changed.clear()
@@ -223,6 +231,11 @@ async def _measure(hall_port: int, web: WebProcess) -> dict[str, Any]:
     figures["web_call_to_page_p50_ms"] = round(percentile(latencies, 0.5), 2)
     figures["web_call_to_page_p99_ms"] = round(percentile(latencies, 0.99), 2)
     figures["web_open_pages"] = len(pages)
+    # What 200 open pages cost the counters: call_next's reply time without and with them.
+    figures["web_call_next_alone_p50_ms"] = round(percentile(alone, 0.5), 2)
+    figures["web_call_next_alone_p99_ms"] = round(percentile(alone, 0.99), 2)
+    figures["web_call_next_200_pages_p50_ms"] = round(percentile(replies, 0.5), 2)
+    figures["web_call_next_200_pages_p99_ms"] = round(percentile(replies, 0.99), 2)
     for client in pages.values():
         await client.close()
     await asyncio.sleep(1.0)
@@ -231,7 +244,7 @@ async def _measure(hall_port: int, web: WebProcess) -> dict[str, Any]:
     streams = []
     for n in range(1000):
         client = SseClient()
-        await client.open(web.port, f"/t/{tokens[100 + n % 100]}/events")
+        await client.open(web.port, f"/t/{tokens[200 + n % 100]}/events")
         streams.append(client)
     await asyncio.sleep(1.0)
     figures["web_rss_1000_streams_mb"] = round(rss_mb(web.proc.pid), 1)

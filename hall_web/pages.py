@@ -181,7 +181,7 @@ def _page(
         f"<title>{escape(title)}</title>"
         f'<link rel="stylesheet" href="/static/style.css?v={STATIC_VERSION}"></head>'
         f'<body class="{page}" data-live="{escape(live_url)}">'
-        f'<div id="offline" class="banner" hidden>{t["offline"]}</div>'
+        f'<div id="offline" class="banner" role="alert" hidden>{t["offline"]}</div>'
         f'<main id="main">{body}</main>{other}'
         f'<script src="/static/app.js?v={STATIC_VERSION}"></script>'
         "</body></html>"
@@ -264,7 +264,7 @@ def ticket_page(view: dict[str, Any], lang: str, token: str, hall_online: bool =
     t = TEXT[lang]
     other = "en" if lang == "zh" else "zh"
     body = (
-        f'<div id="live">{ticket_fragment(view, lang, hall_online)}</div>'
+        f'<div id="live" aria-live="polite">{ticket_fragment(view, lang, hall_online)}</div>'
         + f'<p class="small">{t["live"]}</p>'
         + f'<button id="alerts" type="button" hidden>{t["alerts"]}</button>'
         + f'<p id="alerts-on" class="small" hidden>{t["alerts_on"]}</p>'
@@ -322,7 +322,7 @@ def hall_page(hall: dict[str, Any], lang: str, hall_online: bool = True) -> str:
     return _page(
         lang,
         f"{hall.get('hall', '')} · {t['hall_title']}",
-        f'<div id="live">{hall_fragment(hall, lang, hall_online)}</div>',
+        f'<div id="live" aria-live="polite">{hall_fragment(hall, lang, hall_online)}</div>',
         page="hall-page",
         live_url=f"/events?lang={lang}",
         other_lang_url=f"/?lang={other}",

@@ -43,6 +43,7 @@ QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
+PROVEN_TOKENS = 20_000  # web tokens remembered as verified (a day's tickets, many times over)
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
@@ -101,6 +102,7 @@ class HallService:
         self._day = ""
         self._load_memory()
         self._token_secret = self._web_token_secret()
+        self._proven_tokens: dict[str, int] = {}  # token -> ticket id, of tokens verified once
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
             with store.transaction():
@@ -1229,11 +1231,12 @@ class HallService:
             alike.setdefault((c.services, c.streak, c.state == CounterState.OPEN, own), c)
         orders = list(alike.values())
         names: dict[str, sqlite3.Row | None] = {}
+        ids = {token: ticket_id_of(token) for token in params["tokens"]}
+        rows = {r["id"]: r for r in self._rows(i for i in ids.values() if i is not None)}
         views = []
         for token in params["tokens"]:
-            ticket_id = ticket_id_of(token)
-            row = self.store.one("SELECT * FROM tickets WHERE id = ?", (ticket_id,))
-            if row is None or not verify(self._token_secret, token, row["id"], row["day"]):
+            row = rows.get(ids[token])  # type: ignore[arg-type]
+            if row is None or not self._token_matches(token, row):
                 views.append({"token": token, "status": "unknown"})
             elif row["day"] != day:
                 views.append(
@@ -1255,6 +1258,19 @@ class HallService:
                     self._ticket_view(token, row, names[row["service"]], counters, orders, day)
                 )
         return Outcome(result={"day": day, "views": views})
+
+    def _token_matches(self, token: str, row: sqlite3.Row) -> bool:
+        """Whether `token` is the one made for this ticket (pages ask again on every change, so
+        a token once proven is remembered; the cache is bounded)."""
+        known = self._proven_tokens.get(token)
+        if known is not None:
+            return known == row["id"]
+        if not verify(self._token_secret, token, row["id"], row["day"]):
+            return False
+        if len(self._proven_tokens) >= PROVEN_TOKENS:
+            self._proven_tokens.clear()
+        self._proven_tokens[token] = row["id"]
+        return True
 
     def _ticket_view(
         self,
