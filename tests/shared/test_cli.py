@@ -115,6 +115,7 @@ def test_status_shows_connections_and_reply_times_of_a_running_server(tmp_path, 
             out = capsys.readouterr().out
             assert "1 kiosk" in out and "1 admin" in out
             assert re.search(r"^issue\s+1\s", out, re.M), out
+            assert re.search(r"^  service_cpu\s+\d+\s", out, re.M), out
             assert main(["status", "--server", f"127.0.0.1:{port}", "--json"]) == 0
             stats = json.loads(capsys.readouterr().out)
             assert stats["latency"]["issue"]["n"] == 1 and stats["latency"]["catalog"]["n"] == 1
