@@ -44,8 +44,7 @@ def chromium_paths() -> tuple[str, str] | None:
     return (browser, driver) if browser and driver else None
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def _chromium(javascript: bool = True):  # type: ignore[no-untyped-def]
     paths = chromium_paths()
     if paths is None:
         pytest.skip(
@@ -66,9 +65,24 @@ def browser() -> Iterator[object]:
     options.add_experimental_option(
         "mobileEmulation", {"deviceMetrics": {"width": 360, "height": 780, "pixelRatio": 1}}
     )
-    options.add_argument("--lang=zh-CN")
-    options.add_experimental_option("prefs", {"intl.accept_languages": "zh-CN,zh"})
+    prefs: dict[str, object] = {"intl.accept_languages": "zh-CN,zh"}
+    if not javascript:
+        prefs["profile.managed_default_content_settings.javascript"] = 2
+    options.add_experimental_option("prefs", prefs)
     driver = webdriver.Chrome(options=options, service=Service(paths[1]))
     driver.set_page_load_timeout(20)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    driver = _chromium()
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def browser_without_scripts() -> Iterator[object]:
+    driver = _chromium(javascript=False)
     yield driver
     driver.quit()

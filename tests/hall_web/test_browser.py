@@ -143,3 +143,17 @@ def test_hall_page_shows_calls_and_waiting(browser, web, clocked_server) -> None
         what="the latest call on the hall page",
     )
     assert "2号窗口" in browser.find_element("css selector", "table.calls").text
+
+
+def test_with_scripts_off_the_page_refreshes_itself(
+    browser_without_scripts, web, clocked_server
+) -> None:
+    browser = browser_without_scripts
+    url, number = printed_ticket_url(clocked_server)
+    browser.get(url)
+    wait_for(browser, text_on_page("前面还有 2 人"), what="前面还有 2 人")
+    assert not browser.find_element("id", "alerts").is_displayed()  # no script ran
+    with clocked_server.counter(1) as counter:
+        counter.call("call", ticket=number, req="c1")
+    # <noscript><meta http-equiv="refresh" content="10">: the page is fetched again
+    wait_for(browser, text_on_page("1号窗口"), timeout=25, what="the counter after a refresh")
