@@ -18,6 +18,7 @@ def hall_config(hall_config):
     return replace(hall_config, clerks=hall_config.clerks + clerks)
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_simulated_hall_issues_calls_and_finishes(hall_server):
     behaviour = Behaviour(arrivals_per_hour=3600, service_mean_s=60, walk_up_s=5)
     sim = Simulation(
