@@ -471,3 +471,50 @@ def test_the_clerk_csv_carries_the_new_columns_and_the_hall_row(hasty_day, tmp_p
         "暂停(分钟)：午休",
         "暂停(分钟)：未填原因",
     ]
+
+
+def test_the_html_report_highlights_the_hasty_clerk_with_the_definition(hasty_day):
+    from html.parser import HTMLParser
+
+    from shared.report_html import render_html
+
+    report = build_report(hasty_day["db"], parse_period("2026-11", "2026-11-26"))
+
+    class Rows(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_clerks, self.rows, self.cell = False, [], None
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "table":
+                self.in_clerks = attrs.get("class") == "clerks"
+            elif tag == "tr" and self.in_clerks:
+                self.rows.append({"class": attrs.get("class"), "flags": []})
+            elif tag == "td" and self.in_clerks:
+                self.cell = "flag" in (attrs.get("class") or "").split()
+
+        def handle_data(self, data):
+            if self.cell is not None:
+                if self.cell:
+                    self.rows[-1]["flags"].append(data)
+                self.rows[-1].setdefault("first", data)
+                self.cell = None
+
+        def handle_endtag(self, tag):
+            if tag == "table":
+                self.in_clerks = False
+
+    page = render_html(report)
+    parser = Rows()
+    parser.feed(page)
+    body = parser.rows[1:]  # after the header row
+    assert [(r.get("first"), r["class"], r["flags"]) for r in body] == [
+        ("1001", None, []),
+        ("1002", "standout", ["66.7", "2.33"]),
+        ("1003", None, []),
+        ("合计", None, []),  # the hall's row: an empty id, then its name
+    ]
+    assert "中位数：短时办结占比 25%，每办结叫号次数 1" in page
+    assert "办理时长短于 60 秒" in page and "不是评价结论" in page
+    assert "above 2 times the median" in render_html(report, "en")
