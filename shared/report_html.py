@@ -143,6 +143,7 @@ svg text { font-size: 12px; fill: #37474f; }
 ul.defs li { margin: 3px 0; }
 tr.standout td { background: #fffde7; }
 td.flag { background: #ffe082 !important; font-weight: bold; }
+table.clerks td:nth-child(2) { white-space: nowrap; }
 """
 
 BAR = "#1e88e5"
