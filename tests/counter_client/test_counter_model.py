@@ -190,6 +190,7 @@ def connected_model(server, counter: int = 1) -> tuple[CounterModel, BlockingTra
     return model, transport
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_model_logs_in_calls_starts_and_finishes_against_the_server(hall):
     server, admin = hall
     first, second = issue(admin), issue(admin)
@@ -264,6 +265,7 @@ def test_model_shows_the_server_refusal_of_a_bad_reactivation(hall):
     assert model.notice.key == "number_missing"
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_todays_figures_come_from_the_server_and_survive_a_restart_of_the_window(hall):
     server, admin = hall
     issue(admin)
