@@ -212,9 +212,7 @@ class DayFigures:
             calls=whole("calls"),
             recalls=whole("recalls"),
             logged_in_s=whole("logged_in_s"),
-            paused_s=sum(
-                int(v) for v in paused.values() if isinstance(v, int | float) and v > 0
-            )
+            paused_s=sum(int(v) for v in paused.values() if isinstance(v, int | float) and v > 0)
             if isinstance(paused, dict)
             else 0,
             rated=whole("rated"),
@@ -271,6 +269,7 @@ class CounterModel:
         self.counters: list[dict[str, Any]] = []  # every counter of the hall (transfer targets)
         self.notice: Notice | None = None
         self.figures = DayFigures()
+        self._figures_at = 0.0  # local clock when `figures` came from the server
         self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
         self.day: str | None = None
         self._clock_offset = 0.0  # server time minus local time
@@ -333,6 +332,13 @@ class CounterModel:
         ticket = self.ticket
         return counter_ops(self.counter_state, ticket["state"] if ticket else None)
 
+    def time_logged_in_s(self) -> tuple[int, int]:
+        """(logged in, paused) seconds today, counted on from the server's last figures."""
+        since = max(0, int(self._clock() - self._figures_at)) if self._figures_at else 0
+        logged_in = self.figures.logged_in_s + (since if self.logged_in else 0)
+        paused = self.figures.paused_s + (since if self.paused else 0)
+        return logged_in, paused
+
     def call_lock_s(self) -> int:
         """Whole seconds the call keys stay locked by the call gap; 0 when they are free."""
         left = self._calls_locked_until - self._clock()
@@ -343,7 +349,7 @@ class CounterModel:
             return
         self._calls_locked_until = max(self._calls_locked_until, self._clock() + seconds)
         if self._schedule is not None:  # unlock the keys on time, without waiting for an event
-            self._schedule(seconds, self._changed)
+            self._schedule(seconds + 0.05, self._changed)  # a timer may fire a little early
 
     def enabled(self, action: str) -> bool:
         if action not in DEFAULT_SHORTCUTS and action != "logout":
@@ -622,6 +628,8 @@ class CounterModel:
             self.notice = Notice("info", "reactivated", {"number": ticket["number"]})
         elif op == "transfer" and isinstance(ticket, dict):
             self.notice = Notice("info", "transferred", {"number": ticket["number"]})
+        if op in ("pause", "resume"):
+            self.refresh_figures()  # the paused time counts on from here
         if op == "finish" and isinstance(ticket, dict) and self.on_finished is not None:
             self.on_finished(ticket)
         self.schedule_queue_refresh()
@@ -718,6 +726,7 @@ class CounterModel:
         def loaded(reply: ReplyLike) -> None:
             if reply.ok:
                 self.figures = DayFigures.from_stats(reply.result)
+                self._figures_at = self._clock()
                 self._changed()
 
         self.transport.request("clerk_stats", {}, loaded)

@@ -534,6 +534,7 @@ class CounterWindow(QWidget):
     def figures_text(self) -> str:
         """The "today" line: the clerk's figures of the day, defined as in the monthly report."""
         f = self.model.figures
+        logged_in, paused = self.model.time_logged_in_s()
         lines = [
             self.tr("Today: served {served} · no-shows {no_shows} · mean service {mean}").format(
                 served=f.served, no_shows=f.no_shows, mean=_format_duration(f.mean_service_s)
@@ -548,11 +549,13 @@ class CounterWindow(QWidget):
                 calls="--" if f.calls_per_served is None else f"{f.calls_per_served:.2f}",
                 recalls=f.recalls,
             ),
-            self.tr("Logged in {logged_in} (paused {paused}) · satisfaction {score} ({rated})").format(
-                logged_in=_format_duration(f.logged_in_s),
-                paused=_format_duration(f.paused_s),
+            self.tr(
+                "Logged in {logged_in} (paused {paused}) · satisfaction {score} from {rated} ratings"
+            ).format(
+                logged_in=_format_duration(logged_in),
+                paused=_format_duration(paused),
                 score="--" if f.score is None else f"{f.score:.1f}",
-                rated=self.tr("%n rating(s)", "", f.rated),
+                rated=f.rated,
             ),
         ]
         return "\n".join(lines)
@@ -603,8 +606,9 @@ class CounterWindow(QWidget):
             self.waiting_list.addItem(item)
 
     def _tick(self) -> None:
-        if self.model.logged_in and self.model.call_lock_s():
-            self._render_buttons()
+        if self.model.logged_in:
+            self._render_buttons()  # the call gap's countdown
+            self.figures.setText(self.figures_text())  # the time logged in runs on
         if self.model.ticket is None:
             self.ticket_timer.setText("")
             return

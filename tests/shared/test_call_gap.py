@@ -133,9 +133,7 @@ def test_recall_is_not_a_call_and_is_never_held_back(clocked_server, tickets, ha
     counter.close()
 
 
-def test_a_retry_with_the_same_req_inside_the_gap_gets_the_first_answer(
-    clocked_server, tickets
-):
+def test_a_retry_with_the_same_req_inside_the_gap_gets_the_first_answer(clocked_server, tickets):
     (first,) = tickets(1)
     counter = RawCounter(clocked_server)
     same = req()

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
 import threading
 import uuid
+
+import pytest
 
 from shared.client import BlockingHallClient
 

@@ -299,9 +299,7 @@ def test_call_next_while_holding_with_nothing_waiting_finishes_and_returns_null(
     assert code_of(counter, "finish") == "conflict"
 
 
-def test_call_out_of_turn_while_holding_finishes_the_held_ticket(
-    clocked_server, issue, hall_clock
-):
+def test_call_out_of_turn_while_holding_finishes_the_held_ticket(clocked_server, issue, hall_clock):
     first, _, third = issue(), issue(), issue()
     counter = clocked_server.counter(1)
     counter.call("call_next", req=req())
