@@ -648,7 +648,8 @@ class CounterModel:
 
     def _error(self, reply: ReplyLike) -> None:
         key = "disconnected" if reply.code == "disconnected" else "op_failed"
-        self.notice = Notice("error", key, {"code": reply.code}, reply.message)
+        args = {"code": reply.code, "reason": getattr(reply, "reason", "")}
+        self.notice = Notice("error", key, args, reply.message)
 
     # -- the waiting list ---------------------------------------------------------------------
 
