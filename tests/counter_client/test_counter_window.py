@@ -417,3 +417,8 @@ def test_the_call_keys_come_back_after_the_gap(qtbot, hall_server, admin, open_w
     press(qtbot, window, "call_next")  # the gap has passed: this call finishes `first`
     qtbot.waitUntil(lambda: window.ticket_number.text() == second)
     assert len(server_calls(hall_server)) == 2
+    # The "today" line counts it as the report does: served without start, short, 2 calls.
+    qtbot.waitUntil(lambda: window.model.figures.served == 1, timeout=5000)
+    text = window.figures.text()
+    assert "Finished without start 1" in text and "short services 1 (100%)" in text, text
+    assert "calls per served 2.00" in text and "recalls 0" in text, text
