@@ -22,6 +22,9 @@ HALL = """[hall]
 name = "白沙镇政务服务中心"
 timezone = "Asia/Shanghai"
 
+[calls]
+min_gap_s = 0
+
 [[clerks]]
 id = "1001"
 name = "张敏"

@@ -147,7 +147,7 @@ COUNTERS = (
 )
 
 
-@pytest.mark.parametrize("hall_config", [make_config(counters=COUNTERS)])
+@pytest.mark.parametrize("hall_config", [make_config(counters=COUNTERS, call_gap_s=0)])
 def test_people_ahead_is_the_call_next_order_of_the_counter(hall_server) -> None:
     """Priority tickets first, a normal one after three priorities, other services not counted."""
     plan = [
