@@ -24,7 +24,8 @@ from shared.ops import MAX_VIEW_TOKENS
 log = logging.getLogger(__name__)
 
 CATALOG_REFRESH_S = 300.0  # department names are re-read this often (catalog import)
-RETRY_S = (0.5, 1.0, 2.0, 5.0)  # waits between attempts to reach the hall server
+RETRY_S = (0.5, 1.0, 2.0, 5.0)
+ASK_TIMEOUT_S = 10.0  # waits between attempts to reach the hall server
 
 
 class Slot:
@@ -161,6 +162,15 @@ class HallLink:
             except Exception:
                 log.exception("refreshing the pages failed")
 
+    async def _ask(self, client: HallClient, op: str, **params: Any) -> dict[str, Any]:
+        """One request; a server that does not answer in ASK_TIMEOUT_S does not stall the pages."""
+        try:
+            return await asyncio.wait_for(client.call(op, **params), ASK_TIMEOUT_S)
+        except TimeoutError:
+            raise ConnectionError(
+                f"the hall server did not answer '{op}' in {ASK_TIMEOUT_S:g} s"
+            ) from None
+
     async def _refresh(self, client: HallClient) -> None:
         started = time.perf_counter()
         urgent = [t for t in self._urgent if t in self.watches][:MAX_VIEW_TOKENS]
@@ -183,7 +193,7 @@ class HallLink:
                 self._carried = [t for c in chunks[n:] for t in c]
                 self._stale.set()
                 break
-            result = await client.call("ticket_view", tokens=chunk)
+            result = await self._ask(client, "ticket_view", tokens=chunk)
             for view in result.get("views", []):
                 self._set_view(view)
             if chunk is urgent:
@@ -201,14 +211,14 @@ class HallLink:
     async def _refresh_hall(self, client: HallClient) -> None:
         now = asyncio.get_running_loop().time()
         if now - self._catalog_at >= CATALOG_REFRESH_S:
-            catalog = await client.call("catalog")
+            catalog = await self._ask(client, "catalog")
             self._categories = [
                 {"code": c.get("code"), "name": c.get("name"), "name_en": c.get("name_en")}
                 for c in catalog.get("categories", [])
                 if isinstance(c, dict)
             ]
             self._catalog_at = now
-        snapshot = await client.call("snapshot")
+        snapshot = await self._ask(client, "snapshot")
         hall = {
             "hall": snapshot.get("hall", ""),
             "day": snapshot.get("day", ""),
@@ -260,7 +270,7 @@ class HallLink:
         if client is None:
             return None
         try:
-            result = await client.call("ticket_view", tokens=[token])
+            result = await self._ask(client, "ticket_view", tokens=[token])
         except (ConnectionError, OSError, HallError) as exc:
             log.warning("ticket_view failed: %s", exc)
             return None

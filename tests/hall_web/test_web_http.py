@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -146,13 +147,15 @@ def test_without_the_hall_server_pages_say_so(tmp_path: Path) -> None:
         web.stop()
 
 
-def next_data(reply: http.client.HTTPResponse) -> dict:
-    """The next `data:` message of an event stream."""
-    while True:
+def next_data(reply: http.client.HTTPResponse, within_s: float = 30) -> dict:
+    """The next `data:` message of an event stream (keep-alive comments come every 15 s)."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
         line = reply.readline()
         assert line, "the stream ended"
         if line.startswith(b"data: "):
             return json.loads(line[6:])
+    raise AssertionError(f"no message on the stream within {within_s} s")
 
 
 def test_the_web_rejoins_a_restarted_hall_server(web, clocked_server) -> None:
