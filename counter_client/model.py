@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared.client import fetch_pages
 from shared.lifecycle import HELD_STATES, counter_ops
 
 # The clerk's actions, in button order. `pause_resume` is one button that pauses an open
@@ -607,7 +608,7 @@ class CounterModel:
                 }
                 self._changed()
 
-        self.transport.request("catalog", {}, loaded)
+        fetch_pages(self.transport.request, "catalog", loaded)
 
     # -- bookkeeping --------------------------------------------------------------------------
 

@@ -727,7 +727,7 @@ class DisplayBoard(QWidget):
     def _on_ready(self, snapshot: dict[str, Any]) -> None:
         self.apply_snapshot(snapshot)
         if self._connection is not None:
-            self._connection.request("catalog", {}, self._on_catalog)
+            self._connection.fetch("catalog", self._on_catalog)
 
     def _on_catalog(self, reply: Any) -> None:
         if not reply.ok:
@@ -752,7 +752,7 @@ class DisplayBoard(QWidget):
         if self._connection is None or not self._connection.online:
             return  # the connection resyncs by itself when it is back
         self._resyncing = True
-        self._connection.request("snapshot", {}, self._on_resync_reply)
+        self._connection.fetch("snapshot", self._on_resync_reply)
 
     def _on_resync_reply(self, reply: Any) -> None:
         self._resyncing = False

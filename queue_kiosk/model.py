@@ -29,6 +29,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared.client import fetch_pages
+
 log = logging.getLogger(__name__)
 
 CONFIRMATION_S = 8.0  # the confirmation screen returns to the start by itself
@@ -407,7 +409,7 @@ class KioskModel:
             return
         self._catalog_loading = True
         self._catalog_at = self.clock()
-        self.hall.request("catalog", {}, self._on_catalog)
+        fetch_pages(self.hall.request, "catalog", self._on_catalog)
 
     def _on_catalog(self, reply: Any) -> None:
         self._catalog_loading = False

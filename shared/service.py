@@ -7,10 +7,13 @@ the reply and the events to send once that transaction has committed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import secrets
 import sqlite3
-from collections import deque
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,6 +26,7 @@ from shared.codec import encode, event
 from shared.config import HallConfig
 from shared.errors import ErrorCode, HallError
 from shared.estimate import RECENT, estimate_wait_s, mean_service_s
+from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.lifecycle import (
     OPEN_STATES,
     Action,
@@ -38,7 +42,9 @@ from shared.store import HallStore, dumps
 log = logging.getLogger(__name__)
 
 RECENT_CALLS = 10
-QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 64 KiB
+QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
+SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
+SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
@@ -87,6 +93,8 @@ class HallService:
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
         self._day = ""
+        # Further pages of snapshots too big for one frame: token -> (made, pages).
+        self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
@@ -489,7 +497,9 @@ class HallService:
             "kiosks": [
                 dict(r)
                 for r in self.store.all(
-                    "SELECT client, printer, message, at FROM kiosks ORDER BY client"
+                    "SELECT * FROM (SELECT client, printer, message, at FROM kiosks"
+                    " ORDER BY at DESC, client LIMIT ?) ORDER BY client",
+                    (MAX_SNAPSHOT_KIOSKS,),
                 )
             ],
         }
@@ -587,7 +597,39 @@ class HallService:
         return Outcome(result={"server_time": iso(now)})
 
     def op_snapshot(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
-        return Outcome(result=self.snapshot(now))
+        """The hall as it is; a snapshot too big for one frame comes in pages (`next`)."""
+        token = params.get("page")
+        if token is None:
+            pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+        else:
+            made, pages = self._snapshot_pages.pop(token, (0.0, []))
+            if not pages or time.monotonic() - made > SNAPSHOT_PAGE_TTL_S:
+                raise HallError(
+                    ErrorCode.CONFLICT,
+                    "that snapshot page is no longer kept; ask for a new snapshot",
+                    reason="page_expired",
+                )
+        page, rest = pages[0], pages[1:]
+        page["next"] = None
+        if rest:
+            page["next"] = f"{page['seq']}-{secrets.token_hex(8)}"
+            self._snapshot_pages[page["next"]] = (time.monotonic(), rest)
+            while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
+                self._snapshot_pages.popitem(last=False)
+        return Outcome(result=page)
+
+    def catalog_version(self) -> str:
+        """A fingerprint of the active catalog (not its counts): pages of one version belong together."""
+        rows = self.store.all(
+            "SELECT c.code, c.prefix, c.name, c.name_en, s.code, s.name, s.name_en, s.pinyin,"
+            " s.daily_limit FROM services s JOIN categories c ON c.code = s.category"
+            " WHERE s.active = 1 ORDER BY s.position, s.code"
+        )
+        digest = hashlib.sha256()
+        for row in rows:
+            digest.update(json.dumps(tuple(row), ensure_ascii=False).encode("utf-8"))
+        digest.update(self.hall.encode("utf-8"))
+        return digest.hexdigest()[:16]
 
     def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)
@@ -611,8 +653,11 @@ class HallService:
                 " ORDER BY position, code"
             )
         ]
+        rows = self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code")
+        after = params.get("after")
+        start = int(after) if after is not None else 0
         services = []
-        for r in self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code"):
+        for r in rows[start:]:
             limit = r["daily_limit"]
             full = limit is not None and issued.get(r["code"], 0) >= limit
             services.append(
@@ -628,14 +673,19 @@ class HallService:
                     "full": full,
                 }
             )
-        return Outcome(
-            result={
-                "hall": self.hall,
-                "issuing": issuing,
-                "categories": categories,
-                "services": services,
-            }
-        )
+        result: dict[str, Any] = {
+            "hall": self.hall,
+            "issuing": issuing,
+            "categories": categories,
+            "services": [],
+            "version": self.catalog_version(),
+            "total": len(rows),
+            "next": str(len(rows)),
+        }
+        end = fill_page(services, PAGE_BUDGET - json_size(result), 0, params.get("limit"))
+        result["services"] = services[:end]
+        result["next"] = str(start + end) if start + end < len(rows) else None
+        return Outcome(result=result)
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
@@ -1169,12 +1219,10 @@ class HallService:
         limit = min(params.get("limit", QUEUE_LIMIT), QUEUE_LIMIT)
         order = self.queue.order_for(counter["number"], services, counter["priority_streak"], limit)
         rows = {r["id"]: r for r in self._rows([t.id for t in order])}
-        return Outcome(
-            result={
-                "tickets": [self.ticket_json(rows[t.id]) for t in order],
-                "total": self.queue.count_for(counter["number"], services),
-            }
-        )
+        tickets = [self.ticket_json(rows[t.id]) for t in order]
+        total = self.queue.count_for(counter["number"], services)
+        end = fill_page(tickets, PAGE_BUDGET - json_size({"tickets": [], "total": total}))
+        return Outcome(result={"tickets": tickets[:end], "total": total})
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)
