@@ -132,6 +132,24 @@ def fetch_pages(request: Any, op: str, callback: Any, params: dict[str, Any] | N
     request(op, dict(base), on_reply)
 
 
+class SizedFrameDecoder(FrameDecoder):
+    """A decoder that notes the size of every frame it reads, newline included (tests and
+    `make bench` measure replies with it); it reads frames of any size so they can be shown."""
+
+    def __init__(self) -> None:
+        super().__init__(max_frame=1 << 28)
+        self.sizes: list[int] = []
+        self._partial = 0
+
+    def feed(self, data: bytes) -> list[dict[str, Any] | _BadFrame]:
+        parts = data.split(b"\n")
+        for part in parts[:-1]:
+            self.sizes.append(self._partial + len(part) + 1)
+            self._partial = 0
+        self._partial += len(parts[-1])
+        return super().feed(data)
+
+
 def parse_server(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]:
     """'HOST[:PORT]' -> (host, port); ValueError naming the problem."""
     text = text.strip()
@@ -345,11 +363,15 @@ class BlockingHallClient:
     def send_raw(self, data: bytes) -> None:
         self.sock.sendall(data)
 
-    def send(self, op: str, **params: Any) -> dict[str, Any]:
-        """Send a request; return the whole reply frame. Events met meanwhile go to `events`."""
+    def post(self, op: str, **params: Any) -> int:
+        """Send a request without waiting; `reply(id)` fetches its reply later."""
         rid = next(self._ids)
         self.sock.sendall(encode({"id": rid, "op": op, **params}))
-        return self.reply(rid)
+        return rid
+
+    def send(self, op: str, **params: Any) -> dict[str, Any]:
+        """Send a request; return the whole reply frame. Events met meanwhile go to `events`."""
+        return self.reply(self.post(op, **params))
 
     def reply(self, rid: Any) -> dict[str, Any]:
         while rid not in self._replies:

@@ -26,6 +26,7 @@ MAX_PINYIN = 40  # letters of a matter's search initials
 MAX_HALL_NAME = 40
 MAX_COUNTERS = 99  # counters of one hall (numbered 1 to 999)
 MAX_COUNTER_NAME = 20
+MAX_CLERK_NAME = 20  # a clerk's name, shown on the counter and in the snapshot
 MAX_COUNTER_SERVICES = 1000  # matters one counter names (after departments are expanded)
 MAX_CLIENT_NAME = 64  # `hello` client names (kiosk-1, counter-3 ...)
 MAX_KIOSK_MESSAGE = 200  # the message of `kiosk_status`
@@ -73,28 +74,24 @@ def split_pages(
 
     The first page holds every member of `whole`, its lists (`list_keys`) as far as they fit;
     each further page holds `carry_keys` and the lists' next items, in order."""
-    lists = {key: list(whole.get(key) or []) for key in list_keys}
-    first = {key: value for key, value in whole.items() if key not in list_keys}
-    pages: list[dict[str, Any]] = []
-    page: dict[str, Any] = {**first, **{key: [] for key in list_keys}, "next": "0" * 40}
-    fresh = False  # a new page takes at least one item, whatever its size
+    token_room = len(',"next":""') + 64
+
+    def new_page(first: bool) -> dict[str, Any]:
+        kept = {k: v for k, v in whole.items() if k not in list_keys} if first else {
+            k: whole[k] for k in carry_keys
+        }
+        return {**kept, **{key: [] for key in list_keys}}
+
+    page = new_page(True)
+    used = json_size(page) + token_room
+    pages = [page]
     for key in list_keys:
-        items, start = lists[key], 0
-        while start < len(items):
-            room = PAGE_BUDGET - json_size(page)
-            end = fill_page(items, room, start)
-            if not fresh and json_size(items[start:end]) > room:  # a new page
+        for item in whole.get(key) or []:
+            size = json_size(item) + 1  # the comma
+            if used + size > PAGE_BUDGET and any(page[k] for k in list_keys):
+                page = new_page(False)
+                used = json_size(page) + token_room
                 pages.append(page)
-                page = {
-                    **{k: whole[k] for k in carry_keys},
-                    **{k: [] for k in list_keys},
-                    "next": "0" * 40,
-                }
-                fresh = True
-                continue
-            page[key] = page[key] + items[start:end]
-            start, fresh = end, False
-    pages.append(page)
-    for each in pages:
-        del each["next"]
+            page[key].append(item)
+            used += size
     return pages

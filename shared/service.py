@@ -93,6 +93,8 @@ class HallService:
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
         self._day = ""
+        self._services_parsed: dict[str, frozenset[str]] = {}
+        self._batch_services: dict[int, frozenset[str] | None] | None = None
         # Further pages of snapshots too big for one frame: token -> (made, pages).
         self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
         self._load_memory()
@@ -203,6 +205,7 @@ class HallService:
         because only then is the transaction committed.
         """
         seq_before = self.seq
+        self._batch_services = None
         try:
             with self.store.transaction():
                 now = self.clock.now()
@@ -432,7 +435,16 @@ class HallService:
         return self.store.one("SELECT 1 FROM counters WHERE number = ?", (number,)) is not None
 
     def _counter_services(self, row: sqlite3.Row) -> frozenset[str] | None:
-        return frozenset(json.loads(row["services"])) if row["services"] else None
+        text = row["services"]
+        if not text:
+            return None
+        # Parsed once per distinct list: a county hall's counters name up to 1,000 matters each.
+        services = self._services_parsed.get(text)
+        if services is None:
+            if len(self._services_parsed) > 4 * 999:
+                self._services_parsed.clear()
+            services = self._services_parsed[text] = frozenset(json.loads(text))
+        return services
 
     def waiting_counts(self) -> dict[str, int]:
         """Waiting tickets per category code (every category, zeros included)."""
@@ -618,18 +630,15 @@ class HallService:
                 self._snapshot_pages.popitem(last=False)
         return Outcome(result=page)
 
-    def catalog_version(self) -> str:
+    def catalog_version(self, categories: list[dict[str, Any]], rows: list[sqlite3.Row]) -> str:
         """A fingerprint of the active catalog (not its counts): pages of one version belong together."""
-        rows = self.store.all(
-            "SELECT c.code, c.prefix, c.name, c.name_en, s.code, s.name, s.name_en, s.pinyin,"
-            " s.daily_limit FROM services s JOIN categories c ON c.code = s.category"
-            " WHERE s.active = 1 ORDER BY s.position, s.code"
-        )
-        digest = hashlib.sha256()
-        for row in rows:
-            digest.update(json.dumps(tuple(row), ensure_ascii=False).encode("utf-8"))
-        digest.update(self.hall.encode("utf-8"))
-        return digest.hexdigest()[:16]
+        fields = ("code", "name", "name_en", "category", "pinyin", "daily_limit")
+        static = [
+            self.hall,
+            [[c[k] for k in ("code", "prefix", "name", "name_en")] for c in categories],
+            [[r[k] for k in fields] for r in rows],
+        ]
+        return hashlib.sha256(json.dumps(static, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
 
     def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)
@@ -656,35 +665,39 @@ class HallService:
         rows = self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code")
         after = params.get("after")
         start = int(after) if after is not None else 0
-        services = []
-        for r in rows[start:]:
-            limit = r["daily_limit"]
-            full = limit is not None and issued.get(r["code"], 0) >= limit
-            services.append(
-                {
-                    "code": r["code"],
-                    "name": r["name"],
-                    "name_en": r["name_en"],
-                    "category": r["category"],
-                    "pinyin": r["pinyin"],
-                    "waiting": by_service.get(r["code"], 0),
-                    "open": issuing and not full,
-                    "daily_limit": limit,
-                    "full": full,
-                }
-            )
         result: dict[str, Any] = {
             "hall": self.hall,
             "issuing": issuing,
             "categories": categories,
             "services": [],
-            "version": self.catalog_version(),
+            "version": self.catalog_version(categories, rows),
             "total": len(rows),
             "next": str(len(rows)),
         }
-        end = fill_page(services, PAGE_BUDGET - json_size(result), 0, params.get("limit"))
-        result["services"] = services[:end]
-        result["next"] = str(start + end) if start + end < len(rows) else None
+        room = PAGE_BUDGET - json_size(result)
+        page_size = params.get("limit", len(rows))
+        services = result["services"]
+        end = start
+        for r in rows[start : start + page_size]:
+            limit = r["daily_limit"]
+            full = limit is not None and issued.get(r["code"], 0) >= limit
+            service = {
+                "code": r["code"],
+                "name": r["name"],
+                "name_en": r["name_en"],
+                "category": r["category"],
+                "pinyin": r["pinyin"],
+                "waiting": by_service.get(r["code"], 0),
+                "open": issuing and not full,
+                "daily_limit": limit,
+                "full": full,
+            }
+            room -= json_size(service) + 1
+            if room < 0 and services:
+                break
+            services.append(service)
+            end += 1
+        result["next"] = str(end) if end < len(rows) else None
         return Outcome(result=result)
 
     # -- ops: kiosk ---------------------------------------------------------------------------
@@ -750,8 +763,13 @@ class HallService:
 
     def _estimate(self, service: str, ahead: int, day: str) -> int:
         serving = open_ = 0
-        for row in self.store.all("SELECT state, services FROM counters"):
-            services = self._counter_services(row)
+        if self._batch_services is None:  # read once per batch (the transaction sees no others)
+            self._batch_services = {
+                row["number"]: self._counter_services(row)
+                for row in self.store.all("SELECT number, services FROM counters")
+            }
+        for row in self.store.all("SELECT number, state FROM counters"):
+            services = self._batch_services.get(row["number"])
             if services is None or service in services:
                 serving += 1
                 open_ += row["state"] == CounterState.OPEN

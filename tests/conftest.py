@@ -6,6 +6,7 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterator
+from typing import Any
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -147,3 +148,13 @@ def clocked_server(
     server = ServerThread(tmp_path / "hall.db", hall_config, hall_clock).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Any:
+    """Start a ServerThread on a given database and settings (the test stops it)."""
+
+    def start(db: Path, config: HallConfig, clock: FakeClock | None = None) -> ServerThread:
+        return ServerThread(db, config, clock).start()
+
+    return start
