@@ -188,7 +188,7 @@ def db_size_per_1000(folder: Path) -> dict[str, int]:
         kiosk = BlockingHallClient("127.0.0.1", port, "kiosk", "size-kiosk")
         counter = BlockingHallClient("127.0.0.1", port, "counter", "size-counter", counter=1)
         counter.call("login", clerk="b01", pin="2468")
-        services = [s["code"] for s in kiosk.call("catalog")["services"]]
+        services = [s["code"] for s in kiosk.call_all("catalog")["services"]]
         for i in range(count):
             ticket = kiosk.call("issue", service=services[i % len(services)], req=f"s{i}")["ticket"]
             kiosk.call("printed", ticket=ticket["id"])

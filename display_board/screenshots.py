@@ -81,7 +81,7 @@ def hall_server_thread(db_path: Path, config: HallConfig) -> Iterator[tuple[str,
 
 
 def known_services(admin: BlockingHallClient) -> set[str]:
-    return {service["code"] for service in admin.call("catalog")["services"]}
+    return {service["code"] for service in admin.call_all("catalog")["services"]}
 
 
 def busy_morning(host: str, port: int) -> None:

@@ -67,7 +67,7 @@ def _take_tickets(port: int) -> None:
     from shared.client import BlockingHallClient, new_req
 
     with BlockingHallClient("127.0.0.1", port, "kiosk", "kiosk-lobby") as kiosk:
-        services = kiosk.call("catalog")["services"]
+        services = kiosk.call_all("catalog")["services"]
         by_category: dict[str, list[str]] = {}
         for service in services:
             by_category.setdefault(service["category"], []).append(service["code"])

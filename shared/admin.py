@@ -932,7 +932,7 @@ def cmd_counter_set_services(args: argparse.Namespace) -> int:
                 if len(expanded) > limits.MAX_COUNTER_SERVICES:
                     raise CommandError(
                         f"that is {len(expanded)} matters; a counter can name at most "
-                        f"{limits.MAX_COUNTER_SERVICES} (use \"all\" to serve every matter); "
+                        f'{limits.MAX_COUNTER_SERVICES} (use "all" to serve every matter); '
                         "nothing was changed"
                     )
             conn.execute(

@@ -15,31 +15,181 @@ from shared.config import Catalog, Category, Service, pinyin_initials
 
 # (code, prefix, name, name_en, topics): a county hall's departments and what they deal with.
 DEPARTMENTS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
-    ("hrss", "A", "人力资源和社会保障局", "Human Resources and Social Security", ("养老保险", "失业保险", "工伤保险", "就业登记", "职业技能")),
-    ("medical", "B", "医疗保障局", "Healthcare Security", ("医保参保", "异地就医", "门诊慢特病", "生育津贴", "医疗救助")),
-    ("civil", "C", "民政局", "Civil Affairs", ("婚姻登记", "低保救助", "社会组织", "养老服务", "殡葬管理")),
-    ("tax", "D", "税务局", "Taxation", ("发票领用", "纳税申报", "税务登记", "个税汇算", "社保费缴纳")),
-    ("estate", "E", "不动产登记中心", "Real Estate Registration", ("房屋所有权", "抵押权", "预告登记", "查封登记", "宅基地使用权")),
-    ("land", "F", "自然资源局", "Natural Resources", ("建设用地", "规划许可", "土地复垦", "测绘成果", "矿业权")),
-    ("market", "G", "市场监督管理局", "Market Regulation", ("营业执照", "食品经营", "特种设备", "药品零售", "商标质押")),
-    ("police", "H", "公安局户政", "Household Registration", ("户口迁移", "居民身份证", "居住证", "出入境证件", "机动车登记")),
-    ("agri", "J", "农业农村局", "Agriculture and Rural Affairs", ("农机购置补贴", "种子经营", "动物防疫", "渔业捕捞", "农药经营")),
-    ("housing", "K", "住房和城乡建设局", "Housing and Urban-Rural Development", ("施工许可", "商品房预售", "建筑业资质", "房屋租赁", "公租房")),
-    ("transport", "L", "交通运输局", "Transport", ("道路运输经营", "出租汽车", "从业资格", "超限运输", "网约车")),
-    ("health", "M", "卫生健康委员会", "Health Commission", ("医疗机构执业", "医师执业", "出生医学证明", "公共场所卫生", "母婴保健")),
-    ("education", "N", "教育局", "Education", ("民办学校", "教师资格", "学籍管理", "校外培训", "学生资助")),
-    ("veterans", "P", "退役军人事务局", "Veterans Affairs", ("优待证", "抚恤补助", "安置就业", "光荣牌", "优抚对象")),
-    ("disabled", "Q", "残疾人联合会", "Disabled Persons' Federation", ("残疾人证", "康复救助", "辅助器具", "两项补贴", "就业扶持")),
-    ("fund", "R", "住房公积金管理中心", "Housing Provident Fund", ("公积金缴存", "公积金提取", "公积金贷款", "账户转移", "缴存基数")),
-    ("ecology", "S", "生态环境局", "Ecology and Environment", ("环评审批", "排污许可", "危废转移", "辐射安全", "环境监测")),
-    ("water", "T", "水利局", "Water Resources", ("取水许可", "河道采砂", "水土保持", "洪水影响评价", "水利工程")),
-    ("culture", "U", "文化广电旅游局", "Culture, Broadcasting and Tourism", ("娱乐场所", "网吧经营", "旅行社", "演出经营", "卫星接收")),
-    ("justice", "V", "司法局", "Justice", ("法律援助", "公证服务", "人民调解", "律师执业", "基层法律服务")),
-    ("emergency", "W", "应急管理局", "Emergency Management", ("危化品经营", "烟花爆竹", "安全生产", "应急预案", "特种作业")),
-    ("forestry", "X", "林业局", "Forestry", ("林木采伐", "林地占用", "野生动物", "木材运输", "林权登记")),
-    ("commerce", "Y", "商务局", "Commerce", ("对外贸易", "成品油零售", "报废汽车", "单用途卡", "再生资源")),
-    ("reform", "Z", "发展和改革局", "Development and Reform", ("项目核准", "项目备案", "节能审查", "价格认定", "粮食收购")),
-    ("urban", "AA", "城市管理局", "Urban Management", ("户外广告", "占道经营", "渣土运输", "园林绿化", "燃气经营")),
+    (
+        "hrss",
+        "A",
+        "人力资源和社会保障局",
+        "Human Resources and Social Security",
+        ("养老保险", "失业保险", "工伤保险", "就业登记", "职业技能"),
+    ),
+    (
+        "medical",
+        "B",
+        "医疗保障局",
+        "Healthcare Security",
+        ("医保参保", "异地就医", "门诊慢特病", "生育津贴", "医疗救助"),
+    ),
+    (
+        "civil",
+        "C",
+        "民政局",
+        "Civil Affairs",
+        ("婚姻登记", "低保救助", "社会组织", "养老服务", "殡葬管理"),
+    ),
+    (
+        "tax",
+        "D",
+        "税务局",
+        "Taxation",
+        ("发票领用", "纳税申报", "税务登记", "个税汇算", "社保费缴纳"),
+    ),
+    (
+        "estate",
+        "E",
+        "不动产登记中心",
+        "Real Estate Registration",
+        ("房屋所有权", "抵押权", "预告登记", "查封登记", "宅基地使用权"),
+    ),
+    (
+        "land",
+        "F",
+        "自然资源局",
+        "Natural Resources",
+        ("建设用地", "规划许可", "土地复垦", "测绘成果", "矿业权"),
+    ),
+    (
+        "market",
+        "G",
+        "市场监督管理局",
+        "Market Regulation",
+        ("营业执照", "食品经营", "特种设备", "药品零售", "商标质押"),
+    ),
+    (
+        "police",
+        "H",
+        "公安局户政",
+        "Household Registration",
+        ("户口迁移", "居民身份证", "居住证", "出入境证件", "机动车登记"),
+    ),
+    (
+        "agri",
+        "J",
+        "农业农村局",
+        "Agriculture and Rural Affairs",
+        ("农机购置补贴", "种子经营", "动物防疫", "渔业捕捞", "农药经营"),
+    ),
+    (
+        "housing",
+        "K",
+        "住房和城乡建设局",
+        "Housing and Urban-Rural Development",
+        ("施工许可", "商品房预售", "建筑业资质", "房屋租赁", "公租房"),
+    ),
+    (
+        "transport",
+        "L",
+        "交通运输局",
+        "Transport",
+        ("道路运输经营", "出租汽车", "从业资格", "超限运输", "网约车"),
+    ),
+    (
+        "health",
+        "M",
+        "卫生健康委员会",
+        "Health Commission",
+        ("医疗机构执业", "医师执业", "出生医学证明", "公共场所卫生", "母婴保健"),
+    ),
+    (
+        "education",
+        "N",
+        "教育局",
+        "Education",
+        ("民办学校", "教师资格", "学籍管理", "校外培训", "学生资助"),
+    ),
+    (
+        "veterans",
+        "P",
+        "退役军人事务局",
+        "Veterans Affairs",
+        ("优待证", "抚恤补助", "安置就业", "光荣牌", "优抚对象"),
+    ),
+    (
+        "disabled",
+        "Q",
+        "残疾人联合会",
+        "Disabled Persons' Federation",
+        ("残疾人证", "康复救助", "辅助器具", "两项补贴", "就业扶持"),
+    ),
+    (
+        "fund",
+        "R",
+        "住房公积金管理中心",
+        "Housing Provident Fund",
+        ("公积金缴存", "公积金提取", "公积金贷款", "账户转移", "缴存基数"),
+    ),
+    (
+        "ecology",
+        "S",
+        "生态环境局",
+        "Ecology and Environment",
+        ("环评审批", "排污许可", "危废转移", "辐射安全", "环境监测"),
+    ),
+    (
+        "water",
+        "T",
+        "水利局",
+        "Water Resources",
+        ("取水许可", "河道采砂", "水土保持", "洪水影响评价", "水利工程"),
+    ),
+    (
+        "culture",
+        "U",
+        "文化广电旅游局",
+        "Culture, Broadcasting and Tourism",
+        ("娱乐场所", "网吧经营", "旅行社", "演出经营", "卫星接收"),
+    ),
+    (
+        "justice",
+        "V",
+        "司法局",
+        "Justice",
+        ("法律援助", "公证服务", "人民调解", "律师执业", "基层法律服务"),
+    ),
+    (
+        "emergency",
+        "W",
+        "应急管理局",
+        "Emergency Management",
+        ("危化品经营", "烟花爆竹", "安全生产", "应急预案", "特种作业"),
+    ),
+    (
+        "forestry",
+        "X",
+        "林业局",
+        "Forestry",
+        ("林木采伐", "林地占用", "野生动物", "木材运输", "林权登记"),
+    ),
+    (
+        "commerce",
+        "Y",
+        "商务局",
+        "Commerce",
+        ("对外贸易", "成品油零售", "报废汽车", "单用途卡", "再生资源"),
+    ),
+    (
+        "reform",
+        "Z",
+        "发展和改革局",
+        "Development and Reform",
+        ("项目核准", "项目备案", "节能审查", "价格认定", "粮食收购"),
+    ),
+    (
+        "urban",
+        "AA",
+        "城市管理局",
+        "Urban Management",
+        ("户外广告", "占道经营", "渣土运输", "园林绿化", "燃气经营"),
+    ),
 )
 
 ACTIONS: tuple[tuple[str, str], ...] = (
@@ -79,7 +229,9 @@ def county_catalog(widest: bool = False) -> Catalog:
             topic = topics[index % len(topics)]
             action, action_en = ACTIONS[index // len(topics)]
             matter = f"{topic}{action}"
-            matter_en = f"{categories[-1].name_en.split(WIDE_CHAR)[0]}: {topic_en(topic)} {action_en}"
+            matter_en = (
+                f"{categories[-1].name_en.split(WIDE_CHAR)[0]}: {topic_en(topic)} {action_en}"
+            )
             service_code = f"{code[:20]}_{index + 1:02d}"
             if widest:
                 matter = _widen(matter, limits.MAX_SERVICE_NAME, WIDE_CHAR)

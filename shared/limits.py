@@ -77,9 +77,11 @@ def split_pages(
     token_room = len(',"next":""') + 64
 
     def new_page(first: bool) -> dict[str, Any]:
-        kept = {k: v for k, v in whole.items() if k not in list_keys} if first else {
-            k: whole[k] for k in carry_keys
-        }
+        kept = (
+            {k: v for k, v in whole.items() if k not in list_keys}
+            if first
+            else {k: whole[k] for k in carry_keys}
+        )
         return {**kept, **{key: [] for key in list_keys}}
 
     page = new_page(True)

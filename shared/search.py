@@ -24,7 +24,9 @@ def rank(name: str, pinyin: str, text: str) -> int:
     return 0 if pinyin.lower().startswith(text) or name.lower().startswith(text) else 1
 
 
-def search(items: Iterable[T], text: str, name: Callable[[T], str], pinyin: Callable[[T], str]) -> list[T]:
+def search(
+    items: Iterable[T], text: str, name: Callable[[T], str], pinyin: Callable[[T], str]
+) -> list[T]:
     """The items matching `text`, those that begin with it first (each group in catalog order)."""
     found = [item for item in items if matches(name(item), pinyin(item), text)]
     return sorted(found, key=lambda item: rank(name(item), pinyin(item), text))

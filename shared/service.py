@@ -26,7 +26,6 @@ from shared.codec import encode, event
 from shared.config import HallConfig
 from shared.errors import ErrorCode, HallError
 from shared.estimate import RECENT, estimate_wait_s, mean_service_s
-from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.lifecycle import (
     OPEN_STATES,
     Action,
@@ -35,6 +34,7 @@ from shared.lifecycle import (
     TransitionError,
     next_state,
 )
+from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.numbering import format_number, parse_number
 from shared.ops import COUNTER, OPS, Request
 from shared.store import HallStore, dumps
@@ -638,7 +638,9 @@ class HallService:
             [[c[k] for k in ("code", "prefix", "name", "name_en")] for c in categories],
             [[r[k] for k in fields] for r in rows],
         ]
-        return hashlib.sha256(json.dumps(static, ensure_ascii=False).encode("utf-8")).hexdigest()[:16]
+        return hashlib.sha256(json.dumps(static, ensure_ascii=False).encode("utf-8")).hexdigest()[
+            :16
+        ]
 
     def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)

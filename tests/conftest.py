@@ -6,10 +6,10 @@ import asyncio
 import os
 import threading
 from collections.abc import Iterator
-from typing import Any
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest

@@ -6,13 +6,13 @@ hold every department and matter."""
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import io
+import sqlite3
 import subprocess
 import sys
 import uuid
-from dataclasses import replace
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,7 +126,9 @@ def county(tmp_path_factory: pytest.TempPathFactory, start_server: Any) -> Any:
     with contextlib.redirect_stdout(io.StringIO()):
         assert main(args) == 0
     with closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute("UPDATE counters SET services = (SELECT services FROM counters WHERE number = 1)")
+        conn.execute(
+            "UPDATE counters SET services = (SELECT services FROM counters WHERE number = 1)"
+        )
     checked = cli("check", "--config", str(hall), "--db", str(db))
     assert "matters; at most" not in checked.stdout + checked.stderr
     assert "departments with matters" not in checked.stdout + checked.stderr
