@@ -20,7 +20,7 @@ DEPARTMENTS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
         "A",
         "人力资源和社会保障局",
         "Human Resources and Social Security",
-        ("养老保险", "失业保险", "工伤保险", "就业登记", "职业技能"),
+        ("养老保险", "失业保险", "工伤保险", "就业登记", "职业技能", "社会保障卡", "劳动关系"),
     ),
     (
         "medical",
@@ -207,7 +207,8 @@ ACTIONS: tuple[tuple[str, str], ...] = (
     ("咨询", "advice"),
 )
 
-MATTERS_PER_DEPARTMENT = 60
+BIGGEST_DEPARTMENT = 84  # the first department's matters; the others share the rest
+TOTAL_MATTERS = 1500
 WIDE_CHAR = "\U00020000"  # 𠀀: one character, four bytes of UTF-8 (the widest a name can get)
 
 
@@ -225,7 +226,12 @@ def county_catalog(widest: bool = False) -> Catalog:
             name_en = _widen(name_en, limits.MAX_CATEGORY_NAME_EN, WIDE_CHAR)
             code = _widen(code, 32, "x")
         categories.append(Category(code, prefix, name, name_en))
-        for index in range(MATTERS_PER_DEPARTMENT):
+        count = (
+            BIGGEST_DEPARTMENT
+            if not categories[:-1]
+            else (TOTAL_MATTERS - BIGGEST_DEPARTMENT) // (len(DEPARTMENTS) - 1)
+        )
+        for index in range(count):
             topic = topics[index % len(topics)]
             action, action_en = ACTIONS[index // len(topics)]
             matter = f"{topic}{action}"
