@@ -137,7 +137,9 @@ async def run(
         counters.append(c)
     probe = kiosks[0] if kiosks else counters[0]
     services = [
-        s["code"] for s in (await probe.call_all("catalog"))["services"] if s.get("daily_limit") is None
+        s["code"]
+        for s in (await probe.call_all("catalog"))["services"]
+        if s.get("daily_limit") is None
     ]
 
     issue_lat: list[float] = []

@@ -173,6 +173,33 @@ class CounterConfig:
 
 
 @dataclass(frozen=True)
+class BoardConfig:
+    """A display board hung for some counters (`display-board --board NAME`)."""
+
+    name: str
+    counters: frozenset[int]
+
+
+def parse_counter_range(text: str) -> frozenset[int]:
+    """Counter numbers from "25-60", "1-12,30" or "3 5 7"; ValueError names what is wrong."""
+    numbers: set[int] = set()
+    for part in text.replace(" ", ",").split(","):
+        if not part:
+            continue
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise ValueError(f'"{part}" is not a counter number or a range like 25-60') from None
+        if not 1 <= first <= last <= 999:
+            raise ValueError(f'"{part}": counters are numbered 1 to 999, low to high')
+        numbers.update(range(first, last + 1))
+    if not numbers:
+        raise ValueError("no counter numbers given")
+    return frozenset(numbers)
+
+
+@dataclass(frozen=True)
 class ClerkConfig:
     """A clerk given in the hall file; the server stores only a salted hash of the PIN."""
 
@@ -313,6 +340,9 @@ class HallConfig:
     catalog: Catalog = field(default_factory=sample_catalog)
     counters: tuple[CounterConfig, ...] = field(default_factory=_default_counters)
     clerks: tuple[ClerkConfig, ...] = field(default_factory=_demo_clerks)
+    boards: tuple[BoardConfig, ...] = ()  # boards that show only some counters
+    board_waiting: str = "all"  # the board's waiting counts: "all" departments or the "busiest"
+    board_busiest: int = 8  # how many departments "busiest" shows (the rest summed in one)
     db_path: str | None = None
     log_dir: str | None = None
     config_path: str | None = None  # the hall file these settings came from, if any
@@ -721,7 +751,18 @@ class _Table:
         return tables
 
 
-_TOP_LEVEL_KEYS = ("catalog", "hall", "server", "hours", "announce", "kiosk", "counters", "clerks")
+_TOP_LEVEL_KEYS = (
+    "catalog",
+    "hall",
+    "server",
+    "hours",
+    "announce",
+    "kiosk",
+    "board",
+    "counters",
+    "clerks",
+    "boards",
+)
 
 
 def _top_level_hint(key: str) -> str:
@@ -962,6 +1003,30 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["paper_mm"] = paper_mm
     settings["priority_pin"] = _pin(kiosk, "priority_pin", required=False)
     settings["ticket_notice"] = kiosk.text("notice", HallConfig.ticket_notice, empty_ok=True)
+
+    board = root.subtable("board", ("waiting", "busiest"))
+    waiting = board.text("waiting", "all")
+    if waiting not in ("all", "busiest"):
+        raise board.error("waiting", f'[board] waiting "{waiting}" must be "all" or "busiest"')
+    settings["board_waiting"] = waiting
+    settings["board_busiest"] = board.integer("busiest", 8, 1, limits.MAX_CATEGORIES)
+    boards = []
+    for table in root.table_array("boards", ("name", "counters")) or []:
+        text = table.required_text("counters")
+        try:
+            numbers = parse_counter_range(text)
+        except ValueError as exc:
+            raise table.error("counters", f"{table.name('counters')}: {exc}") from None
+        boards.append(BoardConfig(table.required_text("name"), numbers))
+    duplicate = _first_duplicate(
+        root.table_array("boards", ("name", "counters")) or [],
+        "name",
+        [b.name for b in boards],
+        "board name",
+    )
+    if duplicate:
+        raise duplicate
+    settings["boards"] = tuple(boards)
 
     counters = _counters(root, catalog)
     if counters is not None:

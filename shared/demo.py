@@ -10,6 +10,7 @@ process the demo started.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import signal
@@ -18,7 +19,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,8 +64,7 @@ def demo_config(catalog: str = "sample") -> HallConfig:
             hall_name="青山县政务服务中心",
             catalog=county_catalog(),
             counters=tuple(
-                CounterConfig(number, f"{number}号窗口")
-                for number in range(1, COUNTY_COUNTERS + 1)
+                CounterConfig(number, f"{number}号窗口") for number in range(1, COUNTY_COUNTERS + 1)
             ),
         )
     return config
