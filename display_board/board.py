@@ -532,7 +532,9 @@ class DisplayBoard(QWidget):
         self.recent_rows = [RecentRow(self.recent_panel) for _ in range(RECENT_ROWS)]
         self._recent_grid = QGridLayout()
         recent_layout = QVBoxLayout(self.recent_panel)
-        recent_layout.addWidget(self.recent_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.recent_title, 1)
+        recent_layout.addLayout(title_row)
         recent_layout.addLayout(self._recent_grid, 1)
 
         self._middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -540,8 +542,13 @@ class DisplayBoard(QWidget):
         self._middle.addWidget(self.recent_panel, 2)
 
         self.counter_panel = QWidget(self)
-        self.counter_page_mark = _label("muted", self.counter_panel)  # "1/3" when pages turn
-        self.counter_page_mark.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # "窗口 1/3" when the counters turn pages, beside the recent calls' title.
+        self.counter_page_mark = QLabel(self.recent_panel)
+        self.counter_page_mark.setObjectName("muted")
+        self.counter_page_mark.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        title_row.addWidget(self.counter_page_mark)
         self._counter_grid = QGridLayout(self.counter_panel)
         self._counter_grid.setContentsMargins(0, 0, 0, 0)
         self.counter_cells: list[CounterCell] = []
@@ -783,7 +790,8 @@ class DisplayBoard(QWidget):
         self._counter_grid.setSpacing(round(8 * scale))
         for cell in self.counter_cells:
             cell.setScale(scale)
-        self.counter_page_mark.setFont(board_font(22 * scale))
+        self.counter_page_mark.setFont(board_font(28 * scale))
+        self.counter_page_mark.setFixedHeight(round(50 * scale))
         self._counter_cell_px = self._counter_cell_height(scale)
         rows = self._fit_counter_rows(scale, self._counter_cell_px)
         if rows != self._counter_rows:
@@ -796,7 +804,6 @@ class DisplayBoard(QWidget):
         spacing = self._counter_grid.spacing()
         height = getattr(self, "_counter_cell_px", 96)
         self.counter_panel.setFixedHeight(rows * height + (rows - 1) * spacing)
-        self.counter_page_mark.setGeometry(0, 0, self.counter_panel.width(), round(height / 3))
 
     @staticmethod
     def _visible(cells: Sequence[QWidget]) -> list[QWidget]:
@@ -844,6 +851,7 @@ class DisplayBoard(QWidget):
             return
         if changed:
             self._render_waiting()
+            self._apply_scale()  # the room left for counters may have changed
 
     def request_resync(self) -> None:
         """Ask the server for a snapshot (events are held until it comes)."""
@@ -875,6 +883,7 @@ class DisplayBoard(QWidget):
             return
         log.info("board shows the hall as of event %s", self.model.seq)
         self._render_all()
+        self._apply_scale()  # the room left for counters may have changed
         for call in missed:
             self._announce(call)
         if missed:
@@ -962,8 +971,11 @@ class DisplayBoard(QWidget):
         elif pages == 1:
             self._page_timer.stop()
         self.counter_page_mark.setVisible(pages > 1)
-        self.counter_page_mark.setText(f"{self.counter_page % pages + 1}/{pages}")
-        self.counter_page_mark.raise_()
+        self.counter_page_mark.setText(
+            self.tr("Counters, page %1 of %2")
+            .replace("%1", str(self.counter_page % pages + 1))
+            .replace("%2", str(pages))
+        )
         grown = self._ensure_cells(
             self.counter_cells, len(counters), CounterCell, self.counter_panel
         )
