@@ -16,11 +16,15 @@ import time
 import uuid
 from typing import Any
 
+from shared.client import PageCollector
+
 KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
 
 
 class LeanClient:
     """A minimal asyncio hall client that keeps reply latency honest."""
+
+    largest_frame = 0  # the biggest frame any client of this process read, newline included
 
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, on_event=None
@@ -53,6 +57,7 @@ class LeanClient:
             at = time.perf_counter()
             *lines, rest = (rest + chunk).split(b"\n")
             for line in lines:
+                LeanClient.largest_frame = max(LeanClient.largest_frame, len(line) + 1)
                 if line.startswith(b'{"event"'):
                     if self.on_event is not None:
                         self.on_event(line, at)
@@ -75,6 +80,14 @@ class LeanClient:
         if not frame.get("ok"):
             raise RuntimeError(f"{op} failed: {frame.get('error')}")
         return frame["result"]
+
+    async def call_all(self, op: str, **params: Any) -> dict[str, Any]:
+        """Every page of `catalog` or `snapshot`, joined."""
+        collector = PageCollector(op)
+        more: dict[str, Any] | None = {}
+        while more is not None:
+            more = collector.feed(await self.call(op, **params, **more))
+        return collector.whole or {}
 
     async def close(self) -> None:
         self.writer.close()
@@ -209,6 +222,7 @@ async def run(
         "calls": calls_done,
         "replied": {str(k): v for k, v in call_replies.items()},
         "seen": pending_events,
+        "largest_frame": LeanClient.largest_frame,
     }
 
 
@@ -236,6 +250,7 @@ def combine(shards: list[dict[str, Any]], phase: str, measured: list[int]) -> di
         "call_next": summary_ms([x for shard in pick for x in shard["call_next"]]),
         "issue": summary_ms([x for shard in pick for x in shard["issue"]]),
         "fanout": summary_ms(fanout),
+        "largest_frame": max(shard.get("largest_frame", 0) for shard in shards),
     }
 
 

@@ -203,7 +203,9 @@ def _result(reply: dict[str, Any]) -> dict[str, Any]:
         result = reply.get("result")
         return result if isinstance(result, dict) else {}
     error = reply.get("error") or {}
-    raise HallError(error.get("code", "internal"), error.get("message", "unknown error"))
+    raise HallError(
+        error.get("code", "internal"), error.get("message", "unknown error"), error.get("reason")
+    )
 
 
 class HallClient:

@@ -310,7 +310,9 @@ def _services_by_department(report: HallReport, t: dict[str, str]) -> str:
     header, rows = TABLES["services"](report, "zh_CN" if t is PAGE_TEXT["zh_CN"] else "en")
     by_category: dict[str, list[list[str]]] = {}
     for service, row in zip(report.services, rows, strict=True):
-        by_category.setdefault(service.category, []).append(row[1:])  # the department is the heading
+        by_category.setdefault(service.category, []).append(
+            row[1:]
+        )  # the department is the heading
     sections = [f'<p class="note">{escape(t["services_note"])}</p>']
     for category in report.categories:
         members = by_category.get(category.code, [])
