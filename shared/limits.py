@@ -77,12 +77,9 @@ def split_pages(
     token_room = len(',"next":""') + 64
 
     def new_page(first: bool) -> dict[str, Any]:
-        kept = (
-            {k: v for k, v in whole.items() if k not in list_keys}
-            if first
-            else {k: whole[k] for k in carry_keys}
-        )
-        return {**kept, **{key: [] for key in list_keys}}
+        if first:  # the members in their order, the lists emptied
+            return {k: ([] if k in list_keys else v) for k, v in whole.items()}
+        return {**{k: whole[k] for k in carry_keys}, **{key: [] for key in list_keys}}
 
     page = new_page(True)
     used = json_size(page) + token_room
