@@ -377,6 +377,7 @@ def test_transfer_finds_a_matter_by_typing_pinyin_initials_or_characters(qtbot, 
     ]
     accept(qtbot, window)
     qtbot.waitUntil(lambda: window.model.ticket is None)
+    qtbot.waitUntil(lambda: any(t["number"] == first for t in window.model.queue))
     moved = next(t for t in window.model.queue if t["number"] == first)
     assert moved["service"] == "ss_card_apply"
 
