@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from shared.client import BlockingHallClient
 from shared.config import HallConfig, default_config
@@ -139,23 +140,36 @@ def county_morning(host: str, port: int, counters: int) -> None:
 
 def county_shots(out_dir: Path, lang: str) -> None:
     """Boards of a county hall: 20+ departments and 60 counters, all or 25-60."""
-    from PySide6.QtCore import QDeadlineTimer, QEventLoop
     from PySide6.QtWidgets import QApplication
 
-    from display_board.app import build_board
-    from shared.config import parse_counter_range
+    from shared.config import Catalog, parse_counter_range
     from shared.demo import demo_config
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, lang)
-    config = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+    county = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+    twenty = county.catalog.categories[:20]
+    codes = {category.code for category in twenty}
+    small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
+    for label, config, boards in (
+        ("county", county, (("all", None), ("25-60", parse_counter_range("25-60")))),
+        ("20_departments", replace(county, catalog=small), (("all", None),)),
+    ):
+        _county_boards(app, out_dir, label, config, boards)
+
+
+def _county_boards(app: Any, out_dir: Path, label: str, config: HallConfig, boards: Any) -> None:
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    from display_board.app import build_board
+
     with (
         tempfile.TemporaryDirectory() as tmp,
         hall_server_thread(Path(tmp) / "hall.db", config) as (host, port),
     ):
         county_morning(host, port, 60)
-        for name, counters in (("all", None), ("25-60", parse_counter_range("25-60"))):
+        for name, counters in boards:
             board = build_board(host, port, config=config, counters=counters)
             board.resize(*SIZES[0])
             board.show()
@@ -173,7 +187,8 @@ def county_shots(out_dir: Path, lang: str) -> None:
                 for _ in range(20):
                     app.processEvents()
                 board.headline.set_flash(False)
-                path = out_dir / f"board_county_{name}_{width}x{height}.png"
+                suffix = f"_{name}" if label == "county" else ""
+                path = out_dir / f"board_{label}{suffix}_{width}x{height}.png"
                 board.grab().save(str(path))
                 print(path)
             board.connection.stop()
