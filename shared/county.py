@@ -235,9 +235,7 @@ def county_catalog(widest: bool = False) -> Catalog:
             topic = topics[index % len(topics)]
             action, action_en = ACTIONS[index // len(topics)]
             matter = f"{topic}{action}"
-            matter_en = (
-                f"{categories[-1].name_en.split(WIDE_CHAR)[0]}: {topic_en(topic)} {action_en}"
-            )
+            matter_en = f"{topic_en(topic).capitalize()} {action_en}"
             service_code = f"{code[:20]}_{index + 1:02d}"
             if widest:
                 matter = _widen(matter, limits.MAX_SERVICE_NAME, WIDE_CHAR)
@@ -250,12 +248,69 @@ def county_catalog(widest: bool = False) -> Catalog:
     return Catalog(tuple(categories), tuple(services))
 
 
+TOPICS_EN = {
+    "养老保险": "pension insurance", "失业保险": "unemployment insurance",
+    "工伤保险": "work injury insurance", "就业登记": "employment registration",
+    "职业技能": "vocational skills", "社会保障卡": "social security card",
+    "劳动关系": "labour relations", "医保参保": "medical insurance enrolment",
+    "异地就医": "medical care elsewhere", "门诊慢特病": "chronic disease outpatient care",
+    "生育津贴": "maternity allowance", "医疗救助": "medical assistance",
+    "婚姻登记": "marriage registration", "低保救助": "minimum living allowance",
+    "社会组织": "social organisations", "养老服务": "elderly care services",
+    "殡葬管理": "funeral services", "发票领用": "invoices", "纳税申报": "tax returns",
+    "税务登记": "tax registration", "个税汇算": "income tax settlement",
+    "社保费缴纳": "social insurance contributions", "房屋所有权": "house ownership",
+    "抵押权": "mortgages", "预告登记": "advance registration", "查封登记": "seizure registration",
+    "宅基地使用权": "homestead use rights", "建设用地": "construction land",
+    "规划许可": "planning permits", "土地复垦": "land reclamation", "测绘成果": "survey results",
+    "矿业权": "mining rights", "营业执照": "business licences", "食品经营": "food business",
+    "特种设备": "special equipment", "药品零售": "pharmacies", "商标质押": "trademark pledges",
+    "户口迁移": "household moves", "居民身份证": "identity cards", "居住证": "residence permits",
+    "出入境证件": "travel documents", "机动车登记": "vehicle registration",
+    "农机购置补贴": "farm machinery subsidies", "种子经营": "seed trade",
+    "动物防疫": "animal epidemic prevention", "渔业捕捞": "fishing", "农药经营": "pesticide trade",
+    "施工许可": "construction permits", "商品房预售": "off-plan sales",
+    "建筑业资质": "builder qualifications", "房屋租赁": "housing leases",
+    "公租房": "public rental housing", "道路运输经营": "road transport business",
+    "出租汽车": "taxis", "从业资格": "transport qualifications", "超限运输": "oversize transport",
+    "网约车": "ride hailing", "医疗机构执业": "medical institutions",
+    "医师执业": "physician practice", "出生医学证明": "birth certificates",
+    "公共场所卫生": "public place hygiene", "母婴保健": "maternal and infant care",
+    "民办学校": "private schools", "教师资格": "teacher qualifications",
+    "学籍管理": "student records", "校外培训": "tutoring institutions",
+    "学生资助": "student aid", "优待证": "veteran preferential cards",
+    "抚恤补助": "survivor benefits", "安置就业": "veteran placement",
+    "光荣牌": "honour plaques", "优抚对象": "entitled groups",
+    "残疾人证": "disability certificates", "康复救助": "rehabilitation aid",
+    "辅助器具": "assistive devices", "两项补贴": "disability subsidies",
+    "就业扶持": "employment support", "公积金缴存": "fund contributions",
+    "公积金提取": "fund withdrawals", "公积金贷款": "fund loans",
+    "账户转移": "account transfers", "缴存基数": "contribution base",
+    "环评审批": "environmental assessments", "排污许可": "discharge permits",
+    "危废转移": "hazardous waste transfers", "辐射安全": "radiation safety",
+    "环境监测": "environmental monitoring", "取水许可": "water abstraction permits",
+    "河道采砂": "river sand mining", "水土保持": "soil conservation",
+    "洪水影响评价": "flood impact assessments", "水利工程": "water works",
+    "娱乐场所": "entertainment venues", "网吧经营": "internet cafés",
+    "旅行社": "travel agencies", "演出经营": "performances",
+    "卫星接收": "satellite reception", "法律援助": "legal aid", "公证服务": "notarisation",
+    "人民调解": "mediation", "律师执业": "lawyer practice",
+    "基层法律服务": "grassroots legal services", "危化品经营": "hazardous chemicals trade",
+    "烟花爆竹": "fireworks", "安全生产": "work safety", "应急预案": "emergency plans",
+    "特种作业": "special operations", "林木采伐": "tree felling", "林地占用": "forest land use",
+    "野生动物": "wildlife", "木材运输": "timber transport", "林权登记": "forest rights",
+    "对外贸易": "foreign trade", "成品油零售": "fuel retail", "报废汽车": "scrapped vehicles",
+    "单用途卡": "prepaid cards", "再生资源": "recycling", "项目核准": "project approval",
+    "项目备案": "project filing", "节能审查": "energy reviews", "价格认定": "price assessment",
+    "粮食收购": "grain purchase", "户外广告": "outdoor advertising",
+    "占道经营": "street trading", "渣土运输": "muck transport", "园林绿化": "landscaping",
+    "燃气经营": "gas supply",
+}  # fmt: skip
+
+
 def topic_en(topic: str) -> str:
-    """A topic's English label: its position in the department (the catalog stays bilingual)."""
-    for _, _, _, _, topics in DEPARTMENTS:
-        if topic in topics:
-            return f"item {topics.index(topic) + 1}"
-    return topic
+    """A topic's English name (the catalog stays bilingual)."""
+    return TOPICS_EN.get(topic, topic)
 
 
 def county_csv(widest: bool = False) -> str:
