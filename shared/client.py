@@ -93,6 +93,8 @@ class PageCollector:
                 if key in result:
                     self.whole[key] = result[key]
         else:
+            if result.get("seq") != self.whole.get("seq"):  # not of one moment: read again
+                return self.restart()
             for key in ("counters", "kiosks"):
                 self.whole.setdefault(key, []).extend(_items(result, key))
         if not isinstance(nxt, str) or not nxt:

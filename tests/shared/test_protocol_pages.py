@@ -56,3 +56,18 @@ def test_an_unknown_snapshot_page_is_page_expired(clocked_server):
     with clocked_server.client("display", "board") as board, pytest.raises(HallError) as error:
         board.call("snapshot", page="1-0000")
     assert error.value.code == "conflict" and error.value.reason == "page_expired"
+
+
+def test_page_collector_starts_again_when_the_catalog_changes_between_pages():
+    from shared.client import PageCollector, PagingError
+
+    collector = PageCollector("catalog")
+    assert collector.feed({"version": "a", "services": [1], "next": "1"}) == {"after": "1"}
+    assert collector.feed({"version": "b", "services": [2], "next": "1"}) == {}  # from the start
+    assert collector.feed({"version": "b", "services": [1], "next": "1"}) == {"after": "1"}
+    assert collector.feed({"version": "b", "services": [2], "next": None}) is None
+    assert collector.whole is not None and collector.whole["services"] == [1, 2]
+    changing = PageCollector("catalog")
+    with pytest.raises(PagingError):
+        for n in range(10):
+            changing.feed({"version": str(n), "services": [], "next": "1"})
