@@ -755,6 +755,11 @@ class KioskWindow(QWidget):
             self.banner.setProperty("level", level)
             _restyle(self.banner)
         page = self.pages[model.screen]
+        if model.screen is Screen.START and self.stack.currentWidget() in (
+            self.confirmation_page,
+            self.notice_page,
+        ):
+            self.start_page.page = 0  # the next resident starts on the first departments
         if model.screen is Screen.START:
             self.start_page.refresh()
         elif model.screen is Screen.MATTERS:
