@@ -182,10 +182,12 @@ def test_every_frame_of_every_op_fits_at_the_bounds(county) -> None:
     board.call("ping")
 
     counters = []  # a few counters holding a ticket, the clerk last at counter 1
+    held = {}
     for number in (COUNTERS, 50, 3, 2, 1):
         counter = hall.client("counter", f"c-{number}", counter=number)
         counter.call("login", clerk=CLERK, pin="1234")
-        assert counter.call("call_next", req=uuid.uuid4().hex)["ticket"]
+        held[number] = counter.call("call_next", req=uuid.uuid4().hex)["ticket"]
+        assert held[number]
         counters.insert(0, counter)
         board.call("ping")
     busy = counters[0]
@@ -195,8 +197,18 @@ def test_every_frame_of_every_op_fits_at_the_bounds(county) -> None:
     busy.call("recall")
     busy.call("transfer", service=catalog.services[5].code, req=uuid.uuid4().hex)
     busy.call("call_next", req=uuid.uuid4().hex)
+    busy.call("start")
     busy.call("finish")
+    busy.call("rate", ticket=held[1]["id"], level="satisfied")
     busy.call("pause", reason=wide(200))
+    busy.call("resume")
+    busy.call("pause", reason=wide(200))
+    third = counters[2]  # counter 3: a no-show, reactivated, then called out of turn
+    third.call("no_show")
+    third.call("reactivate", ticket=held[3]["id"])
+    third.call("call", ticket=held[3]["number"], req=uuid.uuid4().hex)
+    failed = admin.call("issue", service=catalog.services[-1].code, req=uuid.uuid4().hex)
+    admin.call("print_failed", ticket=failed["ticket"]["id"], reason=wide(200))
     admin.call("server_stats")
 
     snapshot = board.call("snapshot")
