@@ -337,6 +337,8 @@ class HallConfig:
     priority_pin: str | None = field(default=None, repr=False)
     paper_mm: int = 80
     printer: str = "preview"
+    call_gap_s: int = 5  # [calls] min_gap_s: seconds a counter must wait between two calls
+    short_service_s: int = 60  # [report] short_service_s: a service shorter than this is "short"
     catalog: Catalog = field(default_factory=sample_catalog)
     counters: tuple[CounterConfig, ...] = field(default_factory=_default_counters)
     clerks: tuple[ClerkConfig, ...] = field(default_factory=_demo_clerks)
@@ -759,6 +761,8 @@ _TOP_LEVEL_KEYS = (
     "announce",
     "kiosk",
     "board",
+    "calls",
+    "report",
     "counters",
     "clerks",
     "boards",
@@ -1027,6 +1031,12 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     if duplicate:
         raise duplicate
     settings["boards"] = tuple(boards)
+    calls = root.subtable("calls", ("min_gap_s",))
+    settings["call_gap_s"] = calls.integer("min_gap_s", HallConfig.call_gap_s, 0, 600)
+    report = root.subtable("report", ("short_service_s",))
+    settings["short_service_s"] = report.integer(
+        "short_service_s", HallConfig.short_service_s, 1, 3600
+    )
 
     counters = _counters(root, catalog)
     if counters is not None:
