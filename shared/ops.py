@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import ErrorCode, HallError
+from shared.limits import MAX_KIOSK_MESSAGE
 
 KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
 ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)
@@ -57,6 +58,20 @@ def _int(name: str, value: Any) -> int:
         raise ValueError(f"'{name}' must be a whole number, got {_kind(value)}")
     if not 0 <= value < 2**53:
         raise ValueError(f"'{name}' is out of range")
+    return value
+
+
+def _cursor(name: str, value: Any) -> str:
+    """A page cursor as a reply's `next` gave it (digits)."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValueError(f"'{name}' must be the 'next' of an earlier reply, got {_kind(value)}")
+    return value
+
+
+def _page_size(name: str, value: Any) -> int:
+    value = _int(name, value)
+    if value < 1:
+        raise ValueError(f"'{name}' must be at least 1")
     return value
 
 
@@ -117,8 +132,10 @@ REQ = {"req": _text(MAX_REQ)}
 OPS: dict[str, OpSpec] = {
     "hello": OpSpec(ALL),  # checked by the server itself (handshake)
     "ping": OpSpec(ALL),
-    "catalog": OpSpec(ALL),
-    "snapshot": OpSpec(ALL),
+    # Added to v1: `after` and `limit` page the services; the reply's `next` continues.
+    "catalog": OpSpec(ALL, optional={"after": _cursor, "limit": _page_size}),
+    # Added to v1: `page` fetches the next page of a snapshot too big for one frame.
+    "snapshot": OpSpec(ALL, optional={"page": _text(64)}),
     "issue": OpSpec(
         frozenset({KIOSK, ADMIN}),
         required={"service": _text(64), **REQ},
@@ -165,7 +182,7 @@ OPS: dict[str, OpSpec] = {
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),
         required={"printer": _text(32)},
-        optional={"message": _text(MAX_TEXT, empty=True)},
+        optional={"message": _text(MAX_KIOSK_MESSAGE, empty=True)},
     ),
     # Added to v1: what one resident's ticket page shows, found by the ticket's web token.
     "ticket_view": OpSpec(frozenset({DISPLAY, ADMIN}), required={"tokens": _token_list}),
