@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,6 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from counter_client.model import ACTIONS, ONLINE, CounterModel, Notice
+
+log = logging.getLogger(__name__)
+
+NOTICE_CLEAR_S = 10  # an information notice goes after this long (or at the next action)
+CONFIRM_S = 10  # how long a second F1 confirms finishing a ticket that was never started
 
 STYLE = """
 QWidget#banner { background: #c62828; }
@@ -381,36 +388,154 @@ class CounterWindow(QWidget):
         }.get(state, state)
 
     def notice_text(self, notice: Notice) -> str:
-        code = str(notice.args.get("code", ""))
-        texts = {
-            "login_incomplete": self.tr("Enter your clerk ID and PIN."),
-            "login_failed": self.tr(
+        """The clerk's message for a notice, in the interface language (never the server's
+        English text: that goes to the log)."""
+        args = dict(notice.args)
+        code = str(args.get("code", ""))
+        if notice.key == "op_failed":
+            text = self.refusal_text(
+                str(args.get("op", "")), code, str(args.get("reason", "")), args
+            )
+        elif notice.key == "login_failed":
+            text = self.login_refusal_text(code, str(args.get("reason", "")), notice.detail)
+        else:
+            key = self.model.shortcuts
+            texts = {
+                "login_incomplete": self.tr("Enter your clerk ID and PIN."),
+                "login_lost": self.tr("A new business day has begun: please log in again.")
+                if code == "day_reset"
+                else self.tr("You have been logged out: the server refused your login."),
+                "handshake_failed": self.handshake_text(code, notice.detail),
+                "disconnected": self.tr("Not done: the connection to the hall server was lost."),
+                "nobody_waiting": self.tr("Nobody is waiting for this counter."),
+                "finished_nobody_waiting": self.tr(
+                    "{done} finished. Nobody else is waiting for this counter."
+                ),
+                "finished_and_called": self.tr("{done} finished; now calling {number}."),
+                "finished": self.tr("{number} finished."),
+                "no_show_done": self.tr("{number} marked as a no-show."),
+                "reactivated": self.tr("{number} is back in the queue."),
+                "transferred_to_counter": self.tr("{number} has been transferred to {to}."),
+                "transferred_to_service": self.tr(
+                    "{number} has been transferred to the queue of {to}."
+                ),
+                "number_missing": self.tr("Enter a ticket number."),
+                "confirm_finish_unstarted": self.tr(
+                    "{number} has not been started. Press {again} again to finish it and call "
+                    "the next, or {no_show} to mark it a no-show."
+                ),
+            }
+            args.setdefault("again", key["call_next"])
+            args.setdefault("no_show", key["no_show"])
+            text = texts.get(notice.key, "")
+            if not text:
+                log.warning("no text for notice %s", notice.key)
+                text = self.tr("Done.") if notice.level == "info" else self.tr("Not done.")
+            text = text.format(**args)
+        if notice.detail:
+            log.info("server said: %s (%s)", notice.detail, notice.key)
+        return text
+
+    def login_refusal_text(self, code: str, reason: str, detail: str) -> str:
+        if reason == "locked_out":
+            until = re.search(r"until (\d{1,2}:\d{2})", detail or "")
+            if until:
+                return self.tr(
+                    "Too many wrong PINs: this clerk is locked out until {time} (the "
+                    "administrator can reset the PIN)."
+                ).format(time=until.group(1))
+            return self.tr(
                 "Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator "
                 "can reset the PIN)."
             )
-            if notice.args.get("reason") == "locked_out"
-            else self.tr("This clerk ID is disabled.")
-            if notice.args.get("reason") == "disabled"
-            else self.tr("Login refused: unknown clerk ID or wrong PIN.")
-            if code == "not_authenticated"
-            else self.tr("Login failed: no connection to the hall server.")
-            if code == "disconnected"
-            else self.tr("Login failed."),
-            "login_lost": self.tr("A new business day has begun: please log in again.")
-            if code == "day_reset"
-            else self.tr("You have been logged out: the server refused your login."),
-            "handshake_failed": self.tr("The hall server refused this counter."),
-            "disconnected": self.tr("Not done: the connection to the hall server was lost."),
-            "op_failed": self.tr("The server refused this action."),
-            "nobody_waiting": self.tr("Nobody is waiting for this counter."),
-            "reactivated": self.tr("{number} is back in the queue."),
-            "transferred": self.tr("{number} has been transferred."),
-            "number_missing": self.tr("Enter a ticket number."),
+        if reason == "disabled":
+            return self.tr("This clerk ID is disabled.")
+        if code == "not_authenticated":
+            return self.tr("Login refused: unknown clerk ID or wrong PIN.")
+        if code == "disconnected":
+            return self.tr("Login failed: no connection to the hall server.")
+        if code == "conflict":
+            return self.tr("This clerk is logged in at another counter: log out there first.")
+        return self.refusal_text("login", code, reason, {})
+
+    def handshake_text(self, code: str, detail: str) -> str:
+        if code == "not_authenticated":
+            return self.tr(
+                "The hall server refused this counter: the hall key is wrong or missing."
+            )
+        if code == "proto_mismatch":
+            return self.tr("The hall server speaks another protocol version: update this program.")
+        if "does not exist" in (detail or ""):
+            return self.tr("Counter {n} does not exist in this hall.").format(n=self.model.number)
+        return self.tr("The hall server refused this counter.")
+
+    def refusal_text(self, op: str, code: str, reason: str, args: dict[str, Any]) -> str:
+        """One table: every refusal a clerk can meet, by op and error code."""
+        ticket = str(args.get("ticket") or "")
+        texts = {
+            ("call", "not_found"): self.tr("There is no ticket {ticket} today."),
+            ("call", "conflict"): self.tr(
+                "{ticket} cannot be called here: it is not waiting, or it is kept for another "
+                "counter."
+            ),
+            ("call", "bad_request"): self.tr(
+                "{ticket} is not a ticket number: a letter and digits, e.g. A007."
+            ),
+            ("call_next", "conflict"): self.tr(
+                "The counter is paused: resume it before calling."
+            ),
+            ("recall", "conflict"): self.tr(
+                "Only a called ticket can be called again: this one was already started or closed."
+            ),
+            ("start", "conflict"): self.tr("This ticket was already started or closed."),
+            ("finish", "conflict"): self.tr("This ticket was already closed."),
+            ("no_show", "conflict"): self.tr(
+                "Only a called ticket that was not started can be marked a no-show."
+            ),
+            ("transfer", "not_found"): self.tr("That service or counter no longer exists."),
+            ("transfer", "conflict"): self.tr(
+                "Not transferred: the ticket is no longer at this counter, or the target is this "
+                "counter."
+            ),
+            ("reactivate", "not_found"): self.tr("There is no ticket {ticket} today."),
+            ("reactivate", "conflict"): self.tr("{ticket} is not one of today's no-shows."),
+            ("reactivate", "bad_request"): self.tr(
+                "{ticket} is not a ticket number: a letter and digits, e.g. A007."
+            ),
+            ("pause", "conflict"): self.tr(
+                "Finish or transfer the ticket in hand before pausing."
+            ),
+            ("resume", "conflict"): self.tr("The counter is not paused."),
+            ("", "forbidden"): self.tr(
+                "Refused: another clerk has logged in at this counter, or you were logged out. "
+                "Log in again."
+            ),
+            ("", "not_authenticated"): self.tr(
+                "Refused: the hall server does not know this counter any more. Restart the program."
+            ),
+            ("", "unavailable"): self.tr(
+                "Not done: the hall server cannot save right now (disk full or read-only). Try "
+                "again shortly."
+            ),
+            ("", "internal"): self.tr("Not done: the hall server had an error. Try again."),
+            ("", "not_found"): self.tr("Not done: the hall server does not know this ticket."),
+            ("", "conflict"): self.tr(
+                "Not done: the ticket or counter has changed meanwhile (another counter or the "
+                "administrator). The window shows the current state."
+            ),
+            ("", "bad_request"): self.tr(
+                "Not done: the hall server did not understand the request. Update this program."
+            ),
+            ("", "unknown_op"): self.tr(
+                "Not done: the hall server is older than this program and lacks this action."
+            ),
+            ("", "disconnected"): self.tr("Not done: the connection to the hall server was lost."),
         }
-        text = texts.get(notice.key, notice.key).format(**notice.args)
-        if notice.detail and notice.detail.lower() not in ("unknown clerk or wrong pin",):
-            text += f"\n({notice.detail})"
-        return text
+        text = texts.get((op, code)) or texts.get(("", code))
+        if text is None:
+            log.warning("no text for refusal %s of %s", code, op)
+            text = self.tr("The hall server refused this action.")
+        return text.format(ticket=ticket)
 
     # -- rendering ----------------------------------------------------------------------------
 

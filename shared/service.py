@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 RECENT_CALLS = 10
 QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 64 KiB
+NO_SHOWS_LIMIT = 100  # tickets in one `no_shows` reply
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
@@ -487,7 +488,7 @@ class HallService:
             "waiting": self.waiting_counts(),
             "issuing": self.issuing_now(now)[0],
             "kiosks": [
-                dict(r)
+                self._kiosk_json(dict(r))
                 for r in self.store.all(
                     "SELECT client, printer, message, at FROM kiosks ORDER BY client"
                 )
@@ -757,9 +758,15 @@ class HallService:
             kiosk["printer"],
             kiosk["message"],
         )
+        kiosk = self._kiosk_json(kiosk)
         return Outcome(
             result={"kiosk": kiosk}, events=[("kiosk_changed", {"kiosk": kiosk})] if changed else []
         )
+
+    def _kiosk_json(self, kiosk: dict[str, Any]) -> dict[str, Any]:
+        """A Kiosk object; `name` is the friendly name the hall file gives it, if any."""
+        name = dict(self.config.kiosk_names).get(kiosk["client"])
+        return {**kiosk, "name": name} if name else kiosk
 
     # -- ops: ratings and figures ---------------------------------------------------------------
 
@@ -1174,6 +1181,18 @@ class HallService:
                 "tickets": [self.ticket_json(rows[t.id]) for t in order],
                 "total": self.queue.count_for(counter["number"], services),
             }
+        )
+
+    def op_no_shows(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        """Today's no-show tickets, the latest first: what a counter may reactivate."""
+        self._counter_for_op(caller)
+        limit = min(params.get("limit", NO_SHOWS_LIMIT), NO_SHOWS_LIMIT)
+        rows = self.store.all(
+            "SELECT * FROM tickets WHERE day = ? AND state = ? ORDER BY called_at DESC, id DESC",
+            (self.day(now), TicketState.NO_SHOW.value),
+        )
+        return Outcome(
+            result={"tickets": [self.ticket_json(row) for row in rows[:limit]], "total": len(rows)}
         )
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
