@@ -351,9 +351,7 @@ class CounterModel:
 
     def kiosks_needing_attention(self) -> list[dict[str, Any]]:
         """Kiosks whose printer is out of paper, offline or faulty (for the staff banner)."""
-        return [
-            k for k in self.kiosks.values() if k.get("printer") not in (None, "ok", "unknown")
-        ]
+        return [k for k in self.kiosks.values() if k.get("printer") not in (None, "ok", "unknown")]
 
     def warn(self, key: str, **args: Any) -> None:
         """Show a notice the window itself raised (e.g. a confirmation question)."""
@@ -618,7 +616,9 @@ class CounterModel:
                 key = "finished_nobody_waiting" if done else "nobody_waiting"
                 return Notice("info", key, {"done": done})
             if done:
-                return Notice("info", "finished_and_called", {"done": done, "number": ticket["number"]})
+                return Notice(
+                    "info", "finished_and_called", {"done": done, "number": ticket["number"]}
+                )
             return None
         if ticket is None:
             return None

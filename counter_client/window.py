@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -58,6 +59,13 @@ QLabel#loginTitle { font-size: 20px; font-weight: bold; }
 QLabel#loginCounter { font-size: 16px; color: #455a64; }
 QLabel#loginHall { color: #607d8b; }
 QLabel#ticketService { font-size: 16px; }
+QLabel#ticketDetail { font-size: 15px; color: #37474f; }
+QWidget#staffBanner { background: #fff3cd; }
+QLabel#staffBannerText { color: #7a4f01; font-weight: bold; padding: 4px; font-size: 14px; }
+QListWidget#waitingList { font-size: 15px; }
+QLabel#notice { font-size: 14px; }
+QLabel#notice[level="confirm"] { color: #e65100; font-weight: bold; }
+QLabel#transferWarning, QLabel#callWarning { color: #c62828; }
 """
 
 
@@ -157,11 +165,19 @@ class TransferDialog(QDialog):
             index = self.service_box.findData(held.get("service"))
             self.service_box.setCurrentIndex(max(0, index))
 
+        self.model = model
         self.counter_box = QComboBox(objectName="counterBox")
         for counter in model.transfer_counters():
-            clerk = (counter.get("clerk") or {}).get("name") or self.tr("(closed)")
             label = str(counter.get("name") or counter["number"])
-            self.counter_box.addItem(f"{label}  {clerk}", counter["number"])
+            if counter.get("state") == "closed":
+                state = self.tr("(closed)")
+            elif counter.get("state") == "paused":
+                state = self.tr("(paused)")
+            else:
+                state = (counter.get("clerk") or {}).get("name") or ""
+            self.counter_box.addItem(f"{label}  {state}".strip(), counter["number"])
+        self.warning = QLabel(objectName="transferWarning", wordWrap=True)
+        self.counter_box.currentIndexChanged.connect(lambda _index: self._sync())
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -173,6 +189,7 @@ class TransferDialog(QDialog):
         layout.addWidget(self.service_box)
         layout.addWidget(self.to_counter)
         layout.addWidget(self.counter_box)
+        layout.addWidget(self.warning)
         layout.addWidget(buttons)
         self.to_service.toggled.connect(self._sync)
         self._sync()
@@ -180,6 +197,16 @@ class TransferDialog(QDialog):
     def _sync(self) -> None:
         self.service_box.setEnabled(self.to_service.isChecked())
         self.counter_box.setEnabled(self.to_counter.isChecked())
+        number = self.counter_box.currentData()
+        closed = self.to_counter.isChecked() and self.model.counter_is_closed(number)
+        self.warning.setText(
+            self.tr(
+                "{counter} is not open: the ticket will only be called once a clerk logs in there."
+            ).format(counter=self.model.counter_label(number))
+            if closed
+            else ""
+        )
+        self.warning.setVisible(closed)
 
     def choice(self) -> dict[str, Any]:
         if self.to_service.isChecked():
@@ -213,9 +240,74 @@ class CallDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        held = model.ticket
+        if held:
+            note = QLabel(objectName="callWarning", wordWrap=True)
+            note.setText(
+                self.tr("{number} in hand will be finished first.").format(number=held["number"])
+            )
+            layout.addWidget(note)
         layout.addWidget(self.tickets)
         layout.addWidget(self.number_edit)
         layout.addWidget(buttons)
+
+    def number(self) -> str:
+        return self.number_edit.text()
+
+
+class NoShowDialog(QDialog):
+    """Put a no-show back in the queue: pick one of today's no-shows or type its number."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setWindowTitle(self.tr("Reactivate a no-show"))
+        self.title = QLabel(self.tr("Today's no-shows, the latest first:"))
+        self.tickets = QListWidget(objectName="noShowList")
+        self.empty = QLabel(objectName="noShowEmpty")
+        self.number_edit = QLineEdit(objectName="noShowNumber")
+        self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
+        self.number_edit.setMaxLength(16)
+        self.tickets.currentItemChanged.connect(
+            lambda item, _old: (
+                item and self.number_edit.setText(item.data(Qt.ItemDataRole.UserRole))
+            )
+        )
+        self.tickets.itemDoubleClicked.connect(lambda _item: self.accept())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tickets)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.number_edit)
+        layout.addWidget(buttons)
+        self._shown: list[tuple[str, str]] = []
+        self.fill()
+
+    def fill(self) -> None:
+        rows = []
+        for ticket in self.model.no_shows:
+            called = (ticket.get("called_at") or "")[11:16]
+            text = self.tr("{number}  called {time}  {service}").format(
+                number=ticket["number"],
+                time=called,
+                service=self.model.service_name(ticket.get("service")),
+            )
+            rows.append((text, str(ticket["number"])))
+        if rows == self._shown:
+            return
+        self._shown = rows
+        self.tickets.clear()
+        for text, number in rows:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            self.tickets.addItem(item)
+        self.empty.setText("" if rows else self.tr("No no-shows today."))
+        self.empty.setVisible(not rows)
 
     def number(self) -> str:
         return self.number_edit.text()
@@ -273,6 +365,16 @@ class CounterWindow(QWidget):
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(6, 2, 6, 2)
         banner_layout.addWidget(self.banner_text)
+        # Staff only: a kiosk whose printer needs attention (paper out, offline ...).
+        self.staff_banner = QWidget(objectName="staffBanner")
+        self.staff_banner_text = QLabel(objectName="staffBannerText", wordWrap=True)
+        staff_layout = QHBoxLayout(self.staff_banner)
+        staff_layout.setContentsMargins(6, 2, 6, 2)
+        staff_layout.addWidget(self.staff_banner_text)
+        self.staff_banner.hide()
+        self.notice_clear_s: float = NOTICE_CLEAR_S
+        self._notice_since: tuple[Notice | None, float] = (None, 0.0)
+        self._confirm: tuple[int, float] | None = None  # (ticket id, when) of the first F1
 
         self.login_page = LoginPage()
         self.login_page.submitted.connect(self.model.login)
@@ -285,6 +387,7 @@ class CounterWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.staff_banner)
         layout.addWidget(self.pages)
 
         self.shortcuts: dict[str, QShortcut] = {}
@@ -323,9 +426,12 @@ class CounterWindow(QWidget):
         self.ticket_state = QLabel(objectName="ticketState")
         self.ticket_timer = QLabel(objectName="ticketTimer")
         self.ticket_timer.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.ticket_detail = QLabel(objectName="ticketDetail", wordWrap=True)
+        self.ticket_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card_layout = QVBoxLayout(card)
         card_layout.addWidget(self.ticket_number)
         card_layout.addWidget(self.ticket_service)
+        card_layout.addWidget(self.ticket_detail)
         state_row = QHBoxLayout()
         state_row.addWidget(self.ticket_state)
         state_row.addStretch(1)
@@ -461,7 +567,8 @@ class CounterWindow(QWidget):
     def handshake_text(self, code: str, detail: str) -> str:
         if code == "not_authenticated":
             return self.tr(
-                "The hall server refused this counter: the hall key is wrong or missing."
+                "The hall server refused this counter: the hall key is wrong or missing (set "
+                "QUEUE_HALL_KEY or --key)."
             )
         if code == "proto_mismatch":
             return self.tr("The hall server speaks another protocol version: update this program.")
@@ -481,9 +588,7 @@ class CounterWindow(QWidget):
             ("call", "bad_request"): self.tr(
                 "{ticket} is not a ticket number: a letter and digits, e.g. A007."
             ),
-            ("call_next", "conflict"): self.tr(
-                "The counter is paused: resume it before calling."
-            ),
+            ("call_next", "conflict"): self.tr("The counter is paused: resume it before calling."),
             ("recall", "conflict"): self.tr(
                 "Only a called ticket can be called again: this one was already started or closed."
             ),
@@ -502,9 +607,7 @@ class CounterWindow(QWidget):
             ("reactivate", "bad_request"): self.tr(
                 "{ticket} is not a ticket number: a letter and digits, e.g. A007."
             ),
-            ("pause", "conflict"): self.tr(
-                "Finish or transfer the ticket in hand before pausing."
-            ),
+            ("pause", "conflict"): self.tr("Finish or transfer the ticket in hand before pausing."),
             ("resume", "conflict"): self.tr("The counter is not paused."),
             ("", "forbidden"): self.tr(
                 "Refused: another clerk has logged in at this counter, or you were logged out. "
@@ -573,11 +676,32 @@ class CounterWindow(QWidget):
             self.banner_text.setText(text)
             self.banner.show()
 
+        self._render_staff_banner()
         self.pages.setCurrentWidget(self.main_page if model.logged_in else self.login_page)
+        if isinstance(self.dialog, NoShowDialog):
+            self.dialog.fill()
         if not model.logged_in:
             self._render_login()
             return
         self._render_main()
+
+    def _render_staff_banner(self) -> None:
+        troubled = self.model.kiosks_needing_attention() if self.model.logged_in else []
+        problems = {
+            "near_end": self.tr("paper running low"),
+            "paper_out": self.tr("out of paper: replace the roll"),
+            "offline": self.tr("printer offline: check its cable and power"),
+            "error": self.tr("printer fault: check the printer"),
+        }
+        lines = [
+            self.tr("Kiosk {name}: {problem}").format(
+                name=kiosk.get("name") or kiosk.get("client"),
+                problem=problems.get(str(kiosk.get("printer")), self.tr("printer fault")),
+            )
+            for kiosk in troubled
+        ]
+        self.staff_banner_text.setText("\n".join(lines))
+        self.staff_banner.setVisible(bool(lines))
 
     def _render_login(self) -> None:
         model = self.model
@@ -628,6 +752,15 @@ class CounterWindow(QWidget):
             self.ticket_state.setText(self.state_label(ticket["state"]))
             _restyle(self.ticket_state, "state", ticket["state"])
             _restyle(self.ticket_number, "empty", False)
+            waited = model.ticket_waited_s()
+            detail = []
+            if waited is not None:
+                detail.append(self.tr("Waited {minutes} min").format(minutes=waited // 60))
+            calls = int(ticket.get("calls") or 0)
+            if calls:
+                detail.append(self.tr("called {n} times").format(n=calls))
+            self.ticket_detail.setText(" · ".join(detail))
+            self.ticket_detail.setVisible(bool(detail))
         else:
             self.ticket_number.setText(self.tr("No ticket"))
             self.ticket_service.setText(
@@ -636,6 +769,8 @@ class CounterWindow(QWidget):
                 )
             )
             self.ticket_state.setText("")
+            self.ticket_detail.setText("")
+            self.ticket_detail.setVisible(False)
             _restyle(self.ticket_number, "empty", True)
         self._tick()
 
@@ -646,7 +781,10 @@ class CounterWindow(QWidget):
         notice = model.notice
         self.notice.setText(self.notice_text(notice) if notice else "")
         self.notice.setVisible(notice is not None)
-        _restyle(self.notice, "level", notice.level if notice else "")
+        level = notice.level if notice else ""
+        if notice and notice.key.startswith("confirm_"):
+            level = "confirm"
+        _restyle(self.notice, "level", level)
 
         self.waiting_title.setText(
             self.tr("Waiting for this counter: {n}").format(n=model.queue_total)
@@ -665,8 +803,11 @@ class CounterWindow(QWidget):
         model = self.model
         rows = []
         for ticket in model.queue:
-            issued = (ticket.get("issued_at") or "")[11:16]
-            text = f"{ticket['number']:<6} {issued}  {model.service_name(ticket.get('service'))}"
+            waited = model.ticket_waited_s(ticket)
+            minutes = self.tr("{n} min").format(n=waited // 60) if waited is not None else ""
+            text = (
+                f"{ticket['number']:<6} {minutes:>7}  {model.service_name(ticket.get('service'))}"
+            )
             if ticket.get("priority"):
                 text += "  " + self.tr("(priority)")
             rows.append((text, ticket["number"]))
@@ -686,10 +827,25 @@ class CounterWindow(QWidget):
             self.waiting_list.addItem(item)
 
     def _tick(self) -> None:
+        self._expire_notice()
         if self.model.ticket is None:
             self.ticket_timer.setText("")
             return
         self.ticket_timer.setText(_format_duration(self.model.ticket_elapsed_s()))
+
+    def _expire_notice(self) -> None:
+        """A notice on the main page goes after `notice_clear_s` (the next action clears it too)."""
+        notice = self.model.notice
+        now = time.monotonic()
+        if notice is not self._notice_since[0]:
+            self._notice_since = (notice, now)
+            return
+        if (
+            notice is not None
+            and self.model.logged_in
+            and now - self._notice_since[1] >= (self.notice_clear_s)
+        ):
+            self.model.clear_notice(notice)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -698,6 +854,9 @@ class CounterWindow(QWidget):
         model = self.model
         if not model.logged_in or not model.enabled(action) or self.dialog is not None:
             return
+        if action == "call_next" and not self._confirmed_finish():
+            return
+        self._confirm = None
         if model.trigger(action):
             return
         if action == "transfer":
@@ -709,14 +868,25 @@ class CounterWindow(QWidget):
             dialog = TextDialog(self.tr("Pause the counter"), self.tr("Reason"), reasons, self)
             self._ask(dialog, lambda d: model.pause(d.text()))
         elif action == "reactivate":
-            dialog = TextDialog(
-                self.tr("Reactivate a no-show"),
-                self.tr("Ticket number, e.g. A007"),
-                [],
-                self,
-                upper=True,
-            )
-            self._ask(dialog, lambda d: model.reactivate(d.text()))
+            model.refresh_no_shows()
+            self._ask(NoShowDialog(model, self), lambda d: model.reactivate(d.number()))
+
+    def _confirmed_finish(self) -> bool:
+        """F1 finishes the held ticket; one that was called but never started is asked first:
+        the second press within CONFIRM_S goes ahead."""
+        ticket = self.model.ticket
+        if not ticket or ticket.get("state") != "called":
+            return True
+        now = time.monotonic()
+        if (
+            self._confirm
+            and self._confirm[0] == ticket["id"]
+            and now - self._confirm[1] < CONFIRM_S
+        ):
+            return True
+        self._confirm = (ticket["id"], now)
+        self.model.warn("confirm_finish_unstarted", number=ticket["number"])
+        return False
 
     def _ask(self, dialog: QDialog, then: Any) -> None:
         """Open a choice dialog without blocking; `then(dialog)` runs when it is accepted."""
@@ -727,6 +897,10 @@ class CounterWindow(QWidget):
             if result == QDialog.DialogCode.Accepted:
                 then(dialog)
             dialog.deleteLater()
+            # The F-keys are shortcuts of this window: give it the keyboard back at once.
+            self.raise_()
+            self.activateWindow()
+            self.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
         dialog.finished.connect(finished)
         dialog.open()

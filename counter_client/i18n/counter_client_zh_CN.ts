@@ -4,301 +4,533 @@
 <context>
     <name>CallDialog</name>
     <message>
-        <location filename="../window.py" line="188"/>
+        <location filename="../window.py" line="222"/>
         <source>Call a chosen ticket</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="195"/>
+        <location filename="../window.py" line="229"/>
         <source>Ticket number, e.g. A007</source>
-        <translation>票号，如 A007</translation>
+        <translation>号码，例如 A007</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="247"/>
+        <source>{number} in hand will be finished first.</source>
+        <translation>手上的 {number} 将先被办结。</translation>
     </message>
 </context>
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../window.py" line="365"/>
+        <location filename="../window.py" line="478"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="366"/>
+        <location filename="../window.py" line="479"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="367"/>
+        <location filename="../window.py" line="480"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../window.py" line="368"/>
+        <location filename="../window.py" line="481"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../window.py" line="369"/>
+        <location filename="../window.py" line="482"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="370"/>
+        <location filename="../window.py" line="483"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../window.py" line="371"/>
+        <location filename="../window.py" line="484"/>
         <source>Special call</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="372"/>
+        <location filename="../window.py" line="485"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../window.py" line="372"/>
+        <location filename="../window.py" line="485"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../window.py" line="373"/>
+        <location filename="../window.py" line="486"/>
         <source>Reactivate</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="379"/>
+        <location filename="../window.py" line="492"/>
         <source>Called</source>
         <translation>已呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="380"/>
+        <location filename="../window.py" line="493"/>
         <source>Serving</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="386"/>
+        <location filename="../window.py" line="510"/>
         <source>Enter your clerk ID and PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="388"/>
+        <location filename="../window.py" line="554"/>
         <source>Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多，该工号已锁定 10 分钟（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="392"/>
+        <location filename="../window.py" line="558"/>
         <source>This clerk ID is disabled.</source>
         <translation>该工号已停用。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="394"/>
+        <location filename="../window.py" line="560"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="396"/>
+        <location filename="../window.py" line="562"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="398"/>
-        <source>Login failed.</source>
-        <translation>登录失败。</translation>
-    </message>
-    <message>
-        <location filename="../window.py" line="399"/>
+        <location filename="../window.py" line="511"/>
         <source>A new business day has begun: please log in again.</source>
         <translation>新的工作日已开始，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="401"/>
+        <location filename="../window.py" line="513"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="402"/>
+        <location filename="../window.py" line="577"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="403"/>
+        <location filename="../window.py" line="515"/>
+        <location filename="../window.py" line="635"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="404"/>
-        <source>The server refused this action.</source>
-        <translation>服务器拒绝了此操作。</translation>
-    </message>
-    <message>
-        <location filename="../window.py" line="405"/>
+        <location filename="../window.py" line="516"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="406"/>
+        <location filename="../window.py" line="523"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="407"/>
-        <source>{number} has been transferred.</source>
-        <translation>{number} 已转移。</translation>
-    </message>
-    <message>
-        <location filename="../window.py" line="408"/>
+        <location filename="../window.py" line="528"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="422"/>
+        <location filename="../window.py" line="570"/>
+        <source>The hall server refused this counter: the hall key is wrong or missing (set QUEUE_HALL_KEY or --key).</source>
+        <translation>大厅服务器拒绝了本窗口：大厅密钥错误或未设置（请设置 QUEUE_HALL_KEY 或 --key）。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="650"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="424"/>
+        <location filename="../window.py" line="652"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="425"/>
-        <location filename="../window.py" line="461"/>
+        <location filename="../window.py" line="653"/>
+        <location filename="../window.py" line="710"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="433"/>
+        <location filename="../window.py" line="576"/>
+        <location filename="../window.py" line="661"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="438"/>
+        <location filename="../window.py" line="518"/>
+        <source>{done} finished. Nobody else is waiting for this counter.</source>
+        <translation>{done} 已办结。本窗口暂无等候的群众。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="520"/>
+        <source>{done} finished; now calling {number}.</source>
+        <translation>{done} 已办结，正在呼叫 {number}。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="521"/>
+        <source>{number} finished.</source>
+        <translation>{number} 已办结。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="522"/>
+        <source>{number} marked as a no-show.</source>
+        <translation>{number} 已记为过号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="524"/>
+        <source>{number} has been transferred to {to}.</source>
+        <translation>{number} 已转到 {to}。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="526"/>
+        <source>{number} has been transferred to the queue of {to}.</source>
+        <translation>{number} 已转到「{to}」的队列。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="530"/>
+        <source>{number} has not been started. Press {again} again to finish it and call the next, or {no_show} to mark it a no-show.</source>
+        <translation>{number} 尚未开始办理 — 再按 {again} 办结并叫下一位，按 {no_show} 记为过号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="539"/>
+        <source>Done.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="539"/>
+        <source>Not done.</source>
+        <translation>未能完成。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="550"/>
+        <source>Too many wrong PINs: this clerk is locked out until {time} (the administrator can reset the PIN).</source>
+        <translation>密码错误次数过多：该柜员已被锁定至 {time}（管理员可重置密码）。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="564"/>
+        <source>This clerk is logged in at another counter: log out there first.</source>
+        <translation>该柜员已在其他窗口登录：请先在那里退出。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="574"/>
+        <source>The hall server speaks another protocol version: update this program.</source>
+        <translation>大厅服务器的协议版本不同：请更新本程序。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="605"/>
+        <source>There is no ticket {ticket} today.</source>
+        <translation>今天没有 {ticket} 这个号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="585"/>
+        <source>{ticket} cannot be called here: it is not waiting, or it is kept for another counter.</source>
+        <translation>{ticket} 不能在本窗口呼叫：它不在等候中，或已留给其他窗口。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="589"/>
+        <location filename="../window.py" line="608"/>
+        <source>{ticket} is not a ticket number: a letter and digits, e.g. A007.</source>
+        <translation>{ticket} 不是有效的号码：应为字母加数字，例如 A007。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="591"/>
+        <source>The counter is paused: resume it before calling.</source>
+        <translation>本窗口已暂停：请先恢复服务再叫号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="593"/>
+        <source>Only a called ticket can be called again: this one was already started or closed.</source>
+        <translation>只有已呼叫的号才能重呼：该号已开始办理或已结束。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="595"/>
+        <source>This ticket was already started or closed.</source>
+        <translation>该号已开始办理或已结束。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="596"/>
+        <source>This ticket was already closed.</source>
+        <translation>该号已结束。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="598"/>
+        <source>Only a called ticket that was not started can be marked a no-show.</source>
+        <translation>只有已呼叫、尚未开始办理的号才能记为过号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="600"/>
+        <source>That service or counter no longer exists.</source>
+        <translation>该事项或窗口已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="602"/>
+        <source>Not transferred: the ticket is no longer at this counter, or the target is this counter.</source>
+        <translation>未转移：该号已不在本窗口，或目标就是本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="606"/>
+        <source>{ticket} is not one of today&apos;s no-shows.</source>
+        <translation>{ticket} 不是今天的过号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="610"/>
+        <source>Finish or transfer the ticket in hand before pausing.</source>
+        <translation>请先办结或转移手上的号，再暂停。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="611"/>
+        <source>The counter is not paused.</source>
+        <translation>本窗口没有暂停。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="613"/>
+        <source>Refused: another clerk has logged in at this counter, or you were logged out. Log in again.</source>
+        <translation>被拒绝：其他柜员已在本窗口登录，或您已被退出。请重新登录。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="617"/>
+        <source>Refused: the hall server does not know this counter any more. Restart the program.</source>
+        <translation>被拒绝：大厅服务器已不认识本窗口。请重新启动本程序。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="620"/>
+        <source>Not done: the hall server cannot save right now (disk full or read-only). Try again shortly.</source>
+        <translation>未完成：大厅服务器暂时无法保存（磁盘已满或只读）。请稍后再试。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="623"/>
+        <source>Not done: the hall server had an error. Try again.</source>
+        <translation>未完成：大厅服务器出错。请再试一次。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="624"/>
+        <source>Not done: the hall server does not know this ticket.</source>
+        <translation>未完成：大厅服务器找不到该号。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="626"/>
+        <source>Not done: the ticket or counter has changed meanwhile (another counter or the administrator). The window shows the current state.</source>
+        <translation>未完成：该号或窗口刚被更改（其他窗口或管理员）。窗口已显示最新状态。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="630"/>
+        <source>Not done: the hall server did not understand the request. Update this program.</source>
+        <translation>未完成：大厅服务器无法识别该请求。请更新本程序。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="633"/>
+        <source>Not done: the hall server is older than this program and lacks this action.</source>
+        <translation>未完成：大厅服务器版本较旧，不支持此操作。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="640"/>
+        <source>The hall server refused this action.</source>
+        <translation>大厅服务器拒绝了此操作。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="666"/>
         <source>Cannot reach the hall server at {server}: check the address, the network and the server&apos;s firewall (port {port}). Trying again…</source>
         <translation>无法连接大厅服务器 {server}：请检查地址、网络和服务器防火墙（端口 {port}）。正在重试…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="445"/>
+        <location filename="../window.py" line="673"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="447"/>
+        <location filename="../window.py" line="675"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="483"/>
+        <location filename="../window.py" line="691"/>
+        <source>paper running low</source>
+        <translation>纸卷将尽</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="692"/>
+        <source>out of paper: replace the roll</source>
+        <translation>缺纸，请更换纸卷</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="693"/>
+        <source>printer offline: check its cable and power</source>
+        <translation>打印机离线，请检查连线和电源</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="694"/>
+        <source>printer fault: check the printer</source>
+        <translation>打印机故障，请检查打印机</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="697"/>
+        <source>Kiosk {name}: {problem}</source>
+        <translation>取号机「{name}」：{problem}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="699"/>
+        <source>printer fault</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="732"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="485"/>
+        <location filename="../window.py" line="734"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="490"/>
+        <location filename="../window.py" line="739"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="490"/>
+        <location filename="../window.py" line="739"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="493"/>
+        <location filename="../window.py" line="742"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="501"/>
+        <location filename="../window.py" line="750"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="507"/>
+        <location filename="../window.py" line="758"/>
+        <source>Waited {minutes} min</source>
+        <translation>已等候 {minutes} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="761"/>
+        <source>called {n} times</source>
+        <translation>第 {n} 次呼叫</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="765"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="509"/>
+        <location filename="../window.py" line="767"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="527"/>
+        <location filename="../window.py" line="790"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="532"/>
+        <location filename="../window.py" line="795"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="546"/>
+        <location filename="../window.py" line="807"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="812"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="867"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="867"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="867"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="868"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="868"/>
         <source>Reason</source>
         <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../window.py" line="588"/>
-        <source>Reactivate a no-show</source>
-        <translation>过号重排</translation>
-    </message>
-    <message>
-        <location filename="../window.py" line="589"/>
-        <source>Ticket number, e.g. A007</source>
-        <translation>票号，如 A007</translation>
     </message>
 </context>
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../window.py" line="118"/>
+        <location filename="../window.py" line="133"/>
         <source>Counter login</source>
         <translation>窗口登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="119"/>
+        <location filename="../window.py" line="134"/>
         <source>Clerk ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="120"/>
+        <location filename="../window.py" line="135"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="121"/>
+        <location filename="../window.py" line="136"/>
         <source>Log in</source>
         <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>NoShowDialog</name>
+    <message>
+        <location filename="../window.py" line="264"/>
+        <source>Reactivate a no-show</source>
+        <translation>过号重排</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="265"/>
+        <source>Today&apos;s no-shows, the latest first:</source>
+        <translation>今天的过号（最近的在前）：</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="269"/>
+        <source>Ticket number, e.g. A007</source>
+        <translation>号码，例如 A007</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="295"/>
+        <source>{number}  called {time}  {service}</source>
+        <translation>{number}  {time} 呼叫  {service}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="309"/>
+        <source>No no-shows today.</source>
+        <translation>今天还没有过号。</translation>
     </message>
 </context>
 <context>
@@ -372,24 +604,34 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../window.py" line="132"/>
+        <location filename="../window.py" line="147"/>
         <source>Transfer ticket</source>
         <translation>转移号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="133"/>
+        <location filename="../window.py" line="148"/>
         <source>To a service</source>
         <translation>转到事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="134"/>
+        <location filename="../window.py" line="149"/>
         <source>To a counter</source>
         <translation>转到窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="155"/>
+        <location filename="../window.py" line="173"/>
         <source>(closed)</source>
         <translation>（未开放）</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="175"/>
+        <source>(paused)</source>
+        <translation>（暂停服务）</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="204"/>
+        <source>{counter} is not open: the ticket will only be called once a clerk logs in there.</source>
+        <translation>{counter} 未开放：转过去的号要等有柜员在该窗口登录后才会被叫到。</translation>
     </message>
 </context>
 </TS>
