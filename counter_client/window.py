@@ -506,31 +506,7 @@ class CounterWindow(QWidget):
             text = self.login_refusal_text(code, str(args.get("reason", "")), notice.detail)
         else:
             key = self.model.shortcuts
-            texts = {
-                "login_incomplete": self.tr("Enter your clerk ID and PIN."),
-                "login_lost": self.tr("A new business day has begun: please log in again.")
-                if code == "day_reset"
-                else self.tr("You have been logged out: the server refused your login."),
-                "handshake_failed": self.handshake_text(code, notice.detail),
-                "disconnected": self.tr("Not done: the connection to the hall server was lost."),
-                "nobody_waiting": self.tr("Nobody is waiting for this counter."),
-                "finished_nobody_waiting": self.tr(
-                    "{done} finished. Nobody else is waiting for this counter."
-                ),
-                "finished_and_called": self.tr("{done} finished; now calling {number}."),
-                "finished": self.tr("{number} finished."),
-                "no_show_done": self.tr("{number} marked as a no-show."),
-                "reactivated": self.tr("{number} is back in the queue."),
-                "transferred_to_counter": self.tr("{number} has been transferred to {to}."),
-                "transferred_to_service": self.tr(
-                    "{number} has been transferred to the queue of {to}."
-                ),
-                "number_missing": self.tr("Enter a ticket number."),
-                "confirm_finish_unstarted": self.tr(
-                    "{number} has not been started. Press {again} again to finish it and call "
-                    "the next, or {no_show} to mark it a no-show."
-                ),
-            }
+            texts = self.notice_texts(code, notice.detail)
             args.setdefault("again", key["call_next"])
             args.setdefault("no_show", key["no_show"])
             text = texts.get(notice.key, "")
@@ -541,6 +517,34 @@ class CounterWindow(QWidget):
         if notice.detail:
             log.info("server said: %s (%s)", notice.detail, notice.key)
         return text
+
+    def notice_texts(self, code: str = "", detail: str = "") -> dict[str, str]:
+        """The text of every notice key but the refusals (see refusal_texts)."""
+        return {
+            "login_incomplete": self.tr("Enter your clerk ID and PIN."),
+            "login_lost": self.tr("A new business day has begun: please log in again.")
+            if code == "day_reset"
+            else self.tr("You have been logged out: the server refused your login."),
+            "handshake_failed": self.handshake_text(code, detail),
+            "disconnected": self.tr("Not done: the connection to the hall server was lost."),
+            "nobody_waiting": self.tr("Nobody is waiting for this counter."),
+            "finished_nobody_waiting": self.tr(
+                "{done} finished. Nobody else is waiting for this counter."
+            ),
+            "finished_and_called": self.tr("{done} finished; now calling {number}."),
+            "finished": self.tr("{number} finished."),
+            "no_show_done": self.tr("{number} marked as a no-show."),
+            "reactivated": self.tr("{number} is back in the queue."),
+            "transferred_to_counter": self.tr("{number} has been transferred to {to}."),
+            "transferred_to_service": self.tr(
+                "{number} has been transferred to the queue of {to}."
+            ),
+            "number_missing": self.tr("Enter a ticket number."),
+            "confirm_finish_unstarted": self.tr(
+                "{number} has not been started. Press {again} again to finish it and call "
+                "the next, or {no_show} to mark it a no-show."
+            ),
+        }
 
     def login_refusal_text(self, code: str, reason: str, detail: str) -> str:
         if reason == "locked_out":
@@ -577,9 +581,17 @@ class CounterWindow(QWidget):
         return self.tr("The hall server refused this counter.")
 
     def refusal_text(self, op: str, code: str, reason: str, args: dict[str, Any]) -> str:
-        """One table: every refusal a clerk can meet, by op and error code."""
-        ticket = str(args.get("ticket") or "")
-        texts = {
+        """A refusal's text: by op and error code, else by error code alone."""
+        texts = self.refusal_texts()
+        text = texts.get((op, code)) or texts.get(("", code))
+        if text is None:
+            log.warning("no text for refusal %s of %s", code, op)
+            text = self.tr("The hall server refused this action.")
+        return text.format(ticket=str(args.get("ticket") or ""))
+
+    def refusal_texts(self) -> dict[tuple[str, str], str]:
+        """One table: every refusal a clerk can meet, by (op, error code); op "" for any op."""
+        return {
             ("call", "not_found"): self.tr("There is no ticket {ticket} today."),
             ("call", "conflict"): self.tr(
                 "{ticket} cannot be called here: it is not waiting, or it is kept for another "
@@ -634,11 +646,6 @@ class CounterWindow(QWidget):
             ),
             ("", "disconnected"): self.tr("Not done: the connection to the hall server was lost."),
         }
-        text = texts.get((op, code)) or texts.get(("", code))
-        if text is None:
-            log.warning("no text for refusal %s of %s", code, op)
-            text = self.tr("The hall server refused this action.")
-        return text.format(ticket=ticket)
 
     # -- rendering ----------------------------------------------------------------------------
 
