@@ -54,6 +54,11 @@ CLOCK_INTERVAL_MS = 1000
 # The lobby layout is drawn for these screens and scaled to the real one.
 LANDSCAPE_BASE = QSize(1920, 1080)
 PORTRAIT_BASE = QSize(1080, 1920)
+# Counter tiles on a 1080-line screen: the name (its number) and department at least 32 px.
+COUNTER_NAME_PX = 32
+COUNTER_DEPARTMENT_PX = 32
+COUNTER_CELL_PX = 104
+COUNTER_DEPARTMENT_ROW_PX = 44
 # The narrowest the big number may be squeezed horizontally before its font shrinks.
 MIN_SQUEEZE = 0.75
 
@@ -69,6 +74,8 @@ PAUSED = "#f4b266"
 CLOSED_TEXT = "#7d8fa3"
 CLOSED_PANEL = "#0f2740"
 STAFF_NOTE = "#f4b266"
+STAFF_NOTE_PX = 32
+CAPTION = "#e3ecf5"  # the headline's "请": near-white, readable across the hall
 
 STYLE_SHEET = f"""
 #displayBoard {{ background: {BACKGROUND}; }}
@@ -79,6 +86,9 @@ QFrame#panel, QFrame#counterCell, QFrame#departmentCell, QFrame#recentRow {{
 QFrame#headline[flash="true"] {{ background: {PANEL_FLASH}; border-radius: 14px; }}
 QFrame#headline[flash="false"] {{ background: {PANEL}; border-radius: 14px; }}
 QLabel#muted, QLabel#date {{ color: {MUTED}; }}
+QLabel#caption {{ color: {CAPTION}; }}
+QLabel#counterDepartment {{ color: {TEXT}; }}
+QLabel#counterDepartment[state="closed"] {{ color: {CLOSED_TEXT}; }}
 QLabel#ticket, QLabel#recentNumber[calling="true"] {{ color: {ACCENT}; }}
 QLabel#recentNumber[calling="false"] {{ color: {TEXT}; }}
 QFrame#counterCell[state="closed"] {{ background: {CLOSED_PANEL}; }}
@@ -311,7 +321,7 @@ class HeadlinePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("headline")
         self.setProperty("flash", False)
-        self.caption = _label("muted", self)
+        self.caption = _label("caption", self)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number = BigText(self)
         self.destination = _label("", self)
@@ -329,7 +339,7 @@ class HeadlinePanel(QFrame):
         self.caption.setFixedHeight(round(62 * scale))
         self.number.setMinimumHeight(number_height)
         self.destination.setFont(board_font(72 * scale, bold=True))
-        self.destination.setFixedHeight(round(108 * scale))
+        self.destination.setFixedHeight(round(100 * scale))
 
     def set_flash(self, on: bool) -> None:
         _set_style_state(self, "flash", on)
@@ -370,19 +380,40 @@ class CounterCell(QFrame):
         self.setProperty("state", "closed")
         self.name = _label("counterName", self)
         self.name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.department = _label("counterDepartment", self)
+        self.department.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.department.hide()
         self.status = _label("counterStatus", self)
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setSpacing(0)
         layout.addWidget(self.name)
+        layout.addWidget(self.department)
         layout.addWidget(self.status, 1)
         self.number = 0
+        self._name = ""
+        self._split = False
+
+    @property
+    def has_department(self) -> bool:
+        return not self.isHidden() and bool(_counter_parts(self._name)[1])
+
+    def split_department(self, split: bool) -> None:
+        """Show the department on a line of its own (split) or after the name."""
+        self._split = split
+        name, department = _counter_parts(self._name)
+        if not split and department:
+            name = f"{name} {department}"
+        _set_text(self.name, name)
+        _set_text(self.department, department if split else "")
+        self.department.setVisible(split and bool(department))
 
     def setScale(self, scale: float) -> None:
         margin = round(4 * scale)
         self.layout().setContentsMargins(margin, margin, margin, margin)
-        self.name.setFont(board_font(26 * scale))
-        self.status.setFont(board_font(40 * scale, bold=True))
+        self.name.setFont(board_font(COUNTER_NAME_PX * scale, bold=True))
+        self.department.setFont(board_font(COUNTER_DEPARTMENT_PX * scale))
+        self.status.setFont(board_font(38 * scale, bold=True))
 
     def show_counter(self, counter: CounterStatus | None, texts: dict[str, str]) -> None:
         if counter is None:
@@ -399,11 +430,22 @@ class CounterCell(QFrame):
             status = counter.ticket
         else:
             visual, status = "idle", texts["idle"]
-        _set_text(self.name, counter.name)
+        self._name = counter.name
+        self.split_department(self._split)
+        _set_style_state(self.department, "state", "closed" if visual == "closed" else "open")
         _set_text(self.status, status)
         _set_style_state(self, "state", "closed" if visual == "closed" else "open")
         _set_style_state(self.name, "state", "closed" if visual == "closed" else "open")
         _set_style_state(self.status, "state", visual)
+
+
+def _counter_parts(name: str) -> tuple[str, str]:
+    """'20号窗口（不动产）' -> ('20号窗口', '不动产'): the number part and the department part."""
+    for opening, closing in (("（", "）"), ("(", ")")):
+        head, sep, tail = name.partition(opening)
+        if sep and head.strip():
+            return head.strip(), tail.rstrip(closing).strip()
+    return name, ""
 
 
 class DepartmentCell(QFrame):
@@ -661,7 +703,7 @@ class DisplayBoard(QWidget):
         self.header.setFixedHeight(round((150 if self._portrait else 84) * scale))
         self.hall_label.setFont(board_font(50 * scale, bold=True))
         self.connection_mark.setFont(board_font(22 * scale))
-        self.staff_note.setFont(board_font(22 * scale))
+        self.staff_note.setFont(board_font(STAFF_NOTE_PX * scale))
         self.date_label.setFont(board_font(30 * scale))
         self.time_label.setFont(board_font(58 * scale, bold=True))
 
@@ -679,13 +721,6 @@ class DisplayBoard(QWidget):
 
         counter_rows = max(1, -(-len(self._visible(self.counter_cells)) // self._counter_columns()))
         self._counter_grid.setSpacing(round(8 * scale))
-        cell_height = round(96 * scale)
-        self.counter_panel.setFixedHeight(
-            counter_rows * cell_height + (counter_rows - 1) * round(8 * scale)
-        )
-        for cell in self.counter_cells:
-            cell.setScale(scale)
-
         department_rows = max(
             1, -(-len(self._visible(self.department_cells)) // self._department_columns())
         )
@@ -693,6 +728,28 @@ class DisplayBoard(QWidget):
         self.waiting_panel.setFixedHeight(
             department_rows * round(92 * scale) + (department_rows - 1) * round(8 * scale)
         )
+        # A counter's department gets a line of its own when the screen has room for it
+        # beside a full-size headline; otherwise it follows the name on the first line.
+        gaps = (counter_rows - 1) * round(8 * scale)
+        plain = counter_rows * round(COUNTER_CELL_PX * scale) + gaps
+        tall = counter_rows * round((COUNTER_CELL_PX + COUNTER_DEPARTMENT_ROW_PX) * scale) + gaps
+        others = (
+            round((150 if self._portrait else 84) * scale)
+            + self.waiting_panel.maximumHeight()
+            + round(60 * scale)  # the ticker
+            + round(32 * scale)  # the root's margins
+            + 4 * gap
+        )
+        headline = round(height / 6 / 0.78) + 2 + round((62 + 100 + 32) * scale)
+        if self._portrait:
+            headline += self.recent_panel.minimumSizeHint().height() + gap
+        split = any(cell.has_department for cell in self.counter_cells) and (
+            others + tall + headline <= height
+        )
+        self.counter_panel.setFixedHeight(tall if split else plain)
+        for cell in self.counter_cells:
+            cell.setScale(scale)
+            cell.split_department(split)
         for cell in self.department_cells:
             cell.setScale(scale)
 
@@ -834,7 +891,7 @@ class DisplayBoard(QWidget):
         _set_text(self.hall_label, self.model.hall or self._default_hall_name)
 
     def _render_calls(self) -> None:
-        latest = self.model.latest
+        latest = self.model.headline
         headline = self.headline
         if latest is None:
             _set_text(headline.caption, self.tr("Welcome"))
@@ -843,17 +900,24 @@ class DisplayBoard(QWidget):
         else:
             _set_text(
                 headline.caption,
-                self.tr("Calling again") if latest.recall else self.tr("Now calling"),
+                self.tr("Calling again")
+                if latest.recall and self.model.latest_is_live
+                else self.tr("Now calling"),
             )
             headline.number.setText(latest.number)
             _set_text(
                 headline.destination,
                 self.tr("Please go to %1").replace("%1", self.model.counter_name(latest.counter)),
             )
+        if latest is None and self.flashing():
+            self._flash_timer.stop()
+            self.headline.set_flash(False)
         older = [call for call in self.model.recent if latest is None or call is not latest]
         for index, row in enumerate(self.recent_rows):
             call = older[index] if index < len(older) else None
-            row.show_call(call, self.model.counter_name(call.counter) if call else "")
+            row.show_call(
+                call, _counter_parts(self.model.counter_name(call.counter))[0] if call else ""
+            )
 
     def _render_counters(self) -> None:
         counters = [self.model.counters[number] for number in sorted(self.model.counters)]
@@ -861,10 +925,14 @@ class DisplayBoard(QWidget):
             self.counter_cells, len(counters), CounterCell, self.counter_panel
         )
         was_visible = len(self._visible(self.counter_cells))
+        had_departments = any(c.has_department for c in self.counter_cells)
         for index, cell in enumerate(self.counter_cells):
             cell.show_counter(
                 counters[index] if index < len(counters) else None, self._counter_texts
             )
+        has_departments = any(c.has_department for c in self.counter_cells)
+        if had_departments != has_departments:
+            self._apply_scale()
         if grown or was_visible != len(counters):
             self._regrid_counters()
             self._apply_scale()
@@ -906,7 +974,7 @@ class DisplayBoard(QWidget):
         }
         return (
             self.tr("Kiosk %1: %2")
-            .replace("%1", kiosk.client)
+            .replace("%1", kiosk.name or kiosk.client)
             .replace("%2", problems.get(kiosk.printer, kiosk.printer))
         )
 

@@ -82,402 +82,402 @@
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="510"/>
+        <location filename="../window.py" line="524"/>
         <source>Enter your clerk ID and PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="554"/>
+        <location filename="../window.py" line="558"/>
         <source>Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多，该工号已锁定 10 分钟（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="558"/>
+        <location filename="../window.py" line="562"/>
         <source>This clerk ID is disabled.</source>
         <translation>该工号已停用。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="560"/>
+        <location filename="../window.py" line="564"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="562"/>
+        <location filename="../window.py" line="566"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="511"/>
+        <location filename="../window.py" line="525"/>
         <source>A new business day has begun: please log in again.</source>
         <translation>新的工作日已开始，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="513"/>
+        <location filename="../window.py" line="527"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="577"/>
+        <location filename="../window.py" line="581"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="515"/>
-        <location filename="../window.py" line="635"/>
+        <location filename="../window.py" line="529"/>
+        <location filename="../window.py" line="647"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="516"/>
+        <location filename="../window.py" line="530"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="523"/>
+        <location filename="../window.py" line="537"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528"/>
+        <location filename="../window.py" line="542"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="570"/>
+        <location filename="../window.py" line="574"/>
         <source>The hall server refused this counter: the hall key is wrong or missing (set QUEUE_HALL_KEY or --key).</source>
         <translation>大厅服务器拒绝了本窗口：大厅密钥错误或未设置（请设置 QUEUE_HALL_KEY 或 --key）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="650"/>
+        <location filename="../window.py" line="657"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="659"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="653"/>
-        <location filename="../window.py" line="710"/>
+        <location filename="../window.py" line="660"/>
+        <location filename="../window.py" line="717"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="576"/>
-        <location filename="../window.py" line="661"/>
+        <location filename="../window.py" line="580"/>
+        <location filename="../window.py" line="668"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="518"/>
+        <location filename="../window.py" line="532"/>
         <source>{done} finished. Nobody else is waiting for this counter.</source>
         <translation>{done} 已办结。本窗口暂无等候的群众。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="520"/>
+        <location filename="../window.py" line="534"/>
         <source>{done} finished; now calling {number}.</source>
         <translation>{done} 已办结，正在呼叫 {number}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="521"/>
+        <location filename="../window.py" line="535"/>
         <source>{number} finished.</source>
         <translation>{number} 已办结。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="522"/>
+        <location filename="../window.py" line="536"/>
         <source>{number} marked as a no-show.</source>
         <translation>{number} 已记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="524"/>
+        <location filename="../window.py" line="538"/>
         <source>{number} has been transferred to {to}.</source>
         <translation>{number} 已转到 {to}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="526"/>
+        <location filename="../window.py" line="540"/>
         <source>{number} has been transferred to the queue of {to}.</source>
         <translation>{number} 已转到「{to}」的队列。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="530"/>
+        <location filename="../window.py" line="544"/>
         <source>{number} has not been started. Press {again} again to finish it and call the next, or {no_show} to mark it a no-show.</source>
         <translation>{number} 尚未开始办理 — 再按 {again} 办结并叫下一位，按 {no_show} 记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="539"/>
+        <location filename="../window.py" line="515"/>
         <source>Done.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="539"/>
+        <location filename="../window.py" line="515"/>
         <source>Not done.</source>
         <translation>未能完成。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="550"/>
+        <location filename="../window.py" line="554"/>
         <source>Too many wrong PINs: this clerk is locked out until {time} (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多：该柜员已被锁定至 {time}（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="564"/>
+        <location filename="../window.py" line="568"/>
         <source>This clerk is logged in at another counter: log out there first.</source>
         <translation>该柜员已在其他窗口登录：请先在那里退出。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="574"/>
+        <location filename="../window.py" line="578"/>
         <source>The hall server speaks another protocol version: update this program.</source>
         <translation>大厅服务器的协议版本不同：请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
-        <location filename="../window.py" line="605"/>
+        <location filename="../window.py" line="595"/>
+        <location filename="../window.py" line="617"/>
         <source>There is no ticket {ticket} today.</source>
         <translation>今天没有 {ticket} 这个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="585"/>
+        <location filename="../window.py" line="597"/>
         <source>{ticket} cannot be called here: it is not waiting, or it is kept for another counter.</source>
         <translation>{ticket} 不能在本窗口呼叫：它不在等候中，或已留给其他窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="589"/>
-        <location filename="../window.py" line="608"/>
+        <location filename="../window.py" line="601"/>
+        <location filename="../window.py" line="620"/>
         <source>{ticket} is not a ticket number: a letter and digits, e.g. A007.</source>
         <translation>{ticket} 不是有效的号码：应为字母加数字，例如 A007。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="591"/>
+        <location filename="../window.py" line="603"/>
         <source>The counter is paused: resume it before calling.</source>
         <translation>本窗口已暂停：请先恢复服务再叫号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="593"/>
+        <location filename="../window.py" line="605"/>
         <source>Only a called ticket can be called again: this one was already started or closed.</source>
         <translation>只有已呼叫的号才能重呼：该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="595"/>
+        <location filename="../window.py" line="607"/>
         <source>This ticket was already started or closed.</source>
         <translation>该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="596"/>
+        <location filename="../window.py" line="608"/>
         <source>This ticket was already closed.</source>
         <translation>该号已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="598"/>
+        <location filename="../window.py" line="610"/>
         <source>Only a called ticket that was not started can be marked a no-show.</source>
         <translation>只有已呼叫、尚未开始办理的号才能记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="600"/>
+        <location filename="../window.py" line="612"/>
         <source>That service or counter no longer exists.</source>
         <translation>该事项或窗口已不存在。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="602"/>
+        <location filename="../window.py" line="614"/>
         <source>Not transferred: the ticket is no longer at this counter, or the target is this counter.</source>
         <translation>未转移：该号已不在本窗口，或目标就是本窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="606"/>
+        <location filename="../window.py" line="618"/>
         <source>{ticket} is not one of today&apos;s no-shows.</source>
         <translation>{ticket} 不是今天的过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="610"/>
+        <location filename="../window.py" line="622"/>
         <source>Finish or transfer the ticket in hand before pausing.</source>
         <translation>请先办结或转移手上的号，再暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="611"/>
+        <location filename="../window.py" line="623"/>
         <source>The counter is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="613"/>
+        <location filename="../window.py" line="625"/>
         <source>Refused: another clerk has logged in at this counter, or you were logged out. Log in again.</source>
         <translation>被拒绝：其他柜员已在本窗口登录，或您已被退出。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="617"/>
+        <location filename="../window.py" line="629"/>
         <source>Refused: the hall server does not know this counter any more. Restart the program.</source>
         <translation>被拒绝：大厅服务器已不认识本窗口。请重新启动本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="620"/>
+        <location filename="../window.py" line="632"/>
         <source>Not done: the hall server cannot save right now (disk full or read-only). Try again shortly.</source>
         <translation>未完成：大厅服务器暂时无法保存（磁盘已满或只读）。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="623"/>
+        <location filename="../window.py" line="635"/>
         <source>Not done: the hall server had an error. Try again.</source>
         <translation>未完成：大厅服务器出错。请再试一次。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="624"/>
+        <location filename="../window.py" line="636"/>
         <source>Not done: the hall server does not know this ticket.</source>
         <translation>未完成：大厅服务器找不到该号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="626"/>
+        <location filename="../window.py" line="638"/>
         <source>Not done: the ticket or counter has changed meanwhile (another counter or the administrator). The window shows the current state.</source>
         <translation>未完成：该号或窗口刚被更改（其他窗口或管理员）。窗口已显示最新状态。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="630"/>
+        <location filename="../window.py" line="642"/>
         <source>Not done: the hall server did not understand the request. Update this program.</source>
         <translation>未完成：大厅服务器无法识别该请求。请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="633"/>
+        <location filename="../window.py" line="645"/>
         <source>Not done: the hall server is older than this program and lacks this action.</source>
         <translation>未完成：大厅服务器版本较旧，不支持此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="640"/>
+        <location filename="../window.py" line="589"/>
         <source>The hall server refused this action.</source>
         <translation>大厅服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="666"/>
+        <location filename="../window.py" line="673"/>
         <source>Cannot reach the hall server at {server}: check the address, the network and the server&apos;s firewall (port {port}). Trying again…</source>
         <translation>无法连接大厅服务器 {server}：请检查地址、网络和服务器防火墙（端口 {port}）。正在重试…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="673"/>
+        <location filename="../window.py" line="680"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="675"/>
+        <location filename="../window.py" line="682"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="691"/>
+        <location filename="../window.py" line="698"/>
         <source>paper running low</source>
         <translation>纸卷将尽</translation>
     </message>
     <message>
-        <location filename="../window.py" line="692"/>
+        <location filename="../window.py" line="699"/>
         <source>out of paper: replace the roll</source>
         <translation>缺纸，请更换纸卷</translation>
     </message>
     <message>
-        <location filename="../window.py" line="693"/>
+        <location filename="../window.py" line="700"/>
         <source>printer offline: check its cable and power</source>
         <translation>打印机离线，请检查连线和电源</translation>
     </message>
     <message>
-        <location filename="../window.py" line="694"/>
+        <location filename="../window.py" line="701"/>
         <source>printer fault: check the printer</source>
         <translation>打印机故障，请检查打印机</translation>
     </message>
     <message>
-        <location filename="../window.py" line="697"/>
+        <location filename="../window.py" line="704"/>
         <source>Kiosk {name}: {problem}</source>
         <translation>取号机「{name}」：{problem}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="699"/>
+        <location filename="../window.py" line="706"/>
         <source>printer fault</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../window.py" line="732"/>
+        <location filename="../window.py" line="739"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="734"/>
+        <location filename="../window.py" line="741"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="739"/>
+        <location filename="../window.py" line="746"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="739"/>
+        <location filename="../window.py" line="746"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="742"/>
+        <location filename="../window.py" line="749"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="750"/>
+        <location filename="../window.py" line="757"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="758"/>
+        <location filename="../window.py" line="765"/>
         <source>Waited {minutes} min</source>
         <translation>已等候 {minutes} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="761"/>
+        <location filename="../window.py" line="768"/>
         <source>called {n} times</source>
         <translation>第 {n} 次呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="765"/>
+        <location filename="../window.py" line="772"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="767"/>
+        <location filename="../window.py" line="774"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="790"/>
+        <location filename="../window.py" line="797"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="795"/>
+        <location filename="../window.py" line="802"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="807"/>
+        <location filename="../window.py" line="814"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="812"/>
+        <location filename="../window.py" line="819"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="867"/>
+        <location filename="../window.py" line="874"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="867"/>
+        <location filename="../window.py" line="874"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="867"/>
+        <location filename="../window.py" line="874"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="868"/>
+        <location filename="../window.py" line="875"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="868"/>
+        <location filename="../window.py" line="875"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
