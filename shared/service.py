@@ -599,6 +599,7 @@ class HallService:
             (day,),
         )
         issued = self._issued_today(day)
+        served_at = self._counters_by_service()
         categories = [
             {
                 "code": r["code"],
@@ -627,16 +628,34 @@ class HallService:
                     "open": issuing and not full,
                     "daily_limit": limit,
                     "full": full,
+                    "counters": served_at.get(r["code"]),
                 }
             )
+        cfg = self.config
         return Outcome(
             result={
                 "hall": self.hall,
                 "issuing": issuing,
                 "categories": categories,
                 "services": services,
+                "hours": {
+                    "open": f"{cfg.open_time:%H:%M}" if cfg.open_time else None,
+                    "close": f"{cfg.close_time:%H:%M}" if cfg.close_time else None,
+                    "weekdays": [d + 1 for d in sorted(cfg.open_weekdays)],
+                },
             }
         )
+
+    def _counters_by_service(self) -> dict[str, list[int]]:
+        """Service code -> the counters that serve it; empty when some counter serves all."""
+        rows = self.store.all("SELECT number, services FROM counters ORDER BY number")
+        if any(not r["services"] for r in rows):
+            return {}
+        result: dict[str, list[int]] = {}
+        for r in rows:
+            for code in json.loads(r["services"]):
+                result.setdefault(code, []).append(r["number"])
+        return result
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
