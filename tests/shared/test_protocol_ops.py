@@ -607,7 +607,7 @@ def test_clerk_stats_counts_todays_work_of_the_logged_in_clerk(clocked_server, i
 
 
 def test_no_shows_lists_todays_no_shows_latest_first(clocked_server, issue, hall_clock):
-    first, second, served = issue(), issue(), issue()
+    first, second, _served = issue(), issue(), issue()
     counter = clocked_server.counter(1)
     assert counter.call("no_shows") == {"tickets": [], "total": 0}
     for _ in (first, second):
