@@ -250,6 +250,7 @@ class HallReport:
     wait_buckets: list[WaitBucket]
     hall_total: GroupFigures
     ratings: dict[str, int]
+    days: list[GroupFigures] = field(default_factory=list)  # per day of issue, in date order
 
     @property
     def score(self) -> float | None:
@@ -335,6 +336,7 @@ def compute_report(
     categories: dict[str, GroupFigures] = {}
     services: dict[str, GroupFigures] = {}
     hours = [HourFigures(h) for h in range(24)]
+    days: dict[str, GroupFigures] = {}
     total = GroupFigures("", "")
     service_s: dict[int, float] = {}
     for ticket_id, issued_at, service, category, state, seconds in conn.execute(
@@ -348,7 +350,8 @@ def compute_report(
             name, _, _ = service_names.get(service, (service, category, 0))
             services[service] = GroupFigures(service, name, category)
         hour = hours[int(issued_at[11:13])]  # local hall time, as the server wrote it
-        groups = (categories[category], services[service], total)
+        day = days.setdefault(issued_at[:10], GroupFigures(issued_at[:10], issued_at[:10]))
+        groups = (categories[category], services[service], total, day)
         wait = None
         if ticket_id in first_calls:
             called_at, caller = first_calls[ticket_id]
@@ -413,6 +416,7 @@ def compute_report(
         hours=hours,
         wait_buckets=buckets,
         hall_total=total,
+        days=[days[d] for d in sorted(days)],
         ratings=hall_ratings,
     )
 
@@ -670,10 +674,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 2
-    db = Path(args.db) if args.db else default_db(_load(args))
+    config = _load(args)
+    db = Path(args.db) if args.db else default_db(config)
     out_dir = Path(args.out) if args.out else Path("hall-report")
     try:
-        report = build_report(db, period, args.lang)
+        # "Generated at" in the hall's own time zone, like every time in the report.
+        report = build_report(db, period, args.lang, now=config.hall_time())
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 1
