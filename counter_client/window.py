@@ -761,7 +761,9 @@ class CounterWindow(QWidget):
             _restyle(self.ticket_number, "empty", False)
             waited = model.ticket_waited_s()
             detail = []
-            if waited is not None:
+            if waited is not None and waited < 60:
+                detail.append(self.tr("Waited under a minute"))
+            elif waited is not None:
                 detail.append(self.tr("Waited {minutes} min").format(minutes=waited // 60))
             calls = int(ticket.get("calls") or 0)
             if calls:
@@ -811,7 +813,12 @@ class CounterWindow(QWidget):
         rows = []
         for ticket in model.queue:
             waited = model.ticket_waited_s(ticket)
-            minutes = self.tr("{n} min").format(n=waited // 60) if waited is not None else ""
+            if waited is None:
+                minutes = ""
+            elif waited < 60:
+                minutes = self.tr("<1 min")
+            else:
+                minutes = self.tr("{n} min").format(n=waited // 60)
             text = (
                 f"{ticket['number']:<6} {minutes:>7}  {model.service_name(ticket.get('service'))}"
             )

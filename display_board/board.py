@@ -59,6 +59,7 @@ COUNTER_NAME_PX = 32
 COUNTER_DEPARTMENT_PX = 32
 COUNTER_CELL_PX = 104
 COUNTER_DEPARTMENT_ROW_PX = 44
+RECENT_PORTRAIT_PX = 360  # the recent calls under the headline on a portrait screen
 # The narrowest the big number may be squeezed horizontally before its font shrinks.
 MIN_SQUEEZE = 0.75
 
@@ -399,11 +400,10 @@ class CounterCell(QFrame):
         return not self.isHidden() and bool(_counter_parts(self._name)[1])
 
     def split_department(self, split: bool) -> None:
-        """Show the department on a line of its own (split) or after the name."""
+        """Show the department on a line of its own (split), or leave it out when the
+        screen has no room for that line: the counter's number stays large either way."""
         self._split = split
         name, department = _counter_parts(self._name)
-        if not split and department:
-            name = f"{name} {department}"
         _set_text(self.name, name)
         _set_text(self.department, department if split else "")
         self.department.setVisible(split and bool(department))
@@ -742,7 +742,7 @@ class DisplayBoard(QWidget):
         )
         headline = round(height / 6 / 0.78) + 2 + round((62 + 100 + 32) * scale)
         if self._portrait:
-            headline += self.recent_panel.minimumSizeHint().height() + gap
+            headline += round(RECENT_PORTRAIT_PX * scale) + gap  # four rows of recent calls
         split = any(cell.has_department for cell in self.counter_cells) and (
             others + tall + headline <= height
         )

@@ -418,66 +418,76 @@
     </message>
     <message>
         <location filename="../window.py" line="765"/>
+        <source>Waited under a minute</source>
+        <translation>已等候不到 1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="767"/>
         <source>Waited {minutes} min</source>
         <translation>已等候 {minutes} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="768"/>
+        <location filename="../window.py" line="770"/>
         <source>called {n} times</source>
         <translation>第 {n} 次呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="772"/>
+        <location filename="../window.py" line="774"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="774"/>
+        <location filename="../window.py" line="776"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="797"/>
+        <location filename="../window.py" line="799"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="802"/>
+        <location filename="../window.py" line="804"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="814"/>
+        <location filename="../window.py" line="819"/>
+        <source>&lt;1 min</source>
+        <translation>&lt;1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="821"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="819"/>
+        <location filename="../window.py" line="826"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="874"/>
+        <location filename="../window.py" line="881"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="874"/>
+        <location filename="../window.py" line="881"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="874"/>
+        <location filename="../window.py" line="881"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="875"/>
+        <location filename="../window.py" line="882"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="875"/>
+        <location filename="../window.py" line="882"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -157,14 +157,15 @@ def test_counter_tiles_show_the_department_on_a_second_line(qtbot, hall_server, 
     assert board.headline.number.height() >= 1080 / 6
 
 
-def test_without_room_the_department_follows_the_name(qtbot, hall_server, board):
+def test_without_room_the_department_gives_way_to_a_large_number(qtbot, hall_server, board):
     # Eight more counters make three rows of tiles: no room left for a third line.
     seq = board.model.seq
     for step, number in enumerate(range(1, 9), start=1):
         tile = {"number": number, "name": f"{number}号窗口", "state": "closed", "ticket": None}
         board.handle_event("counter_changed", seq + step, {"counter": tile})
     qtbot.waitUntil(lambda: board.counter_cell(20).department.isHidden())
-    assert board.counter_cell(20).name.text() == "20号窗口 不动产"
+    assert board.counter_cell(20).name.text() == "20号窗口"
+    assert board.counter_cell(20).name.fontInfo().pixelSize() >= 32
     assert board.size().height() == 1080
 
 
