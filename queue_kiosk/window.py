@@ -800,7 +800,7 @@ class KioskWindow(QWidget):
                 "radius": 14,
                 "border": 3,
                 "touch": 90,
-                "key": 100,  # pinyin keys: at least 96 px (about 25 mm on a 43-inch kiosk)
+                "key": 96,  # pinyin keys: at least 96 px (about 25 mm on a 43-inch kiosk)
                 "navwidth": 200,
                 "pinkey": 120,
                 "hours": 96,

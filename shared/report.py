@@ -33,7 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -291,6 +291,17 @@ def open_database(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def _hall_zone(conn: sqlite3.Connection) -> tzinfo | None:
+    """The hall's UTC offset as its server wrote the latest ticket's time (None: this machine's)."""
+    row = conn.execute("SELECT issued_at FROM tickets ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    try:
+        return datetime.fromisoformat(row[0]).tzinfo
+    except (TypeError, ValueError):
+        return None
+
+
 def _seconds_between(start: str, end: str) -> float:
     return datetime.fromisoformat(end).timestamp() - datetime.fromisoformat(start).timestamp()
 
@@ -409,7 +420,7 @@ def compute_report(
     return HallReport(
         hall=str(hall[0]) if hall else "",
         period=period,
-        generated_at=now or datetime.now().astimezone(),
+        generated_at=now or datetime.now(_hall_zone(conn)),
         clerks=sorted(clerks.values(), key=lambda c: c.clerk_id),
         categories=ordered_categories,
         services=ordered_services,
@@ -679,7 +690,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out else Path("hall-report")
     try:
         # "Generated at" in the hall's own time zone, like every time in the report.
-        report = build_report(db, period, args.lang, now=config.hall_time())
+        now = config.hall_time() if config.timezone else None  # else the database's offset
+        report = build_report(db, period, args.lang, now=now)
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 1

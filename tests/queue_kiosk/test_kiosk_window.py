@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.model import CONFIRMATION_S, Phase, Problem, Screen
@@ -346,3 +347,24 @@ def test_the_preview_shows_the_ticket_just_printed(qtbot, qapp, hall_server, tmp
         assert shown[0] != shown[1]  # two tickets, two numbers: two different images
     finally:
         kiosk.close()
+
+
+def test_pinyin_keys_are_large_and_the_search_fits_a_portrait_screen(qtbot, kiosk):
+    window = kiosk.window
+    window.resize(1080, 1920)
+    kiosk.model.open_search()
+    qtbot.waitUntil(lambda: window.matters_page.keyboard.isVisible())
+    qtbot.wait(50)
+    keys = [k for k in window.matters_page.keyboard.findChildren(QPushButton)]
+    assert keys and min(min(k.width(), k.height()) for k in keys) >= 96
+    assert (window.width(), window.height()) == (1080, 1920)
+    kiosk.model.set_search("zzzzzz")  # nothing matches: said where the list would be
+    qtbot.waitUntil(
+        lambda: window.matters_page.list_area.currentWidget() is window.matters_page.empty
+    )
+    # A department whose matters fit on one page needs no keyboard.
+    kiosk.model.back()
+    category = next(c for c in kiosk.model.categories if kiosk.model.category_open(c.code))
+    kiosk.model.select_category(category.code)
+    if len([m for m in kiosk.model.matters if m.category == category.code]) <= 12:
+        qtbot.waitUntil(lambda: not window.matters_page.keyboard.isVisible())

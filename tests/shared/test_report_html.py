@@ -166,3 +166,13 @@ def test_the_report_reads_on_a_phone_and_on_a_desktop(two_days, tmp_path, browse
     assert desktop["page"] <= 1280
     assert desktop["svgs"] >= 4 and desktop["bars"] == 0
     assert desktop["svgScale"] >= 0.9  # the charts are drawn near their own size
+
+
+def test_the_report_command_stamps_the_hall_time_zone(two_days, tmp_path):
+    from shared.cli import main
+
+    out = tmp_path / "out"
+    assert main(["report", "--db", str(two_days), "--month", "2026-11", "--out", str(out)]) == 0
+    html = (out / "2026-11-report.html").read_text(encoding="utf-8")
+    # The machine may run on UTC; the hall's clock (its tickets' times) is UTC+08:00.
+    assert re.search(r"生成时间：\d{4}-\d\d-\d\d \d\d:\d\d \(UTC\+08:00\)", html)
