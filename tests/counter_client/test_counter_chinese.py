@@ -176,7 +176,7 @@ def test_every_dialog_reads_in_chinese_with_a_title(qtbot, hall_server, window):
     qtbot.waitUntil(lambda: window.ticket_number.text() == second)
     settle(qtbot, window)
     assert_chinese(widget_texts(window), "main window")
-    assert re.search(r"已等候 \d+ 分钟", window.ticket_detail.text())
+    assert re.search(r"已等候(不到 1| \d+) 分钟", window.ticket_detail.text())
     assert "第 1 次呼叫" in window.ticket_detail.text()
 
     dialogs = {
@@ -217,9 +217,15 @@ def test_every_dialog_reads_in_chinese_with_a_title(qtbot, hall_server, window):
         lambda: window.model.notice is not None and window.model.notice.level == "error"
     )
     assert window.notice.text() == "今天没有 X999 这个号。"
-    assert third in [
-        window.waiting_list.item(i).text().split()[0] for i in range(window.waiting_list.count())
-    ]
+    qtbot.waitUntil(
+        lambda: (
+            third
+            in [
+                window.waiting_list.item(i).text().split()[0]
+                for i in range(window.waiting_list.count())
+            ]
+        )
+    )
     assert_chinese(widget_texts(window), "main window after a refusal")
 
 
