@@ -467,7 +467,7 @@ class PinPage(QWidget):
         elif self.model.pin_error:
             self.error.setText(self.tr("Wrong PIN."))
         else:
-            self.error.setText("")
+            self.error.setText("\u3000")  # a full-width space: the line keeps its height
 
 
 class WorkingPage(QWidget):

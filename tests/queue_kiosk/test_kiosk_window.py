@@ -368,3 +368,39 @@ def test_pinyin_keys_are_large_and_the_search_fits_a_portrait_screen(qtbot, kios
     kiosk.model.select_category(category.code)
     if len([m for m in kiosk.model.matters if m.category == category.code]) <= 12:
         qtbot.waitUntil(lambda: not window.matters_page.keyboard.isVisible())
+
+
+def test_pin_screen_shows_empty_boxes_and_a_wrong_pin_does_not_move_the_keypad(
+    qtbot, qapp, hall_server, fake_printer
+):
+    install_translations(qapp, "zh_CN")
+    config = replace(hall_server.config, priority_pin="2580")
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer(fake_printer.spec, timeout=1.0),
+        config=config,
+        client_name="kiosk-pin-boxes",
+        priority="pin",
+    )
+    try:
+        window = kiosk.window
+        window.resize(1920, 1080)
+        window.show()
+        kiosk.start()
+        qtbot.waitUntil(lambda: bool(kiosk.model.categories), timeout=WAIT_MS)
+        touch(qtbot, window.start_page.priority_button)
+        page = window.pin_page
+        qtbot.wait(20)
+        assert page.dots.text() == "○○○○"  # where the digits go, before any is typed
+        key_at = page.keys["5"].mapTo(window, page.keys["5"].rect().topLeft())
+        for key in ("1", "1"):
+            touch(qtbot, page.keys[key])
+        assert page.dots.text() == "●●○○"
+        for key in ("1", "1", "ok"):
+            touch(qtbot, page.keys[key])
+        assert "密码" in page.error.text()
+        qtbot.wait(20)
+        assert page.keys["5"].mapTo(window, page.keys["5"].rect().topLeft()) == key_at
+    finally:
+        kiosk.close()
