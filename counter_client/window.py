@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.model import ACTIONS, ONLINE, CounterModel, Notice
+from counter_client.model import ACTIONS, CALL_ACTIONS, ONLINE, CounterModel, Notice
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ QLabel#notice[level="info"] { color: #1b5e20; }
 QLabel#figures { color: #37474f; }
 QPushButton[action] { min-height: 46px; font-size: 14px; }
 QPushButton[action="call_next"] { font-weight: bold; }
+QPushButton[cooling="true"] { color: #78909c; background: #eceff1; }
 QLabel#loginTitle { font-size: 20px; font-weight: bold; }
 QLabel#loginCounter { font-size: 16px; color: #455a64; }
 QLabel#loginHall { color: #607d8b; }
@@ -583,15 +584,19 @@ class CounterWindow(QWidget):
     def refusal_text(self, op: str, code: str, reason: str, args: dict[str, Any]) -> str:
         """A refusal's text: by op and error code, else by error code alone."""
         texts = self.refusal_texts()
-        text = texts.get((op, code)) or texts.get(("", code))
+        text = texts.get(("reason", reason)) or texts.get((op, code)) or texts.get(("", code))
         if text is None:
             log.warning("no text for refusal %s of %s", code, op)
             text = self.tr("The hall server refused this action.")
         return text.format(ticket=str(args.get("ticket") or ""))
 
     def refusal_texts(self) -> dict[tuple[str, str], str]:
-        """One table: every refusal a clerk can meet, by (op, error code); op "" for any op."""
+        """One table: every refusal a clerk can meet, by (op, error code); op "" for any op;
+        ("reason", r) for a refusal that names its reason."""
         return {
+            ("reason", "call_too_soon"): self.tr(
+                "Too soon after the last call: wait a few seconds."
+            ),
             ("call", "not_found"): self.tr("There is no ticket {ticket} today."),
             ("call", "conflict"): self.tr(
                 "{ticket} cannot be called here: it is not waiting, or it is kept for another "
@@ -783,9 +788,7 @@ class CounterWindow(QWidget):
             _restyle(self.ticket_number, "empty", True)
         self._tick()
 
-        for action, button in self.buttons.items():
-            button.setText(f"{self.action_label(action)}\n{model.shortcuts[action]}")
-            button.setEnabled(model.enabled(action))
+        self._render_buttons()
 
         notice = model.notice
         self.notice.setText(self.notice_text(notice) if notice else "")
@@ -799,14 +802,58 @@ class CounterWindow(QWidget):
             self.tr("Waiting for this counter: {n}").format(n=model.queue_total)
         )
         self._render_queue()
-        figures = model.figures
-        self.figures.setText(
+        self.figures.setText(self.figures_text())
+        self.figures.setToolTip(self.figures_tooltip())
+
+    def figures_text(self) -> str:
+        """The "today" line: the clerk's figures of the day, defined as in the monthly report."""
+        f = self.model.figures
+        logged_in, paused = self.model.time_logged_in_s()
+        lines = [
             self.tr("Today: served {served} · no-shows {no_shows} · mean service {mean}").format(
-                served=figures.served,
-                no_shows=figures.no_shows,
-                mean=_format_duration(figures.mean_service_s),
-            )
-        )
+                served=f.served, no_shows=f.no_shows, mean=_format_duration(f.mean_service_s)
+            ),
+            self.tr(
+                "Finished without start {without_start} · short services {short} ({share})"
+                " · calls per served {calls} · recalls {recalls}"
+            ).format(
+                without_start=f.without_start,
+                short=f.short,
+                share="--" if f.short_share is None else f"{100 * f.short_share:.0f}%",
+                calls="--" if f.calls_per_served is None else f"{f.calls_per_served:.2f}",
+                recalls=f.recalls,
+            ),
+            self.tr(
+                "Logged in {logged_in} (paused {paused}) · satisfaction {score} from {rated} ratings"
+            ).format(
+                logged_in=_format_duration(logged_in),
+                paused=_format_duration(paused),
+                score="--" if f.score is None else f"{f.score:.1f}",
+                rated=f.rated,
+            ),
+        ]
+        return "\n".join(lines)
+
+    def figures_tooltip(self) -> str:
+        short = self.model.figures.short_service_s
+        return self.tr(
+            "As in the monthly report. Short service: under {short} s. Finished without start:"
+            " finished (or ended by the next call) without pressing start. Calls per served:"
+            " calls (not recalls) ÷ served. Logged in: since login, pauses included."
+        ).format(short="--" if short is None else short)
+
+    def _render_buttons(self) -> None:
+        """Enable the buttons; the call keys show the seconds left of the call gap."""
+        model = self.model
+        lock = model.call_lock_s()
+        for action, button in self.buttons.items():
+            label = self.action_label(action)
+            cooling = action in CALL_ACTIONS and lock > 0 and model.logged_in
+            if cooling:
+                label = self.tr("{action} ({seconds} s)").format(action=label, seconds=lock)
+            button.setText(f"{label}\n{model.shortcuts[action]}")
+            button.setEnabled(model.enabled(action))
+            _restyle(button, "cooling", cooling)
 
     def _render_queue(self) -> None:
         model = self.model
@@ -842,6 +889,9 @@ class CounterWindow(QWidget):
 
     def _tick(self) -> None:
         self._expire_notice()
+        if self.model.logged_in:
+            self._render_buttons()  # the call gap's countdown
+            self.figures.setText(self.figures_text())  # the time logged in runs on
         if self.model.ticket is None:
             self.ticket_timer.setText("")
             return

@@ -68,6 +68,9 @@ def assert_chinese(texts: list[str], where: str) -> None:
         assert not latin_words(text), f"{where}: Latin words {latin_words(text)} in {text!r}"
 
 
+pytestmark = pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
+
+
 @pytest.fixture
 def hall_config(hall_config):
     return replace(hall_config, kiosk_names=(("kiosk-east", "东门取号机"),))

@@ -14,6 +14,8 @@ from display_board.app import build_board
 from display_board.board import COUNTER_DEPARTMENT_PX, COUNTER_NAME_PX
 from shared.config import CounterConfig
 
+pytestmark = pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
+
 
 @pytest.fixture
 def hall_config(hall_config):
