@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 saved.append(f"{name}{suffix}.png")
 
             # F1 on a ticket called but never started: the window asks first.
+            wait_for(lambda: model.enabled("call_next"))  # after the call gap
             window.act("call_next")
             shot("counter_confirm")
             # A kiosk out of paper: the staff banner.
@@ -157,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("call", "counter_call"),
                 ("reactivate", "counter_reactivate"),
             ):
+                wait_for(lambda a=action: model.enabled(a))  # the call gap has passed
                 window.act(action)
                 dialog = window.dialog
                 assert dialog is not None
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 dialog.reject()
                 wait_for(lambda: window.dialog is None)
             # A refusal from the server, in the clerk's language.
+            wait_for(lambda: model.enabled("call"))
             window.act("call")
             assert isinstance(window.dialog, CallDialog)
             window.dialog.number_edit.setText("X999")
