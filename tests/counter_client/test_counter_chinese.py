@@ -179,6 +179,7 @@ def test_every_dialog_reads_in_chinese_with_a_title(qtbot, hall_server, window):
     qtbot.waitUntil(lambda: window.ticket_number.text() == second)
     settle(qtbot, window)
     assert_chinese(widget_texts(window), "main window")
+    assert_chinese(widget_texts(window.login_page), "login page")
     assert re.search(r"已等候(不到 1| \d+) 分钟", window.ticket_detail.text())
     assert "第 1 次呼叫" in window.ticket_detail.text()
 
