@@ -11,7 +11,6 @@ from dataclasses import replace
 import pytest
 
 from display_board.app import build_board
-from display_board.board import COUNTER_DEPARTMENT_PX, COUNTER_NAME_PX
 from shared.config import CounterConfig
 
 pytestmark = pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
@@ -148,27 +147,15 @@ def test_a_board_started_later_does_not_replay_an_old_call(qtbot, hall_server, c
         later.connection.stop()
 
 
-def test_counter_tiles_show_the_department_on_a_second_line(qtbot, hall_server, board):
-    cell = board.counter_cell(20)
-    assert cell.name.text() == "20号窗口" and cell.department.text() == "不动产"
-    assert not cell.department.isHidden()
-    assert cell.name.font().pixelSize() >= 32 and cell.department.font().pixelSize() >= 32
-    assert COUNTER_NAME_PX >= 32 and COUNTER_DEPARTMENT_PX >= 32
-    assert board.counter_cell(21).department.isHidden()
-    assert board.size().height() == 1080  # still fits the screen
-    assert board.headline.number.height() >= 1080 / 6
-
-
-def test_without_room_the_department_gives_way_to_a_large_number(qtbot, hall_server, board):
-    # Eight more counters make three rows of tiles: no room left for a third line.
-    seq = board.model.seq
-    for step, number in enumerate(range(1, 9), start=1):
-        tile = {"number": number, "name": f"{number}号窗口", "state": "closed", "ticket": None}
-        board.handle_event("counter_changed", seq + step, {"counter": tile})
-    qtbot.waitUntil(lambda: board.counter_cell(20).department.isHidden())
-    assert board.counter_cell(20).name.text() == "20号窗口"
-    assert board.counter_cell(20).name.fontInfo().pixelSize() >= 32
-    assert board.size().height() == 1080
+def test_recent_calls_name_the_counter_by_its_number_part(qtbot, hall_server, board):
+    with (
+        hall_server.counter(20, "t20", "1234") as twenty,
+        hall_server.counter(21, "t21", "1234") as c21,
+    ):
+        issue(hall_server, 2)
+        call_next(twenty)
+        call_next(c21)  # the call at 20 moves down into the recent list
+        qtbot.waitUntil(lambda: board.recent_rows[0].counter.text() == "20号窗口", timeout=5000)
 
 
 def test_kiosk_trouble_uses_its_friendly_name_legibly(qtbot, hall_server, board):
