@@ -35,9 +35,10 @@ from shared.client import new_req
 from shared.errors import ErrorCode
 from shared.qt.i18n import install_translations
 
-# Latin words allowed in the Chinese interface: ticket numbers, F-keys, clerk ids, and the
-# two names an installer must type (the hall key's variable and flag).
-ALLOWED = re.compile(r"[A-Z]\d{3,}|F\d{1,2}|\d+|QUEUE_HALL_KEY|key")
+# Latin words allowed in the Chinese interface: ticket numbers, F-keys, clerk ids, the two
+# names an installer must type (the hall key's variable and flag), and the example of pinyin
+# initials a clerk types to find a matter ("shbzk" for 社会保障卡).
+ALLOWED = re.compile(r"[A-Z]\d{3,}|F\d{1,2}|\d+|QUEUE_HALL_KEY|key|shbzk")
 LATIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 MODEL_SOURCE = Path(__file__).resolve().parents[2] / "counter_client" / "model.py"
 
