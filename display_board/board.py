@@ -411,7 +411,9 @@ class CounterCell(QFrame):
             status = counter.ticket
         else:
             visual, status = "idle", texts["idle"]
-        _set_text(self.name, counter.name)
+        # The number part only ("20号窗口" of "20号窗口（不动产）"): a tile has room for one
+        # line of at least 32 px, and the number is what the calls name.
+        _set_text(self.name, _counter_parts(counter.name)[0])
         _set_text(self.status, status)
         _set_style_state(self, "state", "closed" if visual == "closed" else "open")
         _set_style_state(self.name, "state", "closed" if visual == "closed" else "open")

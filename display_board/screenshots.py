@@ -152,7 +152,9 @@ def county_shots(out_dir: Path, lang: str) -> None:
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, lang)
-    county = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+    county = replace(
+        demo_config("county"), key=None, open_time=None, close_time=None, call_gap_s=0
+    )
     twenty = county.catalog.categories[:20]
     codes = {category.code for category in twenty}
     small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
@@ -233,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         close_time=None,
         counters=counters,
         kiosk_names=(("kiosk-2", "东门取号机"),),
+        call_gap_s=0,  # a morning's calls made in a second
         clerks=tuple(ClerkConfig(clerk, f"柜员{clerk[2:]}", pin) for clerk, pin in CLERKS),
     )
     with (

@@ -166,3 +166,9 @@ def test_kiosk_trouble_uses_its_friendly_name_legibly(qtbot, hall_server, board)
             "东门取号机" in board.staff_note.text() and "kiosk-net" not in board.staff_note.text()
         )
         assert board.staff_note.font().pixelSize() >= 24
+
+
+def test_counter_tiles_show_the_number_part_at_a_readable_size(qtbot, hall_server, board):
+    cell = board.counter_cell(20)
+    assert cell.name.text() == "20号窗口"  # not "20号窗口（不动产）" squeezed to fit
+    assert cell.name.fontInfo().pixelSize() >= 32
