@@ -152,9 +152,7 @@ def county_shots(out_dir: Path, lang: str) -> None:
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, lang)
-    county = replace(
-        demo_config("county"), key=None, open_time=None, close_time=None, call_gap_s=0
-    )
+    county = replace(demo_config("county"), key=None, open_time=None, close_time=None, call_gap_s=0)
     twenty = county.catalog.categories[:20]
     codes = {category.code for category in twenty}
     small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
