@@ -130,8 +130,8 @@ def test_ticket_view_is_for_displays_and_checks_its_tokens(hall_server) -> None:
         assert refused.value.code == "forbidden"
     with hall_server.client("display") as display:
         for tokens, problem in (
-            ([], "1 to 50"),
-            (["a"] * 51, "1 to 50"),
+            ([], "1 to 40"),
+            (["a"] * 41, "1 to 40"),
             ("abc", "must be a list"),
             ([3], "string of at most 64"),
         ):
@@ -190,3 +190,28 @@ def test_public_url_is_checked_in_the_hall_file(tmp_path) -> None:
         assert "[web] public_url" in str(error.value)
         assert error.value.line == 2
     assert replace(config, web_public_url=None).web_public_url is None
+
+
+def test_the_largest_ticket_view_reply_fits_a_page(hall_server) -> None:
+    """40 views with every text at its bound (shared/limits.py) stay within PAGE_BUDGET."""
+    from shared import limits
+    from shared.ops import MAX_VIEW_TOKENS
+
+    with hall_server.client("kiosk") as kiosk:
+        token = _issue(kiosk, "pension_enrol", "r1")["token"]
+    with hall_server.client("display") as display:
+        (view,) = display.call("ticket_view", tokens=[token])["views"]
+    widest = "\u9f98"  # a CJK character: 3 bytes in UTF-8
+    view.update(
+        token="\u00ff" * 64,  # the longest token a page could send back, all non-ASCII
+        service_name=widest * limits.MAX_SERVICE_NAME,
+        service_name_en="W" * limits.MAX_SERVICE_NAME_EN,
+        category_name=widest * limits.MAX_CATEGORY_NAME,
+        category_name_en="W" * limits.MAX_CATEGORY_NAME_EN,
+        counter_name=widest * limits.MAX_COUNTER_NAME,
+        ahead=2**31,
+        est_wait_s=2**31,
+    )
+    view["ticket"].update(number="A" * 16, service="s" * 64, category="c" * 64, counter=999)
+    reply = {"day": "2026-11-26", "views": [view] * MAX_VIEW_TOKENS}
+    assert limits.json_size(reply) <= limits.PAGE_BUDGET, limits.json_size(reply)
