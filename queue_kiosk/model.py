@@ -696,7 +696,9 @@ class KioskModel:
     def _issue(self, flow: _Flow) -> None:
         flow.phase = Phase.ISSUING
         flow.started = self.clock()
-        params = {"service": flow.matter.code, "priority": flow.priority}
+        params: dict[str, Any] = {"service": flow.matter.code, "priority": flow.priority}
+        if flow.priority and self._priority_pin:
+            params["priority_pin"] = self._priority_pin  # the server checks the staff PIN too
         self.hall.request("issue", params, lambda reply: self._on_issued(flow.token, reply))
 
     def _on_issued(self, token: int, reply: Any) -> None:

@@ -100,7 +100,12 @@ def _result(reply: dict[str, Any]) -> dict[str, Any]:
         result = reply.get("result")
         return result if isinstance(result, dict) else {}
     error = reply.get("error") or {}
-    raise HallError(error.get("code", "internal"), error.get("message", "unknown error"))
+    reason = error.get("reason")
+    raise HallError(
+        error.get("code", "internal"),
+        error.get("message", "unknown error"),
+        reason if isinstance(reason, str) else None,
+    )
 
 
 class HallClient:

@@ -122,7 +122,16 @@ def plan(
             )
         )
     if args.simulate:
-        rate = ["--speed", str(args.speed), "--rate", str(args.rate), "--initial", "30"]
+        rate = [
+            "--speed",
+            str(args.speed),
+            "--rate",
+            str(args.rate),
+            "--initial",
+            "30",
+            "--kiosks",
+            "3",
+        ]
         counters = ["--counters", f"3-{args.counters}"]
         children.append(
             Child(

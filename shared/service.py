@@ -7,8 +7,10 @@ the reply and the events to send once that transaction has committed.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import math
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -32,7 +34,7 @@ from shared.lifecycle import (
     next_state,
 )
 from shared.numbering import format_number, parse_number
-from shared.ops import COUNTER, OPS, Request
+from shared.ops import COUNTER, KIOSK, OPS, Request
 from shared.store import HallStore, dumps
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
+ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
@@ -86,6 +89,7 @@ class HallService:
         self._recent_s: deque[float] = deque(maxlen=RECENT)
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
+        self._issue_tokens: dict[str, tuple[float, float]] = {}  # client: (tokens, at)
         self._day = ""
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
@@ -639,7 +643,52 @@ class HallService:
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
+    def _take_issue_token(self, caller: Caller, now: datetime) -> None:
+        """Every issuing client has a token bucket: `issue_burst` at once, then a steady rate."""
+        burst = float(self.config.issue_burst)
+        per_s = self.config.issues_per_minute / 60.0
+        moment = now.timestamp()
+        tokens, at = self._issue_tokens.get(caller.client, (burst, moment))
+        tokens = min(burst, tokens + max(0.0, moment - at) * per_s)
+        if tokens < 1.0:
+            self._issue_tokens[caller.client] = (tokens, moment)
+            raise HallError(
+                ErrorCode.ISSUING_CLOSED,
+                f"'{caller.client}' takes tickets too fast (at most {self.config.issue_burst} at "
+                f"once and {self.config.issues_per_minute} a minute); try again in "
+                f"{math.ceil((1.0 - tokens) / per_s)} s",
+                reason="rate_limit",
+            )
+        if len(self._issue_tokens) >= ISSUE_CLIENTS_KEPT:
+            # Full buckets carry no information: forget them (clients that change names).
+            self._issue_tokens = {
+                client: (left, when)
+                for client, (left, when) in self._issue_tokens.items()
+                if left + (moment - when) * per_s < burst
+            }
+        self._issue_tokens[caller.client] = (tokens - 1.0, moment)
+
+    def _check_priority_proof(self, params: dict[str, Any]) -> None:
+        """A priority ticket needs the hall's staff PIN, so a device alone cannot grant one."""
+        expected = self.config.priority_pin
+        if not expected:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                "this hall issues no priority tickets (no [kiosk] priority_pin in the hall file)",
+                reason="priority_proof",
+            )
+        given = params.get("priority_pin")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                "a priority ticket needs the staff PIN in 'priority_pin'",
+                reason="priority_proof",
+            )
+
     def op_issue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        self._take_issue_token(caller, now)
+        if params.get("priority", False):
+            self._check_priority_proof(params)
         service = self.store.one(
             "SELECT * FROM services WHERE code = ? AND active = 1", (params["service"],)
         )
@@ -707,8 +756,18 @@ class HallService:
                 open_ += row["state"] == CounterState.OPEN
         return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
 
+    def _require_issuer(self, caller: Caller, row: sqlite3.Row, op: str) -> None:
+        """Only the kiosk that issued a ticket may confirm or cancel it (admin tools may too)."""
+        if caller.role == KIOSK and row["kiosk"] != caller.client:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                f"ticket {row['number']} was issued by another kiosk; only it may send '{op}'",
+                reason="other_kiosk",
+            )
+
     def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
+        self._require_issuer(caller, row, "printed")
         if row["state"] in (TicketState.CANCELLED, TicketState.EXPIRED):
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -726,6 +785,7 @@ class HallService:
 
     def op_print_failed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
+        self._require_issuer(caller, row, "print_failed")
         if row["state"] != TicketState.PENDING:
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -765,10 +825,20 @@ class HallService:
 
     def op_rate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
-        if caller.role == COUNTER and row["counter"] != caller.counter:
-            raise HallError(
-                ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
-            )
+        if caller.role == COUNTER:
+            # Ratings feed the clerks' monthly assessment: only the counter that served the
+            # ticket, with the clerk who finished it (or the clerk now at that counter).
+            if row["counter"] != caller.counter:
+                raise HallError(
+                    ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
+                )
+            at_counter = self._counter_row(caller.counter)["clerk_id"]
+            if caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter):
+                raise HallError(
+                    ErrorCode.FORBIDDEN,
+                    f"ticket {row['number']} can be rated only while its clerk is logged in here",
+                    reason="clerk_not_logged_in",
+                )
         if row["state"] != TicketState.DONE:
             raise HallError(
                 ErrorCode.CONFLICT,

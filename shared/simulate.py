@@ -85,9 +85,11 @@ class Simulation:
         key: str | None,
         seed: int | None = None,
         initial: int = 0,
+        priority_pin: str | None = None,
     ) -> None:
         self.host, self.port, self.counters, self.kiosks = host, port, counters, kiosks
         self.initial = initial  # residents already queuing at the door when the hall opens
+        self.priority_pin = priority_pin  # the staff PIN; without it no priority tickets
         self.b, self.speed, self.key = behaviour, speed, key
         self.rng = random.Random(seed)
         self.tally = Tally()
@@ -114,7 +116,9 @@ class Simulation:
 
         client: HallClient = await self._retrying("kiosk", connect)
         per_kiosk = self.b.arrivals_per_hour / 3600 / self.kiosks
-        waiting_at_the_door = self.initial if index == 0 else 0
+        # The crowd at the door spreads over the kiosks, as residents do (and as each kiosk's
+        # issuing limit needs).
+        waiting_at_the_door = self.initial // self.kiosks + (index < self.initial % self.kiosks)
         while True:
             if waiting_at_the_door:
                 waiting_at_the_door -= 1
@@ -126,17 +130,23 @@ class Simulation:
             service = self.rng.choices(open_services, weights=[s["weight"] for s in open_services])[
                 0
             ]
+            priority = self.rng.random() < self.b.priority and self.priority_pin is not None
+            proof = {"priority_pin": self.priority_pin} if priority else {}
             try:
                 result = await client.call(
                     "issue",
                     service=service["code"],
                     req=uuid.uuid4().hex,
-                    priority=self.rng.random() < self.b.priority,
+                    priority=priority,
+                    **proof,
                 )
                 await client.call("printed", ticket=result["ticket"]["id"])
                 self.tally.issued += 1
             except HallError as exc:
                 self.tally.errors[exc.code.value] += 1
+                if exc.reason == "rate_limit":  # a crowd at one kiosk: the next one waits
+                    waiting_at_the_door += 1
+                    await asyncio.sleep(1.0)
             except (ConnectionError, OSError):
                 self.tally.errors["connection"] += 1
                 client = await self._retrying("kiosk", connect)
@@ -294,6 +304,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--initial", type=int, default=0, help="residents already queuing at opening"
     )
+    parser.add_argument(
+        "--priority-pin",
+        default=os.environ.get("QUEUE_HALL_PRIORITY_PIN"),
+        help="the hall's staff PIN for priority tickets (default: none, no priority tickets)",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -321,6 +336,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         os.environ.get("QUEUE_HALL_KEY"),
         args.seed,
         max(0, args.initial),
+        args.priority_pin,
     )
 
     async def main() -> Tally:

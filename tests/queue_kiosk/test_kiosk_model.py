@@ -398,6 +398,7 @@ def test_staff_pin_gives_one_priority_ticket(hall_server, fake_printer, clock):
     model.select_matter(matter.code)
     assert model.confirmation.priority
     assert hall.ops("issue")[0]["priority"] is True
+    assert hall.ops("issue")[0]["priority_pin"] == "2580"  # the server checks it
     assert not model.priority_armed  # one priority ticket per PIN
     model.return_to_start()
     open_matter_screen(model, matter)
@@ -431,6 +432,25 @@ def test_long_press_arms_priority_only_when_held(hall_server, fake_printer, cloc
     clock.now += IDLE_S
     model.tick()
     assert not model.priority_armed  # an abandoned priority lane does not wait for a stranger
+
+
+@pytest.mark.parametrize("hall_config", [kiosk_config(priority_pin="2580")])
+def test_long_press_priority_ticket_carries_the_hall_files_staff_pin(
+    hall_server, fake_printer, clock
+):
+    model, hall = make_model(
+        hall_server,
+        fake_printer.spec,
+        clock,
+        priority_mode=PriorityMode.LONG_PRESS,
+        priority_pin="2580",
+    )
+    model.priority_pressed(2.5)
+    matter = first_open_matter(model)
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.confirmation is not None and model.confirmation.priority  # the server agreed
+    assert hall.ops("issue")[0]["priority_pin"] == "2580"
 
 
 def test_pin_mode_without_a_pin_is_refused():
