@@ -29,6 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared.readable import problem_of_catalog_entry, problem_of_service, readable
+from shared.vocabulary import PRINTER_BLOCKED, PRINTER_NEEDS_STAFF
+
 log = logging.getLogger(__name__)
 
 CONFIRMATION_S = 8.0  # the confirmation screen returns to the start by itself
@@ -42,9 +45,6 @@ PRINTER_POLL_S = 60.0  # an idle kiosk re-reads its printer so staff hear of pap
 PIN_ATTEMPTS = 5
 PIN_LOCKOUT_S = 60.0
 PRIORITY_LONG_PRESS_S = 2.0
-
-PRINTER_BAD = ("paper_out", "offline", "error")
-PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
 
 
 class Screen(enum.Enum):
@@ -349,7 +349,7 @@ class KioskModel:
 
     @property
     def printer_blocked(self) -> bool:
-        return self.printer_state in PRINTER_BAD
+        return self.printer_state in PRINTER_BLOCKED
 
     def _go(self, screen: Screen) -> None:
         self.screen = screen
@@ -381,9 +381,16 @@ class KioskModel:
     def on_event(self, name: str, data: dict[str, Any]) -> None:
         """A server event: waiting counts and opening state change the buttons."""
         if name == "waiting_changed":
-            waiting = data.get("waiting") or {}
+            waiting = data.get("waiting")
+            waiting = waiting if isinstance(waiting, dict) else {}
+            counts = {}
+            for code, count in waiting.items():
+                if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                    counts[code] = count
+                else:
+                    log.warning("waiting_changed: skipped the count of %.64r (%.40r)", code, count)
             self.categories = [
-                replace(c, waiting=int(waiting.get(c.code, c.waiting))) for c in self.categories
+                replace(c, waiting=counts.get(c.code, c.waiting)) for c in self.categories
             ]
             if self.category is not None:
                 self.category = next(
@@ -429,11 +436,13 @@ class KioskModel:
         """Take a `catalog` result as the buttons to show."""
         self.hall_name = str(result.get("hall") or self.hall_name)
         self.issuing = bool(result.get("issuing", True))
+        categories = readable(result.get("categories"), problem_of_catalog_entry, "catalog", log)
+        services = readable(result.get("services"), problem_of_service, "catalog", log)
         self.categories = [
             Category(
                 str(c["code"]), str(c.get("prefix", "")), self._name(c), int(c.get("waiting", 0))
             )
-            for c in result.get("categories", [])
+            for c in categories
         ]
         self.matters = [
             Matter(
@@ -445,7 +454,7 @@ class KioskModel:
                 open=bool(s.get("open", True)),
                 full=bool(s.get("full", False)),
             )
-            for s in result.get("services", [])
+            for s in services
         ]
         if self.category is not None:
             self.category = next((c for c in self.categories if c.code == self.category.code), None)
@@ -680,12 +689,12 @@ class KioskModel:
         else:
             state, detail = printer_state_of(result.value)
             staff_message = getattr(result.value, "staff_message", None)
-            if callable(staff_message) and state not in ("ok", "unknown"):
+            if callable(staff_message) and state in PRINTER_NEEDS_STAFF:
                 message = str(staff_message(self.lang))
         self._set_printer_state(state, detail, message)
         if flow is None or flow.phase is not Phase.CHECKING_PRINTER:
             return  # gave up waiting, or a background poll
-        if state in PRINTER_BAD:
+        if state in PRINTER_BLOCKED:
             problem = {"paper_out": Problem.PAPER_OUT, "offline": Problem.PRINTER_OFFLINE}.get(
                 state, Problem.PRINTER_ERROR
             )
@@ -787,7 +796,7 @@ class KioskModel:
         )
         self._flow = None
         self.priority_armed = False
-        if self.printer_state in PRINTER_BAD:
+        if self.printer_state in PRINTER_BLOCKED:
             self._set_printer_state("ok", "")  # it printed, so the trouble is over
         self._go(Screen.CONFIRMATION)
         self._changed()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import ErrorCode, HallError
+from shared.vocabulary import PRINTER_STATES, RATING_LEVELS
 
 KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
 ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)
@@ -159,11 +160,6 @@ OPS: dict[str, OpSpec] = {
         optional={"message": _text(MAX_TEXT, empty=True)},
     ),
 }
-
-
-PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
-# Satisfaction levels, best first: 非常满意 / 满意 / 基本满意 / 不满意.
-RATING_LEVELS = ("very_satisfied", "satisfied", "basic", "unsatisfied")
 
 
 @dataclass(frozen=True)

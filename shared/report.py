@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from shared.ops import RATING_LEVELS
+from shared.vocabulary import RATING_LEVELS
 
 RATING_WEIGHTS: dict[str, float] = {
     "very_satisfied": 1.0,

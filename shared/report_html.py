@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from shared.ops import RATING_LEVELS
 from shared.report import (
     RATING_WEIGHTS,
     TABLES,
     HallReport,
     bucket_label,
 )
+from shared.vocabulary import RATING_LEVELS
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
     "zh_CN": {

@@ -27,7 +27,7 @@ from typing import Any
 
 from shared.client import HallClient, parse_server
 from shared.errors import HallError
-from shared.ops import RATING_LEVELS
+from shared.vocabulary import RATING_LEVELS
 
 log = logging.getLogger(__name__)
 
