@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_client.model import ACTIONS, ONLINE, CounterModel, Notice
+from shared.qt.widgets import PlainLabel
 
 STYLE = """
 QWidget#banner { background: #c62828; }
@@ -78,11 +78,11 @@ class LoginPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(objectName="loginTitle", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.counter_label = QLabel(
+        self.title = PlainLabel(objectName="loginTitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.counter_label = PlainLabel(
             objectName="loginCounter", alignment=Qt.AlignmentFlag.AlignCenter
         )
-        self.hall_label = QLabel(objectName="loginHall", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.hall_label = PlainLabel(objectName="loginHall", alignment=Qt.AlignmentFlag.AlignCenter)
         self.clerk_edit = QLineEdit(objectName="clerkEdit")
         self.clerk_edit.setMaxLength(32)
         self.pin_edit = QLineEdit(objectName="pinEdit")
@@ -90,11 +90,11 @@ class LoginPage(QWidget):
         self.pin_edit.setMaxLength(8)
         self.login_button = QPushButton(objectName="loginButton")
         self.login_button.setDefault(True)
-        self.message = QLabel(objectName="notice", wordWrap=True)
+        self.message = PlainLabel(objectName="notice", wordWrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
-        self.clerk_label, self.pin_label = QLabel(), QLabel()
+        self.clerk_label, self.pin_label = PlainLabel(), PlainLabel()
         form.addRow(self.clerk_label, self.clerk_edit)
         form.addRow(self.pin_label, self.pin_edit)
         layout = QVBoxLayout(self)
@@ -238,7 +238,7 @@ class TextDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(label))
+        layout.addWidget(PlainLabel(label))
         layout.addWidget(self.box)
         layout.addWidget(buttons)
 
@@ -262,7 +262,7 @@ class CounterWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
         self.banner = QWidget(objectName="banner")
-        self.banner_text = QLabel(objectName="bannerText", wordWrap=True)
+        self.banner_text = PlainLabel(objectName="bannerText", wordWrap=True)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(6, 2, 6, 2)
         banner_layout.addWidget(self.banner_text)
@@ -297,9 +297,9 @@ class CounterWindow(QWidget):
 
     def _build_main_page(self) -> QWidget:
         page = QWidget()
-        self.counter_name = QLabel(objectName="counterName")
-        self.clerk_name = QLabel(objectName="clerkName")
-        self.counter_state = QLabel(objectName="counterState", wordWrap=True)
+        self.counter_name = PlainLabel(objectName="counterName")
+        self.clerk_name = PlainLabel(objectName="clerkName")
+        self.counter_state = PlainLabel(objectName="counterState", wordWrap=True)
         self.logout_button = QPushButton(objectName="logoutButton")
         self.logout_button.clicked.connect(self.model.logout)
         header = QGridLayout()
@@ -309,12 +309,12 @@ class CounterWindow(QWidget):
         header.addWidget(self.counter_state, 1, 1, Qt.AlignmentFlag.AlignRight)
 
         card = QFrame(objectName="ticketCard")
-        self.ticket_number = QLabel(objectName="ticketNumber")
+        self.ticket_number = PlainLabel(objectName="ticketNumber")
         self.ticket_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_service = QLabel(objectName="ticketService", wordWrap=True)
+        self.ticket_service = PlainLabel(objectName="ticketService", wordWrap=True)
         self.ticket_service.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_state = QLabel(objectName="ticketState")
-        self.ticket_timer = QLabel(objectName="ticketTimer")
+        self.ticket_state = PlainLabel(objectName="ticketState")
+        self.ticket_timer = PlainLabel(objectName="ticketTimer")
         self.ticket_timer.setAlignment(Qt.AlignmentFlag.AlignRight)
         card_layout = QVBoxLayout(card)
         card_layout.addWidget(self.ticket_number)
@@ -336,16 +336,16 @@ class CounterWindow(QWidget):
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[action] = button
 
-        self.notice = QLabel(objectName="notice", wordWrap=True)
+        self.notice = PlainLabel(objectName="notice", wordWrap=True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.waiting_title = QLabel(objectName="waitingTitle")
+        self.waiting_title = PlainLabel(objectName="waitingTitle")
         font = QFont(self.waiting_title.font())
         font.setBold(True)
         self.waiting_title.setFont(font)
         self.waiting_list = QListWidget(objectName="waitingList")
         self.waiting_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.waiting_list.itemDoubleClicked.connect(self._call_item)
-        self.figures = QLabel(objectName="figures", wordWrap=True)
+        self.figures = PlainLabel(objectName="figures", wordWrap=True)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(10, 8, 10, 8)

@@ -35,6 +35,7 @@ from display_board.model import (
     KioskStatus,
     Part,
 )
+from shared.qt.widgets import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def _set_style_state(widget: QWidget, name: str, value: Any) -> None:
     widget.style().polish(widget)
 
 
-class BoardLabel(QLabel):
+class BoardLabel(PlainLabel):
     """A label that asks for its text's height but never forces the board past its screen.
 
     Text wider than the label (a long department name, a long translation) is drawn with
