@@ -38,7 +38,7 @@ from shared.config import (
     load_config,
     pinyin_initials,
 )
-from shared.store import SCHEMA_VERSION, HallStore, dumps
+from shared.store import SCHEMA_VERSION, HallStore, create_private, dumps
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -957,11 +957,13 @@ def cmd_counter_list(args: argparse.Namespace) -> int:
 # -- backup -----------------------------------------------------------------------------------
 
 
-def _backup_target(dest: Path, db: Path) -> Path:
-    text = str(dest)
-    if dest.is_dir() or text.endswith(("/", os.sep)):
-        if not dest.exists():
-            dest.mkdir(parents=True)
+def _backup_target(text: str, db: Path) -> Path:
+    """The backup file for DEST: inside it when it is a folder or ends with a slash."""
+    dest = Path(text)
+    if dest.is_dir() or text.endswith(("/", os.sep)):  # Path() would drop the slash
+        if dest.exists() and not dest.is_dir():
+            raise CommandError(f"{dest} is a file, not a folder")
+        dest.mkdir(parents=True, exist_ok=True)
         return _free_name(dest, f"hall-{_stamp()}", ".db")
     if dest.exists():
         raise CommandError(f"{dest} already exists; give a new file name or a folder")
@@ -975,11 +977,13 @@ def _backup_target(dest: Path, db: Path) -> Path:
 @_guarded
 def cmd_backup(args: argparse.Namespace) -> int:
     db = _existing_db(args)
-    target = _backup_target(Path(args.dest), db)
+    target = _backup_target(args.dest, db)
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(db)
     copy: sqlite3.Connection | None = None
     try:
+        partial.unlink(missing_ok=True)  # left by a backup that was killed
+        create_private(partial)  # the copy holds the clerks' PIN hashes too
         source.execute("PRAGMA busy_timeout=5000")
         version = source.execute("PRAGMA user_version").fetchone()[0]
         if version == 0:
@@ -1285,7 +1289,11 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
         description="Copy the hall database with SQLite's online backup, check the copy and "
         "print its size. DEST is a new file or a folder (then hall-YYYYmmdd-HHMMSS.db).",
     )
-    backup.add_argument("dest", metavar="DEST", type=Path, help="a new file, or a folder")
+    backup.add_argument(
+        "dest",
+        metavar="DEST",
+        help="a new file, or a folder (an existing one, or any path ending with /)",
+    )
     common(backup)
     backup.set_defaults(func=cmd_backup)
 

@@ -22,7 +22,7 @@ from shared import auth
 from shared.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
 from shared.codec import encode, event
-from shared.config import HallConfig
+from shared.config import HallConfig, default_config
 from shared.errors import ErrorCode, HallError
 from shared.estimate import RECENT, estimate_wait_s, mean_service_s
 from shared.lifecycle import (
@@ -45,7 +45,12 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
 ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
-EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
+EVENT_KEEP_DAYS = 1
+# Which settings made a database (meta "settings"): only a demo database gets demo settings.
+DEMO_SETTINGS, HALL_FILE_SETTINGS = "demo", "hall file"
+DEMO_CONFIG = (
+    default_config()
+)  # the event log is for looking into today; clients resync by snapshot
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
@@ -78,11 +83,18 @@ class HallService:
         self.store = store
         self.config = config
         self.clock = clock or SystemClock(config.timezone)
+        # Set when the database and the settings do not belong together (see _settings_origin).
+        self.settings_mismatch: str | None = None
         if store.is_empty():
             self._seed()
+            self._add_missing_clerks()
         else:
-            self._sync_counters()
-        self._add_missing_clerks()
+            self.settings_mismatch = self._check_settings_origin()
+            if self.settings_mismatch is None:
+                self._sync_counters()
+                self._add_missing_clerks()
+            else:
+                log.warning("%s", self.settings_mismatch)
         self.seq = int(store.get_meta("seq", "0") or 0)
         self.queue = WaitingQueue()
         self._undo: list[Callable[[], object]] = []
@@ -93,7 +105,7 @@ class HallService:
         self._day = ""
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
-        if self.hall != config.hall_name:
+        if self.hall != config.hall_name and self.settings_mismatch is None:
             with store.transaction():
                 store.set_meta("hall", config.hall_name)
             self.hall = config.hall_name
@@ -124,9 +136,44 @@ class HallService:
                     ),
                 )
             self.store.set_meta("hall", cfg.hall_name)
+            self.store.set_meta("settings", self._settings_origin())
             self.store.set_meta("seq", "0")
             self.store.set_meta("created_at", now)
         self._sync_counters(overwrite=True)
+
+    def _settings_origin(self) -> str:
+        """What settings this run has: the demo's built-in ones, or a hall file's."""
+        return DEMO_SETTINGS if self.config.config_path is None else HALL_FILE_SETTINGS
+
+    def _check_settings_origin(self) -> str | None:
+        """None when the database was made with the kind of settings given now, else why not.
+
+        A database made from a hall file and served without `--config` must not get the
+        demo's clerks (with published PINs), counters or hall name, nor the other way round.
+        """
+        made_with = self.store.get_meta("settings")
+        if made_with is None:  # made before this was recorded: judge by what it holds
+            demo_ids = {clerk.id for clerk in DEMO_CONFIG.clerks}
+            clerks = {r[0] for r in self.store.all("SELECT id FROM clerks")}
+            looks_demo = self.store.get_meta("hall") == DEMO_CONFIG.hall_name and clerks <= demo_ids
+            made_with = DEMO_SETTINGS if looks_demo else HALL_FILE_SETTINGS
+            with self.store.transaction():
+                self.store.set_meta("settings", made_with)
+        if made_with == self._settings_origin():
+            return None
+        where = self.store.path
+        if made_with == HALL_FILE_SETTINGS:
+            return (
+                f"{where} was made from a hall file, but this run has the demo settings (no "
+                "--config): the database's clerks, counters and hall name are kept as they are, "
+                "no demo clerks are added; give the hall file with --config FILE"
+            )
+        return (
+            f"{where} was made by the demo (demo clerks with published PINs), but this run has "
+            f"the hall file {self.config.config_path}: nothing of the hall file's clerks, "
+            "counters or hall name is applied; make the hall's own database with "
+            "`queue-hall init --config FILE`"
+        )
 
     def _sync_counters(self, overwrite: bool = False) -> None:
         """Counters come from the configuration at first start; later starts only add new ones.

@@ -131,3 +131,54 @@ def test_status_names_a_server_that_does_not_answer(capsys):
 def test_server_stats_are_for_admins_only(hall_server):
     with hall_server.client("kiosk", "nosy") as kiosk:
         assert kiosk.send("server_stats")["error"]["code"] == "forbidden"
+
+
+def _in_a_terminal(argv: list[str], typed: list[str], home) -> tuple[int, str]:
+    """Run `queue-hall ARGV` on a pseudo-terminal, typing each of `typed` at a prompt."""
+    import os
+    import pty
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command, its terminal is the pty
+        os.environ["QUEUE_HALL_HOME"] = str(home)
+        os.execv(sys.executable, [sys.executable, "-m", "shared.cli", *argv])
+    screen = b""
+    pending = list(typed)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        screen += chunk
+        if pending and screen.rstrip().endswith(b":"):
+            os.write(fd, pending.pop(0).encode() + b"\n")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), screen.decode("utf-8", "replace")
+
+
+def test_clerk_add_without_pin_asks_twice_without_echo(tmp_path):
+    db = tmp_path / "hall.db"
+    argv = ["clerk", "add", "2002", "--name", "钱七", "--db", str(db)]
+    code, screen = _in_a_terminal(argv, ["24680", "24680"], tmp_path)
+    assert code == 0, screen
+    assert "PIN for clerk 2002" in screen and "the same PIN again" in screen
+    assert "24680" not in screen  # nothing typed was echoed
+    store = HallStore(db)
+    try:
+        stored = store.scalar("SELECT pin_hash FROM clerks WHERE id = '2002'")
+    finally:
+        store.close()
+    assert auth.check_pin("24680", stored)
+
+
+def test_clerk_add_refuses_two_different_pins(tmp_path):
+    db = tmp_path / "hall.db"
+    argv = ["clerk", "add", "2003", "--name", "孙八", "--db", str(db)]
+    code, screen = _in_a_terminal(argv, ["1357", "7531"], tmp_path)
+    assert code == 2 and "differ" in screen
