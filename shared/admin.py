@@ -38,6 +38,7 @@ from shared.config import (
     load_config,
     pinyin_initials,
 )
+from shared.spreadsheet import from_cell, to_row
 from shared.store import SCHEMA_VERSION, HallStore, create_private, dumps
 
 EXIT_OK = 0
@@ -351,7 +352,9 @@ def read_catalog_csv(path: Path) -> CsvCatalog:
                 "columns (is a comma missing quotes?)",
             )
             continue
-        values = {name: (record[i].strip() if i < len(record) else "") for i, name in columns}
+        values = {
+            name: (from_cell(record[i].strip()) if i < len(record) else "") for i, name in columns
+        }
         _read_row(result, line, values)
     if not result.services and not result.problems:
         result.problem(header_line + 1, "the file lists no matters (services)")
@@ -722,9 +725,7 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    records = [
-        ["" if row[name] is None else str(row[name]) for name in CSV_COLUMNS] for row in rows
-    ]
+    records = [to_row([row[name] for name in CSV_COLUMNS]) for row in rows]
     if args.out is None:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)

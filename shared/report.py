@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from shared.spreadsheet import to_row
 from shared.vocabulary import RATING_LEVELS
 
 RATING_WEIGHTS: dict[str, float] = {
@@ -603,8 +604,8 @@ def write_csv(report: HallReport, out_dir: Path, lang: str = "zh_CN") -> list[Pa
         path = out_dir / f"{report.period.label}-{name}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerow(to_row(header))
+            writer.writerows(to_row(row) for row in rows)
         written.append(path)
     return written
 

@@ -228,3 +228,23 @@ def test_bench_report_times_the_latest_month(small_day, tmp_path):
     HallStore(empty).close()
     with pytest.raises(ReportError, match="no tickets"):
         bench_report(empty)
+
+
+def test_csv_cells_that_could_run_as_formulas_are_written_as_text(small_day, tmp_path, capsys):
+    import sqlite3
+
+    conn = sqlite3.connect(small_day)
+    conn.execute("UPDATE clerks SET name = '=HYPERLINK(\"http://x\",\"张敏\")' WHERE id = '1001'")
+    conn.execute("UPDATE services SET name = '@SUM(1+1)' WHERE code = 'pension_enrol'")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "reports"
+    assert main(["report", "--db", str(small_day), "--month", "2026-11", "--out", str(out)]) == 0
+    cells = []
+    for path in out.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert '\'=HYPERLINK("http://x","张敏")' in cells
+    assert "'@SUM(1+1)" in cells
+    risky = [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or c.startswith("-")]
+    assert all(c.lstrip("-").replace(".", "").isdigit() for c in risky), risky
