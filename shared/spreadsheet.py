@@ -13,6 +13,7 @@ catalog CSV is read back, so export then import gives the same names.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 _ESCAPED = re.compile(r"'+[=+\-@\t\r]")
@@ -32,5 +33,5 @@ def from_cell(text: str) -> str:
     return text[1:] if _ESCAPED.match(text) else text
 
 
-def to_row(values: list[object] | tuple[object, ...]) -> list[str]:
+def to_row(values: Iterable[object]) -> list[str]:
     return [to_cell(value) for value in values]
