@@ -42,6 +42,11 @@ BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 cler
 [hall]
 name = "基准测试大厅"
 timezone = "Asia/Shanghai"
+
+[kiosk]
+# The load generator's kiosks issue far faster than residents can: no issuing limit here.
+issue_burst = 100000
+issues_per_minute = 100000
 """
 
 
