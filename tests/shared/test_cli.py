@@ -134,32 +134,52 @@ def test_server_stats_are_for_admins_only(hall_server):
 
 
 def _in_a_terminal(argv: list[str], typed: list[str], home) -> tuple[int, str]:
-    """Run `queue-hall ARGV` on a pseudo-terminal, typing each of `typed` at a prompt."""
+    """Run `queue-hall ARGV` with a pseudo-terminal as its terminal, typing each of `typed`
+    at a prompt. `setsid --ctty` makes the pty the controlling terminal getpass reads."""
     import os
-    import pty
+    import select
+    import shutil
+    import subprocess
     import sys
     import time
 
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: the real command, its terminal is the pty
-        os.environ["QUEUE_HALL_HOME"] = str(home)
-        os.execv(sys.executable, [sys.executable, "-m", "shared.cli", *argv])
+    setsid = shutil.which("setsid")
+    if setsid is None:
+        pytest.skip("needs setsid (util-linux) to give the command a terminal")
+    main_fd, tty_fd = os.openpty()
+    proc = subprocess.Popen(
+        [setsid, "--ctty", "--wait", sys.executable, "-m", "shared.cli", *argv],
+        stdin=tty_fd,
+        stdout=tty_fd,
+        stderr=tty_fd,
+        env={**os.environ, "QUEUE_HALL_HOME": str(home)},
+        close_fds=True,
+    )
+    os.close(tty_fd)
     screen = b""
     pending = list(typed)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:  # the child closed the terminal
-            break
-        if not chunk:
-            break
-        screen += chunk
-        if pending and screen.rstrip().endswith(b":"):
-            os.write(fd, pending.pop(0).encode() + b"\n")
-    _, status = os.waitpid(pid, 0)
-    os.close(fd)
-    return os.waitstatus_to_exitcode(status), screen.decode("utf-8", "replace")
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main_fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(main_fd, 1024)
+                except OSError:  # the command ended and closed the terminal
+                    break
+                if not chunk:
+                    break
+                screen += chunk
+                if pending and screen.endswith(b": "):  # a prompt, echo already off
+                    os.write(main_fd, pending.pop(0).encode() + b"\n")
+            elif proc.poll() is not None:
+                break
+        code = proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main_fd)
+    return code, screen.decode("utf-8", "replace")
 
 
 def test_clerk_add_without_pin_asks_twice_without_echo(tmp_path):
