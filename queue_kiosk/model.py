@@ -76,6 +76,7 @@ class Problem(enum.Enum):
     SERVICE_CLOSED = "service_closed"
     SERVICE_FULL = "service_full"
     ISSUE_REFUSED = "issue_refused"
+    TOO_FAST = "too_fast"  # this kiosk asked for tickets faster than the server allows
 
 
 class PriorityMode(enum.Enum):
@@ -726,9 +727,11 @@ class KioskModel:
         if not reply.ok:
             if reply.code == "issuing_closed":
                 self.refresh_catalog()
-                # One code covers both; the error's reason tells the daily limit apart.
-                full = reply.reason == "daily_limit"
-                problem = Problem.SERVICE_FULL if full else Problem.HALL_CLOSED
+                # One code covers these; the error's reason tells them apart.
+                problem = {
+                    "daily_limit": Problem.SERVICE_FULL,
+                    "rate_limit": Problem.TOO_FAST,
+                }.get(reply.reason, Problem.HALL_CLOSED)
             elif reply.code == "disconnected":
                 problem = Problem.SERVER_OFFLINE
             else:

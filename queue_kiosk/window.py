@@ -564,6 +564,7 @@ class NoticePage(QWidget):
             Problem.SERVICE_CLOSED: self.tr("This matter is not issuing tickets now."),
             Problem.SERVICE_FULL: self.tr("Today's tickets for this matter have all been taken."),
             Problem.ISSUE_REFUSED: self.tr("No ticket could be issued. Please ask the staff."),
+            Problem.TOO_FAST: self.tr("Please wait a few seconds, then touch again."),
         }[problem]
 
     def refresh(self) -> None:

@@ -47,47 +47,47 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="585"/>
         <source>Take a ticket</source>
         <translation>自助取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="645"/>
+        <location filename="../window.py" line="646"/>
         <source>The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff.</source>
         <translation>取号服务器拒绝了本取号机（%1），暂停取号，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="649"/>
+        <location filename="../window.py" line="650"/>
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="653"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="654"/>
+        <location filename="../window.py" line="655"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="656"/>
+        <location filename="../window.py" line="657"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="658"/>
+        <location filename="../window.py" line="659"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="660"/>
+        <location filename="../window.py" line="661"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="692"/>
+        <location filename="../window.py" line="693"/>
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -214,7 +214,12 @@
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="574"/>
+        <location filename="../window.py" line="567"/>
+        <source>Please wait a few seconds, then touch again.</source>
+        <translation>请稍等几秒后再点选</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="575"/>
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>

@@ -652,3 +652,17 @@ def test_waiting_changed_with_one_bad_count_keeps_the_others(caplog):
     model.on_event("waiting_changed", {"waiting": {"social_insurance": "lots", "tax": 4}})
     assert "'social_insurance'" in caplog.text
     assert [(c.code, c.waiting) for c in model.categories] == [("social_insurance", 2), ("tax", 4)]
+
+
+@pytest.mark.parametrize("hall_config", [kiosk_config(issue_burst=1, issues_per_minute=1)])
+def test_a_kiosk_over_its_issuing_limit_asks_to_wait(hall_server, fake_printer, clock):
+    model, hall = make_model(hall_server, fake_printer.spec, clock)
+    matter = first_open_matter(model)
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.confirmation is not None
+    model.return_to_start()
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.screen is Screen.NOTICE and model.notice.problem is Problem.TOO_FAST
+    assert len(hall.ops("issue")) == 2
