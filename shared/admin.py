@@ -39,7 +39,14 @@ from shared.config import (
     pinyin_initials,
 )
 from shared.spreadsheet import from_cell, to_row
-from shared.store import SCHEMA_VERSION, HallStore, create_private, dumps
+from shared.store import (
+    SCHEMA_VERSION,
+    HallStore,
+    check_file,
+    create_private,
+    dumps,
+    unusable,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -121,8 +128,9 @@ def _db_of(args: argparse.Namespace) -> tuple[HallConfig, Path]:
 
 def _existing_db(args: argparse.Namespace) -> Path:
     _, db = _db_of(args)
-    if not db.is_file():
+    if not db.exists():
         raise CommandError(f"no hall database at {db}; create one with `queue-hall init`")
+    check_file(db, writable=False)  # a folder or an empty file: StoreError names it
     return db
 
 
@@ -986,7 +994,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
         partial.unlink(missing_ok=True)  # left by a backup that was killed
         create_private(partial)  # the copy holds the clerks' PIN hashes too
         source.execute("PRAGMA busy_timeout=5000")
-        version = source.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = source.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise unusable(str(db), f"not a usable hall database ({exc})") from None
         if version == 0:
             raise CommandError(f"{db} is not a hall database")
         copy = sqlite3.connect(partial)

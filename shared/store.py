@@ -122,8 +122,9 @@ def create_private(path: Path) -> bool:
     return True
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, before SQLite sees it, a path that cannot be a hall database file."""
+def check_file(path: Path, writable: bool = True) -> None:
+    """Refuse, before SQLite sees it, a path that cannot be a hall database file
+    (or, with `writable`, one this user cannot change)."""
     if path.is_dir():
         raise unusable(str(path), "this is a folder, not a database file")
     if not path.exists():
@@ -135,6 +136,8 @@ def _check_file(path: Path) -> None:
             "the file is empty (0 bytes), so it holds no hall; to start a new hall on "
             "purpose, delete it and run `queue-hall init`",
         )
+    if not writable:
+        return
     if not os.access(path, os.R_OK | os.W_OK):
         raise unusable(str(path), "the file is read-only for this user (check its permissions)")
     if not os.access(path.parent, os.W_OK | os.X_OK):
@@ -155,7 +158,7 @@ class HallStore:
             file = Path(self.path)
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
-                _check_file(file)
+                check_file(file)
                 self.created = create_private(file)
             except OSError as exc:
                 raise unusable(self.path, exc.strerror or str(exc)) from exc

@@ -300,3 +300,13 @@ def test_database_wal_shm_and_backups_are_private(tmp_path, capsys):
     assert main(["backup", str(tmp_path / "copies") + "/", "--db", str(db)]) == 0
     (copy,) = (tmp_path / "copies").glob("hall-*.db")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize(("spoil", "problem"), BAD_FILES[:3])
+def test_admin_commands_name_a_bad_database_too(tmp_path, capsys, spoil, problem):
+    db = tmp_path / "hall.db"
+    spoil(db)
+    for argv in (["catalog", "export"], ["backup", f"{tmp_path}/copies/"], ["clerk", "list"]):
+        assert main([*argv, "--db", str(db)]) == 1
+        err = capsys.readouterr().err
+        assert str(db) in err and problem in err and "queue-hall check" in err, (argv, err)
