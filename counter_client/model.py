@@ -363,9 +363,14 @@ class CounterModel:
             self.figures = DayFigures()
         if day:
             self.day = str(day)
-        self.counters = readable(snapshot.get("counters"), problem_of_counter, "snapshot", log)
+        raw = snapshot.get("counters")
+        self.counters = readable(raw, problem_of_counter, "snapshot", log)
         mine = next((c for c in self.counters if c.get("number") == self.number), None)
-        self.counter_exists = mine is not None
+        # Our own counter in a form this client cannot read still exists: keep what we knew.
+        listed = isinstance(raw, list) and any(
+            isinstance(c, dict) and c.get("number") == self.number for c in raw
+        )
+        self.counter_exists = mine is not None or listed
         if mine is not None:
             self._set_counter(mine)
         if self.notice and self.notice.key in ("disconnected", "handshake_failed"):

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1064,6 +1065,12 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
         message = f"no hall database at {db}; `queue-hall init` creates it"
         (report.problems if db_override is not None else report.warnings).append(message)
         return report
+    mode = stat.S_IMODE(db.stat().st_mode)
+    if os.name == "posix" and mode & 0o077:
+        report.warnings.append(
+            f"{db} can be read by other users of this computer (mode {mode:o}) and holds the "
+            f"clerks' PIN hashes: chmod 600 {db}*"
+        )
     try:
         conn = sqlite3.connect(db)
     except sqlite3.Error as exc:

@@ -8,7 +8,7 @@ skips that item and logs why, and keeps the rest of the snapshot, event or reply
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from shared.vocabulary import COUNTER_STATES, PRINTER_STATES, TICKET_STATES
@@ -83,10 +83,12 @@ def readable(
     log: logging.Logger,
 ) -> list[Any]:
     """The items `problem_of` finds nothing wrong with; each other one is logged and skipped."""
+    if not isinstance(items, list | tuple):
+        if items is not None:
+            log.warning("%s: expected a list of items, got %s", where, type(items).__name__)
+        return []
     kept = []
-    for item in (
-        items if isinstance(items, Iterable) and not isinstance(items, str | bytes | dict) else ()
-    ):
+    for item in items:
         problem = problem_of(item)
         if problem is None:
             kept.append(item)

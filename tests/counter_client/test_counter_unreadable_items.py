@@ -118,3 +118,13 @@ def test_bad_catalog_entries_and_queue_tickets_are_skipped(caplog):
     assert set(model.services) == {"pension_enrol", "tax_return"}
     assert [t["number"] for t in model.queue] == ["A001", "A004"]
     assert "frozen" in caplog.text and "'name'" in caplog.text
+
+
+def test_our_own_counter_unreadable_in_a_snapshot_still_exists(caplog):
+    model = ready(GOOD)
+    model.on_ready(
+        {"seq": 9, "hall": "h", "counters": [counter(1), counter(2, state="on_strike"), counter(3)]}
+    )
+    assert "on_strike" in caplog.text
+    assert model.counter_exists  # no "this hall has no counter 2" banner
+    assert model.ticket is not None and model.ticket["number"] == "A007"
