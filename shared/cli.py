@@ -157,8 +157,6 @@ def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: 
 
 def cmd_clerk(args: argparse.Namespace) -> int:
     config = _load(args)
-    store = HallStore(default_db(config))
-    now = iso(SystemClock(config.timezone).now())
     clerk_id = args.id.strip()
     if args.action in ("add", "reset-pin") and args.pin is None:
         try:
@@ -172,6 +170,8 @@ def cmd_clerk(args: argparse.Namespace) -> int:
     if args.action in ("add", "reset-pin") and not auth.valid_pin_text(args.pin):
         print("queue-hall: a PIN is 4 to 8 digits", file=sys.stderr)
         return 2
+    store = HallStore(default_db(config))
+    now = iso(SystemClock(config.timezone).now())
     exists = store.scalar("SELECT 1 FROM clerks WHERE id = ?", (clerk_id,)) is not None
     with store.transaction() as conn:
         if args.action == "add":

@@ -44,13 +44,11 @@ QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
+EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
-EVENT_KEEP_DAYS = 1
 # Which settings made a database (meta "settings"): only a demo database gets demo settings.
 DEMO_SETTINGS, HALL_FILE_SETTINGS = "demo", "hall file"
-DEMO_CONFIG = (
-    default_config()
-)  # the event log is for looking into today; clients resync by snapshot
+DEMO_CONFIG = default_config()
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
