@@ -713,7 +713,7 @@ class HallService:
             }
         self._issue_tokens[caller.client] = (tokens - 1.0, moment)
 
-    def _check_priority_proof(self, params: dict[str, Any]) -> None:
+    def _check_priority_proof(self, caller: Caller, params: dict[str, Any]) -> None:
         """A priority ticket needs the hall's staff PIN, so a device alone cannot grant one."""
         expected = self.config.priority_pin
         if not expected:
@@ -724,6 +724,8 @@ class HallService:
             )
         given = params.get("priority_pin")
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
+            # Staff should hear of a device guessing the PIN (the issuing limit slows it).
+            log.warning("priority ticket refused to %s: wrong or missing staff PIN", caller.client)
             raise HallError(
                 ErrorCode.FORBIDDEN,
                 "a priority ticket needs the staff PIN in 'priority_pin'",
@@ -733,7 +735,7 @@ class HallService:
     def op_issue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         self._take_issue_token(caller, now)
         if params.get("priority", False):
-            self._check_priority_proof(params)
+            self._check_priority_proof(caller, params)
         service = self.store.one(
             "SELECT * FROM services WHERE code = ? AND active = 1", (params["service"],)
         )
