@@ -39,6 +39,7 @@ from shared.config import (
     load_config,
     pinyin_initials,
 )
+from shared.dblock import DatabaseInUse, ServerLock
 from shared.spreadsheet import from_cell, to_row
 from shared.store import (
     SCHEMA_VERSION,
@@ -183,6 +184,10 @@ def _sidecars(db: Path) -> list[Path]:
 
 def _move_aside(db: Path) -> Path:
     """Rename the database (and its WAL files) to `<name>.<timestamp>.bak`; refuse while in use."""
+    try:
+        ServerLock.acquire(db, "queue-hall init --force").release()
+    except DatabaseInUse as exc:
+        raise CommandError(str(exc)) from None
     if db.is_file():
         try:
             conn = sqlite3.connect(db)

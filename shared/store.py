@@ -153,13 +153,12 @@ class HallStore:
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
-        self.created = False  # whether this store made the database file just now
         if self.path != ":memory:":
             file = Path(self.path)
             try:
                 file.parent.mkdir(parents=True, exist_ok=True)
                 check_file(file)
-                self.created = create_private(file)
+                create_private(file)
             except OSError as exc:
                 raise unusable(self.path, exc.strerror or str(exc)) from exc
         # Autocommit mode: transactions are begun and ended explicitly below.

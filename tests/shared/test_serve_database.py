@@ -310,3 +310,16 @@ def test_admin_commands_name_a_bad_database_too(tmp_path, capsys, spoil, problem
         assert main([*argv, "--db", str(db)]) == 1
         err = capsys.readouterr().err
         assert str(db) in err and problem in err and "queue-hall check" in err, (argv, err)
+
+
+def test_init_force_refuses_while_serve_holds_the_database(tmp_path, capsys):
+    db = tmp_path / "hall.db"
+    server = Served(db)
+    try:
+        port = server.wait_serving()
+        assert main(["init", "--force", "--db", str(db)]) == 1
+        err = capsys.readouterr().err
+        assert f"pid {server.proc.pid} on 127.0.0.1:{port}" in err
+        assert not list(tmp_path.glob("*.bak"))
+    finally:
+        server.stop()
