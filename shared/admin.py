@@ -1164,6 +1164,12 @@ def _check_database(
         )
 
     if config is not None:
+        from shared.service import settings_mismatch
+
+        made_with = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+        mismatch = settings_mismatch(str(db), made_with[0] if made_with else None, config)
+        if mismatch:
+            report.problems.append(mismatch)
         _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
 
 

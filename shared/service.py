@@ -54,6 +54,25 @@ Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
 
 
+def settings_mismatch(db: str, made_with: str | None, config: HallConfig) -> str | None:
+    """Why a database made with `made_with` settings does not belong with `config`, or None."""
+    given = DEMO_SETTINGS if config.config_path is None else HALL_FILE_SETTINGS
+    if made_with is None or made_with == given:
+        return None
+    if made_with == HALL_FILE_SETTINGS:
+        return (
+            f"{db} was made from a hall file, but this run has the demo settings (no "
+            "--config): the database's clerks, counters and hall name are kept as they are, "
+            "no demo clerks are added; give the hall file with --config FILE"
+        )
+    return (
+        f"{db} was made by the demo (demo clerks with published PINs), but this run has "
+        f"the hall file {config.config_path}: nothing of the hall file's clerks, "
+        "counters or hall name is applied; make the hall's own database with "
+        "`queue-hall init --config FILE`"
+    )
+
+
 @dataclass
 class Caller:
     """Who sent a request: the connection's role, client name, counter and logged-in clerk."""
@@ -157,21 +176,7 @@ class HallService:
             made_with = DEMO_SETTINGS if looks_demo else HALL_FILE_SETTINGS
             with self.store.transaction():
                 self.store.set_meta("settings", made_with)
-        if made_with == self._settings_origin():
-            return None
-        where = self.store.path
-        if made_with == HALL_FILE_SETTINGS:
-            return (
-                f"{where} was made from a hall file, but this run has the demo settings (no "
-                "--config): the database's clerks, counters and hall name are kept as they are, "
-                "no demo clerks are added; give the hall file with --config FILE"
-            )
-        return (
-            f"{where} was made by the demo (demo clerks with published PINs), but this run has "
-            f"the hall file {self.config.config_path}: nothing of the hall file's clerks, "
-            "counters or hall name is applied; make the hall's own database with "
-            "`queue-hall init --config FILE`"
-        )
+        return settings_mismatch(self.store.path, made_with, self.config)
 
     def _sync_counters(self, overwrite: bool = False) -> None:
         """Counters come from the configuration at first start; later starts only add new ones.

@@ -323,3 +323,12 @@ def test_init_force_refuses_while_serve_holds_the_database(tmp_path, capsys):
         assert not list(tmp_path.glob("*.bak"))
     finally:
         server.stop()
+
+
+def test_check_names_a_hall_database_checked_with_the_demo_settings(tmp_path, hall_file, capsys):
+    db = tmp_path / "hall.db"
+    assert main(["init", "--config", str(hall_file), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["check", "--db", str(db)]) == 1  # no --config: the demo settings
+    assert "made from a hall file" in capsys.readouterr().out
+    assert main(["check", "--config", str(hall_file), "--db", str(db)]) == 0
