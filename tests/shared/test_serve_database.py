@@ -287,7 +287,10 @@ def test_a_read_only_database_is_named(tmp_path):
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
 def test_database_wal_shm_and_backups_are_private(tmp_path, capsys):
-    os.umask(0o022)
+    previous = os.umask(0o022)  # the usual umask, which would give 0644 files
+    os.umask(previous)
+    if previous & 0o077 == 0o077:
+        pytest.skip("this umask already makes every file private; nothing to show")
     db = tmp_path / "hall.db"
     server = Served(db)
     try:
