@@ -339,6 +339,8 @@ class HallConfig:
     # `issues_per_minute`; one device cannot take a day's quota in a second.
     issue_burst: int = 10
     issues_per_minute: int = 20
+    # Friendly kiosk names shown to staff ("东门取号机"), by the kiosk's client id.
+    kiosk_names: tuple[tuple[str, str], ...] = ()
     paper_mm: int = 80
     printer: str = "preview"
     call_gap_s: int = 5  # [calls] min_gap_s: seconds a counter must wait between two calls
@@ -994,7 +996,15 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
 
     kiosk = root.subtable(
         "kiosk",
-        ("printer", "paper_mm", "priority_pin", "notice", "issue_burst", "issues_per_minute"),
+        (
+            "printer",
+            "paper_mm",
+            "priority_pin",
+            "notice",
+            "names",
+            "issue_burst",
+            "issues_per_minute",
+        ),
     )
     printer = kiosk.text("printer", "preview")
     assert printer is not None
@@ -1018,6 +1028,7 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["issues_per_minute"] = kiosk.integer(
         "issues_per_minute", HallConfig.issues_per_minute, 1, 100_000
     )
+    settings["kiosk_names"] = _kiosk_names(kiosk)
 
     board = root.subtable("board", ("waiting", "busiest"))
     waiting = board.text("waiting", "all")
@@ -1054,6 +1065,27 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
         settings["counters"] = counters
     settings["clerks"] = _clerks(root)
     return HallConfig(**settings)
+
+
+KIOSK_NAME_MAX = 32
+
+
+def _kiosk_names(kiosk: _Table) -> tuple[tuple[str, str], ...]:
+    """[kiosk] names = {"kiosk-1" = "东门取号机"}: what staff screens call each kiosk."""
+    value = kiosk.data.get("names", {})
+    if not isinstance(value, dict):
+        raise kiosk.error("names", '[kiosk] names must be a table like {"kiosk-1" = "东门取号机"}')
+    names = []
+    for client, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise kiosk.error("names", f"[kiosk] names: the name of {client!r} must be text")
+        if len(name) > KIOSK_NAME_MAX:
+            raise kiosk.error(
+                "names",
+                f"[kiosk] names: the name of {client!r} is longer than {KIOSK_NAME_MAX} characters",
+            )
+        names.append((str(client), name.strip()))
+    return tuple(names)
 
 
 def _resolve(base_dir: Path, name: str) -> Path:
