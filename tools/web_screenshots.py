@@ -25,6 +25,9 @@ timezone = "Asia/Shanghai"
 [calls]
 min_gap_s = 0
 
+[kiosk]
+issue_burst = 1000
+
 [[clerks]]
 id = "1001"
 name = "张敏"
