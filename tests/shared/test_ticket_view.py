@@ -15,6 +15,7 @@ from shared.ticket_token import (
     ticket_id_of,
     verify,
 )
+from tests.conftest import TEST_PRIORITY_PIN
 from tests.conftest import test_config as make_config
 
 SECRET = "ab" * 32
@@ -53,7 +54,8 @@ def test_malformed_tokens_are_not_tokens(text: str) -> None:
 
 
 def _issue(kiosk, service: str, req: str, priority: bool = False) -> dict:
-    result = kiosk.call("issue", service=service, req=req, priority=priority)
+    extra = {"priority_pin": TEST_PRIORITY_PIN} if priority else {}
+    result = kiosk.call("issue", service=service, req=req, priority=priority, **extra)
     kiosk.call("printed", ticket=result["ticket"]["id"])
     return result
 
