@@ -185,7 +185,12 @@ class HallService:
         if made_with is None:  # made before this was recorded: judge by what it holds
             demo_ids = {clerk.id for clerk in DEMO_CONFIG.clerks}
             clerks = {r[0] for r in self.store.all("SELECT id FROM clerks")}
-            looks_demo = self.store.get_meta("hall") == DEMO_CONFIG.hall_name and clerks <= demo_ids
+            # The demo always adds its clerks: a hall with none of them was not the demo's.
+            looks_demo = (
+                self.store.get_meta("hall") == DEMO_CONFIG.hall_name
+                and bool(clerks)
+                and clerks <= demo_ids
+            )
             made_with = DEMO_SETTINGS if looks_demo else HALL_FILE_SETTINGS
             with self.store.transaction():
                 self.store.set_meta("settings", made_with)
@@ -1277,6 +1282,8 @@ class HallService:
         # and finish the first one's ticket a moment after it was called.
         last = counter["last_call_at"]
         remaining = (last + self.config.call_gap_s - now.timestamp()) if last is not None else 0
+        # A clock set back (by hand, or by a time server) must not lock the keys for hours.
+        remaining = min(remaining, self.config.call_gap_s)
         if remaining > 0:
             seconds = max(1, math.ceil(remaining))
             raise HallError(
