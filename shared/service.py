@@ -102,6 +102,11 @@ class Outcome:
     clerk: str | None = None  # set by login / logout so the connection can remember it
 
 
+# How long after a finish the counter's rating panel may still send the resident's rating
+# when the clerk has logged out in between.
+RATE_AFTER_LOGOUT_S = 120.0
+
+
 class HallService:
     """Every op of the hall protocol, applied to a HallStore."""
 
@@ -1036,7 +1041,19 @@ class HallService:
                     ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
                 )
             at_counter = self._counter_row(caller.counter)["clerk_id"]
-            if caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter):
+            # A clerk who logs out right after finishing must not cost the resident the rating:
+            # a counter with nobody logged in may still rate a ticket it finished moments ago
+            # (the rating goes to the clerk who finished it either way).
+            just_finished = (
+                caller.clerk is None
+                and row["finished_at"] is not None
+                and 0
+                <= now.timestamp() - datetime.fromisoformat(row["finished_at"]).timestamp()
+                <= RATE_AFTER_LOGOUT_S
+            )
+            if not just_finished and (
+                caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter)
+            ):
                 raise HallError(
                     ErrorCode.FORBIDDEN,
                     f"ticket {row['number']} can be rated only while its clerk is logged in here",
