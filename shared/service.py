@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 RECENT_CALLS = 10
 QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
 NO_SHOWS_LIMIT = 100  # tickets in one `no_shows` reply
-SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
+SNAPSHOT_PAGES_KEPT = 16  # paged snapshots kept for their further pages (shared by clients)
 SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
+SNAPSHOT_SHARE_S = 5.0  # clients asking at the same seq within this share one paged snapshot
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
@@ -137,7 +138,12 @@ class HallService:
         self._services_parsed: dict[str, frozenset[str]] = {}
         self._batch_services: dict[int, frozenset[str] | None] | None = None
         # Further pages of snapshots too big for one frame: token -> (made, pages).
-        self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
+        # nonce -> (made at, seq, pages): paged snapshots whose further pages may be fetched.
+        # Clients asking at the same seq within SNAPSHOT_SHARE_S share one, so a hall's boards
+        # resyncing together cost one copy.
+        self._snapshot_pages: OrderedDict[str, tuple[float, int, list[dict[str, Any]]]] = (
+            OrderedDict()
+        )
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name and self.settings_mismatch is None:
@@ -726,22 +732,33 @@ class HallService:
         """The hall as it is; a snapshot too big for one frame comes in pages (`next`)."""
         token = params.get("page")
         if token is None:
-            pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+            latest = next(reversed(self._snapshot_pages), None)
+            kept = self._snapshot_pages[latest] if latest is not None else None
+            if kept is None or kept[1] != self.seq or time.monotonic() - kept[0] > SNAPSHOT_SHARE_S:
+                pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+                latest, kept = secrets.token_hex(8), (time.monotonic(), self.seq, pages)
+                if len(pages) > 1:
+                    self._snapshot_pages[latest] = kept
+                    while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
+                        self._snapshot_pages.popitem(last=False)
+            nonce, index = latest, 0
         else:
-            made, pages = self._snapshot_pages.pop(token, (0.0, []))
-            if not pages or time.monotonic() - made > SNAPSHOT_PAGE_TTL_S:
+            nonce, _, index_text = str(token).partition(".")
+            kept = self._snapshot_pages.get(nonce)
+            index = int(index_text) if index_text.isdigit() else 0
+            if (
+                kept is None
+                or not 0 < index < len(kept[2])
+                or time.monotonic() - kept[0] > SNAPSHOT_PAGE_TTL_S
+            ):
                 raise HallError(
                     ErrorCode.CONFLICT,
                     "that snapshot page is no longer kept; ask for a new snapshot",
                     reason="page_expired",
                 )
-        page, rest = pages[0], pages[1:]
-        page["next"] = None
-        if rest:
-            page["next"] = f"{page['seq']}-{secrets.token_hex(8)}"
-            self._snapshot_pages[page["next"]] = (time.monotonic(), rest)
-            while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
-                self._snapshot_pages.popitem(last=False)
+        pages = kept[2]
+        page = dict(pages[index])
+        page["next"] = f"{nonce}.{index + 1}" if index + 1 < len(pages) else None
         return Outcome(result=page)
 
     def catalog_version(self, categories: list[dict[str, Any]], rows: list[sqlite3.Row]) -> str:
