@@ -1099,6 +1099,16 @@ class HallService:
     # -- ops: ratings and figures ---------------------------------------------------------------
 
     def op_rate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        if caller.role == COUNTER and caller.clerk is None:
+            # Who may ask comes before what was asked: with nobody logged in, only a ticket
+            # this counter finished moments ago may be rated; anything else is forbidden.
+            found = self.store.one("SELECT * FROM tickets WHERE id = ?", (params["ticket"],))
+            if found is None:
+                raise HallError(
+                    ErrorCode.FORBIDDEN,
+                    "log in at the counter before 'rate'",
+                    reason="clerk_not_logged_in",
+                )
         row = self._ticket_row(params["ticket"])
         if caller.role == COUNTER:
             # Ratings feed the clerks' monthly assessment: only the counter that served the
