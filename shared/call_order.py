@@ -202,8 +202,9 @@ class WaitingQueue:
         priority_streak: int = 0,
     ) -> int | None:
         """How many tickets `counter` takes before `ticket` (its index in `order_for`), or None
-        when the counter may not take it. Counts lane positions only, at any queue length."""
-        if ticket.id not in self or not may_serve(ticket, counter, services):
+        when the counter may not take it. Counts lane positions only, at any queue length; a
+        ticket not in the queue yet gets the place it would take there."""
+        if not may_serve(ticket, counter, services):
             return None
         lanes = {p: self._lanes_for(counter, services, p) for p in (True, False)}
         before = {p: sum(bisect.bisect_left(lane, ticket) for lane in lanes[p]) for p in lanes}

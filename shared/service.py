@@ -976,7 +976,8 @@ class HallService:
             (ticket_id, day, iso(now), "issue", TicketState.PENDING.value),
         )
         new = _queued(self._ticket_row(ticket_id))
-        ahead = self.queue.ahead(new)
+        # As call_next will order it: every counter that may take it, not its matter alone.
+        ahead = self._ahead_in_call_order(new, self._counter_views())
         result = {
             "ticket": self.ticket_json(self._ticket_row(ticket_id)),
             "ahead": ahead,
@@ -1675,14 +1676,23 @@ class HallService:
 
         The open counters that may take the ticket (its reserved counter, or those serving its
         service) are asked, or all that may take it when none is open; each answers with its
-        real call order (service set, priority, its priority streak). A pending ticket (not yet
-        printed) is not in the queue: it counts its service queue, as `issue` does.
+        real call order (service set, priority, its priority streak). A ticket not yet in the
+        queue (just issued, not yet printed) gets the place it will take there. Counters alike
+        (same services and streak, nothing reserved for them) are asked once.
         """
-        if ticket.id not in self.queue:
-            return self.queue.ahead(ticket)
         places: dict[bool, list[int]] = {True: [], False: []}
+        asked: dict[object, int | None] = {}
         for counter in counters:
-            place = self.queue.place_for(ticket, counter.number, counter.services, counter.streak)
+            alike: object = (
+                counter.number
+                if self.queue.has_reserved(counter.number)
+                else (counter.services, counter.streak)
+            )
+            if alike not in asked:
+                asked[alike] = self.queue.place_for(
+                    ticket, counter.number, counter.services, counter.streak
+                )
+            place = asked[alike]
             if place is not None:
                 places[counter.state == CounterState.OPEN].append(place)
         found = places[True] or places[False]
