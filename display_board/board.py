@@ -69,6 +69,7 @@ PAUSED = "#f4b266"
 CLOSED_TEXT = "#7d8fa3"
 CLOSED_PANEL = "#0f2740"
 STAFF_NOTE = "#f4b266"
+SPEAKING = "#ffd45c"  # the border of the call being said now
 
 STYLE_SHEET = f"""
 #displayBoard {{ background: {BACKGROUND}; }}
@@ -90,6 +91,14 @@ QLabel#counterStatus[state="closed"] {{ color: {CLOSED_TEXT}; }}
 QLabel#counterName[state="closed"] {{ color: {CLOSED_TEXT}; }}
 QLabel#connectionMark {{ color: {MUTED}; }}
 QLabel#staffNote {{ color: {STAFF_NOTE}; }}
+QFrame#headline[voice="speaking"], QFrame#recentRow[voice="speaking"] {{
+    border: 4px solid {SPEAKING};
+}}
+QFrame#headline[voice="waiting"], QFrame#recentRow[voice="waiting"] {{
+    border: 4px dashed {MUTED};
+}}
+QLabel#voiceMark {{ color: {MUTED}; }}
+QLabel#voiceMark[voice="speaking"] {{ color: {SPEAKING}; }}
 """
 
 
@@ -311,6 +320,7 @@ class HeadlinePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("headline")
         self.setProperty("flash", False)
+        self.setProperty("voice", "")
         self.caption = _label("muted", self)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number = BigText(self)
@@ -341,12 +351,18 @@ class RecentRow(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recentRow")
+        self.setProperty("voice", "")
         self.number = _label("recentNumber", self)
         self.number.setProperty("calling", False)
         self.counter = _label("", self)
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # What the voice is doing with this call: being said now, or still to be said.
+        self.voice_mark = _label("voiceMark", self)
+        self.voice_mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.voice_mark.setVisible(False)
         layout = QHBoxLayout(self)
         layout.addWidget(self.number, 5)
+        layout.addWidget(self.voice_mark, 2)
         layout.addWidget(self.counter, 6)
 
     def setScale(self, scale: float) -> None:
@@ -354,6 +370,14 @@ class RecentRow(QFrame):
         self.layout().setContentsMargins(margin, 0, margin, 0)
         self.number.setFont(board_font(46 * scale, bold=True))
         self.counter.setFont(board_font(40 * scale))
+        self.voice_mark.setFont(board_font(26 * scale))
+
+    def show_voice(self, state: str, text: str) -> None:
+        """Mark the row "speaking" (being said now), "waiting" (still to be said) or ""."""
+        _set_style_state(self, "voice", state)
+        _set_style_state(self.voice_mark, "voice", state)
+        _set_text(self.voice_mark, text)
+        self.voice_mark.setVisible(bool(state))
 
     def show_call(self, call: Call | None, counter_name: str) -> None:
         _set_text(self.number, call.number if call else "")
@@ -469,6 +493,7 @@ class DisplayBoard(QWidget):
         self._flash_ticks = 0
         self._portrait: bool | None = None
         self._scale = 1.0
+        self._row_calls: list[Call | None] = []  # the call each recent row shows
 
         self._build()
         self.ticker.setText(notice)
@@ -480,6 +505,9 @@ class DisplayBoard(QWidget):
         self._clock_timer.setInterval(CLOCK_INTERVAL_MS)
         self._clock_timer.timeout.connect(self._show_clock)
         self._clock_timer.start()
+
+        if announcer is not None and hasattr(announcer, "changed"):
+            announcer.changed.connect(self._render_voice)
 
         self._show_clock()
         self._show_connection()
@@ -851,9 +879,44 @@ class DisplayBoard(QWidget):
                 self.tr("Please go to %1").replace("%1", self.model.counter_name(latest.counter)),
             )
         older = [call for call in self.model.recent if latest is None or call is not latest]
+        self._row_calls = []
         for index, row in enumerate(self.recent_rows):
             call = older[index] if index < len(older) else None
             row.show_call(call, self.model.counter_name(call.counter) if call else "")
+            self._row_calls.append(call)
+        self._render_voice()
+
+    def _render_voice(self) -> None:
+        """Mark the call being said now and the calls still waiting to be said."""
+        speaking: set[tuple[str, int]] = set()
+        waiting: set[tuple[str, int]] = set()
+        if self.announcer is not None and hasattr(self.announcer, "speaking"):
+            speaking = {(c.number, c.counter) for c in self.announcer.speaking()}
+            waiting = {(c.number, c.counter) for c in self.announcer.waiting()}
+
+        def state(call: Call | None) -> str:
+            if call is None:
+                return ""
+            key = (call.number, call.counter)
+            return "speaking" if key in speaking else "waiting" if key in waiting else ""
+
+        marks = {"speaking": self.tr("Announcing"), "waiting": self.tr("To be announced"), "": ""}
+        latest = self.model.latest
+        _set_style_state(self.headline, "voice", state(latest))
+        for row, call in zip(self.recent_rows, self._row_calls, strict=False):
+            row_state = state(call)
+            row.show_voice(row_state, marks[row_state])
+
+    def voice_marks(self) -> dict[str, str]:
+        """Ticket number -> "speaking" / "waiting", as the board shows them (for tests)."""
+        marks = {}
+        latest = self.model.latest
+        if latest is not None and self.headline.property("voice"):
+            marks[latest.number] = str(self.headline.property("voice"))
+        for row, call in zip(self.recent_rows, self._row_calls, strict=False):
+            if call is not None and row.property("voice"):
+                marks[call.number] = str(row.property("voice"))
+        return marks
 
     def _render_counters(self) -> None:
         counters = [self.model.counters[number] for number in sorted(self.model.counters)]
