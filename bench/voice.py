@@ -474,9 +474,167 @@ def chime_starts(recorder: Recorder, begin: float, end: float) -> list[float]:
 def first_word_after_chime(recorder: Recorder, chime_start: float) -> float | None:
     """The first sound after the chime (whose length the pack gives) has died away."""
     chime_s = len(chime_envelope()) / 100
-    for start, _end in onsets_after(recorder, chime_start + chime_s - 0.05, 10.0):
+    for start, _end in onsets_after(recorder, chime_start + chime_s + 0.02, 10.0):
         return start
     return None
+
+
+def expected_envelope(entry: dict[str, Any]) -> list[float]:
+    """The loudness envelope of what the board said it played for one history entry."""
+    from display_board.voice.pack import VoicePack
+    from display_board.voice.text import announcement_segments
+
+    pack = _pack_cache.get("pack") or _pack_cache.setdefault("pack", VoicePack.load())
+    calls = [(call["number"], call["counter"]) for call in entry["calls"]]
+    from display_board.voice.pack import DEFAULT_CALL_GAP_MS
+
+    composed = pack.compose(announcement_segments(calls, DEFAULT_CALL_GAP_MS), chime=entry["chime"])
+    return loudness(composed.frames)
+
+
+_pack_cache: dict[str, Any] = {}
+MATCH = 0.9  # envelope correlation for "this announcement was heard as planned"
+
+
+def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
+    """Find each announcement of the board's history in the recording."""
+    samples = recorder.samples()
+    heard = []
+    for entry in history:
+        plan = entry.get("plan")
+        if plan is None:
+            continue
+        expected = expected_envelope(entry)
+        first = recorder.index_of(entry["started"]) - 20 * WINDOW  # 200 ms before
+        first = max(0, first)
+        envelope = loudness(samples[first : first + (len(expected) + 100) * WINDOW])
+        best, score = -1, -1.0
+        for shift in range(0, min(80, len(envelope) - len(expected) + 1)):
+            value = _correlation(envelope[shift : shift + len(expected)], expected)
+            if value > score:
+                best, score = shift, value
+        if best < 0:  # the recording stops before the announcement's end: cut off
+            heard.append(
+                Heard(_call_names(entry), entry["started"], 0.0, 0.0, {}, 0.0, 0.0, False)
+            )
+            continue
+        begin = recorder.time_of(first + best * WINDOW)
+        tail = max(1, len(expected) - 100)  # its last second
+        tail_score = _correlation(
+            envelope[best + tail : best + len(expected)], expected[tail:]
+        )
+        heard.append(
+            Heard(
+                calls=_call_names(entry),
+                planned_start=entry["started"],
+                sound_start=begin,
+                word_start=begin + plan["word_ms"] / 1000,
+                call_starts={
+                    name: begin + offset / 1000
+                    for name, offset in zip(_call_names(entry), plan["call_ms"], strict=True)
+                },
+                end=begin + len(expected) / 100,
+                match=round(score, 3),
+                complete=score >= MATCH and tail_score >= MATCH - 0.1,
+            )
+        )
+    return heard
+
+
+def _call_names(entry: dict[str, Any]) -> list[str]:
+    return [f"{call['number']}@{call['counter']}" for call in entry["calls"]]
+
+
+def wait_until_quiet(hall: Hall, recorder: Recorder, since: float, limit_s: float) -> None:
+    """Until the board says nothing more is waiting and the speaker is silent a second."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        voice = hall.ask("voice")
+        if voice["speaking"] or voice["waiting"]:
+            continue
+        segments = onsets_after(recorder, since, 3600)
+        if not segments or time.monotonic() - segments[-1][1] > 1.5:
+            return
+    raise RuntimeError(f"the board was still speaking {limit_s:.0f} s after the last call")
+
+
+@dataclass
+class PeakResult:
+    calls: list[tuple[str, float]]  # "A017@3", answered at
+    heard: list[Heard]
+    waits: dict[str, float]  # call -> seconds from call to its ticket number being heard
+    announcement_waits: dict[str, float]  # call -> seconds from call to its announcement's sound
+    unheard: list[str]  # calls never heard complete
+    cut_off: list[Heard]
+    backlog: list[int]  # calls waiting to be said, sampled after each call
+    dropped_repeats: int
+    drain_s: float  # from the last call to the end of the last announcement
+
+
+def run_peak(
+    hall: Hall, recorder: Recorder, seconds: float, interval_s: float, drain_limit_s: float = 120
+) -> PeakResult:
+    """Calls every `interval_s` seconds, counters in turn, for `seconds`; what was heard."""
+    calls: list[tuple[str, float]] = []
+    backlog: list[int] = []
+    start = time.monotonic() + 0.5
+    index = 0
+    while index * interval_s < seconds:
+        time.sleep(max(0.0, start + index * interval_s - time.monotonic()))
+        counter = index % hall.counters + 1
+        number, answered = hall.call(counter)
+        calls.append((f"{number}@{counter}", answered))
+        backlog.append(len(hall.ask("voice")["waiting"]))
+        index += 1
+    wait_until_quiet(hall, recorder, calls[-1][1], drain_limit_s)
+    voice = hall.ask("voice")
+    heard = hear(recorder, voice["history"])
+    waits: dict[str, float] = {}
+    announcement_waits: dict[str, float] = {}
+    answered_at = dict(calls)
+    for item in heard:
+        if not item.complete:
+            continue
+        for name, begin in item.call_starts.items():
+            if name in answered_at and name not in waits:
+                waits[name] = round(begin - answered_at[name], 3)
+                announcement_waits[name] = round(item.sound_start - answered_at[name], 3)
+    last_end = max((item.end for item in heard if item.complete), default=calls[-1][1])
+    return PeakResult(
+        calls=calls,
+        heard=heard,
+        waits=waits,
+        announcement_waits=announcement_waits,
+        unheard=[name for name, _ in calls if name not in waits],
+        cut_off=[item for item in heard if not item.complete],
+        backlog=backlog,
+        dropped_repeats=voice.get("dropped_repeats", 0),
+        drain_s=round(last_end - calls[-1][1], 2),
+    )
+
+
+def measure_peak(seconds: float, interval_s: float, counters: int = 6) -> dict[str, Any]:
+    """The peak: a call every `interval_s` (5 s = 12 a minute) from `counters` counters."""
+    tickets = int(seconds / interval_s) + 5
+    with sound_hall(counters=counters, tickets=tickets) as (hall, recorder):
+        result = run_peak(hall, recorder, seconds, interval_s)
+    waits = sorted(result.waits.values())
+    return {
+        "voice_peak_calls": len(result.calls),
+        "voice_peak_calls_per_min": round(60 / interval_s, 1),
+        "voice_peak_worst_wait_s": round(max(waits), 2) if waits else None,
+        "voice_peak_p50_wait_s": round(percentile(waits, 0.5), 2) if waits else None,
+        "voice_peak_worst_announcement_wait_s": round(max(result.announcement_waits.values()), 2)
+        if waits
+        else None,
+        "voice_peak_max_backlog": max(result.backlog),
+        "voice_peak_unheard": len(result.unheard),
+        "voice_peak_cut_off": len(result.cut_off),
+        "voice_peak_announcements": len(result.heard),
+        "voice_peak_dropped_repeats": result.dropped_repeats,
+        "voice_peak_drain_s": result.drain_s,
+    }
 
 
 def measure_idle(calls: int, **hall_options: Any) -> dict[str, Any]:
@@ -521,6 +679,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     figures: dict[str, Any] = {}
     figures.update(measure_idle(args.idle_calls))
+    figures.update(measure_peak(args.peak_s, args.peak_interval_s))
     print(json.dumps(figures))
     return 0
 

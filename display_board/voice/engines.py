@@ -55,7 +55,8 @@ from display_board.voice.queue import (
 from display_board.voice.text import (
     CHIME_CLIP,
     DEFAULT_LANGUAGE,
-    call_clip_names,
+    announcement_segments,
+    call_segment_indexes,
     check_template,
     merged_text,
     resolve_language,
@@ -121,7 +122,7 @@ class PcmPlayer(QObject):
     """
 
     done = Signal()
-    BUFFER_MS = 400
+    BUFFER_MS = 1000
     FEED_INTERVAL_MS = 20
 
     def __init__(
@@ -323,29 +324,6 @@ class ClipEngine(VoiceEngine):
 
     def stop(self) -> None:
         self._player.stop()
-
-
-def announcement_segments(calls: Sequence[tuple[str, int]], call_gap_ms: int) -> list[str | int]:
-    """The clips and pauses of one announcement: 请, each call (a pause between), 办理."""
-    segments: list[str | int] = ["qing"]
-    for index, (number, counter) in enumerate(calls):
-        if index:
-            segments.append(call_gap_ms)
-        segments += call_clip_names(number, counter)
-    segments.append("banli")
-    return segments
-
-
-def call_segment_indexes(calls: Sequence[tuple[str, int]]) -> list[int]:
-    """Where each call's ticket number starts in `announcement_segments(calls, ...)`."""
-    indexes = []
-    position = 1  # after 请
-    for index, (number, counter) in enumerate(calls):
-        if index:
-            position += 1  # the pause
-        indexes.append(position)
-        position += len(call_clip_names(number, counter))
-    return indexes
 
 
 def _wanted_locale(lang: str) -> QLocale:

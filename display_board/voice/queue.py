@@ -4,11 +4,13 @@ Pure code (no Qt). The rule (README, "Voice announcements"):
 - A call is said `repeats` times (the hall setting [announce] times) while the hall is
   quiet: its first reading opens with the chime, the repeats follow after a pause.
 - A new call never waits behind a repeat: when a call arrives, the repeats still owed
-  to earlier calls are dropped. So at a busy hour each call is said once.
+  to earlier calls are dropped, and a call said while others wait is not repeated. So
+  at a busy hour each call is said once.
 - Calls that wait together are said in one announcement, up to `max_merge` of them, with
   one chime: "请 A017 号到 3 号窗口，B002 号到 5 号窗口办理". A call's first reading is
   never dropped, whatever the backlog: when more than `max_merge` calls wait, one
-  announcement takes half of them (so a burst drains in a few announcements).
+  announcement takes half of them, at most `MAX_MERGE` (so a burst drains in a few
+  announcements and none of them runs much past half a minute).
 - A recall (重呼) is never dropped, neither its first reading nor its repeats: its repeats
   wait behind new calls instead.
 - A call for a ticket and counter that is still waiting to be heard is not said twice:
@@ -121,7 +123,7 @@ class AnnouncementQueue:
         """The next announcement to speak, or None when nothing waits."""
         unheard = [entry for entry in self._waiting if entry.readings_done == 0]
         if unheard:
-            take = min(len(unheard), max(self.max_merge, len(unheard) // 2))
+            take = min(len(unheard), max(self.max_merge, min(MAX_MERGE, len(unheard) // 2)))
             chosen, chime = unheard[:take], True
         else:
             chosen = self._waiting[: self.max_merge]
@@ -129,9 +131,14 @@ class AnnouncementQueue:
             if not chosen:
                 return None
         repeat_index = min(entry.readings_done for entry in chosen)
+        others_wait = chime and len(unheard) > len(chosen)
         for entry in chosen:
             entry.readings_done += 1
             entry.readings_left -= 1
+            if others_wait and not entry.call.recall:
+                # Said once: the calls still waiting come before any repeat.
+                self.dropped_repeats += entry.readings_left
+                entry.readings_left = 0
         self._waiting = [entry for entry in self._waiting if entry.readings_left > 0]
         return Announcement(tuple(entry.call for entry in chosen), chime, repeat_index)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LANGUAGES = ("zh_CN", "en")
@@ -226,6 +227,29 @@ def clip_names(number: str, counter: int) -> list[str]:
     The chime is not included: it is played once before the first reading of a call.
     """
     return ["qing", *call_clip_names(number, counter), "banli"]
+
+
+def announcement_segments(calls: Sequence[tuple[str, int]], call_gap_ms: int) -> list[str | int]:
+    """The clips and pauses of one announcement: 请, each call (a pause between), 办理."""
+    segments: list[str | int] = ["qing"]
+    for index, (number, counter) in enumerate(calls):
+        if index:
+            segments.append(call_gap_ms)
+        segments += call_clip_names(number, counter)
+    segments.append("banli")
+    return segments
+
+
+def call_segment_indexes(calls: Sequence[tuple[str, int]]) -> list[int]:
+    """Where each call's ticket number starts in `announcement_segments(calls, ...)`."""
+    indexes = []
+    position = 1  # after 请
+    for index, (number, counter) in enumerate(calls):
+        if index:
+            position += 1  # the pause
+        indexes.append(position)
+        position += len(call_clip_names(number, counter))
+    return indexes
 
 
 def merged_text(
