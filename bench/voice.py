@@ -239,19 +239,6 @@ class Heard:
     complete: bool  # the recording holds the whole announcement, not cut off
 
 
-def find_announcement(
-    envelope: list[float], expected: list[float], around: int, search: int = 300
-) -> tuple[int, float]:
-    """The window index where `expected` fits `envelope` best near `around`, and the fit."""
-    best, best_score = around, -1.0
-    length = len(expected)
-    for start in range(max(0, around - 30), min(len(envelope) - length, around + search) + 1):
-        score = _correlation(envelope[start : start + length], expected)
-        if score > best_score:
-            best, best_score = start, score
-    return best, best_score
-
-
 @dataclass
 class Hall:
     """A real server, a real board on the sound server, and counters that call."""
@@ -554,7 +541,7 @@ def wait_until_quiet(hall: Hall, recorder: Recorder, since: float, limit_s: floa
         if voice["speaking"] or voice["waiting"]:
             continue
         segments = onsets_after(recorder, since, 3600)
-        if not segments or time.monotonic() - segments[-1][1] > 1.5:
+        if not segments or time.monotonic() - segments[-1][1] > 1.0:
             return
     raise RuntimeError(f"the board was still speaking {limit_s:.0f} s after the last call")
 
@@ -573,18 +560,35 @@ class PeakResult:
 
 
 def run_peak(
-    hall: Hall, recorder: Recorder, seconds: float, interval_s: float, drain_limit_s: float = 120
+    hall: Hall,
+    recorder: Recorder,
+    seconds: float,
+    interval_s: float,
+    recall_every: int = 0,
+    drain_limit_s: float = 120,
 ) -> PeakResult:
-    """Calls every `interval_s` seconds, counters in turn, for `seconds`; what was heard."""
+    """Calls every `interval_s` seconds, counters in turn, for `seconds`; what was heard.
+
+    With `recall_every` N, every Nth call is a recall (重呼) of the ticket the previous
+    counter holds instead of a new call.
+    """
     calls: list[tuple[str, float]] = []
     backlog: list[int] = []
     start = time.monotonic() + 0.5
     index = 0
     while index * interval_s < seconds:
         time.sleep(max(0.0, start + index * interval_s - time.monotonic()))
-        counter = index % hall.counters + 1
-        number, answered = hall.call(counter)
-        calls.append((f"{number}@{counter}", answered))
+        if recall_every and index % recall_every == recall_every - 1 and calls:
+            name = calls[-1][0]
+            counter = int(name.split("@")[1])
+            hall.clients[counter].call("recall", req=uuid.uuid4().hex)
+            answered = time.monotonic()
+            hall.clients[counter].events.clear()
+            calls.append((name, answered))
+        else:
+            counter = index % hall.counters + 1
+            number, answered = hall.call(counter)
+            calls.append((f"{number}@{counter}", answered))
         backlog.append(len(hall.ask("voice")["waiting"]))
         index += 1
     wait_until_quiet(hall, recorder, calls[-1][1], drain_limit_s)
@@ -592,21 +596,24 @@ def run_peak(
     heard = hear(recorder, voice["history"])
     waits: dict[str, float] = {}
     announcement_waits: dict[str, float] = {}
-    answered_at = dict(calls)
-    for item in heard:
-        if not item.complete:
-            continue
-        for name, begin in item.call_starts.items():
-            if name in answered_at and name not in waits:
-                waits[name] = round(begin - answered_at[name], 3)
-                announcement_waits[name] = round(item.sound_start - answered_at[name], 3)
+    unheard = []
+    for position, (name, answered) in enumerate(calls):
+        key = f"{name}#{position}"
+        for item in heard:
+            begin = item.call_starts.get(name)
+            if item.complete and begin is not None and item.planned_start >= answered - 0.05:
+                waits[key] = round(begin - answered, 3)
+                announcement_waits[key] = round(item.sound_start - answered, 3)
+                break
+        else:
+            unheard.append(key)
     last_end = max((item.end for item in heard if item.complete), default=calls[-1][1])
     return PeakResult(
         calls=calls,
         heard=heard,
         waits=waits,
         announcement_waits=announcement_waits,
-        unheard=[name for name, _ in calls if name not in waits],
+        unheard=unheard,
         cut_off=[item for item in heard if not item.complete],
         backlog=backlog,
         dropped_repeats=voice.get("dropped_repeats", 0),
@@ -614,7 +621,7 @@ def run_peak(
     )
 
 
-def measure_peak(seconds: float, interval_s: float, counters: int = 6) -> dict[str, Any]:
+def measure_peak(seconds: float, interval_s: float, counters: int = 24) -> dict[str, Any]:
     """The peak: a call every `interval_s` (5 s = 12 a minute) from `counters` counters."""
     tickets = int(seconds / interval_s) + 5
     with sound_hall(counters=counters, tickets=tickets) as (hall, recorder):
@@ -637,34 +644,92 @@ def measure_peak(seconds: float, interval_s: float, counters: int = 6) -> dict[s
     }
 
 
-def measure_idle(calls: int, **hall_options: Any) -> dict[str, Any]:
-    """Calls made with the speaker idle: call -> chime (first sound) and -> first word."""
-    first_sound: list[float] = []
-    first_word: list[float] = []
-    with sound_hall(counters=1, tickets=calls + 2, **hall_options) as (hall, recorder):
-        quiet_s = 1.0
-        for _ in range(calls):
-            _number, answered = hall.call(1)
-            # Wait for the whole announcement (all its readings) and a quiet second.
-            deadline = answered + 60
-            while time.monotonic() < deadline:
-                time.sleep(0.5)
-                segments = onsets_after(recorder, answered, 120)
-                if segments and time.monotonic() - segments[-1][1] > quiet_s + 0.3:
-                    break
-            starts = chime_starts(recorder, answered, answered + 10)
-            if not starts:
-                raise RuntimeError("no chime heard after a call: " + hall.board_log()[-1500:])
-            first_sound.append(starts[0] - answered)
-            word = first_word_after_chime(recorder, starts[0])
-            if word is not None:
-                first_word.append(word - answered)
+def idle_calls(
+    hall: Hall, recorder: Recorder, calls: int, counter: int = 1
+) -> list[dict[str, float]]:
+    """Calls made with the speaker idle; from the recording: call -> chime and -> first word."""
+    out = []
+    for _ in range(calls):
+        wait_until_quiet(hall, recorder, time.monotonic(), 60)
+        _number, answered = hall.call(counter)
+        wait_until_quiet(hall, recorder, answered, 60)
+        starts = chime_starts(recorder, answered, answered + 10)
+        if not starts:
+            raise RuntimeError("no chime heard after a call: " + hall.board_log()[-1500:])
+        word = first_word_after_chime(recorder, starts[0])
+        out.append(
+            {
+                "first_sound_s": round(starts[0] - answered, 3),
+                "first_word_s": round(word - answered, 3) if word is not None else float("inf"),
+            }
+        )
+    return out
+
+
+def measure_idle(calls: int, voice: str = "clips") -> dict[str, Any]:
+    """Idle calls (said once each, so the next call finds the speaker idle sooner)."""
+    with sound_hall(counters=1, tickets=calls + 2, announce_times=1, voice=voice) as (
+        hall,
+        recorder,
+    ):
+        measured = idle_calls(hall, recorder, calls)
     out: dict[str, Any] = {"voice_idle_calls": calls}
-    for name, values in (("first_sound", first_sound), ("first_word", first_word)):
+    for name in ("first_sound", "first_word"):
+        values = [m[f"{name}_s"] for m in measured]
         out[f"voice_idle_{name}_p50_s"] = round(percentile(values, 0.5), 3)
         out[f"voice_idle_{name}_p99_s"] = round(percentile(values, 0.99), 3)
-        out[f"voice_idle_{name}_max_s"] = round(max(values), 3)
     return out
+
+
+def simulate_peak(
+    minutes: float, interval_s: float, counters: int, latency_s: float = 0.05
+) -> dict[str, float]:
+    """The announcer's rule on a long peak, timed with the real clip lengths (no sound).
+
+    Calls every `interval_s` to counters chosen at random (two-digit counter numbers take
+    longer to say); each announcement lasts what the pack composes, starts `latency_s`
+    after the speaker is free, with the announcer's pauses.
+    """
+    import random
+
+    from display_board.voice.engines import DEFAULT_BUSY_GAP_MS, DEFAULT_GAP_MS
+    from display_board.voice.pack import DEFAULT_CALL_GAP_MS, VoicePack
+    from display_board.voice.queue import AnnouncementQueue
+    from display_board.voice.text import announcement_segments, call_segment_indexes
+
+    pack = VoicePack.load()
+    queue = AnnouncementQueue()
+    chooser = random.Random(15)
+    arrivals = [index * interval_s for index in range(int(minutes * 60 / interval_s))]
+    made: dict[int, float] = {}
+    waits: dict[int, float] = {}
+    free_at, index, last_end = 0.0, 0, 0.0
+    while index < len(arrivals) or len(queue):
+        next_call = arrivals[index] if index < len(arrivals) else float("inf")
+        if len(queue) and free_at <= next_call:
+            announcement = queue.pop()
+            assert announcement is not None
+            calls = [(call.number, call.counter) for call in announcement.calls]
+            composed = pack.compose(
+                announcement_segments(calls, DEFAULT_CALL_GAP_MS), chime=announcement.chime
+            )
+            begin = free_at + latency_s
+            for call, segment in zip(announcement.calls, call_segment_indexes(calls), strict=True):
+                waits.setdefault(
+                    call.call_id, begin + composed.starts_ms[segment] / 1000 - made[call.call_id]
+                )
+            last_end = begin + composed.duration_ms / 1000
+            gap = DEFAULT_BUSY_GAP_MS if queue.has_unheard() else DEFAULT_GAP_MS
+            free_at = last_end + gap / 1000
+        else:
+            call = queue.push_call(f"A{index + 1:03d}", chooser.randint(1, counters))
+            made.setdefault(call.call_id, next_call)
+            free_at = max(free_at, next_call)
+            index += 1
+    return {
+        "worst_wait_s": round(max(waits.values()), 2),
+        "drain_s": round(last_end - arrivals[-1], 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -680,6 +745,9 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, Any] = {}
     figures.update(measure_idle(args.idle_calls))
     figures.update(measure_peak(args.peak_s, args.peak_interval_s))
+    simulated = simulate_peak(10, args.peak_interval_s, 24)
+    figures["voice_peak_10min_simulated_worst_wait_s"] = simulated["worst_wait_s"]
+    figures["voice_peak_10min_simulated_drain_s"] = simulated["drain_s"]
     print(json.dumps(figures))
     return 0
 
