@@ -480,7 +480,7 @@ def expected_envelope(entry: dict[str, Any]) -> list[float]:
 
 
 _pack_cache: dict[str, Any] = {}
-MATCH = 0.9  # envelope correlation for "this announcement was heard as planned"
+MATCH = 0.95  # envelope correlation for "this announcement was heard as planned"
 
 
 def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
@@ -496,6 +496,8 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
         first = max(0, first)
         envelope = loudness(samples[first : first + (len(expected) + 100) * WINDOW])
         best, score = -1, -1.0
+        best_start: int | None = None
+        envelope_at: list[float] = []
         for shift in range(0, min(80, len(envelope) - len(expected) + 1)):
             value = _correlation(envelope[shift : shift + len(expected)], expected)
             if value > score:
@@ -505,11 +507,23 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
                 Heard(_call_names(entry), entry["started"], 0.0, 0.0, {}, 0.0, 0.0, False)
             )
             continue
-        begin = recorder.time_of(first + best * WINDOW)
+        # Refine to the sample: 10 ms windows straddling the clips' edges blur the envelope.
+        start = first + best * WINDOW
+        for nudge in range(-WINDOW // 2, WINDOW // 2 + 1, WINDOW // 10):
+            candidate = start + nudge
+            if candidate < 0:
+                continue
+            nudged = loudness(samples[candidate : candidate + len(expected) * WINDOW])
+            if len(nudged) == len(expected):
+                value = _correlation(nudged, expected)
+                if value > score:
+                    best_start, score, envelope_at = candidate, value, nudged
+        if best_start is None:
+            best_start = start
+            envelope_at = envelope[best : best + len(expected)]
+        begin = recorder.time_of(best_start)
         tail = max(1, len(expected) - 100)  # its last second
-        tail_score = _correlation(
-            envelope[best + tail : best + len(expected)], expected[tail:]
-        )
+        tail_score = _correlation(envelope_at[tail:], expected[tail:])
         heard.append(
             Heard(
                 calls=_call_names(entry),
@@ -522,7 +536,7 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
                 },
                 end=begin + len(expected) / 100,
                 match=round(score, 3),
-                complete=score >= MATCH and tail_score >= MATCH - 0.1,
+                complete=score >= MATCH and tail_score >= MATCH - 0.05,
             )
         )
     return heard
