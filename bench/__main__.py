@@ -36,6 +36,10 @@ TARGETS = {
     "ticket_80mm_bytes": ("<=", 1024),
     "ticket_58mm_bytes": ("<=", 1024),
     "report_month_over_history_s": ("<=", 10.0),
+    "voice_idle_first_sound_p99_s": ("<=", 0.3),
+    "voice_idle_first_word_p99_s": ("<=", 1.0),
+    "voice_peak_worst_wait_s": ("<=", 15.0),
+    "voice_peak_10min_simulated_worst_wait_s": ("<=", 15.0),
 }
 
 BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
@@ -258,6 +262,23 @@ def board_memory(calls: int) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def voice(quick: bool) -> dict[str, Any]:
+    """The board's voice through a private PulseAudio (bench/voice.py), in its own process."""
+    idle, peak_s = ("5", "40") if quick else ("20", "120")
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.voice", "--idle-calls", idle, "--peak-s", peak_s],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    except subprocess.TimeoutExpired:
+        return {"voice_error": "voice measurement timed out"}
+    if out.returncode != 0:
+        return {"voice_error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def verdict(name: str, value: float) -> str:
     op, limit = TARGETS[name]
     ok = value <= limit if op == "<=" else value >= limit
@@ -306,6 +327,8 @@ def main() -> int:
     figures["server_rss_mb"] = max(fresh["server_rss_mb"], old["server_rss_mb"])
     figures["report_month_over_history_s"] = old["report_month_s"]
     figures.update(ticket_bytes())
+    print("the board's voice through a sound server ...", flush=True)
+    figures.update(voice(quick))
     board = board_memory(2_000 if quick else 10_000)
     figures.update({f"board_{k}": v for k, v in board.items()})
     if "board_rss_before_mb" in figures:

@@ -503,9 +503,7 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
             if value > score:
                 best, score = shift, value
         if best < 0:  # the recording stops before the announcement's end: cut off
-            heard.append(
-                Heard(_call_names(entry), entry["started"], 0.0, 0.0, {}, 0.0, 0.0, False)
-            )
+            heard.append(Heard(_call_names(entry), entry["started"], 0.0, 0.0, {}, 0.0, 0.0, False))
             continue
         # Refine to the sample: 10 ms windows straddling the clips' edges blur the envelope.
         start = first + best * WINDOW
@@ -671,8 +669,12 @@ def idle_calls(
         if not starts:
             raise RuntimeError("no chime heard after a call: " + hall.board_log()[-1500:])
         word = first_word_after_chime(recorder, starts[0])
+        history = hall.ask("voice")["history"]
+        began = [entry["started"] for entry in history if entry["started"] >= answered - 0.05]
         out.append(
             {
+                # The segments: call answered -> the board starts the announcement -> sound.
+                "board_start_s": round(began[0] - answered, 3) if began else float("nan"),
                 "first_sound_s": round(starts[0] - answered, 3),
                 "first_word_s": round(word - answered, 3) if word is not None else float("inf"),
             }
@@ -688,7 +690,7 @@ def measure_idle(calls: int, voice: str = "clips") -> dict[str, Any]:
     ):
         measured = idle_calls(hall, recorder, calls)
     out: dict[str, Any] = {"voice_idle_calls": calls}
-    for name in ("first_sound", "first_word"):
+    for name in ("board_start", "first_sound", "first_word"):
         values = [m[f"{name}_s"] for m in measured]
         out[f"voice_idle_{name}_p50_s"] = round(percentile(values, 0.5), 3)
         out[f"voice_idle_{name}_p99_s"] = round(percentile(values, 0.99), 3)

@@ -361,16 +361,16 @@ class RecentRow(QFrame):
         self.voice_mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.voice_mark.setVisible(False)
         layout = QHBoxLayout(self)
-        layout.addWidget(self.number, 5)
-        layout.addWidget(self.voice_mark, 2)
-        layout.addWidget(self.counter, 6)
+        layout.addWidget(self.number, 4)
+        layout.addWidget(self.voice_mark, 3)
+        layout.addWidget(self.counter, 5)
 
     def setScale(self, scale: float) -> None:
         margin = round(18 * scale)
         self.layout().setContentsMargins(margin, 0, margin, 0)
         self.number.setFont(board_font(46 * scale, bold=True))
         self.counter.setFont(board_font(40 * scale))
-        self.voice_mark.setFont(board_font(26 * scale))
+        self.voice_mark.setFont(board_font(28 * scale))
 
     def show_voice(self, state: str, text: str) -> None:
         """Mark the row "speaking" (being said now), "waiting" (still to be said) or ""."""
@@ -900,7 +900,7 @@ class DisplayBoard(QWidget):
             key = (call.number, call.counter)
             return "speaking" if key in speaking else "waiting" if key in waiting else ""
 
-        marks = {"speaking": self.tr("Announcing"), "waiting": self.tr("To be announced"), "": ""}
+        marks = {"speaking": self.tr("Speaking"), "waiting": self.tr("Queued"), "": ""}
         latest = self.model.latest
         _set_style_state(self.headline, "voice", state(latest))
         for row, call in zip(self.recent_rows, self._row_calls, strict=False):

@@ -190,7 +190,9 @@ class PcmPlayer(QObject):
         sink.setVolume(self._volume)
         io_device = sink.start()
         if io_device is None or sink.error() != QAudio.Error.NoError:
-            log.warning("audio output %r could not be opened: %s", device.description(), sink.error())
+            log.warning(
+                "audio output %r could not be opened: %s", device.description(), sink.error()
+            )
             sink.deleteLater()
             return False
         self._sink, self._device, self._written = sink, io_device, 0
@@ -229,7 +231,9 @@ class PcmPlayer(QObject):
         if sink is None or device is None:
             return
         if sink.error() not in (QAudio.Error.NoError, QAudio.Error.UnderrunError):
-            log.warning("audio output failed (%s); it is opened again for the next call", sink.error())
+            log.warning(
+                "audio output failed (%s); it is opened again for the next call", sink.error()
+            )
             self._close()
             self._finish()
             return

@@ -272,4 +272,6 @@ def merged_text(
         )
         return f"请{middle}办理"
     joiner = "；" if language == "zh_CN" else ". "
-    return joiner.join(announcement_text(number, counter, template, language) for number, counter in calls)
+    return joiner.join(
+        announcement_text(number, counter, template, language) for number, counter in calls
+    )

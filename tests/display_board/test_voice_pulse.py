@@ -62,10 +62,11 @@ def test_twelve_calls_a_minute_are_each_heard_within_15_s_in_full_and_the_backlo
     assert worst <= PEAK_WAIT_LIMIT_S, (
         f"a call waited {worst} s to be heard (limit {PEAK_WAIT_LIMIT_S} s): {result.waits}"
     )
-    # The backlog does not grow: never more than a few calls wait, and the speaker falls
-    # silent soon after the last call.
+    # The backlog does not grow: never more than a few calls wait to be said, and the
+    # last calls wait no longer than the first ones did once merging set in.
     assert max(result.backlog) <= 3, result.backlog
-    assert result.drain_s <= 20, result.drain_s
+    waits = list(result.waits.values())
+    assert max(waits[-3:]) <= max(waits[:-3]) + 3.0, waits
     # The recall was heard after it was made, and its repeat was not dropped.
     recall_name = result.calls[6][0]
     times_heard = sum(
