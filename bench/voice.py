@@ -330,6 +330,13 @@ class Hall:
             raise RuntimeError(f"board refused {command!r}: {answer.get('error')}")
         return answer["result"]
 
+    def voice_state(self) -> dict[str, Any] | None:
+        """The board's `voice` automation answer; None from a board that has no such command."""
+        try:
+            return dict(self.ask("voice"))
+        except RuntimeError:
+            return None
+
     def call(self, counter: int) -> tuple[str, float]:
         """`call_next` at `counter` (finishing its previous ticket); (number, answered at)."""
         client = self.clients[counter]
@@ -549,8 +556,8 @@ def wait_until_quiet(hall: Hall, recorder: Recorder, since: float, limit_s: floa
     deadline = time.monotonic() + limit_s
     while time.monotonic() < deadline:
         time.sleep(0.5)
-        voice = hall.ask("voice")
-        if voice["speaking"] or voice["waiting"]:
+        voice = hall.voice_state()
+        if voice is not None and (voice["speaking"] or voice["waiting"]):
             continue
         segments = onsets_after(recorder, since, 3600)
         if not segments or time.monotonic() - segments[-1][1] > 1.0:
@@ -569,6 +576,24 @@ class PeakResult:
     backlog: list[int]  # calls waiting to be said, sampled after each call
     dropped_repeats: int
     drain_s: float  # from the last call to the end of the last announcement
+
+
+def save_recording(recorder: Recorder, hall: Hall, folder: Path) -> Path:
+    """The recording (WAV), the board's history and its log, to look at after a failure."""
+    import wave
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(folder / "recording.wav"), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(RATE)
+        writer.writeframes(recorder.samples().tobytes())
+    state = hall.voice_state() or {}
+    (folder / "history.json").write_text(
+        json.dumps({"sample_0_at": recorder.time_of(0), **state}, indent=1), encoding="utf-8"
+    )
+    (folder / "board.log").write_text(hall.board_log(), encoding="utf-8")
+    return folder
 
 
 def run_peak(
@@ -633,7 +658,7 @@ def run_peak(
     )
 
 
-def measure_peak(seconds: float, interval_s: float, counters: int = 24) -> dict[str, Any]:
+def measure_peak(seconds: float, interval_s: float, counters: int = 6) -> dict[str, Any]:
     """The peak: a call every `interval_s` (5 s = 12 a minute) from `counters` counters."""
     tickets = int(seconds / interval_s) + 5
     with sound_hall(counters=counters, tickets=tickets) as (hall, recorder):
@@ -669,7 +694,7 @@ def idle_calls(
         if not starts:
             raise RuntimeError("no chime heard after a call: " + hall.board_log()[-1500:])
         word = first_word_after_chime(recorder, starts[0])
-        history = hall.ask("voice")["history"]
+        history = (hall.voice_state() or {"history": []})["history"]
         began = [entry["started"] for entry in history if entry["started"] >= answered - 0.05]
         out.append(
             {

@@ -196,7 +196,11 @@ class PcmPlayer(QObject):
             sink.deleteLater()
             return False
         self._sink, self._device, self._written = sink, io_device, 0
-        log.info("audio output %r open for announcements", device.description())
+        log.info(
+            "audio output %r open for announcements (%d ms buffer)",
+            device.description(),
+            1000 * sink.bufferSize() // self._bytes_per_second,
+        )
         return True
 
     def play(self, frames: bytes, duration_ms: int) -> None:
