@@ -181,10 +181,16 @@ class PcmPlayer(QObject):
         qt_format.setChannelCount(self._format.channels)
         sample_formats = {1: QAudioFormat.SampleFormat.UInt8, 2: QAudioFormat.SampleFormat.Int16}
         sample_format = sample_formats.get(self._format.sample_width)
-        if sample_format is None or not device.isFormatSupported(qt_format):
-            qt_format.setSampleFormat(sample_format or QAudioFormat.SampleFormat.Int16)
-        else:
-            qt_format.setSampleFormat(sample_format)
+        if sample_format is None:
+            if not self._warned_no_device:
+                log.warning(
+                    "the voice pack is %s; only 8- or 16-bit PCM can be played: "
+                    "announcements advance silently",
+                    self._format.describe(),
+                )
+                self._warned_no_device = True
+            return False
+        qt_format.setSampleFormat(sample_format)
         sink = QAudioSink(device, qt_format, self)
         sink.setBufferSize(self._bytes_per_second * self.BUFFER_MS // 1000)
         sink.setVolume(self._volume)
