@@ -237,6 +237,7 @@ class Heard:
     end: float
     match: float  # envelope correlation over the whole announcement (1.0 = identical)
     complete: bool  # the recording holds the whole announcement, not cut off
+    tail_match: float = 0.0  # envelope correlation of its last second
 
 
 @dataclass
@@ -487,7 +488,11 @@ def expected_envelope(entry: dict[str, Any]) -> list[float]:
 
 
 _pack_cache: dict[str, Any] = {}
-MATCH = 0.95  # envelope correlation for "this announcement was heard as planned"
+# Envelope correlation over the whole announcement for "every word of it was heard": a
+# dropout of a few tens of milliseconds (a busy PC) stays above it, a missing word does not.
+MATCH = 0.85
+TAIL_MATCH = 0.9  # its last second, for "it played to its end"
+CLEAN = 0.98  # above this, the announcement played without any dropout
 
 
 def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
@@ -504,7 +509,6 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
         envelope = loudness(samples[first : first + (len(expected) + 100) * WINDOW])
         best, score = -1, -1.0
         best_start: int | None = None
-        envelope_at: list[float] = []
         for shift in range(0, min(80, len(envelope) - len(expected) + 1)):
             value = _correlation(envelope[shift : shift + len(expected)], expected)
             if value > score:
@@ -522,13 +526,22 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
             if len(nudged) == len(expected):
                 value = _correlation(nudged, expected)
                 if value > score:
-                    best_start, score, envelope_at = candidate, value, nudged
+                    best_start, score = candidate, value
         if best_start is None:
             best_start = start
-            envelope_at = envelope[best : best + len(expected)]
         begin = recorder.time_of(best_start)
-        tail = max(1, len(expected) - 100)  # its last second
-        tail_score = _correlation(envelope_at[tail:], expected[tail:])
+        # Its last second, looked for on its own (a short dropout earlier shifts it a bit):
+        # found, the announcement played to its end; missing, it was cut off.
+        tail = max(1, len(expected) - 100)
+        tail_from = best_start + (tail - 30) * WINDOW
+        around = loudness(samples[tail_from : tail_from + (len(expected) - tail + 60) * WINDOW])
+        tail_score = max(
+            (
+                _correlation(around[shift : shift + len(expected) - tail], expected[tail:])
+                for shift in range(0, max(0, len(around) - (len(expected) - tail)) + 1)
+            ),
+            default=0.0,
+        )
         heard.append(
             Heard(
                 calls=_call_names(entry),
@@ -541,7 +554,8 @@ def hear(recorder: Recorder, history: list[dict[str, Any]]) -> list[Heard]:
                 },
                 end=begin + len(expected) / 100,
                 match=round(score, 3),
-                complete=score >= MATCH and tail_score >= MATCH - 0.05,
+                complete=score >= MATCH and tail_score >= TAIL_MATCH,
+                tail_match=round(tail_score, 3),
             )
         )
     return heard
@@ -583,6 +597,11 @@ class PeakResult:
     backlog: list[int]  # calls waiting to be said, sampled after each call
     dropped_repeats: int
     drain_s: float  # from the last call to the end of the last announcement
+
+    @property
+    def dropouts(self) -> int:
+        """Announcements heard in full but with a short gap somewhere (match below CLEAN)."""
+        return sum(1 for item in self.heard if item.complete and item.match < CLEAN)
 
 
 def save_recording(recorder: Recorder, hall: Hall, folder: Path) -> Path:
@@ -682,6 +701,7 @@ def measure_peak(seconds: float, interval_s: float, counters: int = 6) -> dict[s
         "voice_peak_max_backlog": max(result.backlog),
         "voice_peak_unheard": len(result.unheard),
         "voice_peak_cut_off": len(result.cut_off),
+        "voice_peak_with_dropout": result.dropouts,
         "voice_peak_announcements": len(result.heard),
         "voice_peak_dropped_repeats": result.dropped_repeats,
         "voice_peak_drain_s": result.drain_s,

@@ -17,6 +17,7 @@ the hall is busy. Engines:
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from collections import deque
@@ -123,6 +124,10 @@ class PcmPlayer(QObject):
 
     done = Signal()
     BUFFER_MS = 1000
+    # PulseAudio (and PipeWire's pulse server) otherwise holds only ~40 ms of a Qt sink's
+    # audio: a board process kept off the CPU that long by a busy PC leaves a gap in the
+    # words. libpulse reads this variable when the stream opens.
+    PULSE_LATENCY_MS = 200
     FEED_INTERVAL_MS = 20
 
     def __init__(
@@ -147,6 +152,7 @@ class PcmPlayer(QObject):
         self._pending = bytearray()
         self._written = 0  # bytes written to the sink since it was opened
         self._end = 0  # stream position (bytes) where the current playback ends
+        self._ends_at = 0.0  # time.monotonic() before which it cannot have ended
         self._playing = False
         self._warned_no_device = False
         self._feeder = QTimer(self)
@@ -191,6 +197,7 @@ class PcmPlayer(QObject):
                 self._warned_no_device = True
             return False
         qt_format.setSampleFormat(sample_format)
+        os.environ.setdefault("PULSE_LATENCY_MSEC", str(self.PULSE_LATENCY_MS))
         sink = QAudioSink(device, qt_format, self)
         sink.setBufferSize(self._bytes_per_second * self.BUFFER_MS // 1000)
         sink.setVolume(self._volume)
@@ -216,6 +223,7 @@ class PcmPlayer(QObject):
         if self.open():
             self._pending = bytearray(frames)
             self._end = self._written + len(frames)
+            self._ends_at = time.monotonic() + duration_ms / 1000
             self._feed()
             self._feeder.start()
             self._timer_is_watchdog = True
@@ -255,7 +263,9 @@ class PcmPlayer(QObject):
                 if written > 0:
                     del self._pending[:written]
                     self._written += written
-        elif self._played() >= self._end:
+        elif self._played() >= self._end and time.monotonic() >= self._ends_at:
+            # Handed over to the sound system is not heard yet: its own buffer may still
+            # hold the end, so the playback also lasts at least its own length.
             self._finish()
 
     def _close(self) -> None:
