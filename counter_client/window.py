@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.model import ACTIONS, ONLINE, CounterModel, Notice
+from counter_client.model import ACTIONS, CALL_ACTIONS, ONLINE, CounterModel, Notice
 
 STYLE = """
 QWidget#banner { background: #c62828; }
@@ -47,6 +47,7 @@ QLabel#notice[level="info"] { color: #1b5e20; }
 QLabel#figures { color: #37474f; }
 QPushButton[action] { min-height: 46px; font-size: 14px; }
 QPushButton[action="call_next"] { font-weight: bold; }
+QPushButton[cooling="true"] { color: #78909c; background: #eceff1; }
 QLabel#loginTitle { font-size: 20px; font-weight: bold; }
 QLabel#loginCounter { font-size: 16px; color: #455a64; }
 QLabel#loginHall { color: #607d8b; }
@@ -137,11 +138,18 @@ class TransferDialog(QDialog):
         group.addButton(self.to_counter)
         self.to_service.setChecked(True)
 
+        self.model = model
+        # A county hall has 1,500 matters: type part of the name or its pinyin initials.
+        self.service_search = QLineEdit(objectName="serviceSearch")
+        self.service_search.setPlaceholderText(
+            self.tr("Find a matter: part of its name or pinyin initials, e.g. shbzk")
+        )
+        self.service_search.setClearButtonEnabled(True)
+        self.service_search.textChanged.connect(self._filter_services)
         self.service_box = QComboBox(objectName="serviceBox")
         self.service_box.setEditable(True)
         self.service_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for service in model.transfer_services():
-            self.service_box.addItem(model.service_name(service["code"]), service["code"])
+        self._filter_services("")
         completer = self.service_box.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -163,6 +171,7 @@ class TransferDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.to_service)
+        layout.addWidget(self.service_search)
         layout.addWidget(self.service_box)
         layout.addWidget(self.to_counter)
         layout.addWidget(self.counter_box)
@@ -170,7 +179,17 @@ class TransferDialog(QDialog):
         self.to_service.toggled.connect(self._sync)
         self._sync()
 
+    def _filter_services(self, text: str) -> None:
+        """Show the matters matching `text` (every matter when it is empty), best first."""
+        chosen = self.service_box.currentData()
+        self.service_box.clear()
+        for service in self.model.transfer_services(text):
+            self.service_box.addItem(self.model.service_name(service["code"]), service["code"])
+        index = self.service_box.findData(chosen)
+        self.service_box.setCurrentIndex(index if index >= 0 and not text else 0)
+
     def _sync(self) -> None:
+        self.service_search.setEnabled(self.to_service.isChecked())
         self.service_box.setEnabled(self.to_service.isChecked())
         self.counter_box.setEnabled(self.to_counter.isChecked())
 
@@ -186,11 +205,15 @@ class CallDialog(QDialog):
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Call a chosen ticket"))
+        self.model = model
+        self.search_edit = QLineEdit(objectName="callSearch")
+        self.search_edit.setPlaceholderText(
+            self.tr("Filter: ticket number, part of the matter's name or its pinyin initials")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._filter)
         self.tickets = QListWidget(objectName="callList")
-        for ticket in model.queue:
-            item = QListWidgetItem(f"{ticket['number']}  {model.service_name(ticket['service'])}")
-            item.setData(Qt.ItemDataRole.UserRole, ticket["number"])
-            self.tickets.addItem(item)
+        self._filter("")
         self.number_edit = QLineEdit(objectName="callNumber")
         self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
         self.number_edit.setMaxLength(16)
@@ -206,9 +229,27 @@ class CallDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.search_edit)
         layout.addWidget(self.tickets)
         layout.addWidget(self.number_edit)
         layout.addWidget(buttons)
+
+    def _filter(self, text: str) -> None:
+        """The waiting tickets whose number starts with `text` or whose matter matches it."""
+        model = self.model
+        matching = {s["code"] for s in model.transfer_services(text)} if text.strip() else None
+        self.tickets.clear()
+        for ticket in model.queue:
+            number = str(ticket["number"])
+            if (
+                matching is not None
+                and ticket["service"] not in matching
+                and not number.upper().startswith(text.strip().upper())
+            ):
+                continue
+            item = QListWidgetItem(f"{number}  {model.service_name(ticket['service'])}")
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            self.tickets.addItem(item)
 
     def number(self) -> str:
         return self.number_edit.text()
@@ -401,7 +442,9 @@ class CounterWindow(QWidget):
             else self.tr("You have been logged out: the server refused your login."),
             "handshake_failed": self.tr("The hall server refused this counter."),
             "disconnected": self.tr("Not done: the connection to the hall server was lost."),
-            "op_failed": self.tr("The server refused this action."),
+            "op_failed": self.tr("Too soon after the last call: wait a few seconds.")
+            if notice.args.get("reason") == "call_too_soon"
+            else self.tr("The server refused this action."),
             "nobody_waiting": self.tr("Nobody is waiting for this counter."),
             "reactivated": self.tr("{number} is back in the queue."),
             "transferred": self.tr("{number} has been transferred."),
@@ -514,9 +557,7 @@ class CounterWindow(QWidget):
             _restyle(self.ticket_number, "empty", True)
         self._tick()
 
-        for action, button in self.buttons.items():
-            button.setText(f"{self.action_label(action)}\n{model.shortcuts[action]}")
-            button.setEnabled(model.enabled(action))
+        self._render_buttons()
 
         notice = model.notice
         self.notice.setText(self.notice_text(notice) if notice else "")
@@ -527,14 +568,58 @@ class CounterWindow(QWidget):
             self.tr("Waiting for this counter: {n}").format(n=model.queue_total)
         )
         self._render_queue()
-        figures = model.figures
-        self.figures.setText(
+        self.figures.setText(self.figures_text())
+        self.figures.setToolTip(self.figures_tooltip())
+
+    def figures_text(self) -> str:
+        """The "today" line: the clerk's figures of the day, defined as in the monthly report."""
+        f = self.model.figures
+        logged_in, paused = self.model.time_logged_in_s()
+        lines = [
             self.tr("Today: served {served} · no-shows {no_shows} · mean service {mean}").format(
-                served=figures.served,
-                no_shows=figures.no_shows,
-                mean=_format_duration(figures.mean_service_s),
-            )
-        )
+                served=f.served, no_shows=f.no_shows, mean=_format_duration(f.mean_service_s)
+            ),
+            self.tr(
+                "Finished without start {without_start} · short services {short} ({share})"
+                " · calls per served {calls} · recalls {recalls}"
+            ).format(
+                without_start=f.without_start,
+                short=f.short,
+                share="--" if f.short_share is None else f"{100 * f.short_share:.0f}%",
+                calls="--" if f.calls_per_served is None else f"{f.calls_per_served:.2f}",
+                recalls=f.recalls,
+            ),
+            self.tr(
+                "Logged in {logged_in} (paused {paused}) · satisfaction {score} from {rated} ratings"
+            ).format(
+                logged_in=_format_duration(logged_in),
+                paused=_format_duration(paused),
+                score="--" if f.score is None else f"{f.score:.1f}",
+                rated=f.rated,
+            ),
+        ]
+        return "\n".join(lines)
+
+    def figures_tooltip(self) -> str:
+        short = self.model.figures.short_service_s
+        return self.tr(
+            "As in the monthly report. Short service: under {short} s. Finished without start:"
+            " finished (or ended by the next call) without pressing start. Calls per served:"
+            " calls (not recalls) ÷ served. Logged in: since login, pauses included."
+        ).format(short="--" if short is None else short)
+
+    def _render_buttons(self) -> None:
+        """Enable the buttons; the call keys show the seconds left of the call gap."""
+        model = self.model
+        lock = model.call_lock_s()
+        for action, button in self.buttons.items():
+            label = self.action_label(action)
+            cooling = action in CALL_ACTIONS and lock > 0 and model.logged_in
+            if cooling:
+                label = self.tr("{action} ({seconds} s)").format(action=label, seconds=lock)
+            button.setText(f"{label}\n{model.shortcuts[action]}")
+            button.setEnabled(model.enabled(action))
+            _restyle(button, "cooling", cooling)
 
     def _render_queue(self) -> None:
         model = self.model
@@ -561,6 +646,9 @@ class CounterWindow(QWidget):
             self.waiting_list.addItem(item)
 
     def _tick(self) -> None:
+        if self.model.logged_in:
+            self._render_buttons()  # the call gap's countdown
+            self.figures.setText(self.figures_text())  # the time logged in runs on
         if self.model.ticket is None:
             self.ticket_timer.setText("")
             return

@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared import auth
+from shared import auth, limits
 from shared.clock import SystemClock, iso
 from shared.config import ConfigError, HallConfig, load_config
 from shared.paths import data_dir
@@ -150,6 +150,10 @@ def cmd_clerk(args: argparse.Namespace) -> int:
             if not args.name or not args.name.strip():
                 print("queue-hall: a clerk needs a --name", file=sys.stderr)
                 return 2
+            problem = limits.text_problem("--name", args.name.strip(), limits.MAX_CLERK_NAME)
+            if problem:
+                print(f"queue-hall: {problem}", file=sys.stderr)
+                return 2
             conn.execute(
                 "INSERT INTO clerks(id, name, pin_hash, created_at) VALUES (?,?,?,?)",
                 (clerk_id, args.name.strip(), auth.hash_pin(args.pin), now),
@@ -227,6 +231,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"{'op':14}{'n':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for op, t in stats["latency"].items():
         print(f"{op:14}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
+    phases = stats.get("phases", {})
+    if phases.get("batch_size", {}).get("n"):
+        print("inside a batch (ms):")
+        for name in ("queued", "service", "service_cpu", "deliver", "loop_lag"):
+            t = phases.get(name, {})
+            if t.get("n"):
+                print(f"  {name:12}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
     return 0
 
 

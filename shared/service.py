@@ -7,13 +7,17 @@ the reply and the events to send once that transaction has committed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import math
+import secrets
 import sqlite3
-from collections import deque
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import auth
@@ -31,18 +35,23 @@ from shared.lifecycle import (
     TransitionError,
     next_state,
 )
+from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.numbering import format_number, parse_number
 from shared.ops import COUNTER, OPS, Request
+from shared.report import ClerkFigures, FigureRules, clerk_work
 from shared.store import HallStore, dumps
 
 log = logging.getLogger(__name__)
 
 RECENT_CALLS = 10
-QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 64 KiB
+QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
+SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
+SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
+CALL_TOO_SOON = "call_too_soon"  # the error reason of a call inside the call gap
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
@@ -87,6 +96,10 @@ class HallService:
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
         self._day = ""
+        self._services_parsed: dict[str, frozenset[str]] = {}
+        self._batch_services: dict[int, frozenset[str] | None] | None = None
+        # Further pages of snapshots too big for one frame: token -> (made, pages).
+        self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
@@ -195,6 +208,7 @@ class HallService:
         because only then is the transaction committed.
         """
         seq_before = self.seq
+        self._batch_services = None
         try:
             with self.store.transaction():
                 now = self.clock.now()
@@ -316,6 +330,22 @@ class HallService:
             f"UPDATE tickets SET state = 'expired', reserved_counter = NULL WHERE state IN ({marks}) AND day < ?",
             (*open_states, today),
         )
+        if stored is not None:
+            # Counters left open close with the day they were open on, not when the next
+            # day's first request happens to come: time logged in stops at the day's end.
+            day_end = datetime.combine(
+                date.fromisoformat(stored) + timedelta(days=1),
+                self.config.day_reset,
+                tzinfo=now.tzinfo,
+            )
+            ended = min(now, day_end)
+            conn.executemany(
+                "INSERT INTO counter_log(day, at, counter, clerk_id, state) VALUES (?,?,?,NULL,?)",
+                [
+                    (stored, iso(ended), row["number"], CounterState.CLOSED.value)
+                    for row in conn.execute("SELECT number FROM counters WHERE state != 'closed'")
+                ],
+            )
         conn.execute(
             "UPDATE counters SET state = 'closed', clerk_id = NULL, ticket_id = NULL, priority_streak = 0,"
             " pause_reason = NULL, updated_at = ?",
@@ -398,11 +428,17 @@ class HallService:
             self._clerk_names[clerk_id] = name
         return name
 
-    def counter_json(self, row: sqlite3.Row) -> dict[str, Any]:
+    def counter_json(
+        self, row: sqlite3.Row, ticket: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The Counter object; `ticket` is the held ticket's object when the caller has it."""
         clerk = None
         if row["clerk_id"]:
             clerk = {"id": row["clerk_id"], "name": self._clerk_name(row["clerk_id"])}
-        ticket = self.ticket_json(self._ticket_row(row["ticket_id"])) if row["ticket_id"] else None
+        if row["ticket_id"] and (ticket is None or ticket["id"] != row["ticket_id"]):
+            ticket = self.ticket_json(self._ticket_row(row["ticket_id"]))
+        elif not row["ticket_id"]:
+            ticket = None
         services = json.loads(row["services"]) if row["services"] else "all"
         return {
             "number": row["number"],
@@ -424,7 +460,16 @@ class HallService:
         return self.store.one("SELECT 1 FROM counters WHERE number = ?", (number,)) is not None
 
     def _counter_services(self, row: sqlite3.Row) -> frozenset[str] | None:
-        return frozenset(json.loads(row["services"])) if row["services"] else None
+        text = row["services"]
+        if not text:
+            return None
+        # Parsed once per distinct list: a county hall's counters name up to 1,000 matters each.
+        services = self._services_parsed.get(text)
+        if services is None:
+            if len(self._services_parsed) > 4 * 999:
+                self._services_parsed.clear()
+            services = self._services_parsed[text] = frozenset(json.loads(text))
+        return services
 
     def waiting_counts(self) -> dict[str, int]:
         """Waiting tickets per category code (every category, zeros included)."""
@@ -489,7 +534,9 @@ class HallService:
             "kiosks": [
                 dict(r)
                 for r in self.store.all(
-                    "SELECT client, printer, message, at FROM kiosks ORDER BY client"
+                    "SELECT * FROM (SELECT client, printer, message, at FROM kiosks"
+                    " ORDER BY at DESC, client LIMIT ?) ORDER BY client",
+                    (MAX_SNAPSHOT_KIOSKS,),
                 )
             ],
         }
@@ -509,9 +556,10 @@ class HallService:
         state = next_state(TicketState(row["state"]), action)
         changes["state"] = state.value
         sets = ", ".join(f"{k} = ?" for k in changes)
-        self.store.conn.execute(
-            f"UPDATE tickets SET {sets} WHERE id = ?", (*changes.values(), row["id"])
-        )
+        # RETURNING gives the updated row with the update itself: one statement fewer per step.
+        updated = self.store.conn.execute(
+            f"UPDATE tickets SET {sets} WHERE id = ? RETURNING *", (*changes.values(), row["id"])
+        ).fetchall()[0]
         self.store.conn.execute(
             "INSERT INTO ticket_log(ticket_id, day, at, action, state, counter, clerk_id, detail)"
             " VALUES (?,?,?,?,?,?,?,?)",
@@ -526,7 +574,6 @@ class HallService:
                 detail,
             ),
         )
-        updated = self._ticket_row(row["id"])
         self._track_waiting(row, updated)
         return self.ticket_json(updated)
 
@@ -541,13 +588,30 @@ class HallService:
             self.queue.add(_queued(after), after["category"])
             self._undo.append(lambda: self.queue.remove(after["id"]))
 
-    def _set_counter(self, number: int, now: datetime, **changes: Any) -> dict[str, Any]:
+    def _set_counter(
+        self, number: int, now: datetime, ticket: dict[str, Any] | None = None, **changes: Any
+    ) -> dict[str, Any]:
+        """Change a counter; returns its Counter object (`ticket`: the held ticket's, if known).
+
+        A change of its clerk, state or pause reason goes to counter_log.
+        """
+        logged = ("clerk_id", "state", "pause_reason")
+        before = self._counter_row(number) if any(k in changes for k in logged) else None
         changes["updated_at"] = iso(now)
         sets = ", ".join(f"{k} = ?" for k in changes)
-        self.store.conn.execute(
-            f"UPDATE counters SET {sets} WHERE number = ?", (*changes.values(), number)
-        )
-        return self.counter_json(self._counter_row(number))
+        rows = self.store.conn.execute(
+            f"UPDATE counters SET {sets} WHERE number = ? RETURNING *", (*changes.values(), number)
+        ).fetchall()
+        if not rows:
+            raise HallError(ErrorCode.NOT_FOUND, f"counter {number} does not exist")
+        after = rows[0]
+        if before is not None and any(before[k] != after[k] for k in logged):
+            self.store.conn.execute(
+                "INSERT INTO counter_log(day, at, counter, clerk_id, state, pause_reason)"
+                " VALUES (?,?,?,?,?,?)",
+                (self.day(now), iso(now), number, *(after[k] for k in logged)),
+            )
+        return self.counter_json(after, ticket)
 
     def _held(self, counter: sqlite3.Row) -> sqlite3.Row | None:
         return self._ticket_row(counter["ticket_id"]) if counter["ticket_id"] else None
@@ -561,15 +625,18 @@ class HallService:
         return held
 
     def _finish_held(
-        self, caller: Caller, counter: sqlite3.Row, now: datetime, events: list[Event]
+        self, caller: Caller, counter: sqlite3.Row, now: datetime, events: list[Event], op: str
     ) -> None:
         held = self._held(counter)
         if held is None:
             return
-        ticket = self._finish(held, caller, now)
+        ticket = self._finish(held, caller, now, detail=f"by {op}")
         events.append(("ticket_changed", {"ticket": ticket}))
 
-    def _finish(self, held: sqlite3.Row, caller: Caller, now: datetime) -> dict[str, Any]:
+    def _finish(
+        self, held: sqlite3.Row, caller: Caller, now: datetime, detail: str | None = None
+    ) -> dict[str, Any]:
+        """Finish the held ticket; its log row says whether the clerk had pressed start."""
         begun = held["started_at"] or held["called_at"]
         service_s = (
             max(0.0, now.timestamp() - datetime.fromisoformat(begun).timestamp()) if begun else None
@@ -577,9 +644,14 @@ class HallService:
         if service_s is not None:
             self._recent_s.append(service_s)
             self._undo.append(self._recent_s.pop)
-        return self._transition(
-            held, Action.FINISH, now, caller, finished_at=iso(now), service_s=service_s
+        ticket = self._transition(
+            held, Action.FINISH, now, caller, detail, finished_at=iso(now), service_s=service_s
         )
+        self.store.conn.execute(
+            "UPDATE ticket_log SET started = ? WHERE id = last_insert_rowid()",
+            (int(held["started_at"] is not None),),
+        )
+        return ticket
 
     # -- ops: common --------------------------------------------------------------------------
 
@@ -587,7 +659,38 @@ class HallService:
         return Outcome(result={"server_time": iso(now)})
 
     def op_snapshot(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
-        return Outcome(result=self.snapshot(now))
+        """The hall as it is; a snapshot too big for one frame comes in pages (`next`)."""
+        token = params.get("page")
+        if token is None:
+            pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+        else:
+            made, pages = self._snapshot_pages.pop(token, (0.0, []))
+            if not pages or time.monotonic() - made > SNAPSHOT_PAGE_TTL_S:
+                raise HallError(
+                    ErrorCode.CONFLICT,
+                    "that snapshot page is no longer kept; ask for a new snapshot",
+                    reason="page_expired",
+                )
+        page, rest = pages[0], pages[1:]
+        page["next"] = None
+        if rest:
+            page["next"] = f"{page['seq']}-{secrets.token_hex(8)}"
+            self._snapshot_pages[page["next"]] = (time.monotonic(), rest)
+            while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
+                self._snapshot_pages.popitem(last=False)
+        return Outcome(result=page)
+
+    def catalog_version(self, categories: list[dict[str, Any]], rows: list[sqlite3.Row]) -> str:
+        """A fingerprint of the active catalog (not its counts): pages of one version belong together."""
+        fields = ("code", "name", "name_en", "category", "pinyin", "daily_limit")
+        static = [
+            self.hall,
+            [[c[k] for k in ("code", "prefix", "name", "name_en")] for c in categories],
+            [[r[k] for k in fields] for r in rows],
+        ]
+        return hashlib.sha256(json.dumps(static, ensure_ascii=False).encode("utf-8")).hexdigest()[
+            :16
+        ]
 
     def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)
@@ -611,31 +714,43 @@ class HallService:
                 " ORDER BY position, code"
             )
         ]
-        services = []
-        for r in self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code"):
+        rows = self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code")
+        after = params.get("after")
+        start = int(after) if after is not None else 0
+        result: dict[str, Any] = {
+            "hall": self.hall,
+            "issuing": issuing,
+            "categories": categories,
+            "services": [],
+            "version": self.catalog_version(categories, rows),
+            "total": len(rows),
+            "next": str(len(rows)),
+        }
+        room = PAGE_BUDGET - json_size(result)
+        page_size = params.get("limit", len(rows))
+        services = result["services"]
+        end = start
+        for r in rows[start : start + page_size]:
             limit = r["daily_limit"]
             full = limit is not None and issued.get(r["code"], 0) >= limit
-            services.append(
-                {
-                    "code": r["code"],
-                    "name": r["name"],
-                    "name_en": r["name_en"],
-                    "category": r["category"],
-                    "pinyin": r["pinyin"],
-                    "waiting": by_service.get(r["code"], 0),
-                    "open": issuing and not full,
-                    "daily_limit": limit,
-                    "full": full,
-                }
-            )
-        return Outcome(
-            result={
-                "hall": self.hall,
-                "issuing": issuing,
-                "categories": categories,
-                "services": services,
+            service = {
+                "code": r["code"],
+                "name": r["name"],
+                "name_en": r["name_en"],
+                "category": r["category"],
+                "pinyin": r["pinyin"],
+                "waiting": by_service.get(r["code"], 0),
+                "open": issuing and not full,
+                "daily_limit": limit,
+                "full": full,
             }
-        )
+            room -= json_size(service) + 1
+            if room < 0 and services:
+                break
+            services.append(service)
+            end += 1
+        result["next"] = str(end) if end < len(rows) else None
+        return Outcome(result=result)
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
@@ -700,8 +815,13 @@ class HallService:
 
     def _estimate(self, service: str, ahead: int, day: str) -> int:
         serving = open_ = 0
-        for row in self.store.all("SELECT state, services FROM counters"):
-            services = self._counter_services(row)
+        if self._batch_services is None:  # read once per batch (the transaction sees no others)
+            self._batch_services = {
+                row["number"]: self._counter_services(row)
+                for row in self.store.all("SELECT number, services FROM counters")
+            }
+        for row in self.store.all("SELECT number, state FROM counters"):
+            services = self._batch_services.get(row["number"])
             if services is None or service in services:
                 serving += 1
                 open_ += row["state"] == CounterState.OPEN
@@ -791,26 +911,36 @@ class HallService:
         return Outcome(result={"rating": rating}, events=[("ticket_rated", {"rating": rating})])
 
     def op_clerk_stats(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        """Today's figures of the logged-in clerk, as the monthly report defines them."""
         day = self.day(now)
-        row = self.store.one(
-            "SELECT sum(state = 'done') AS served, sum(state = 'no_show') AS no_shows,"
-            " avg(CASE WHEN state = 'done' THEN service_s END) AS mean_s"
-            " FROM tickets WHERE day = ? AND clerk_id = ?",
-            (day, caller.clerk),
+        rules = FigureRules(self.config.short_service_s, self.config.day_reset)
+        assert caller.clerk is not None  # counter ops need a logged-in clerk (shared/ops.py)
+        figures = clerk_work(self.store.conn, day, day, now, rules, only=caller.clerk).get(
+            caller.clerk
         )
-        ratings = self._counts(
-            "SELECT level, count(*) FROM ratings WHERE day = ? AND clerk_id = ? GROUP BY level",
-            (day, caller.clerk),
-        )
-        mean = row["mean_s"] if row else None
+        if figures is None:
+            figures = ClerkFigures(caller.clerk, caller.clerk)
+        mean, p90 = figures.mean_service_s, figures.p90_service_s
         return Outcome(
             result={
                 "clerk": caller.clerk,
                 "day": day,
-                "served": (row["served"] or 0) if row else 0,
-                "no_shows": (row["no_shows"] or 0) if row else 0,
+                "served": figures.served,
+                "no_shows": figures.no_shows,
                 "mean_service_s": round(mean) if mean is not None else None,
-                "ratings": ratings,
+                "ratings": {level: n for level, n in figures.ratings.items() if n},
+                # added with the call gap: the report's clerk figures, for the "today" line
+                "without_start": figures.without_start,
+                "short": figures.short,
+                "short_service_s": rules.short_service_s,
+                "calls": figures.calls,
+                "recalls": figures.recalls,
+                "transfers": figures.transfers,
+                "p90_service_s": round(p90) if p90 is not None else None,
+                "logged_in_s": round(figures.logged_in_s),
+                "paused_s": {r: round(v) for r, v in figures.paused_s.items()},
+                "rated": figures.rated,
+                "score": round(figures.score, 1) if figures.score is not None else None,
             }
         )
 
@@ -891,7 +1021,11 @@ class HallService:
             )
             events.append(("counter_changed", {"counter": left}))
         return Outcome(
-            result={"clerk": {"id": clerk_id, "name": clerk["name"]}, "counter": data},
+            result={
+                "clerk": {"id": clerk_id, "name": clerk["name"]},
+                "counter": data,
+                "call_gap_s": self.config.call_gap_s,
+            },
             events=events,
             clerk=clerk_id,
         )
@@ -974,7 +1108,12 @@ class HallService:
             (row["day"], row["id"], counter["number"], iso(now)),
         )
         data = self._set_counter(
-            counter["number"], now, ticket_id=row["id"], priority_streak=streak
+            counter["number"],
+            now,
+            ticket,
+            ticket_id=row["id"],
+            priority_streak=streak,
+            last_call_at=now.timestamp(),
         )
         events += [
             ("ticket_called", {"ticket": ticket, "counter": counter["number"], "recall": False}),
@@ -983,15 +1122,28 @@ class HallService:
         ]
         return Outcome(result={"ticket": ticket}, events=events)
 
-    def _check_can_call(self, counter: sqlite3.Row) -> None:
+    def _check_can_call(self, counter: sqlite3.Row, now: datetime) -> None:
         if counter["state"] == CounterState.PAUSED:
             raise HallError(ErrorCode.CONFLICT, "the counter is paused; resume it before calling")
+        # The call gap: a double press (or a bouncing key) must not call a second resident
+        # and finish the first one's ticket a moment after it was called.
+        last = counter["last_call_at"]
+        remaining = (last + self.config.call_gap_s - now.timestamp()) if last is not None else 0
+        if remaining > 0:
+            seconds = max(1, math.ceil(remaining))
+            raise HallError(
+                ErrorCode.CONFLICT,
+                f"counter {counter['number']} called a ticket less than"
+                f" {self.config.call_gap_s} s ago; call again in {seconds} s",
+                reason=CALL_TOO_SOON,
+                retry_after_s=seconds,
+            )
 
     def op_call_next(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         counter = self._counter_for_op(caller)
-        self._check_can_call(counter)
+        self._check_can_call(counter, now)
         events: list[Event] = []
-        self._finish_held(caller, counter, now, events)
+        self._finish_held(caller, counter, now, events, "call_next")
         taken = self.queue.next_for(
             counter["number"], self._counter_services(counter), counter["priority_streak"]
         )
@@ -1011,7 +1163,7 @@ class HallService:
 
     def op_call(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         counter = self._counter_for_op(caller)
-        self._check_can_call(counter)
+        self._check_can_call(counter, now)
         row = self._find_ticket(params["ticket"], self.day(now))
         if row["state"] != TicketState.WAITING:
             raise HallError(
@@ -1023,7 +1175,7 @@ class HallService:
                 f"ticket {row['number']} is reserved for counter {row['reserved_counter']}",
             )
         events: list[Event] = []
-        self._finish_held(caller, counter, now, events)
+        self._finish_held(caller, counter, now, events, "call")
         return self._call(caller, counter, row, now, events, counter["priority_streak"])
 
     def op_recall(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
@@ -1169,12 +1321,10 @@ class HallService:
         limit = min(params.get("limit", QUEUE_LIMIT), QUEUE_LIMIT)
         order = self.queue.order_for(counter["number"], services, counter["priority_streak"], limit)
         rows = {r["id"]: r for r in self._rows([t.id for t in order])}
-        return Outcome(
-            result={
-                "tickets": [self.ticket_json(rows[t.id]) for t in order],
-                "total": self.queue.count_for(counter["number"], services),
-            }
-        )
+        tickets = [self.ticket_json(rows[t.id]) for t in order]
+        total = self.queue.count_for(counter["number"], services)
+        end = fill_page(tickets, PAGE_BUDGET - json_size({"tickets": [], "total": total}))
+        return Outcome(result={"tickets": tickets[:end], "total": total})
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -127,8 +128,11 @@ def hall_clock() -> FakeClock:
 
 
 @pytest.fixture
-def hall_config() -> HallConfig:
-    return test_config()
+def hall_config(request: pytest.FixtureRequest) -> HallConfig:
+    """The test hall; `@pytest.mark.call_gap(0)` sets its call gap (default: the hall default),
+    for tests about other rules that call several times within seconds."""
+    marker = request.node.get_closest_marker("call_gap")
+    return test_config(call_gap_s=marker.args[0]) if marker else test_config()
 
 
 @pytest.fixture
@@ -147,3 +151,13 @@ def clocked_server(
     server = ServerThread(tmp_path / "hall.db", hall_config, hall_clock).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Any:
+    """Start a ServerThread on a given database and settings (the test stops it)."""
+
+    def start(db: Path, config: HallConfig, clock: FakeClock | None = None) -> ServerThread:
+        return ServerThread(db, config, clock).start()
+
+    return start

@@ -4,102 +4,112 @@
 <context>
     <name>DisplayBoard</name>
     <message>
-        <location filename="../board.py" line="571"/>
+        <location filename="../board.py" line="600"/>
         <source>Recent calls</source>
         <translation>最近叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="573"/>
+        <location filename="../board.py" line="602"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../board.py" line="574"/>
+        <location filename="../board.py" line="603"/>
         <source>Paused</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../board.py" line="575"/>
+        <location filename="../board.py" line="604"/>
         <source>Closed</source>
         <translation>未开放</translation>
     </message>
     <message>
-        <location filename="../board.py" line="868"/>
+        <location filename="../board.py" line="748"/>
+        <source>Other departments (%1)</source>
+        <translation>其他 %1 个部门</translation>
+    </message>
+    <message>
+        <location filename="../board.py" line="977"/>
         <source>Welcome</source>
         <translation>欢迎光临</translation>
     </message>
     <message>
-        <location filename="../board.py" line="870"/>
+        <location filename="../board.py" line="979"/>
         <source>Please wait for your number</source>
         <translation>请留意叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="874"/>
+        <location filename="../board.py" line="983"/>
         <source>Calling again</source>
         <translation>再次呼叫</translation>
     </message>
     <message>
-        <location filename="../board.py" line="874"/>
+        <location filename="../board.py" line="983"/>
         <source>Now calling</source>
         <translation>请</translation>
     </message>
     <message>
-        <location filename="../board.py" line="879"/>
+        <location filename="../board.py" line="988"/>
         <source>Please go to %1</source>
         <translation>到 %1 办理</translation>
     </message>
     <message>
-        <location filename="../board.py" line="903"/>
+        <location filename="../board.py" line="1012"/>
         <source>Speaking</source>
         <translation>播报中</translation>
     </message>
     <message>
-        <location filename="../board.py" line="903"/>
+        <location filename="../board.py" line="1012"/>
         <source>Queued</source>
         <translation>待播报</translation>
     </message>
     <message>
-        <location filename="../board.py" line="948"/>
+        <location filename="../board.py" line="1038"/>
+        <source>Counters, page %1 of %2</source>
+        <translation>窗口 第 %1/%2 页</translation>
+    </message>
+    <message>
+        <location filename="../board.py" line="1070"/>
         <source>%1 waiting</source>
         <translation>%1 人等候</translation>
     </message>
     <message>
-        <location filename="../board.py" line="965"/>
+        <location filename="../board.py" line="1087"/>
         <source>paper running low</source>
         <translation>打印纸将用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="966"/>
+        <location filename="../board.py" line="1088"/>
         <source>out of paper</source>
         <translation>打印纸已用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="967"/>
+        <location filename="../board.py" line="1089"/>
         <source>printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../board.py" line="968"/>
+        <location filename="../board.py" line="1090"/>
         <source>printer error</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../board.py" line="971"/>
+        <location filename="../board.py" line="1093"/>
         <source>Kiosk %1: %2</source>
         <translation>取号机 %1：%2</translation>
     </message>
     <message>
-        <location filename="../board.py" line="983"/>
+        <location filename="../board.py" line="1105"/>
         <source>The hall server refused this board (%1)</source>
         <translation>大厅服务器拒绝了本显示屏（%1）</translation>
     </message>
     <message>
-        <location filename="../board.py" line="985"/>
+        <location filename="../board.py" line="1107"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../board.py" line="987"/>
+        <location filename="../board.py" line="1109"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>
