@@ -332,6 +332,7 @@ class HallConfig:
     announcement_zh: str = "请{number}号到{counter}号窗口办理"
     announcement_en: str = "Number {number}, please go to counter {counter}"
     announce_times: int = 2
+    announce_merge: int = 3
     ticket_notice: str = "过号请重新取号"
     board_notice: str = "一窗受理 · 一号通办　请留意叫号，过号请重新取号"
     priority_pin: str | None = field(default=None, repr=False)
@@ -990,13 +991,14 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["open_weekdays"] = _weekdays(hours)
     settings["day_reset"] = hours.time("day_reset", datetime.time(0, 0))
 
-    announce = root.subtable("announce", ("zh", "en", "times"))
+    announce = root.subtable("announce", ("zh", "en", "times", "merge"))
     for key, target in (("zh", "announcement_zh"), ("en", "announcement_en")):
         template = announce.text(key, getattr(HallConfig, target))
         assert template is not None
         _check_template(announce, key, template)
         settings[target] = template
     settings["announce_times"] = announce.integer("times", 2, 1, 5)
+    settings["announce_merge"] = announce.integer("merge", 3, 1, 8)
 
     kiosk = root.subtable(
         "kiosk",
