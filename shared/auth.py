@@ -45,5 +45,23 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
+_dummy_hashes: dict[int, str] = {}
+
+
+def check_pin_or_dummy(pin: str, stored: str | None) -> bool:
+    """check_pin, or for an unknown clerk (None) the same work against a dummy hash: false.
+
+    An unknown clerk id then takes as long to refuse as a real one with a wrong PIN.
+    """
+    if stored is not None:
+        return check_pin(pin, stored)
+    iterations = PBKDF2_ITERATIONS
+    dummy = _dummy_hashes.get(iterations)
+    if dummy is None:
+        dummy = _dummy_hashes[iterations] = hash_pin(secrets.token_hex(8), iterations=iterations)
+    check_pin(pin, dummy)
+    return False
+
+
 def valid_pin_text(pin: str) -> bool:
     return pin.isdigit() and 4 <= len(pin) <= 8

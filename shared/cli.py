@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import gc
 import importlib
+import ipaddress
 import json
 import logging
 import logging.handlers
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -32,6 +34,39 @@ def default_db(config: HallConfig) -> Path:
     return Path(config.db_path) if config.db_path else data_dir() / "hall.db"
 
 
+class RepeatFilter(logging.Filter):
+    """Lets through a few of the same log line per period, then counts the rest.
+
+    Lines are "the same" when their logger, level and format string are; the first line of
+    the next period says how many were left out. A flood of identical warnings (thousands of
+    refused connections) then costs a handful of lines and never rotates the file log away.
+    """
+
+    def __init__(self, burst: int = 5, period_s: float = 10.0) -> None:
+        super().__init__()
+        self.burst, self.period_s = burst, period_s
+        self._seen: dict[tuple[str, int, str], list[float]] = {}  # key -> [start, shown, left out]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, str(record.msg))
+        now = time.monotonic()
+        entry = self._seen.get(key)
+        if entry is None or now - entry[0] >= self.period_s:
+            left_out = int(entry[2]) if entry else 0
+            if len(self._seen) > 1000:
+                self._seen.clear()
+            self._seen[key] = [now, 1, 0]
+            if left_out:
+                record.msg = f"{record.getMessage()} [{left_out} similar lines left out]"
+                record.args = None
+            return True
+        if entry[1] < self.burst:
+            entry[1] += 1
+            return True
+        entry[2] += 1
+        return False
+
+
 def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool = False) -> None:
     """Log to stderr, and to a rotating file in `log_dir` when given."""
     root = logging.getLogger()
@@ -47,6 +82,9 @@ def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool 
         )
         handler.setFormatter(fmt)
         root.addHandler(handler)
+    repeats = RepeatFilter()  # one filter for both: a flood is counted once
+    for each in root.handlers:
+        each.addFilter(repeats)
 
 
 def _load(args: argparse.Namespace) -> HallConfig:
@@ -71,11 +109,43 @@ def open_service(config: HallConfig, db: Path | None = None) -> HallService:
 
 # -- serve ------------------------------------------------------------------------------------
 
+MIN_KEY_LENGTH = 16
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name or a wildcard: assume the network can reach it
+
+
+def key_problem(host: str, key: str | None, insecure_no_key: bool) -> str | None:
+    """Why `serve` must not start with this address and hall key, or None."""
+    if key is not None and len(key) < MIN_KEY_LENGTH:
+        return (
+            f"the hall key is {len(key)} characters long; use at least {MIN_KEY_LENGTH} "
+            '(make one with: python -c "import secrets; print(secrets.token_hex(16))")'
+        )
+    if not key and not is_loopback(host) and not insecure_no_key:
+        return (
+            f"refusing to listen on {host} without a hall key: any machine on the network could "
+            "act as a kiosk or counter. Set QUEUE_HALL_KEY (or [hall] key in the hall file), "
+            "or for a lab network with no residents pass --insecure-no-key"
+        )
+    return None
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from shared.server import HallServer
 
     config = _load(args)
+    problem = key_problem(config.host, config.key, args.insecure_no_key)
+    if problem:
+        print(f"queue-hall serve: {problem}", file=sys.stderr)
+        return 2
     db = default_db(config)
     setup_logging(
         Path(config.log_dir) if config.log_dir else db.parent / "logs", verbose=args.verbose
@@ -86,10 +156,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # would otherwise pause every reply for milliseconds on a long queue.
     gc.collect()
     gc.freeze()
-    if not config.key and config.host not in ("127.0.0.1", "localhost", "::1"):
+    if not config.key and not is_loopback(config.host):
         log.warning(
-            "listening on %s without a hall key: any machine on the network can act as a kiosk or "
-            "counter; set QUEUE_HALL_KEY or [hall] key",
+            "listening on %s without a hall key (--insecure-no-key): any machine on the network "
+            "can act as a kiosk or counter",
             config.host,
         )
 
@@ -262,6 +332,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the hall server")
     _common(serve, server=True)
     serve.add_argument("-v", "--verbose", action="store_true")
+    serve.add_argument(
+        "--insecure-no-key",
+        action="store_true",
+        help="serve a non-loopback address without a hall key (a lab network only)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     clerk = sub.add_parser("clerk", help="manage clerks: add, reset-pin, disable, enable, list")

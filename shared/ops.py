@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,9 +33,28 @@ def _text(limit: int = MAX_TEXT, empty: bool = False) -> Callable[[str, Any], An
             )
         if len(value) > limit:
             raise ValueError(f"'{name}' is longer than {limit} characters")
+        problem = control_character(name, value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     return check
+
+
+# Control characters (newline, carriage return, tab, NUL, escape, DEL, C1) and the Unicode line
+# and paragraph separators: text that could forge or break a log line or a label.
+_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def control_character(name: str, value: str) -> str | None:
+    """The message refusing `value` when it holds a control character, else None."""
+    for position, char in enumerate(value):
+        if unicodedata.category(char) in _CONTROL_CATEGORIES:
+            return (
+                f"'{name}' contains a control character (U+{ord(char):04X}) at position "
+                f"{position}: newlines, tabs, NUL and the like are not allowed"
+            )
+    return None
 
 
 def is_text(value: str) -> bool:
@@ -62,7 +82,13 @@ def _int(name: str, value: Any) -> int:
 
 def _ticket_ref(name: str, value: Any) -> int | str:
     """A ticket id (int) or a ticket number like "A007"."""
-    if isinstance(value, str) and value.strip() and len(value) <= 16 and is_text(value):
+    if (
+        isinstance(value, str)
+        and value.strip()
+        and len(value) <= 16
+        and is_text(value)
+        and not control_character(name, value)
+    ):
         return value.strip().upper()
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53:
         return value
