@@ -29,14 +29,15 @@ FILE_LIMIT = 1024
 GOOD_TIMEOUT_S = 30.0
 
 
-def start(folder: Path, port: int) -> subprocess.Popen[bytes]:
+def start(folder: Path, port: int, file_limit: int = FILE_LIMIT) -> subprocess.Popen[bytes]:
+    """`queue-hall serve` with its open-file limit set to `file_limit`; returns once it answers."""
     env = {**os.environ, "QUEUE_HALL_HOME": str(folder)}
     env.pop("QUEUE_HALL_KEY", None)
 
     def limit() -> None:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_NOFILE, (FILE_LIMIT, FILE_LIMIT))
+        resource.setrlimit(resource.RLIMIT_NOFILE, (file_limit, file_limit))
 
     log = open(folder / "server-stderr.log", "ab")  # noqa: SIM115 - the child owns it
     proc = subprocess.Popen(

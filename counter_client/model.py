@@ -8,6 +8,7 @@ everything while a request is in flight, so a double press can never call twice.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -47,6 +48,8 @@ CONNECTING, ONLINE, OFFLINE = "connecting", "online", "offline"
 
 QUEUE_REFRESH_DELAY_S = 0.15  # events come in bursts (a call sends three); ask `queue` once
 _QUEUE_EVENTS = frozenset({"ticket_issued", "ticket_called", "ticket_changed", "waiting_changed"})
+
+log = logging.getLogger(__name__)
 
 
 class ShortcutError(ValueError):
@@ -220,6 +223,8 @@ class CounterModel:
         self.figures = DayFigures()
         self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
         self.day: str | None = None
+        # The hall's latest login alert (repeated wrong PINs for one clerk id), for staff.
+        self.login_alert: dict[str, Any] | None = None
         self._clock_offset = 0.0  # server time minus local time
         self._started_at: dict[int, float] = {}  # ticket id -> server time it was started
         self._queue_scheduled = False
@@ -299,6 +304,24 @@ class CounterModel:
     def server_now(self) -> float:
         return self._clock() + self._clock_offset
 
+    def active_login_alert(self) -> dict[str, Any] | None:
+        """The login alert while its lockout lasts: {"clerk", "source", "at", "until"}."""
+        alert = self.login_alert
+        until = _parse_time(alert.get("until")) if alert else None
+        if alert is None or until is None or self.server_now() >= until:
+            return None
+        return alert
+
+    def _take_login_alert(self, alert: Any) -> None:
+        if alert is None or (
+            isinstance(alert, dict)
+            and isinstance(alert.get("clerk"), str)
+            and isinstance(alert.get("until"), str)
+        ):
+            self.login_alert = alert
+        else:
+            log.warning("skipped a login alert that cannot be read: %r", alert)
+
     def ticket_elapsed_s(self) -> int | None:
         """Seconds since the current ticket was started (serving) or called."""
         ticket = self.ticket
@@ -355,6 +378,7 @@ class CounterModel:
         if day:
             self.day = str(day)
         self.counters = [c for c in snapshot.get("counters") or [] if isinstance(c, dict)]
+        self._take_login_alert(snapshot.get("login_alert"))
         mine = next((c for c in self.counters if c.get("number") == self.number), None)
         self.counter_exists = mine is not None
         if mine is not None:
@@ -387,7 +411,10 @@ class CounterModel:
                 ]
                 if counter.get("number") == self.number:
                     self._set_counter(counter)
+        elif name == "login_alert":
+            self._take_login_alert(data.get("alert"))
         elif name == "day_reset":
+            self.login_alert = None
             self.figures = DayFigures()
             self._closed_ids.clear()
             self.day = str(data.get("day") or "") or None

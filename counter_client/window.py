@@ -491,6 +491,16 @@ class CounterWindow(QWidget):
             )
         else:
             self.counter_state.setText(self.tr("Open"))
+        alert = model.active_login_alert()
+        if alert is not None:
+            # Staff see that someone keeps trying a clerk's PIN (and from which PC).
+            self.counter_state.setText(
+                self.tr("{state} · Repeated wrong PINs for clerk {clerk} from {source}").format(
+                    state=self.counter_state.text(),
+                    clerk=alert.get("clerk"),
+                    source=alert.get("source") or "?",
+                )
+            )
         _restyle(self.counter_state, "paused", model.paused)
 
         ticket = model.ticket

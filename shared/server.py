@@ -513,8 +513,9 @@ class HallServer:
         conn.login_tokens -= 1
         stored = self.service.pin_hash(request.params["clerk"].strip())
         pin = request.params["pin"]
+        like = self.service.reference_hash() if stored is None else None
         ok = await asyncio.get_running_loop().run_in_executor(
-            self._pins, auth.check_pin_or_dummy, pin, stored
+            self._pins, auth.check_pin_or_dummy, pin, stored, like
         )
         if conn.closing:
             return

@@ -213,67 +213,72 @@
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="501"/>
+        <location filename="../window.py" line="498"/>
+        <source>{state} · Repeated wrong PINs for clerk {clerk} from {source}</source>
+        <translation>{state} · 警告：工号 {clerk} 在 {source} 多次输错密码</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="511"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="507"/>
+        <location filename="../window.py" line="517"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="509"/>
+        <location filename="../window.py" line="519"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="527"/>
+        <location filename="../window.py" line="537"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="532"/>
+        <location filename="../window.py" line="542"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="546"/>
+        <location filename="../window.py" line="556"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="593"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="593"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="593"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="594"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="594"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
     <message>
-        <location filename="../window.py" line="588"/>
+        <location filename="../window.py" line="598"/>
         <source>Reactivate a no-show</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="589"/>
+        <location filename="../window.py" line="599"/>
         <source>Ticket number, e.g. A007</source>
         <translation>票号，如 A007</translation>
     </message>
