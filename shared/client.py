@@ -215,8 +215,12 @@ class BlockingHallClient:
         counter: int | None = None,
         timeout: float = 10.0,
         hello: bool = True,
+        source: str | None = None,
     ) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        # `source`: the local address to connect from (tests use other loopback addresses).
+        self.sock = socket.create_connection(
+            (host, port), timeout=timeout, source_address=(source, 0) if source else None
+        )
         self.decoder = FrameDecoder()
         self.events: deque[dict[str, Any]] = deque()
         self._replies: dict[Any, dict[str, Any]] = {}

@@ -278,3 +278,36 @@ def test_good_client_answered_within_1s_during_64_pipelined_logins(served):
     too_fast = [r for r in logins if not r["ok"] and r["error"].get("reason") == "too_fast"]
     assert 1 <= len(ok) <= 16 and len(ok) + len(too_fast) == 64, json.dumps(logins[:3])
     assert "per second" in too_fast[0]["error"]["message"]
+
+
+# -- 15. frozen PCs ---------------------------------------------------------------------------
+
+
+def test_accepted_sockets_have_tcp_keepalive(hall_server):
+    client = hall_server.client("counter", "counter-1", counter=1)
+    (conn,) = [c for c in list(hall_server.hall.connections) if c.caller is not None]
+    sock = conn.writer.get_extra_info("socket")
+    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+    if hasattr(socket, "TCP_KEEPIDLE"):
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE) <= 120
+    client.close()
+
+
+def test_a_connection_that_sends_nothing_is_closed_after_the_idle_limit(hall_server):
+    hall_server.hall.limits = Limits(idle_s=0.6)
+    silent = hall_server.client("counter", "frozen", counter=1)
+    pinging = hall_server.client("display", "alive")
+    started = time.monotonic()
+    while time.monotonic() - started < 2.0:  # a client that pings, as the windows do, stays
+        assert pinging.call("ping")["server_time"]
+        time.sleep(0.2)
+    assert read_until_closed(silent.sock, limit_s=3) == b"", "the silent connection stayed open"
+    assert pinging.call("ping")["server_time"]
+    silent.close()
+    pinging.close()
+
+
+def test_the_idle_limit_is_well_above_the_windows_ping_interval():
+    from shared.qt.client import HEARTBEAT_MS
+
+    assert Limits().idle_s >= 10 * HEARTBEAT_MS / 1000
