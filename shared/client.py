@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import socket
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -20,6 +21,9 @@ from shared.codec import BadFrame as _BadFrame
 from shared.errors import HallError
 
 DEFAULT_PORT = 7310
+# The asyncio client pings when it has sent nothing this long: the server closes connections
+# that stay silent (docs/protocol.md, "Limits").
+HEARTBEAT_S = 30.0
 
 
 @dataclass
@@ -121,6 +125,8 @@ class HallClient:
         self._ids = itertools.count(1)
         self._waiting: dict[Any, asyncio.Future[dict[str, Any]]] = {}
         self._reader_task: asyncio.Task[None] | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self._last_sent = time.monotonic()
         self._welcome_seen: asyncio.Future[dict[str, Any]] = (
             asyncio.get_running_loop().create_future()
         )
@@ -147,7 +153,18 @@ class HallClient:
         except BaseException:
             await self.close()  # no socket or reader task is left behind by a refused hello
             raise
+        self._heartbeat_task = asyncio.get_running_loop().create_task(self._heartbeat())
         return self
+
+    async def _heartbeat(self) -> None:
+        """A ping whenever nothing was sent for HEARTBEAT_S, so an idle client stays connected."""
+        try:
+            while True:
+                await asyncio.sleep(HEARTBEAT_S - (time.monotonic() - self._last_sent))
+                if time.monotonic() - self._last_sent >= HEARTBEAT_S:
+                    await self.send("ping")
+        except (ConnectionError, OSError):
+            pass
 
     async def _read(self) -> None:
         try:
@@ -184,6 +201,7 @@ class HallClient:
         rid = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[rid] = future
+        self._last_sent = time.monotonic()
         self.writer.write(encode({"id": rid, "op": op, **params}))
         await self.writer.drain()
         return await future
@@ -193,6 +211,8 @@ class HallClient:
         return _result(await self.send(op, **params))
 
     async def close(self) -> None:
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         self.writer.close()
         try:
             await self.writer.wait_closed()
@@ -200,6 +220,8 @@ class HallClient:
             pass
         if self._reader_task:
             await asyncio.gather(self._reader_task, return_exceptions=True)
+        if self._heartbeat_task is not None:
+            await asyncio.gather(self._heartbeat_task, return_exceptions=True)
 
 
 class BlockingHallClient:

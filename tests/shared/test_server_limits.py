@@ -311,3 +311,23 @@ def test_the_idle_limit_is_well_above_the_windows_ping_interval():
     from shared.qt.client import HEARTBEAT_MS
 
     assert Limits().idle_s >= 10 * HEARTBEAT_MS / 1000
+
+
+def test_the_asyncio_client_pings_when_idle_so_the_idle_limit_spares_it(hall_server, monkeypatch):
+    import asyncio
+
+    import shared.client
+    from shared.client import HallClient
+
+    monkeypatch.setattr(shared.client, "HEARTBEAT_S", 0.2)
+    hall_server.hall.limits = Limits(idle_s=0.8)
+
+    async def idle_then_ask() -> dict:
+        client = await HallClient.connect("127.0.0.1", hall_server.port, "display", "quiet-tool")
+        await asyncio.sleep(2.0)  # sends nothing itself for well over the idle limit
+        try:
+            return await client.call("ping")
+        finally:
+            await client.close()
+
+    assert asyncio.run(idle_then_ask())["server_time"]
