@@ -42,7 +42,7 @@ class RepeatFilter(logging.Filter):
     refused connections) then costs a handful of lines and never rotates the file log away.
     """
 
-    def __init__(self, burst: int = 5, period_s: float = 10.0) -> None:
+    def __init__(self, burst: int = 20, period_s: float = 10.0) -> None:
         super().__init__()
         self.burst, self.period_s = burst, period_s
         self._seen: dict[tuple[str, int, str], list[float]] = {}  # key -> [start, shown, left out]

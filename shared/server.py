@@ -120,7 +120,7 @@ def _keepalive(sock: socket.socket | None) -> None:
             option = getattr(socket, name, None)
             if option is not None:
                 sock.setsockopt(socket.IPPROTO_TCP, option, value)
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: no ioctl on this socket
         log.debug("TCP keepalive could not be set", exc_info=True)
 
 

@@ -331,3 +331,31 @@ def test_the_asyncio_client_pings_when_idle_so_the_idle_limit_spares_it(hall_ser
             await client.close()
 
     assert asyncio.run(idle_then_ask())["server_time"]
+
+
+def test_repeated_log_lines_are_collapsed_with_a_count():
+    import logging
+
+    from shared.cli import RepeatFilter
+
+    kept: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            kept.append(record.getMessage())
+
+    logger = logging.getLogger("test.repeats")
+    logger.propagate = False
+    handler = Keep()
+    handler.addFilter(RepeatFilter(burst=5, period_s=0.3))
+    logger.addHandler(handler)
+    try:
+        for n in range(1000):
+            logger.warning("refused a connection from %s", f"10.0.0.{n % 200}")
+        logger.warning("another kind of line")
+        time.sleep(0.35)
+        logger.warning("refused a connection from %s", "10.0.0.7")
+    finally:
+        logger.removeHandler(handler)
+    assert len(kept) == 7, kept
+    assert kept[-1] == "refused a connection from 10.0.0.7 [995 similar lines left out]"
