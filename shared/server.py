@@ -56,7 +56,9 @@ TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
 # While a connection has this many bytes of replies and events unsent, its requests are not read.
 WRITE_HIGH = 256 * 1024
 WRITE_LOW = 64 * 1024
-FD_RESERVE = 64  # file descriptors kept for the database, the logs and the threads
+# File descriptors kept free for the database, the logs, the threads, and the sockets accepted
+# in one go (asyncio accepts up to 100 before any is refused).
+FD_RESERVE = 128
 FD_DEFAULT = 512  # the file limit assumed where it cannot be read (Windows)
 MAX_CONNECTIONS_CEILING = 4096
 MAX_PER_ADDRESS_CEILING = 256
@@ -78,8 +80,8 @@ class Limits:
 
     hello_timeout_s: float = 10.0  # a connection that has not said hello by then is closed
     idle_s: float = 120.0  # a connection that sends nothing this long is closed (clients ping)
-    max_connections: int = 960
-    max_per_address: int = 240
+    max_connections: int = 896  # what for_this_process() gives under `ulimit -n 1024`
+    max_per_address: int = 224
     prehello_replies: int = 5  # replies a connection gets before hello; then it is closed
     max_queued: int = 32  # requests of one connection waiting for or inside a batch
     frames_per_turn: int = 32  # frames of one connection handled before the others' turn
