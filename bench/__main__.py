@@ -36,6 +36,12 @@ TARGETS = {
     "ticket_80mm_bytes": ("<=", 1024),
     "ticket_58mm_bytes": ("<=", 1024),
     "report_month_over_history_s": ("<=", 10.0),
+    # A good client's worst reply time while another abuses the server (bench/abuse.py).
+    "abuse_prehello_flood_good_worst_s": ("<=", 1.0),
+    "abuse_idle_sockets_good_worst_s": ("<=", 1.0),
+    "abuse_pipelined_pings_good_worst_s": ("<=", 1.0),
+    "abuse_login_burst_good_worst_s": ("<=", 1.0),
+    "abuse_pipelined_pings_rss_growth_mb": ("<=", 15.0),
 }
 
 BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
@@ -315,6 +321,14 @@ def main() -> int:
             * 100,
             2,
         )
+    if sys.platform == "linux":  # the abuse needs 127.0.0.2, RLIMIT_NOFILE and /proc
+        from bench import abuse
+
+        for name, measured in abuse.run(echo=False).items():
+            figures[f"abuse_{name}_good_worst_s"] = measured["good_worst_reply_s"]
+            figures[f"abuse_{name}_rss_growth_mb"] = round(
+                measured["rss_peak_mb"] - measured["rss_before_mb"], 1
+            )
 
     print()
     print(f"{'figure':40} {'value':>14}  target")

@@ -214,13 +214,11 @@ SCENARIOS: dict[str, Callable[[int], None]] = {
 }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", choices=sorted(SCENARIOS))
-    args = parser.parse_args()
+def run(only: str | None = None, echo: bool = True) -> dict[str, dict[str, float]]:
+    """Each scenario against a fresh server: the good client's worst time, memory, log lines."""
     figures: dict[str, dict[str, float]] = {}
     for name, abuse in SCENARIOS.items():
-        if args.only and name != args.only:
+        if only and name != only:
             continue
         with tempfile.TemporaryDirectory() as tmp:
             port = free_port()
@@ -247,8 +245,16 @@ def main() -> int:
                     proc.wait(10)
                 except subprocess.TimeoutExpired:
                     proc.kill()
-        print(f"{name:16} {figures[name]}", flush=True)
-    print(json.dumps(figures))
+        if echo:
+            print(f"{name:16} {figures[name]}", flush=True)
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--only", choices=sorted(SCENARIOS))
+    args = parser.parse_args()
+    print(json.dumps(run(args.only)))
     return 0
 
 
