@@ -116,3 +116,13 @@ def test_the_clerk_logs_in_from_another_address_while_locked_out_at_the_guessers
     assert board.call("snapshot")["login_alert"] is None  # the clerk is back: alert over
     for client in (own, board, guesser):
         client.close()
+
+
+def test_a_new_pin_lifts_the_lockout(service):
+    caller = Caller("counter", "c1", counter=1, source="10.0.0.9")
+    for _ in range(5):
+        login(service, caller, "1001", "0000")
+    assert login(service, caller, "1001", "1234").error.reason == "locked_out"
+    with service.store.transaction() as conn:  # what `queue-hall clerk reset-pin` does
+        conn.execute("UPDATE clerks SET pin_hash = ? WHERE id = '1001'", (auth.hash_pin("7777"),))
+    assert login(service, caller, "1001", "7777").error is None
