@@ -294,6 +294,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"requests      {stats['requests']} (event seq {stats['seq']})")
     print(f"waiting now   {stats['waiting']}")
     print(f"database      {stats['db_path']} ({stats['db_bytes'] / 1e6:.1f} MB)")
+    limited = stats.get("limited") or {}
+    if limited:  # connections refused or closed by the server's limits since it started
+        print("limits hit    " + ", ".join(f"{n} {why}" for why, n in limited.items()))
     print(f"{'op':14}{'n':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for op, t in stats["latency"].items():
         print(f"{op:14}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")

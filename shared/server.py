@@ -209,6 +209,7 @@ class Connection:
         data = message if isinstance(message, bytes) else encode(message)
         if self.writer.transport.get_write_buffer_size() + len(data) > OUTPUT_LIMIT:
             log.warning("%s does not read its events fast enough; disconnecting it", self.name)
+            self.server.count_limit("slow_reader")
             self.abort()  # it reads nothing: waiting to flush would wait forever
             return
         if self.caller is None:
@@ -272,6 +273,7 @@ class Connection:
                             self.peer,
                             limits.prehello_replies,
                         )
+                        self.server.count_limit("no_hello")
                         self.close()
         except (ConnectionError, OSError, TimeoutError):
             pass
@@ -290,6 +292,7 @@ class HallServer:
         self.limits = limits or Limits.for_this_process()
         self.connections: set[Connection] = set()
         self._per_address: dict[str, int] = {}
+        self.limited: dict[str, int] = {}  # connections refused or closed by a limit, by reason
         # PIN hashes are checked here, off the event loop (PBKDF2 costs tens of milliseconds).
         self._pins = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pin-check")
         self._inbox: deque[Pending] = deque()
@@ -351,6 +354,7 @@ class HallServer:
         refusal = self._refusal(conn.address)
         if refusal is not None:
             log.warning("refused a connection from %s: %s", conn.peer, refusal)
+            self.count_limit("too_many_connections")
             writer.write(
                 encode(
                     reply_error(
@@ -394,6 +398,9 @@ class HallServer:
             if conn.caller is not None and conn.caller.role == COUNTER and conn.caller.clerk:
                 self._counter_left(conn.caller)
 
+    def count_limit(self, reason: str) -> None:
+        self.limited[reason] = self.limited.get(reason, 0) + 1
+
     def _refusal(self, address: str) -> str | None:
         """Why a new connection from `address` is refused, or None to take it."""
         if len(self.connections) >= self.limits.max_connections:
@@ -416,9 +423,11 @@ class HallServer:
                     log.warning(
                         "closing %s: no hello within %g s", conn.peer, limits.hello_timeout_s
                     )
+                    self.count_limit("no_hello")
                     conn.abort()
                 elif now - conn.heard > limits.idle_s:
                     log.warning("closing %s: nothing received for %g s", conn.name, limits.idle_s)
+                    self.count_limit("idle")
                     conn.abort()
 
     # -- frames -------------------------------------------------------------------------------
@@ -511,6 +520,7 @@ class HallServer:
                     reason="too_fast",
                 )
             )
+            self.count_limit("login_too_fast")
             return
         conn.login_tokens -= 1
         stored = self.service.pin_hash(request.params["clerk"].strip())
@@ -614,6 +624,7 @@ class HallServer:
             "db_path": store.path,
             "db_bytes": size,
             "latency": self.timings.summary(),
+            "limited": dict(sorted(self.limited.items())),
         }
         if reset:
             self.timings.reset()

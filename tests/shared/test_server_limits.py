@@ -189,6 +189,12 @@ def test_total_and_per_address_caps_refuse_the_excess_with_a_reason(hall_server)
     assert b"limit 6" in firsts[3]
     for sock in mine + others:
         sock.close()
+    deadline = time.monotonic() + 10
+    while len(hall_server.hall.connections) and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the server has seen them go
+    admin = hall_server.client("admin", "it")
+    assert admin.call("server_stats")["limited"] == {"too_many_connections": 2}
+    admin.close()
 
 
 def test_a_connection_that_never_says_hello_is_closed_after_the_hello_deadline(hall_server):
