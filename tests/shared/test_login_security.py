@@ -3,7 +3,6 @@ and a hall-wide alert for staff."""
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from dataclasses import replace
@@ -82,7 +81,7 @@ def test_an_unknown_clerk_id_gets_the_same_message_in_the_same_time(service):
         t, unknown_message = timed("9999")
         unknown.append(t)
     assert known_message == unknown_message == "unknown clerk or wrong PIN"
-    ratio = statistics.median(unknown) / statistics.median(known)
+    ratio = min(unknown) / min(known)  # the least disturbed of each, on a busy machine
     assert 0.6 < ratio < 1.6, f"unknown id {ratio:.2f}× the time of a real one (known {known})"
 
 
