@@ -39,6 +39,7 @@ from shared.ops import (
     request_id,
     validate_request,
 )
+from shared.server_stats import BatchPhases, GcPauses, Timings
 from shared.service import Caller, HallService, Numbered, Outcome, PinCheck
 
 log = logging.getLogger(__name__)
@@ -132,37 +133,6 @@ class Pending:
     request: Request
     arrived: float = field(default_factory=time.perf_counter)
     caller: Caller | None = None  # who the server's own request acts for
-
-
-class Timings:
-    """How long requests took inside the server, from their frame to their reply, per op."""
-
-    def __init__(self, keep: int = 5_000) -> None:
-        self.started = time.monotonic()
-        self.requests = 0
-        self._samples: deque[tuple[str, float]] = deque(maxlen=keep)
-
-    def add(self, op: str, seconds: float) -> None:
-        self.requests += 1
-        self._samples.append((op, seconds))
-
-    def summary(self) -> dict[str, dict[str, float]]:
-        by_op: dict[str, list[float]] = {}
-        for op, seconds in self._samples:
-            by_op.setdefault(op, []).append(seconds)
-        return {op: _percentiles(values) for op, values in sorted(by_op.items())}
-
-    def reset(self) -> None:
-        self._samples.clear()
-
-
-def _percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000, 3)
-
-    return {"n": len(ordered), "p50_ms": at(50), "p99_ms": at(99), "max_ms": at(100)}
 
 
 class Connection:
@@ -301,6 +271,8 @@ class HallServer:
         self.counter_grace_s = COUNTER_GRACE_S
         self._gone: dict[int, asyncio.TimerHandle] = {}
         self.timings = Timings()
+        self.phases = BatchPhases()
+        self.gc_pauses = GcPauses()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.address: tuple[str, int] | None = None
@@ -312,6 +284,7 @@ class HallServer:
         sock = self._server.sockets[0].getsockname()
         self.address = (sock[0], sock[1])
         self._stop_checkpoints = self.service.store.checkpoint_in_background()
+        self.gc_pauses.install()
         self._spawn(self._batch_loop())
         self._spawn(self._tick_loop())
         self._spawn(self._sweep_loop())
@@ -342,6 +315,7 @@ class HallServer:
         if self._stop_checkpoints:
             self._stop_checkpoints()
         self._pins.shutdown(wait=False, cancel_futures=True)
+        self.gc_pauses.uninstall()
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -625,9 +599,13 @@ class HallServer:
             "db_bytes": size,
             "latency": self.timings.summary(),
             "limited": dict(sorted(self.limited.items())),
+            "phases": self.phases.summary(),
+            "gc": self.gc_pauses.summary(),
         }
         if reset:
             self.timings.reset()
+            self.phases.reset()
+            self.gc_pauses.reset()
         return result
 
     def _counter_left(self, caller: Caller) -> None:
@@ -665,16 +643,26 @@ class HallServer:
                     (cast(Caller, p.caller or (p.conn.caller if p.conn else None)), p.request)
                     for p in batch
                 ]
+                began, began_cpu = time.perf_counter(), time.thread_time()
                 try:
                     loose, outcomes = self.service.run_batch(items)
                 except Exception:
                     log.exception("batch of %d requests failed", len(batch))
                     error = HallError(ErrorCode.INTERNAL, "internal server error")
                     loose, outcomes = [], [Outcome(error=error) for _ in batch]
+                applied, applied_cpu = time.perf_counter(), time.thread_time()
                 try:
                     self._deliver(batch, loose, outcomes)
                 except Exception:  # the loop must outlive any one batch
                     log.exception("sending the replies of a batch failed")
+                if batch:
+                    self.phases.add(
+                        len(batch),
+                        began - min(p.arrived for p in batch),
+                        applied - began,
+                        applied_cpu - began_cpu,
+                        time.perf_counter() - applied,
+                    )
                 # Let the loop send the replies and read what arrived during the commit:
                 # requests that came together form the next batch, with one flush for all.
                 await asyncio.sleep(0)
@@ -708,7 +696,9 @@ class HallServer:
                 conn.caller.clerk = outcome.clerk or None
             if outcome.error is not None:
                 error = outcome.error
-                reply = reply_error(request.id, error.code, error.message, error.reason)
+                reply = reply_error(
+                    request.id, error.code, error.message, error.reason, error.retry_after_s
+                )
             else:
                 reply = reply_ok(request.id, outcome.result or {})
             out.setdefault(conn, []).append(encode(reply))
@@ -729,7 +719,9 @@ class HallServer:
     async def _tick_loop(self) -> None:
         """An empty batch now and then: pending time-outs and the day reset happen in it."""
         while True:
+            due = time.perf_counter() + TICK_S
             await asyncio.sleep(TICK_S)
+            self.phases.loop_lag(time.perf_counter() - due)
             self._wake.set()
 
 
