@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from shared.client import BlockingHallClient
-from shared.config import HallConfig, default_config
+from shared.config import ClerkConfig, HallConfig, default_config
 from shared.server import HallServer
 from shared.service import HallService
 from shared.store import HallStore
@@ -80,8 +81,12 @@ def hall_server_thread(db_path: Path, config: HallConfig) -> Iterator[tuple[str,
         thread.join(30)
 
 
+# One clerk per counter: a clerk logged in at a second counter leaves the first.
+CLERKS = tuple((f"20{n:02d}", "1234") for n in range(24))
+
+
 def known_services(admin: BlockingHallClient) -> set[str]:
-    return {service["code"] for service in admin.call("catalog")["services"]}
+    return {service["code"] for service in admin.call_all("catalog")["services"]}
 
 
 def busy_morning(host: str, port: int) -> None:
@@ -94,7 +99,7 @@ def busy_morning(host: str, port: int) -> None:
             for _ in range(count):
                 ticket = admin.call("issue", service=service, req=uuid.uuid4().hex)["ticket"]
                 admin.call("printed", ticket=ticket["id"])
-    clerks = (("1001", "1234"), ("1002", "2345"), ("1003", "3456"), ("1004", "4567"))
+    clerks = CLERKS
     counters = []
     for number in range(1, 21):
         clerk, pin = clerks[number % len(clerks)]
@@ -119,13 +124,94 @@ def busy_morning(host: str, port: int) -> None:
             client.close()
 
 
+def county_morning(host: str, port: int, counters: int) -> None:
+    """A county hall: tickets in every department, most counters calling or serving."""
+    with BlockingHallClient(host, port, "admin", "screenshot-admin") as admin:
+        services = admin.call_all("catalog")["services"]
+        for index in range(160):
+            code = services[(index * 97) % len(services)]["code"]
+            ticket = admin.call("issue", service=code, req=uuid.uuid4().hex)["ticket"]
+            admin.call("printed", ticket=ticket["id"])
+    for number in range(1, counters + 1):
+        if number % 7 == 0:
+            continue  # a few counters closed
+        with BlockingHallClient(host, port, "counter", f"c-{number}", counter=number) as client:
+            client.call("login", clerk="1001", pin="1234")
+            client.call("call_next", req=uuid.uuid4().hex)
+            if number % 3:
+                client.call("start")
+
+
+def county_shots(out_dir: Path, lang: str) -> None:
+    """Boards of a county hall: 20+ departments and 60 counters, all or 25-60."""
+    from PySide6.QtWidgets import QApplication
+
+    from shared.config import Catalog, parse_counter_range
+    from shared.demo import demo_config
+    from shared.qt.i18n import install_translations
+
+    app = QApplication.instance() or QApplication([])
+    install_translations(app, lang)
+    county = replace(demo_config("county"), key=None, open_time=None, close_time=None, call_gap_s=0)
+    twenty = county.catalog.categories[:20]
+    codes = {category.code for category in twenty}
+    small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
+    for label, config, boards in (
+        ("county", county, (("all", None), ("25-60", parse_counter_range("25-60")))),
+        ("20_departments", replace(county, catalog=small), (("all", None),)),
+    ):
+        _county_boards(app, out_dir, label, config, boards)
+
+
+def _county_boards(app: Any, out_dir: Path, label: str, config: HallConfig, boards: Any) -> None:
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    from display_board.app import build_board
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        hall_server_thread(Path(tmp) / "hall.db", config) as (host, port),
+    ):
+        county_morning(host, port, 60)
+        for name, counters in boards:
+            board = build_board(host, port, config=config, counters=counters)
+            board.resize(*SIZES[0])
+            board.show()
+            deadline = QDeadlineTimer(20000)
+            while (
+                not (board.model.latest and board.model.departments) and not deadline.hasExpired()
+            ):
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            for width, height in SIZES:
+                board.resize(width, height)
+                settled = QDeadlineTimer(5000)
+                while board.size().toTuple() != (width, height) and not settled.hasExpired():
+                    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+                    board.resize(width, height)
+                for _ in range(20):
+                    app.processEvents()
+                board.headline.set_flash(False)
+                suffix = f"_{name}" if label == "county" else ""
+                path = out_dir / f"board_{label}{suffix}_{width}x{height}.png"
+                board.grab().save(str(path))
+                print(path)
+            board.connection.stop()
+            board.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR), help="folder for the PNG files")
     parser.add_argument("--lang", default="zh_CN", help="interface language (zh_CN or en)")
+    parser.add_argument(
+        "--catalog", choices=["sample", "county"], default="sample", help="the hall to show"
+    )
     args = parser.parse_args(argv)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if args.catalog == "county":
+        county_shots(out_dir, args.lang)
+        return 0
 
     from PySide6.QtCore import QDeadlineTimer, QEventLoop
     from PySide6.QtWidgets import QApplication
@@ -135,7 +221,21 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, args.lang)
-    config = replace(default_config(), key=None, open_time=None, close_time=None)
+    base = default_config()
+    counters = tuple(
+        replace(c, name=f"{c.number}号窗口（不动产）") if c.number in (19, 20) else c
+        for c in base.counters
+    )
+    config = replace(
+        base,
+        key=None,
+        open_time=None,
+        close_time=None,
+        counters=counters,
+        kiosk_names=(("kiosk-2", "东门取号机"),),
+        call_gap_s=0,  # a morning's calls made in a second
+        clerks=tuple(ClerkConfig(clerk, f"柜员{clerk[2:]}", pin) for clerk, pin in CLERKS),
+    )
     with (
         tempfile.TemporaryDirectory() as tmp,
         hall_server_thread(Path(tmp) / "hall.db", config) as (host, port),
@@ -155,6 +255,40 @@ def main(argv: list[str] | None = None) -> int:
                 app.processEvents()
             board.headline.set_flash(False)  # the steady look, not mid-blink
             path = out_dir / f"board_{width}x{height}.png"
+            if not board.grab().save(str(path)):
+                raise SystemExit(f"could not write {path}")
+            print(path)
+        # The counter of the latest call finishes that ticket and pauses: the headline must
+        # not keep sending residents there.
+        latest = board.model.latest
+        with BlockingHallClient(
+            host, port, "counter", f"counter-{latest.counter}", counter=latest.counter
+        ) as counter:
+            counter.call("login", clerk=CLERKS[latest.counter % len(CLERKS)][0],
+                         pin=CLERKS[latest.counter % len(CLERKS)][1])  # fmt: skip
+            counter.call("finish")
+            counter.call("pause", reason="break")
+        board.connection.stop()
+        board.close()
+        # A fresh board (a portrait layout's minimum height would hold the old one taller).
+        board = build_board(host, port, config=config)
+        board.resize(*SIZES[0])
+        board.show()
+        deadline = QDeadlineTimer(10000)
+        while (
+            latest.counter not in board.model.counters
+            or board.model.counters[latest.counter].state != "paused"
+            or not board.model.departments
+        ):
+            if deadline.hasExpired():
+                raise SystemExit("the board did not see the counter pause")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        for width, height in SIZES[:1]:
+            board.resize(width, height)
+            for _ in range(20):
+                app.processEvents()
+            board.headline.set_flash(False)
+            path = out_dir / f"board_paused_after_call_{width}x{height}.png"
             if not board.grab().save(str(path)):
                 raise SystemExit(f"could not write {path}")
             print(path)

@@ -67,7 +67,7 @@ def _take_tickets(port: int) -> None:
     from shared.client import BlockingHallClient, new_req
 
     with BlockingHallClient("127.0.0.1", port, "kiosk", "kiosk-lobby") as kiosk:
-        services = kiosk.call("catalog")["services"]
+        services = kiosk.call_all("catalog")["services"]
         by_category: dict[str, list[str]] = {}
         for service in services:
             by_category.setdefault(service["category"], []).append(service["code"])
@@ -137,6 +137,17 @@ def _shoot(
         model.pin_digit("1")
         model.pin_digit("2")
         shot("pin")
+        # A priority ticket with the preview: the window stays within its screen.
+        settled = time.monotonic() + 2.0  # a touch right after a ticket counts as the same one
+        _wait_until(app, lambda: time.monotonic() >= settled, "a pause")
+        model.pin_clear()
+        for digit in "2580":
+            model.pin_digit(digit)
+        model.pin_submit()
+        model.select_category(model.categories[0].code)
+        model.select_matter(model.page_matters()[0].code)
+        _wait_until(app, lambda: model.screen is Screen.CONFIRMATION, "the priority ticket")
+        shot("priority_confirmation")
     finally:
         kiosk.close()
     return saved
@@ -177,6 +188,111 @@ def _shoot_paper_out(
     return path
 
 
+def _shoot_closed(app: object, out: Path, work: Path, size: tuple[int, int]) -> Path:
+    """The start screen outside issuing hours."""
+    import datetime
+
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.printing import open_printer
+    from shared.config import default_config
+
+    width, height = size
+    config = replace(
+        default_config(),
+        key=None,
+        open_weekdays=(),
+        open_time=datetime.time(8, 30),
+        close_time=datetime.time(17, 0),
+    )
+    server = _Server(work / f"closed-{width}.db", config).start()
+    try:
+        kiosk = Kiosk(
+            "127.0.0.1",
+            server.port,
+            printer=open_printer("preview"),
+            config=config,
+            client_name=f"kiosk-closed-{width}x{height}",
+        )
+        try:
+            kiosk.window.resize(width, height)
+            kiosk.window.show()
+            kiosk.start()
+            model = kiosk.model
+            _wait_until(app, lambda: model.online and bool(model.categories), "the catalog")
+            app.processEvents()  # type: ignore[attr-defined]
+            path = out / f"kiosk_closed_{width}x{height}.png"
+            kiosk.window.grab().save(str(path))
+        finally:
+            kiosk.close()
+    finally:
+        server.stop()
+    return path
+
+
+def _shoot_county(
+    app: object, port: int, config: object, out: Path, size: tuple[int, int]
+) -> list[Path]:
+    """A county hall: the start screen with 25 departments and an 84-matter department."""
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.printing import open_printer
+
+    width, height = size
+    kiosk = Kiosk(
+        "127.0.0.1",
+        port,
+        printer=open_printer("none"),
+        config=config,  # type: ignore[arg-type]
+        client_name=f"kiosk-county-{width}x{height}",
+    )
+    window, model = kiosk.window, kiosk.model
+    window.resize(width, height)
+    window.show()
+    kiosk.start()
+    saved = []
+    try:
+        _wait_until(app, lambda: model.online and len(model.matters) >= 1500, "the catalog")
+        for name, action in (
+            ("start", lambda: None),
+            (
+                "matters",
+                lambda: [
+                    model.select_category("hrss"),
+                    *map(lambda _: model.next_page(), range(3)),
+                ],
+            ),
+        ):
+            action()
+            app.processEvents()  # type: ignore[attr-defined]
+            path = out / f"kiosk_county_{name}_{width}x{height}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+    finally:
+        kiosk.close()
+    return saved
+
+
+def take_county_screenshots(out: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from shared.demo import demo_config
+    from shared.qt.i18n import install_translations
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translations(app, "zh_CN")
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:
+        config = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+        server = _Server(Path(folder) / "hall.db", config).start()
+        try:
+            _take_tickets(server.port)
+            for size in SIZES:
+                saved += _shoot_county(app, server.port, config, out, size)
+        finally:
+            server.stop()
+    return saved
+
+
 def take_screenshots(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -198,6 +314,7 @@ def take_screenshots(out: Path) -> list[Path]:
             for size in SIZES:
                 saved += _shoot(app, server.port, config, work, out, size)
                 saved.append(_shoot_paper_out(app, server.port, config, out, size))
+                saved.append(_shoot_closed(app, out, work, size))
         finally:
             server.stop()
     return saved
@@ -206,8 +323,12 @@ def take_screenshots(out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to save the PNGs")
+    parser.add_argument(
+        "--catalog", choices=["sample", "county"], default="sample", help="the hall to show"
+    )
     args = parser.parse_args(argv)
-    for path in take_screenshots(args.out):
+    take = take_county_screenshots if args.catalog == "county" else take_screenshots
+    for path in take(args.out):
         print(path)
     return 0
 

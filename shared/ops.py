@@ -6,12 +6,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared import limits
 from shared.errors import ErrorCode, HallError
+from shared.limits import MAX_KIOSK_MESSAGE
 
 KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
 ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)
@@ -41,20 +42,16 @@ def _text(limit: int = MAX_TEXT, empty: bool = False) -> Callable[[str, Any], An
     return check
 
 
-# Control characters (newline, carriage return, tab, NUL, escape, DEL, C1) and the Unicode line
-# and paragraph separators: text that could forge or break a log line or a label.
-_CONTROL_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
-
-
 def control_character(name: str, value: str) -> str | None:
-    """The message refusing `value` when it holds a control character, else None."""
-    for position, char in enumerate(value):
-        if unicodedata.category(char) in _CONTROL_CATEGORIES:
-            return (
-                f"'{name}' contains a control character (U+{ord(char):04X}) at position "
-                f"{position}: newlines, tabs, NUL and the like are not allowed"
-            )
-    return None
+    """The message refusing parameter `name` when it holds a control character, else None."""
+    found = limits.control_character(value)
+    if found is None:
+        return None
+    position, char = found
+    return (
+        f"'{name}' contains a control character (U+{ord(char):04X}) at position "
+        f"{position}: newlines, tabs, NUL and the like are not allowed"
+    )
 
 
 def is_text(value: str) -> bool:
@@ -77,6 +74,20 @@ def _int(name: str, value: Any) -> int:
         raise ValueError(f"'{name}' must be a whole number, got {_kind(value)}")
     if not 0 <= value < 2**53:
         raise ValueError(f"'{name}' is out of range")
+    return value
+
+
+def _cursor(name: str, value: Any) -> str:
+    """A page cursor as a reply's `next` gave it (digits)."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValueError(f"'{name}' must be the 'next' of an earlier reply, got {_kind(value)}")
+    return value
+
+
+def _page_size(name: str, value: Any) -> int:
+    value = _int(name, value)
+    if value < 1:
+        raise ValueError(f"'{name}' must be at least 1")
     return value
 
 
@@ -128,8 +139,10 @@ REQ = {"req": _text(MAX_REQ)}
 OPS: dict[str, OpSpec] = {
     "hello": OpSpec(ALL),  # checked by the server itself (handshake)
     "ping": OpSpec(ALL),
-    "catalog": OpSpec(ALL),
-    "snapshot": OpSpec(ALL),
+    # Added to v1: `after` and `limit` page the services; the reply's `next` continues.
+    "catalog": OpSpec(ALL, optional={"after": _cursor, "limit": _page_size}),
+    # Added to v1: `page` fetches the next page of a snapshot too big for one frame.
+    "snapshot": OpSpec(ALL, optional={"page": _text(64)}),
     "issue": OpSpec(
         frozenset({KIOSK, ADMIN}),
         required={"service": _text(64), **REQ},
@@ -172,11 +185,13 @@ OPS: dict[str, OpSpec] = {
     "server_stats": OpSpec(frozenset({ADMIN}), optional={"reset": _bool}),
     # The server's own: a counter whose client has been gone too long closes (no client sends it).
     "counter_gone": OpSpec(frozenset({"server"})),
+    # Added to v1: today's no-shows, for the counter's reactivate list.
+    "no_shows": OpSpec(frozenset({COUNTER}), optional={"limit": _int}, needs_clerk=True),
     # Added to v1: a kiosk reports its printer so counters and the board can show it.
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),
         required={"printer": _text(32)},
-        optional={"message": _text(MAX_TEXT, empty=True)},
+        optional={"message": _text(MAX_KIOSK_MESSAGE, empty=True)},
     ),
 }
 

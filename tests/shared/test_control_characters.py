@@ -16,6 +16,7 @@ FORGED = [
     "del\x7f",
     "c1\x85",
     "sep\u2028",
+    "bidi\u202eevil",
 ]
 
 
