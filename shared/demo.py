@@ -123,7 +123,12 @@ def plan(
     children = [
         Child(
             "server",
-            [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)],
+            [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)]
+            + (
+                ["--demo-catalog", catalog]
+                if (catalog := getattr(args, "catalog", "sample")) != "sample"
+                else []
+            ),
             window=False,
         ),
         app("kiosk", "queue_kiosk.app", "--printer", "preview", "--name", "demo-kiosk"),
@@ -143,7 +148,16 @@ def plan(
             )
         )
     if args.simulate:
-        rate = ["--speed", str(args.speed), "--rate", str(args.rate), "--initial", "30"]
+        rate = [
+            "--speed",
+            str(args.speed),
+            "--rate",
+            str(args.rate),
+            "--initial",
+            "30",
+            "--kiosks",
+            "3",
+        ]
         # counter 3's simulated clerk is hasty, so the report's highlighting shows in the demo
         counters = ["--counters", f"3-{args.counters}"]
         counters += ["--hasty", "3"] if args.counters >= 3 else []

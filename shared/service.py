@@ -8,6 +8,7 @@ the reply and the events to send once that transaction has committed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import math
@@ -24,7 +25,7 @@ from shared import auth
 from shared.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
 from shared.codec import encode, event
-from shared.config import HallConfig
+from shared.config import HallConfig, default_config
 from shared.errors import ErrorCode, HallError
 from shared.estimate import RECENT, estimate_wait_s, mean_service_s
 from shared.lifecycle import (
@@ -37,7 +38,7 @@ from shared.lifecycle import (
 )
 from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.numbering import format_number, parse_number
-from shared.ops import COUNTER, OPS, Request
+from shared.ops import COUNTER, KIOSK, OPS, Request
 from shared.report import ClerkFigures, FigureRules, clerk_work
 from shared.store import HallStore, dumps
 
@@ -46,18 +47,42 @@ log = logging.getLogger(__name__)
 RECENT_CALLS = 10
 QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
 NO_SHOWS_LIMIT = 100  # tickets in one `no_shows` reply
-SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
+SNAPSHOT_PAGES_KEPT = 16  # paged snapshots kept for their further pages (shared by clients)
 SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
+SNAPSHOT_SHARE_S = 5.0  # clients asking at the same seq within this share one paged snapshot
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs for one clerk from one address within this window ...
 LOCKOUT_S = 600  # ... lock that clerk out at that address for this long
 ALERT_GAP_S = 60  # at most one `login_alert` event per clerk id in this time
 LOGIN_MEMORY = 10_000  # (clerk, address) pairs with recent wrong PINs kept in memory
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
+ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
+# Which settings made a database (meta "settings"): only a demo database gets demo settings.
+DEMO_SETTINGS, HALL_FILE_SETTINGS = "demo", "hall file"
+DEMO_CONFIG = default_config()
 CALL_TOO_SOON = "call_too_soon"  # the error reason of a call inside the call gap
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
+
+
+def settings_mismatch(db: str, made_with: str | None, config: HallConfig) -> str | None:
+    """Why a database made with `made_with` settings does not belong with `config`, or None."""
+    given = DEMO_SETTINGS if config.config_path is None else HALL_FILE_SETTINGS
+    if made_with is None or made_with == given:
+        return None
+    if made_with == HALL_FILE_SETTINGS:
+        return (
+            f"{db} was made from a hall file, but this run has the demo settings (no "
+            "--config): the database's clerks, counters and hall name are kept as they are, "
+            "no demo clerks are added; give the hall file with --config FILE"
+        )
+    return (
+        f"{db} was made by the demo (demo clerks with published PINs), but this run has "
+        f"the hall file {config.config_path}: nothing of the hall file's clerks, "
+        "counters or hall name is applied; make the hall's own database with "
+        "`queue-hall init --config FILE`"
+    )
 
 
 @dataclass
@@ -89,6 +114,11 @@ class Outcome:
     clerk: str | None = None  # set by login / logout so the connection can remember it
 
 
+# How long after a finish the counter's rating panel may still send the resident's rating
+# when the clerk has logged out in between.
+RATE_AFTER_LOGOUT_S = 120.0
+
+
 class HallService:
     """Every op of the hall protocol, applied to a HallStore."""
 
@@ -96,17 +126,25 @@ class HallService:
         self.store = store
         self.config = config
         self.clock = clock or SystemClock(config.timezone)
+        # Set when the database and the settings do not belong together (see _settings_origin).
+        self.settings_mismatch: str | None = None
         if store.is_empty():
             self._seed()
+            self._add_missing_clerks()
         else:
-            self._sync_counters()
-        self._add_missing_clerks()
+            self.settings_mismatch = self._check_settings_origin()
+            if self.settings_mismatch is None:
+                self._sync_counters()
+                self._add_missing_clerks()
+            else:
+                log.warning("%s", self.settings_mismatch)
         self.seq = int(store.get_meta("seq", "0") or 0)
         self.queue = WaitingQueue()
         self._undo: list[Callable[[], object]] = []
         self._recent_s: deque[float] = deque(maxlen=RECENT)
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
+        self._issue_tokens: dict[str, tuple[float, float]] = {}  # client: (tokens, at)
         self._day = ""
         # Wrong PINs per (clerk id, address) and lockouts, kept in memory: the clerk's own
         # counter is never locked out by wrong PINs typed elsewhere.
@@ -117,10 +155,15 @@ class HallService:
         self._services_parsed: dict[str, frozenset[str]] = {}
         self._batch_services: dict[int, frozenset[str] | None] | None = None
         # Further pages of snapshots too big for one frame: token -> (made, pages).
-        self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
+        # nonce -> (made at, seq, pages): paged snapshots whose further pages may be fetched.
+        # Clients asking at the same seq within SNAPSHOT_SHARE_S share one, so a hall's boards
+        # resyncing together cost one copy.
+        self._snapshot_pages: OrderedDict[str, tuple[float, int, list[dict[str, Any]]]] = (
+            OrderedDict()
+        )
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
-        if self.hall != config.hall_name:
+        if self.hall != config.hall_name and self.settings_mismatch is None:
             with store.transaction():
                 store.set_meta("hall", config.hall_name)
             self.hall = config.hall_name
@@ -151,9 +194,35 @@ class HallService:
                     ),
                 )
             self.store.set_meta("hall", cfg.hall_name)
+            self.store.set_meta("settings", self._settings_origin())
             self.store.set_meta("seq", "0")
             self.store.set_meta("created_at", now)
         self._sync_counters(overwrite=True)
+
+    def _settings_origin(self) -> str:
+        """What settings this run has: the demo's built-in ones, or a hall file's."""
+        return DEMO_SETTINGS if self.config.config_path is None else HALL_FILE_SETTINGS
+
+    def _check_settings_origin(self) -> str | None:
+        """None when the database was made with the kind of settings given now, else why not.
+
+        A database made from a hall file and served without `--config` must not get the
+        demo's clerks (with published PINs), counters or hall name, nor the other way round.
+        """
+        made_with = self.store.get_meta("settings")
+        if made_with is None:  # made before this was recorded: judge by what it holds
+            demo_ids = {clerk.id for clerk in DEMO_CONFIG.clerks}
+            clerks = {r[0] for r in self.store.all("SELECT id FROM clerks")}
+            # The demo always adds its clerks: a hall with none of them was not the demo's.
+            looks_demo = (
+                self.store.get_meta("hall") == DEMO_CONFIG.hall_name
+                and bool(clerks)
+                and clerks <= demo_ids
+            )
+            made_with = DEMO_SETTINGS if looks_demo else HALL_FILE_SETTINGS
+            with self.store.transaction():
+                self.store.set_meta("settings", made_with)
+        return settings_mismatch(self.store.path, made_with, self.config)
 
     def _sync_counters(self, overwrite: bool = False) -> None:
         """Counters come from the configuration at first start; later starts only add new ones.
@@ -687,22 +756,33 @@ class HallService:
         """The hall as it is; a snapshot too big for one frame comes in pages (`next`)."""
         token = params.get("page")
         if token is None:
-            pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+            latest = next(reversed(self._snapshot_pages), None)
+            kept = self._snapshot_pages[latest] if latest is not None else None
+            if kept is None or kept[1] != self.seq or time.monotonic() - kept[0] > SNAPSHOT_SHARE_S:
+                pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+                latest, kept = secrets.token_hex(8), (time.monotonic(), self.seq, pages)
+                if len(pages) > 1:
+                    self._snapshot_pages[latest] = kept
+                    while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
+                        self._snapshot_pages.popitem(last=False)
+            nonce, index = latest, 0
         else:
-            made, pages = self._snapshot_pages.pop(token, (0.0, []))
-            if not pages or time.monotonic() - made > SNAPSHOT_PAGE_TTL_S:
+            nonce, _, index_text = str(token).partition(".")
+            kept = self._snapshot_pages.get(nonce)
+            index = int(index_text) if index_text.isdigit() else 0
+            if (
+                kept is None
+                or not 0 < index < len(kept[2])
+                or time.monotonic() - kept[0] > SNAPSHOT_PAGE_TTL_S
+            ):
                 raise HallError(
                     ErrorCode.CONFLICT,
                     "that snapshot page is no longer kept; ask for a new snapshot",
                     reason="page_expired",
                 )
-        page, rest = pages[0], pages[1:]
-        page["next"] = None
-        if rest:
-            page["next"] = f"{page['seq']}-{secrets.token_hex(8)}"
-            self._snapshot_pages[page["next"]] = (time.monotonic(), rest)
-            while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
-                self._snapshot_pages.popitem(last=False)
+        pages = kept[2]
+        page = dict(pages[index])
+        page["next"] = f"{nonce}.{index + 1}" if index + 1 < len(pages) else None
         return Outcome(result=page)
 
     def catalog_version(self, categories: list[dict[str, Any]], rows: list[sqlite3.Row]) -> str:
@@ -798,7 +878,55 @@ class HallService:
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
+    def _take_issue_token(self, caller: Caller, now: datetime) -> None:
+        """Every issuing client has a token bucket: `issue_burst` at once, then a steady rate."""
+        burst = float(self.config.issue_burst)
+        per_s = self.config.issues_per_minute / 60.0
+        moment = now.timestamp()
+        tokens, at = self._issue_tokens.get(caller.client, (burst, moment))
+        tokens = min(burst, tokens + max(0.0, moment - at) * per_s)
+        if tokens < 1.0:
+            self._issue_tokens[caller.client] = (tokens, moment)
+            wait_s = math.ceil((1.0 - tokens) / per_s)
+            raise HallError(
+                ErrorCode.ISSUING_CLOSED,
+                f"'{caller.client}' takes tickets too fast (at most {self.config.issue_burst} at "
+                f"once and {self.config.issues_per_minute} a minute); try again in {wait_s} s",
+                reason="rate_limit",
+                retry_after_s=wait_s,
+            )
+        if len(self._issue_tokens) >= ISSUE_CLIENTS_KEPT:
+            # Full buckets carry no information: forget them (clients that change names).
+            self._issue_tokens = {
+                client: (left, when)
+                for client, (left, when) in self._issue_tokens.items()
+                if left + (moment - when) * per_s < burst
+            }
+        self._issue_tokens[caller.client] = (tokens - 1.0, moment)
+
+    def _check_priority_proof(self, caller: Caller, params: dict[str, Any]) -> None:
+        """A priority ticket needs the hall's staff PIN, so a device alone cannot grant one."""
+        expected = self.config.priority_pin
+        if not expected:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                "this hall issues no priority tickets (no [kiosk] priority_pin in the hall file)",
+                reason="priority_proof",
+            )
+        given = params.get("priority_pin")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
+            # Staff should hear of a device guessing the PIN (the issuing limit slows it).
+            log.warning("priority ticket refused to %s: wrong or missing staff PIN", caller.client)
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                "a priority ticket needs the staff PIN in 'priority_pin'",
+                reason="priority_proof",
+            )
+
     def op_issue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        self._take_issue_token(caller, now)
+        if params.get("priority", False):
+            self._check_priority_proof(caller, params)
         service = self.store.one(
             "SELECT * FROM services WHERE code = ? AND active = 1", (params["service"],)
         )
@@ -871,8 +999,18 @@ class HallService:
                 open_ += row["state"] == CounterState.OPEN
         return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
 
+    def _require_issuer(self, caller: Caller, row: sqlite3.Row, op: str) -> None:
+        """Only the kiosk that issued a ticket may confirm or cancel it (admin tools may too)."""
+        if caller.role == KIOSK and row["kiosk"] != caller.client:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                f"ticket {row['number']} was issued by another kiosk; only it may send '{op}'",
+                reason="other_kiosk",
+            )
+
     def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
+        self._require_issuer(caller, row, "printed")
         if row["state"] in (TicketState.CANCELLED, TicketState.EXPIRED):
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -890,6 +1028,7 @@ class HallService:
 
     def op_print_failed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
+        self._require_issuer(caller, row, "print_failed")
         if row["state"] != TicketState.PENDING:
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -935,10 +1074,32 @@ class HallService:
 
     def op_rate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
-        if caller.role == COUNTER and row["counter"] != caller.counter:
-            raise HallError(
-                ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
+        if caller.role == COUNTER:
+            # Ratings feed the clerks' monthly assessment: only the counter that served the
+            # ticket, with the clerk who finished it (or the clerk now at that counter).
+            if row["counter"] != caller.counter:
+                raise HallError(
+                    ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
+                )
+            at_counter = self._counter_row(caller.counter)["clerk_id"]
+            # A clerk who logs out right after finishing must not cost the resident the rating:
+            # a counter with nobody logged in may still rate a ticket it finished moments ago
+            # (the rating goes to the clerk who finished it either way).
+            just_finished = (
+                caller.clerk is None
+                and row["finished_at"] is not None
+                and 0
+                <= now.timestamp() - datetime.fromisoformat(row["finished_at"]).timestamp()
+                <= RATE_AFTER_LOGOUT_S
             )
+            if not just_finished and (
+                caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter)
+            ):
+                raise HallError(
+                    ErrorCode.FORBIDDEN,
+                    f"ticket {row['number']} can be rated only while its clerk is logged in here",
+                    reason="clerk_not_logged_in",
+                )
         if row["state"] != TicketState.DONE:
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -1220,6 +1381,8 @@ class HallService:
         # and finish the first one's ticket a moment after it was called.
         last = counter["last_call_at"]
         remaining = (last + self.config.call_gap_s - now.timestamp()) if last is not None else 0
+        # A clock set back (by hand, or by a time server) must not lock the keys for hours.
+        remaining = min(remaining, self.config.call_gap_s)
         if remaining > 0:
             seconds = max(1, math.ceil(remaining))
             raise HallError(
