@@ -62,6 +62,9 @@ TARGETS = {
     "voice_idle_first_word_p99_s": ("<=", 1.0),
     "voice_peak_worst_wait_s": ("<=", 15.0),
     "voice_peak_10min_simulated_worst_wait_s": ("<=", 15.0),
+    # What a client pipelining requests without reading may cost the server's memory
+    # (bench/abuse.py; a good client's worst reply times under each abuse are printed beside).
+    "abuse_pipelined_pings_rss_growth_mb": ("<=", 15.0),
 }
 
 BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
@@ -432,6 +435,15 @@ def main() -> int:
             * 100,
             2,
         )
+    if sys.platform == "linux":  # the abuse needs 127.0.0.2, RLIMIT_NOFILE and /proc
+        from bench import abuse
+
+        for name, measured in abuse.run(echo=False).items():
+            figures[f"abuse_{name}_good_worst_s"] = measured["good_worst_reply_s"]
+            figures[f"abuse_{name}_rss_growth_mb"] = round(
+                measured["rss_peak_mb"] - measured["rss_before_mb"], 1
+            )
+
     commit_p99 = figures["commit_p99_ms"]
     figures["saturation_vs_disk"] = ratio(
         figures["saturation_call_next_per_s"], figures["disk_commits_per_s"]

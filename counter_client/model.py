@@ -67,6 +67,8 @@ CALL_TOO_SOON = "call_too_soon"  # the server's reason when a call comes inside 
 QUEUE_REFRESH_DELAY_S = 0.15  # events come in bursts (a call sends three); ask `queue` once
 _QUEUE_EVENTS = frozenset({"ticket_issued", "ticket_called", "ticket_changed", "waiting_changed"})
 
+log = logging.getLogger(__name__)
+
 
 class ShortcutError(ValueError):
     """A shortcut setting that cannot be used; the message names the problem."""
@@ -289,6 +291,8 @@ class CounterModel:
         self._figures_at = 0.0  # local clock when `figures` came from the server
         self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
         self.day: str | None = None
+        # The hall's latest login alert (repeated wrong PINs for one clerk id), for staff.
+        self.login_alert: dict[str, Any] | None = None
         self._clock_offset = 0.0  # server time minus local time
         self._started_at: dict[int, float] = {}  # ticket id -> server time it was started
         self._queue_scheduled = False
@@ -391,6 +395,24 @@ class CounterModel:
     def server_now(self) -> float:
         return self._clock() + self._clock_offset
 
+    def active_login_alert(self) -> dict[str, Any] | None:
+        """The login alert while its lockout lasts: {"clerk", "source", "at", "until"}."""
+        alert = self.login_alert
+        until = _parse_time(alert.get("until")) if alert else None
+        if alert is None or until is None or self.server_now() >= until:
+            return None
+        return alert
+
+    def _take_login_alert(self, alert: Any) -> None:
+        if alert is None or (
+            isinstance(alert, dict)
+            and isinstance(alert.get("clerk"), str)
+            and isinstance(alert.get("until"), str)
+        ):
+            self.login_alert = alert
+        else:
+            log.warning("skipped a login alert that cannot be read: %r", alert)
+
     def ticket_elapsed_s(self) -> int | None:
         """Seconds since the current ticket was started (serving) or called."""
         ticket = self.ticket
@@ -490,6 +512,7 @@ class CounterModel:
             self.day = str(day)
         raw = snapshot.get("counters")
         self.counters = readable(raw, problem_of_counter, "snapshot", log)
+        self._take_login_alert(snapshot.get("login_alert"))
         mine = next((c for c in self.counters if c.get("number") == self.number), None)
         # Our own counter in a form this client cannot read still exists: keep what we knew.
         listed = isinstance(raw, list) and any(
@@ -535,11 +558,14 @@ class CounterModel:
                 ]
                 if counter.get("number") == self.number:
                     self._set_counter(counter)
+        elif name == "login_alert":
+            self._take_login_alert(data.get("alert"))
         elif name == "kiosk_changed":
             kiosk = data.get("kiosk")
             if isinstance(kiosk, dict) and isinstance(kiosk.get("client"), str):
                 self.kiosks[kiosk["client"]] = kiosk
         elif name == "day_reset":
+            self.login_alert = None
             self.kiosks.clear()
             self.no_shows = []
             self.figures = DayFigures()

@@ -50,6 +50,7 @@ QLabel#ticketState[state="called"] { color: #e65100; }
 QLabel#ticketState[state="serving"] { color: #2e7d32; }
 QLabel#ticketTimer { font-size: 22px; font-family: monospace; }
 QLabel#counterState[paused="true"] { color: #c62828; font-weight: bold; }
+QLabel#loginAlert { background: #fff3e0; color: #bf360c; font-weight: bold; padding: 3px 6px; }
 QLabel#notice[level="error"] { color: #c62828; }
 QLabel#notice[level="info"] { color: #1b5e20; }
 QLabel#figures { color: #37474f; }
@@ -457,6 +458,10 @@ class CounterWindow(QWidget):
         header.addWidget(self.logout_button, 0, 1, Qt.AlignmentFlag.AlignRight)
         header.addWidget(self.clerk_name, 1, 0)
         header.addWidget(self.counter_state, 1, 1, Qt.AlignmentFlag.AlignRight)
+        # The hall's login alert (someone keeps trying a clerk's PIN), across the window.
+        self.login_alert = PlainLabel(objectName="loginAlert", wordWrap=True)
+        self.login_alert.hide()
+        header.addWidget(self.login_alert, 2, 0, 1, 2)
 
         card = QFrame(objectName="ticketCard")
         self.ticket_number = PlainLabel(objectName="ticketNumber")
@@ -791,6 +796,20 @@ class CounterWindow(QWidget):
             )
         else:
             self.counter_state.setText(self.tr("Open"))
+        alert = model.active_login_alert()
+        if alert is not None:
+            # Staff see that someone keeps trying a clerk's PIN, and from which PC.
+            self.login_alert.setText(
+                self.tr(
+                    "Warning: repeated wrong PINs for clerk {clerk} from {source}; "
+                    "that PC is locked out for this clerk until {until}."
+                ).format(
+                    clerk=alert.get("clerk"),
+                    source=alert.get("source") or "?",
+                    until=str(alert.get("until") or "")[11:16],
+                )
+            )
+        self.login_alert.setVisible(alert is not None)
         _restyle(self.counter_state, "paused", model.paused)
 
         ticket = model.ticket
@@ -927,6 +946,8 @@ class CounterWindow(QWidget):
             self.waiting_list.addItem(item)
 
     def _tick(self) -> None:
+        if self.login_alert.isVisible() and self.model.active_login_alert() is None:
+            self.login_alert.hide()  # the lockout it warned of is over
         self._expire_notice()
         if self.model.logged_in:
             self._render_buttons()  # the call gap's countdown

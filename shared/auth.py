@@ -45,5 +45,30 @@ def check_pin(pin: str, stored: str) -> bool:
     return hmac.compare_digest(digest.hex(), digest_hex)
 
 
+_dummy_hashes: dict[int, str] = {}
+
+
+def iterations_of(stored: str) -> int | None:
+    """The PBKDF2 iteration count of a stored hash, None when it is not one."""
+    parts = stored.split("$")
+    return int(parts[1]) if len(parts) == 4 and parts[1].isdigit() else None
+
+
+def check_pin_or_dummy(pin: str, stored: str | None, like: str | None = None) -> bool:
+    """check_pin; for an unknown clerk (None) the same work against a dummy hash, then false.
+
+    The dummy costs as many iterations as `like` (a real clerk's hash), so an unknown clerk id
+    takes as long to refuse as a real one with a wrong PIN.
+    """
+    if stored is not None:
+        return check_pin(pin, stored)
+    iterations = (iterations_of(like) if like else None) or PBKDF2_ITERATIONS
+    dummy = _dummy_hashes.get(iterations)
+    if dummy is None:
+        dummy = _dummy_hashes[iterations] = hash_pin(secrets.token_hex(8), iterations=iterations)
+    check_pin(pin, dummy)
+    return False
+
+
 def valid_pin_text(pin: str) -> bool:
     return pin.isdigit() and 4 <= len(pin) <= 8

@@ -7,12 +7,14 @@ import asyncio
 import gc
 import getpass
 import importlib
+import ipaddress
 import json
 import logging
 import logging.handlers
 import signal
 import sqlite3
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -35,6 +37,39 @@ def default_db(config: HallConfig) -> Path:
     return Path(config.db_path) if config.db_path else data_dir() / "hall.db"
 
 
+class RepeatFilter(logging.Filter):
+    """Lets through a few of the same log line per period, then counts the rest.
+
+    Lines are "the same" when their logger, level and format string are; the first line of
+    the next period says how many were left out. A flood of identical warnings (thousands of
+    refused connections) then costs a handful of lines and never rotates the file log away.
+    """
+
+    def __init__(self, burst: int = 20, period_s: float = 10.0) -> None:
+        super().__init__()
+        self.burst, self.period_s = burst, period_s
+        self._seen: dict[tuple[str, int, str], list[float]] = {}  # key -> [start, shown, left out]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        key = (record.name, record.levelno, str(record.msg))
+        now = time.monotonic()
+        entry = self._seen.get(key)
+        if entry is None or now - entry[0] >= self.period_s:
+            left_out = int(entry[2]) if entry else 0
+            if len(self._seen) > 1000:
+                self._seen.clear()
+            self._seen[key] = [now, 1, 0]
+            if left_out:
+                record.msg = f"{record.getMessage()} [{left_out} similar lines left out]"
+                record.args = None
+            return True
+        if entry[1] < self.burst:
+            entry[1] += 1
+            return True
+        entry[2] += 1
+        return False
+
+
 def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool = False) -> None:
     """Log to stderr, and to a rotating file in `log_dir` when given."""
     root = logging.getLogger()
@@ -50,6 +85,9 @@ def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool 
         )
         handler.setFormatter(fmt)
         root.addHandler(handler)
+    repeats = RepeatFilter()  # one filter for both: a flood is counted once
+    for each in root.handlers:
+        each.addFilter(repeats)
 
 
 def _load(args: argparse.Namespace) -> HallConfig:
@@ -84,9 +122,41 @@ def open_service(config: HallConfig, db: Path | None = None) -> HallService:
 
 # -- serve ------------------------------------------------------------------------------------
 
+MIN_KEY_LENGTH = 16
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name or a wildcard: assume the network can reach it
+
+
+def key_problem(host: str, key: str | None, insecure_no_key: bool) -> str | None:
+    """Why `serve` must not start with this address and hall key, or None."""
+    if key is not None and len(key) < MIN_KEY_LENGTH:
+        return (
+            f"the hall key is {len(key)} characters long; use at least {MIN_KEY_LENGTH} "
+            '(make one with: python -c "import secrets; print(secrets.token_hex(16))")'
+        )
+    if not key and not is_loopback(host) and not insecure_no_key:
+        return (
+            f"refusing to listen on {host} without a hall key: any machine on the network could "
+            "act as a kiosk or counter. Set QUEUE_HALL_KEY (or [hall] key in the hall file), "
+            "or for a lab network with no residents pass --insecure-no-key"
+        )
+    return None
+
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = _load(args)
+    problem = key_problem(config.host, config.key, args.insecure_no_key)
+    if problem:
+        print(f"queue-hall serve: {problem}", file=sys.stderr)
+        return 2
     db = default_db(config)
     if db.is_dir():
         raise unusable(str(db), "this is a folder, not a database file")
@@ -124,10 +194,10 @@ def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: 
     # would otherwise pause every reply for milliseconds on a long queue.
     gc.collect()
     gc.freeze()
-    if not config.key and config.host not in ("127.0.0.1", "localhost", "::1"):
+    if not config.key and not is_loopback(config.host):
         log.warning(
-            "listening on %s without a hall key: any machine on the network can act as a kiosk or "
-            "counter; set QUEUE_HALL_KEY or [hall] key",
+            "listening on %s without a hall key (--insecure-no-key): any machine on the network "
+            "can act as a kiosk or counter",
             config.host,
         )
 
@@ -284,6 +354,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"requests      {stats['requests']} (event seq {stats['seq']})")
     print(f"waiting now   {stats['waiting']}")
     print(f"database      {stats['db_path']} ({stats['db_bytes'] / 1e6:.1f} MB)")
+    limited = stats.get("limited") or {}
+    if limited:  # connections refused or closed by the server's limits since it started
+        print("limits hit    " + ", ".join(f"{n} {why}" for why, n in limited.items()))
     print(f"{'op':14}{'n':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for op, t in stats["latency"].items():
         print(f"{op:14}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
@@ -330,6 +403,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the hall server")
     _common(serve, server=True)
     serve.add_argument("-v", "--verbose", action="store_true")
+    serve.add_argument(
+        "--insecure-no-key",
+        action="store_true",
+        help="serve a non-loopback address without a hall key (a lab network only)",
+    )
     # `queue-hall demo --catalog county` serves its county hall with the same settings it made.
     serve.add_argument("--demo-catalog", choices=["sample", "county"], help=argparse.SUPPRESS)
     serve.set_defaults(func=cmd_serve)

@@ -10,6 +10,7 @@ import asyncio
 import itertools
 import math
 import socket
+import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from shared.codec import BadFrame as _BadFrame
 from shared.errors import HallError
 
 DEFAULT_PORT = 7310
+# The asyncio client pings when it has sent nothing this long: the server closes connections
+# that stay silent (docs/protocol.md, "Limits").
+HEARTBEAT_S = 30.0
 
 
 @dataclass
@@ -241,6 +245,8 @@ class HallClient:
         self._ids = itertools.count(1)
         self._waiting: dict[Any, asyncio.Future[dict[str, Any]]] = {}
         self._reader_task: asyncio.Task[None] | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self._last_sent = time.monotonic()
         self._welcome_seen: asyncio.Future[dict[str, Any]] = (
             asyncio.get_running_loop().create_future()
         )
@@ -267,7 +273,18 @@ class HallClient:
         except BaseException:
             await self.close()  # no socket or reader task is left behind by a refused hello
             raise
+        self._heartbeat_task = asyncio.get_running_loop().create_task(self._heartbeat())
         return self
+
+    async def _heartbeat(self) -> None:
+        """A ping whenever nothing was sent for HEARTBEAT_S, so an idle client stays connected."""
+        try:
+            while True:
+                await asyncio.sleep(HEARTBEAT_S - (time.monotonic() - self._last_sent))
+                if time.monotonic() - self._last_sent >= HEARTBEAT_S:
+                    await self.send("ping")
+        except (ConnectionError, OSError):
+            pass
 
     async def _read(self) -> None:
         try:
@@ -307,6 +324,7 @@ class HallClient:
         rid = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[rid] = future
+        self._last_sent = time.monotonic()
         self.writer.write(encode({"id": rid, "op": op, **params}))
         await self.writer.drain()
         return await future
@@ -328,6 +346,8 @@ class HallClient:
         return collector.whole or {}
 
     async def close(self) -> None:
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         self.writer.close()
         try:
             await self.writer.wait_closed()
@@ -335,6 +355,8 @@ class HallClient:
             pass
         if self._reader_task:
             await asyncio.gather(self._reader_task, return_exceptions=True)
+        if self._heartbeat_task is not None:
+            await asyncio.gather(self._heartbeat_task, return_exceptions=True)
 
 
 class BlockingHallClient:
@@ -350,8 +372,12 @@ class BlockingHallClient:
         counter: int | None = None,
         timeout: float = 10.0,
         hello: bool = True,
+        source: str | None = None,
     ) -> None:
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        # `source`: the local address to connect from (tests use other loopback addresses).
+        self.sock = socket.create_connection(
+            (host, port), timeout=timeout, source_address=(source, 0) if source else None
+        )
         self.decoder = FrameDecoder()
         self.events: deque[dict[str, Any]] = deque()
         self._replies: dict[Any, dict[str, Any]] = {}

@@ -43,13 +43,27 @@ def json_size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 
+# Characters no name or logged text may hold: controls (line breaks, tabs, NUL, escape, DEL,
+# C1), invisible format characters (bidi overrides, zero-width), lone surrogates, and the
+# Unicode line and paragraph separators. They could forge a log line or garble a label.
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
+def control_character(value: str) -> tuple[int, str] | None:
+    """(position, character) of the first control character in `value`, or None."""
+    for position, char in enumerate(value):
+        if unicodedata.category(char) in CONTROL_CATEGORIES:
+            return position, char
+    return None
+
+
 def text_problem(label: str, value: str, limit: int) -> str | None:
     """Why `value` cannot be a name shown on kiosks and boards, or None if it can."""
     if len(value) > limit:
         return f"{label} is {len(value)} characters long; at most {limit} are allowed"
-    for char in value:
-        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
-            return f"{label} holds a control character (U+{ord(char):04X}); remove it"
+    found = control_character(value)
+    if found is not None:
+        return f"{label} holds a control character (U+{ord(found[1]):04X}); remove it"
     return None
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared import limits
 from shared.errors import ErrorCode, HallError
 from shared.limits import MAX_KIOSK_MESSAGE
 from shared.vocabulary import PRINTER_STATES, RATING_LEVELS
@@ -34,9 +35,24 @@ def _text(limit: int = MAX_TEXT, empty: bool = False) -> Callable[[str, Any], An
             )
         if len(value) > limit:
             raise ValueError(f"'{name}' is longer than {limit} characters")
+        problem = control_character(name, value)
+        if problem:
+            raise ValueError(problem)
         return value
 
     return check
+
+
+def control_character(name: str, value: str) -> str | None:
+    """The message refusing parameter `name` when it holds a control character, else None."""
+    found = limits.control_character(value)
+    if found is None:
+        return None
+    position, char = found
+    return (
+        f"'{name}' contains a control character (U+{ord(char):04X}) at position "
+        f"{position}: newlines, tabs, NUL and the like are not allowed"
+    )
 
 
 def is_text(value: str) -> bool:
@@ -78,7 +94,13 @@ def _page_size(name: str, value: Any) -> int:
 
 def _ticket_ref(name: str, value: Any) -> int | str:
     """A ticket id (int) or a ticket number like "A007"."""
-    if isinstance(value, str) and value.strip() and len(value) <= 16 and is_text(value):
+    if (
+        isinstance(value, str)
+        and value.strip()
+        and len(value) <= 16
+        and is_text(value)
+        and not control_character(name, value)
+    ):
         return value.strip().upper()
     if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53:
         return value

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -26,9 +29,18 @@ from shared import auth
 from shared.clock import iso
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
 from shared.errors import ErrorCode, HallError
-from shared.ops import COUNTER, OPS, ROLES, Request, is_text, request_id, validate_request
+from shared.ops import (
+    COUNTER,
+    OPS,
+    ROLES,
+    Request,
+    control_character,
+    is_text,
+    request_id,
+    validate_request,
+)
 from shared.server_stats import BatchPhases, GcPauses, Timings
-from shared.service import Caller, HallService, Numbered, Outcome
+from shared.service import Caller, HallService, Numbered, Outcome, PinCheck
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +54,77 @@ CLOSE_GRACE_S = 5.0
 COUNTER_GRACE_S = 120.0
 MAX_BATCH = 64
 TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
+# While a connection has this many bytes of replies and events unsent, its requests are not read.
+WRITE_HIGH = 256 * 1024
+WRITE_LOW = 64 * 1024
+# File descriptors kept free for the database, the logs, the threads, and the sockets accepted
+# in one go (asyncio accepts up to 100 before any is refused).
+FD_RESERVE = 128
+FD_DEFAULT = 512  # the file limit assumed where it cannot be read (Windows)
+MAX_CONNECTIONS_CEILING = 4096
+MAX_PER_ADDRESS_CEILING = 256
+
+
+def file_limit() -> int:
+    """The process's soft limit of open files (RLIMIT_NOFILE), read now."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return FD_DEFAULT
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return FD_DEFAULT * 128 if soft == resource.RLIM_INFINITY else int(soft)
+
+
+@dataclass
+class Limits:
+    """What one connection, and one address, may cost the server (docs/protocol.md "Limits")."""
+
+    hello_timeout_s: float = 10.0  # a connection that has not said hello by then is closed
+    idle_s: float = 120.0  # a connection that sends nothing this long is closed (clients ping)
+    max_connections: int = 896  # what for_this_process() gives under `ulimit -n 1024`
+    max_per_address: int = 224
+    prehello_replies: int = 5  # replies a connection gets before hello; then it is closed
+    max_queued: int = 32  # requests of one connection waiting for or inside a batch
+    frames_per_turn: int = 32  # frames of one connection handled before the others' turn
+    login_burst: int = 8  # login attempts a connection may make at once ...
+    logins_per_s: int = 2  # ... and then per second
+
+    @classmethod
+    def for_this_process(cls, **changes: Any) -> Limits:
+        """Connection caps below the open-file limit read now, so accept() never runs out."""
+        total = max(8, min(MAX_CONNECTIONS_CEILING, file_limit() - FD_RESERVE))
+        per_address = max(4, min(MAX_PER_ADDRESS_CEILING, total // 4))
+        return cls(**{"max_connections": total, "max_per_address": per_address, **changes})
+
+
+KEEPALIVE_IDLE_S = 60  # TCP keepalive: first probe after this much silence ...
+KEEPALIVE_INTERVAL_S = 10  # ... then one probe this often ...
+KEEPALIVE_PROBES = 5  # ... and the connection is dropped after this many unanswered
+
+
+def _keepalive(sock: socket.socket | None) -> None:
+    """TCP keepalive on an accepted socket: a PC that lost power or cable is noticed."""
+    if sock is None:
+        return
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        if sys.platform == "win32":
+            sock.ioctl(  # type: ignore[attr-defined]
+                socket.SIO_KEEPALIVE_VALS,  # type: ignore[attr-defined]
+                (1, KEEPALIVE_IDLE_S * 1000, KEEPALIVE_INTERVAL_S * 1000),
+            )
+            return
+        for name, value in (
+            ("TCP_KEEPIDLE", KEEPALIVE_IDLE_S),
+            ("TCP_KEEPALIVE", KEEPALIVE_IDLE_S),  # macOS
+            ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_S),
+            ("TCP_KEEPCNT", KEEPALIVE_PROBES),
+        ):
+            option = getattr(socket, name, None)
+            if option is not None:
+                sock.setsockopt(socket.IPPROTO_TCP, option, value)
+    except (OSError, ValueError, AttributeError):  # AttributeError: no ioctl on this socket
+        log.debug("TCP keepalive could not be set", exc_info=True)
 
 
 @dataclass
@@ -62,15 +145,23 @@ class Connection:
         self.reader = reader
         self.writer = writer
         peer = writer.get_extra_info("peername")
+        self.address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
         self.decoder = FrameDecoder()
         self.nonce = auth.new_nonce()
         self.caller: Caller | None = None  # set by a successful hello
         self.bad_frames = 0
+        self.prehello_replies = 0  # replies sent before hello succeeded
         self.closing = False
         self.outstanding = 0  # requests queued or in the running batch
         self.answered = asyncio.Event()  # set whenever nothing is outstanding
         self.answered.set()
+        self.room = asyncio.Event()  # set while fewer than max_queued requests are outstanding
+        self.room.set()
+        self.opened = self.heard = time.monotonic()
+        self.login_tokens = float(server.limits.login_burst)  # login attempts it may make now
+        self.login_checked = self.opened
+        writer.transport.set_write_buffer_limits(high=WRITE_HIGH, low=WRITE_LOW)
 
     @property
     def name(self) -> str:
@@ -82,18 +173,21 @@ class Connection:
         The transport sends at once when the socket takes it and buffers the rest, so a
         reply leaves without waiting for another turn of the loop.
         """
-        if self.closing:
+        if self.closing or self.writer.transport.is_closing():
+            self.closing = True  # the peer is gone: writing more would only be logged
             return
         data = message if isinstance(message, bytes) else encode(message)
         if self.writer.transport.get_write_buffer_size() + len(data) > OUTPUT_LIMIT:
             log.warning("%s does not read its events fast enough; disconnecting it", self.name)
-            self.closing = True
-            self.writer.transport.abort()  # it reads nothing: waiting to flush would wait forever
+            self.server.count_limit("slow_reader")
+            self.abort()  # it reads nothing: waiting to flush would wait forever
             return
+        if self.caller is None:
+            self.prehello_replies += 1
         try:
             self.writer.write(data)
         except (ConnectionError, OSError, RuntimeError):
-            self.close()
+            self.abort()
 
     def close(self) -> None:
         """Close after what was written has been sent; a peer that reads nothing is cut off."""
@@ -101,24 +195,56 @@ class Connection:
             self.closing = True
             self.writer.close()
             asyncio.get_running_loop().call_later(CLOSE_GRACE_S, self.writer.transport.abort)
+        self.room.set()  # a read loop waiting for room wakes up and ends
+
+    def abort(self) -> None:
+        self.closing = True
+        self.writer.transport.abort()
+        self.room.set()
 
     async def read_loop(self) -> None:
+        limits = self.server.limits
         try:
             while not self.closing:
-                data = await self.reader.read(READ_CHUNK)
+                # Read no more from a client whose replies pile up unread (it stops sending
+                # too once its socket buffers are full): its backlog drains first.
+                if self.writer.transport.get_write_buffer_size() > WRITE_HIGH:
+                    await self.writer.drain()
+                    continue
+                # Before hello, small reads: a stranger's flood is cut off after a few answers.
+                data = await self.reader.read(READ_CHUNK if self.caller else 4096)
                 if not data:
                     # The client has finished sending (or gone): its requests still get replies.
                     await asyncio.wait_for(self.answered.wait(), CLOSE_GRACE_S)
                     break
-                for frame in self.decoder.feed(data):
+                self.heard = time.monotonic()
+                frames = self.decoder.feed(data)
+                for n, frame in enumerate(frames):
+                    if n and n % limits.frames_per_turn == 0:
+                        await asyncio.sleep(0)  # the other connections' turn
+                    if self.closing:
+                        break
+                    if self.outstanding >= limits.max_queued:
+                        self.room.clear()
+                        await self.room.wait()  # until the batch loop has answered some
+                        if self.closing:
+                            break
                     try:
-                        self.server.handle_frame(self, frame)
+                        pending = self.server.handle_frame(self, frame)
+                        if pending is not None:
+                            await pending
                     except Exception:  # a bug must cost one reply, not the connection
                         log.exception("frame from %s failed", self.name)
                         rid = request_id(frame) if isinstance(frame, dict) else None
                         self.send(reply_error(rid, ErrorCode.INTERNAL, "internal server error"))
-                    if self.closing:
-                        break
+                    if self.caller is None and self.prehello_replies >= limits.prehello_replies:
+                        log.warning(
+                            "closing %s: %d answers and still no hello",
+                            self.peer,
+                            limits.prehello_replies,
+                        )
+                        self.server.count_limit("no_hello")
+                        self.close()
         except (ConnectionError, OSError, TimeoutError):
             pass
         finally:
@@ -128,10 +254,17 @@ class Connection:
 class HallServer:
     """Serves the hall protocol for one HallService."""
 
-    def __init__(self, service: HallService, key: str | None = None) -> None:
+    def __init__(
+        self, service: HallService, key: str | None = None, limits: Limits | None = None
+    ) -> None:
         self.service = service
         self.key = key or None
+        self.limits = limits or Limits.for_this_process()
         self.connections: set[Connection] = set()
+        self._per_address: dict[str, int] = {}
+        self.limited: dict[str, int] = {}  # connections refused or closed by a limit, by reason
+        # PIN hashes are checked here, off the event loop (PBKDF2 costs tens of milliseconds).
+        self._pins = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pin-check")
         self._inbox: deque[Pending] = deque()
         self._wake = asyncio.Event()
         self._stop_checkpoints: Callable[[], None] | None = None
@@ -154,11 +287,14 @@ class HallServer:
         self.gc_pauses.install()
         self._spawn(self._batch_loop())
         self._spawn(self._tick_loop())
+        self._spawn(self._sweep_loop())
         log.info(
-            "hall %r serving on %s:%d (%s)",
+            "hall %r serving on %s:%d (%s; at most %d connections, %d per address)",
             self.service.hall,
             *self.address,
             "hall key required" if self.key else "no hall key",
+            self.limits.max_connections,
+            self.limits.max_per_address,
         )
         return self.address
 
@@ -178,6 +314,7 @@ class HallServer:
             await self._server.wait_closed()
         if self._stop_checkpoints:
             self._stop_checkpoints()
+        self._pins.shutdown(wait=False, cancel_futures=True)
         self.gc_pauses.uninstall()
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -188,7 +325,25 @@ class HallServer:
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         conn = Connection(self, reader, writer)
+        refusal = self._refusal(conn.address)
+        if refusal is not None:
+            log.warning("refused a connection from %s: %s", conn.peer, refusal)
+            self.count_limit("too_many_connections")
+            writer.write(
+                encode(
+                    reply_error(
+                        None,
+                        ErrorCode.UNAVAILABLE,
+                        f"{refusal}; try again later",
+                        reason="too_many_connections",
+                    )
+                )
+            )
+            writer.close()
+            return
+        _keepalive(writer.get_extra_info("socket"))
         self.connections.add(conn)
+        self._per_address[conn.address] = self._per_address.get(conn.address, 0) + 1
         log.info("connection from %s", conn.peer)
         conn.send(
             event(
@@ -202,18 +357,59 @@ class HallServer:
                 },
             )
         )
+        conn.prehello_replies = 0  # the welcome is not an answer
         try:
             await conn.read_loop()
         finally:
             conn.close()
             self.connections.discard(conn)
+            left = self._per_address.get(conn.address, 1) - 1
+            if left > 0:
+                self._per_address[conn.address] = left
+            else:
+                self._per_address.pop(conn.address, None)
             log.info("%s disconnected", conn.name)
             if conn.caller is not None and conn.caller.role == COUNTER and conn.caller.clerk:
                 self._counter_left(conn.caller)
 
+    def count_limit(self, reason: str) -> None:
+        self.limited[reason] = self.limited.get(reason, 0) + 1
+
+    def _refusal(self, address: str) -> str | None:
+        """Why a new connection from `address` is refused, or None to take it."""
+        if len(self.connections) >= self.limits.max_connections:
+            return f"the server has {len(self.connections)} connections (limit {self.limits.max_connections})"
+        mine = self._per_address.get(address, 0)
+        if mine >= self.limits.max_per_address:
+            return f"{mine} connections from {address} (limit {self.limits.max_per_address})"
+        return None
+
+    async def _sweep_loop(self) -> None:
+        """Close connections that did not say hello in time, or have sent nothing for too long."""
+        while True:
+            limits = self.limits
+            await asyncio.sleep(min(TICK_S, limits.hello_timeout_s / 4, limits.idle_s / 4))
+            now = time.monotonic()
+            for conn in list(self.connections):
+                if conn.closing:
+                    continue
+                if conn.caller is None and now - conn.opened > limits.hello_timeout_s:
+                    log.warning(
+                        "closing %s: no hello within %g s", conn.peer, limits.hello_timeout_s
+                    )
+                    self.count_limit("no_hello")
+                    conn.abort()
+                elif now - conn.heard > limits.idle_s:
+                    log.warning("closing %s: nothing received for %g s", conn.name, limits.idle_s)
+                    self.count_limit("idle")
+                    conn.abort()
+
     # -- frames -------------------------------------------------------------------------------
 
-    def handle_frame(self, conn: Connection, frame: dict[str, Any] | BadFrame) -> None:
+    def handle_frame(
+        self, conn: Connection, frame: dict[str, Any] | BadFrame
+    ) -> Awaitable[None] | None:
+        """Answer or queue one frame; a login returns what to await before the next frame."""
         if isinstance(frame, BadFrame):
             conn.bad_frames += 1
             conn.send(reply_error(None, ErrorCode.BAD_FRAME, frame.reason))
@@ -221,14 +417,14 @@ class HallServer:
             if frame.fatal or conn.bad_frames >= MAX_BAD_FRAMES:
                 log.warning("closing %s after %d bad frame(s)", conn.name, conn.bad_frames)
                 conn.close()
-            return
+            return None
         op = frame.get("op")
         # Who may ask comes before what was asked: not_authenticated, then forbidden, then params.
         if conn.caller is None and op != "hello" and request_id(frame) is not None:
             conn.send(
                 reply_error(request_id(frame), ErrorCode.NOT_AUTHENTICATED, "say hello first")
             )
-            return
+            return None
         spec = OPS.get(op) if isinstance(op, str) else None
         if conn.caller is not None and spec is not None and conn.caller.role not in spec.roles:
             conn.send(
@@ -238,7 +434,7 @@ class HallServer:
                     f"a {conn.caller.role} may not use '{op}'",
                 )
             )
-            return
+            return None
         if (
             conn.caller is not None
             and spec is not None
@@ -251,22 +447,66 @@ class HallServer:
                     request_id(frame), ErrorCode.FORBIDDEN, f"log in at the counter before '{op}'"
                 )
             )
-            return
+            return None
         try:
             request = validate_request(frame)
         except HallError as exc:
             conn.send(reply_error(request_id(frame), exc.code, exc.message))
-            return
+            return None
         if request.op == "hello":
             self._hello(conn, request)
-            return
+            return None
         if request.op == "server_stats":
             conn.send(reply_ok(request.id, self.stats(reset=bool(request.params.get("reset")))))
-            return
+            return None
+        if request.op == "login":
+            return self._login(conn, request)
+        self._queue(conn, request)
+        return None
+
+    def _queue(self, conn: Connection, request: Request) -> None:
         conn.outstanding += 1
         conn.answered.clear()
         self._inbox.append(Pending(conn, request))
         self._wake.set()
+
+    async def _login(self, conn: Connection, request: Request) -> None:
+        """Check the PIN in a thread, then queue the login with the verdict.
+
+        The connection reads nothing meanwhile, so its requests keep their order; the
+        batch then applies the login (lockout, counter state) in order with everyone else's.
+        """
+        limits = self.limits
+        now = time.monotonic()
+        # A bucket of login_burst attempts, refilled at logins_per_s.
+        conn.login_tokens = min(
+            float(limits.login_burst),
+            conn.login_tokens + (now - conn.login_checked) * limits.logins_per_s,
+        )
+        conn.login_checked = now
+        if conn.login_tokens < 1:
+            conn.send(
+                reply_error(
+                    request.id,
+                    ErrorCode.NOT_AUTHENTICATED,
+                    f"too many login attempts on this connection: at most {limits.login_burst} "
+                    f"at once, then {limits.logins_per_s} per second",
+                    reason="too_fast",
+                )
+            )
+            self.count_limit("login_too_fast")
+            return
+        conn.login_tokens -= 1
+        stored = self.service.pin_hash(request.params["clerk"].strip())
+        pin = request.params["pin"]
+        like = self.service.reference_hash() if stored is None else None
+        ok = await asyncio.get_running_loop().run_in_executor(
+            self._pins, auth.check_pin_or_dummy, pin, stored, like
+        )
+        if conn.closing:
+            return
+        params = {**request.params, "pin_check": PinCheck(stored, ok)}
+        self._queue(conn, Request(request.id, request.op, params))
 
     def _hello(self, conn: Connection, request: Request) -> None:
         p = request.params
@@ -307,6 +547,8 @@ class HallServer:
             or not is_text(client)
         ):
             problem = "'client' must be a non-empty name of at most 64 characters"
+        elif control_character("client", client):
+            problem = control_character("client", client)
         elif role == COUNTER:
             if isinstance(counter, bool) or not isinstance(counter, int) or not 0 < counter < 2**53:
                 problem = "a counter must send its 'counter' number"
@@ -317,7 +559,10 @@ class HallServer:
             return
         assert isinstance(role, str) and isinstance(client, str)
         conn.caller = Caller(
-            role=role, client=client.strip(), counter=counter if role == COUNTER else None
+            role=role,
+            client=client.strip(),
+            counter=counter if role == COUNTER else None,
+            source=conn.address,
         )
         if role == COUNTER and isinstance(counter, int):
             timer = self._gone.pop(counter, None)
@@ -353,6 +598,7 @@ class HallServer:
             "db_path": store.path,
             "db_bytes": size,
             "latency": self.timings.summary(),
+            "limited": dict(sorted(self.limited.items())),
             "phases": self.phases.summary(),
             "gc": self.gc_pauses.summary(),
         }
@@ -462,6 +708,8 @@ class HallServer:
                 conn.send(b"".join(parts))
             if conn.outstanding == 0:
                 conn.answered.set()
+            if conn.outstanding < self.limits.max_queued:
+                conn.room.set()
         if any(name == "day_reset" for _, name, _ in loose):
             # The reset closed every counter: their clerks log in again (the clients do it by themselves).
             for conn in listeners:

@@ -52,8 +52,10 @@ SNAPSHOT_PAGES_KEPT = 16  # paged snapshots kept for their further pages (shared
 SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
 SNAPSHOT_SHARE_S = 5.0  # clients asking at the same seq within this share one paged snapshot
 LOCKOUT_FAILURES = 5
-LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
-LOCKOUT_S = 600  # ... lock the clerk out for this long
+LOCKOUT_WINDOW_S = 600  # 5 wrong PINs for one clerk from one address within this window ...
+LOCKOUT_S = 600  # ... lock that clerk out at that address for this long
+ALERT_GAP_S = 60  # at most one `login_alert` event per clerk id in this time
+LOGIN_MEMORY = 10_000  # (clerk, address) pairs with recent wrong PINs kept in memory
 PROVEN_TOKENS = 20_000  # web tokens remembered as verified (a day's tickets, many times over)
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
@@ -93,6 +95,15 @@ class Caller:
     client: str
     counter: int | None = None
     clerk: str | None = None
+    source: str | None = None  # the connection's IP address (lockouts are per clerk and address)
+
+
+@dataclass(frozen=True)
+class PinCheck:
+    """A login's PIN, already checked off the event loop against the hash read just before."""
+
+    pin_hash: str | None  # None: no such clerk (a dummy hash of the same cost was checked)
+    ok: bool
 
 
 @dataclass(frozen=True)
@@ -148,6 +159,12 @@ class HallService:
         self._order_no = 0
         self._issue_tokens: dict[str, tuple[float, float]] = {}  # client: (tokens, at)
         self._day = ""
+        # Wrong PINs per (clerk id, address) and lockouts, kept in memory: the clerk's own
+        # counter is never locked out by wrong PINs typed elsewhere.
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lockouts: dict[tuple[str, str], tuple[float, str | None]] = {}  # until, pin hash
+        self._alerted: dict[str, float] = {}  # clerk id -> when its last alert went out
+        self.login_alert: dict[str, Any] | None = None  # the latest, for snapshot
         self._services_parsed: dict[str, frozenset[str]] = {}
         self._batch_services: dict[int, frozenset[str] | None] | None = None
         # Further pages of snapshots too big for one frame: token -> (made, pages).
@@ -633,7 +650,14 @@ class HallService:
                     (MAX_SNAPSHOT_KIOSKS,),
                 )
             ],
+            "login_alert": self._current_alert(now),
         }
+
+    def _current_alert(self, now: datetime) -> dict[str, Any] | None:
+        alert = self.login_alert
+        if alert is None or alert["until"] <= iso(now) or alert["day"] != self.day(now):
+            return None
+        return {k: v for k, v in alert.items() if k != "day"}
 
     # -- changing tickets ---------------------------------------------------------------------
 
@@ -1194,58 +1218,54 @@ class HallService:
 
     # -- ops: counter -------------------------------------------------------------------------
 
+    def pin_hash(self, clerk_id: str) -> str | None:
+        """The stored PIN hash of a clerk, None for an unknown one (for the check off the loop)."""
+        row = self.store.one("SELECT pin_hash FROM clerks WHERE id = ?", (clerk_id,))
+        return str(row["pin_hash"]) if row is not None else None
+
+    def reference_hash(self) -> str | None:
+        """The costliest clerk hash: a dummy check for an unknown clerk id costs as much."""
+        hashes = [r[0] for r in self.store.all("SELECT pin_hash FROM clerks")]
+        return max(hashes, key=lambda h: auth.iterations_of(h) or 0, default=None)
+
     def op_login(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         clerk_id = params["clerk"].strip()
         clerk = self.store.one("SELECT * FROM clerks WHERE id = ?", (clerk_id,))
-        wrong = HallError(
-            ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN", reason="wrong_pin"
-        )
-        if clerk is not None:
-            self._clerk_names[clerk_id] = clerk["name"]
-        if clerk is None or clerk["disabled"]:
-            return Outcome(
-                error=wrong
-                if clerk is None
-                else HallError(
-                    ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled", reason="disabled"
-                )
-            )
+        stored = clerk["pin_hash"] if clerk is not None else None
+        check = params.get("pin_check")
+        if not isinstance(check, PinCheck) or check.pin_hash != stored:
+            # Checked here when the server did not (or the PIN was reset meanwhile); an unknown
+            # clerk costs the same time as a real one.
+            like = self.reference_hash() if stored is None else None
+            check = PinCheck(stored, auth.check_pin_or_dummy(params["pin"], stored, like))
+        key = (clerk_id, caller.source or "")
         stamp = now.timestamp()
-        if clerk["locked_until"] and stamp < clerk["locked_until"]:
-            until = datetime.fromtimestamp(clerk["locked_until"], now.tzinfo)
+        locked = self._lockouts.get(key)
+        if locked is not None and (stamp >= locked[0] or locked[1] != stored):
+            del self._lockouts[key]  # expired, or the PIN was reset (`clerk reset-pin`)
+            locked = None
+        if locked is not None:
+            until = datetime.fromtimestamp(locked[0], now.tzinfo)
             return Outcome(
                 error=HallError(
                     ErrorCode.NOT_AUTHENTICATED,
-                    f"too many wrong PINs: clerk {clerk_id} is locked out until {until:%H:%M}",
+                    f"too many wrong PINs: clerk {clerk_id} is locked out at this address "
+                    f"until {until:%H:%M}",
                     reason="locked_out",
                 )
             )
-        if not auth.check_pin(params["pin"], clerk["pin_hash"]):
-            # Recorded although the reply is an error: the failures count toward the lockout.
-            self.store.conn.execute(
-                "INSERT INTO login_failures(clerk_id, at) VALUES (?, ?)", (clerk_id, stamp)
+        if clerk is None or not check.ok:
+            return self._wrong_pin(key, now)
+        if clerk["disabled"]:
+            return Outcome(
+                error=HallError(
+                    ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled", reason="disabled"
+                )
             )
-            recent = self.store.scalar(
-                "SELECT count(*) FROM login_failures WHERE clerk_id = ? AND at > ?",
-                (clerk_id, stamp - LOCKOUT_WINDOW_S),
-            )
-            if recent >= LOCKOUT_FAILURES:
-                self.store.conn.execute(
-                    "UPDATE clerks SET locked_until = ? WHERE id = ?", (stamp + LOCKOUT_S, clerk_id)
-                )
-                self.store.conn.execute(
-                    "DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,)
-                )
-                return Outcome(
-                    error=HallError(
-                        ErrorCode.NOT_AUTHENTICATED,
-                        f"wrong PIN; clerk {clerk_id} is now locked out for 10 minutes",
-                        reason="locked_out",
-                    )
-                )
-            return Outcome(error=wrong)
-        self.store.conn.execute("UPDATE clerks SET locked_until = NULL WHERE id = ?", (clerk_id,))
-        self.store.conn.execute("DELETE FROM login_failures WHERE clerk_id = ?", (clerk_id,))
+        self._clerk_names[clerk_id] = clerk["name"]
+        self._failures.pop(key, None)
+        if self.login_alert is not None and self.login_alert["clerk"] == clerk_id:
+            self.login_alert = None
         counter = self._counter_row(caller.counter)
         state = (
             counter["state"] if counter["state"] != CounterState.CLOSED else CounterState.OPEN.value
@@ -1276,6 +1296,51 @@ class HallService:
             },
             events=events,
             clerk=clerk_id,
+        )
+
+    def _wrong_pin(self, key: tuple[str, str], now: datetime) -> Outcome:
+        """Count a wrong PIN (or unknown clerk) from one address; the 5th locks that pair out."""
+        wrong = HallError(
+            ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN", reason="wrong_pin"
+        )
+        stamp = now.timestamp()
+        if len(self._failures) >= LOGIN_MEMORY:
+            for old in [k for k, v in self._failures.items() if v[-1] <= stamp - LOCKOUT_WINDOW_S]:
+                del self._failures[old]
+            if len(self._failures) >= LOGIN_MEMORY:
+                self._failures.clear()
+        times = [t for t in self._failures.get(key, []) if t > stamp - LOCKOUT_WINDOW_S]
+        times.append(stamp)
+        self._failures[key] = times
+        if len(times) < LOCKOUT_FAILURES:
+            return Outcome(error=wrong)
+        del self._failures[key]
+        clerk_id, source = key
+        if len(self._lockouts) >= LOGIN_MEMORY:
+            self._lockouts = {k: v for k, v in self._lockouts.items() if v[0] > stamp}
+        self._lockouts[key] = (stamp + LOCKOUT_S, self.pin_hash(clerk_id))
+        log.warning("clerk %s locked out at %s after %d wrong PINs", clerk_id, source, len(times))
+        events: list[Event] = []
+        alert = {
+            "clerk": clerk_id,
+            "source": source,
+            "at": iso(now),
+            "until": iso(now + timedelta(seconds=LOCKOUT_S)),
+        }
+        self.login_alert = {**alert, "day": self.day(now)}
+        if stamp - self._alerted.get(clerk_id, -ALERT_GAP_S) >= ALERT_GAP_S:
+            self._alerted[clerk_id] = stamp
+            if len(self._alerted) > LOGIN_MEMORY:
+                self._alerted.clear()
+            events.append(("login_alert", {"alert": alert}))
+        return Outcome(
+            error=HallError(
+                ErrorCode.NOT_AUTHENTICATED,
+                f"wrong PIN; clerk {clerk_id} is now locked out at this address for "
+                f"{LOCKOUT_S // 60} minutes",
+                reason="locked_out",
+            ),
+            events=events,
         )
 
     def op_counter_gone(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
