@@ -13,6 +13,7 @@ from typing import Any
 from shared.client import server_address
 from shared.config import ConfigError, HallConfig, load_config
 from shared.geometry import Geometry, add_geometry_option
+from shared.limits import MAX_CLIENT_NAME
 from shared.paths import data_dir
 
 log = logging.getLogger(__name__)
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.test_print:
         return run_test_print(spec, lang)
-    name = args.name or f"kiosk-{socket.gethostname()}"[:64]
+    name = args.name or f"kiosk-{socket.gethostname()}"[:MAX_CLIENT_NAME]
     return run_kiosk(
         config,
         spec,

@@ -6,8 +6,8 @@ of result, so the envelope around them always fits. The name bounds below keep o
 entry, one counter and one kiosk report far below a page, so paging always makes progress;
 the count bounds keep a hall within what its kiosks and boards can show.
 
-README.md ("How big a hall can be") and docs/protocol.md ("Limits of the hall") document
-these numbers; change them here only.
+README.md ("How big a hall can be") and docs/protocol.md ("Pages and the size of a hall",
+"Limits") document these numbers; change them here only.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from shared import auth
 from shared.clock import iso
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
 from shared.errors import ErrorCode, HallError
+from shared.limits import MAX_CLIENT_NAME
 from shared.ops import (
     COUNTER,
     OPS,
@@ -168,7 +169,7 @@ class Connection:
         return f"{self.caller.role}:{self.caller.client}" if self.caller else self.peer
 
     def send(self, message: dict[str, Any] | bytes) -> None:
-        """Write a frame now; a client with more than OUTPUT_LIMIT unread is disconnected.
+        """Write a frame now; a client with more than OUTPUT_LIMIT already unread is disconnected.
 
         The transport sends at once when the socket takes it and buffers the rest, so a
         reply leaves without waiting for another turn of the loop.
@@ -177,7 +178,10 @@ class Connection:
             self.closing = True  # the peer is gone: writing more would only be logged
             return
         data = message if isinstance(message, bytes) else encode(message)
-        if self.writer.transport.get_write_buffer_size() + len(data) > OUTPUT_LIMIT:
+        # What the client has left unread decides, not the size of this write: a batch's
+        # replies and events go out in one write, which in a big hall can itself pass 1 MiB
+        # for a client that reads everything at once.
+        if self.writer.transport.get_write_buffer_size() > OUTPUT_LIMIT:
             log.warning("%s does not read its events fast enough; disconnecting it", self.name)
             self.server.count_limit("slow_reader")
             self.abort()  # it reads nothing: waiting to flush would wait forever
@@ -543,10 +547,10 @@ class HallServer:
         elif (
             not isinstance(client, str)
             or not client.strip()
-            or len(client) > 64
+            or len(client) > MAX_CLIENT_NAME
             or not is_text(client)
         ):
-            problem = "'client' must be a non-empty name of at most 64 characters"
+            problem = f"'client' must be a non-empty name of at most {MAX_CLIENT_NAME} characters"
         elif control_character("client", client):
             problem = control_character("client", client)
         elif role == COUNTER:

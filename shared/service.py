@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import json
 import logging
 import math
@@ -59,6 +60,8 @@ LOGIN_MEMORY = 10_000  # (clerk, address) pairs with recent wrong PINs kept in m
 PROVEN_TOKENS = 20_000  # web tokens remembered as verified (a day's tickets, many times over)
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
+PRIORITY_MISSES = 5  # wrong staff PINs from one address before its priority tickets stop
+PRIORITY_LOCK_S = 600.0  # ... for this long after the first of them
 # Which settings made a database (meta "settings"): only a demo database gets demo settings.
 DEMO_SETTINGS, HALL_FILE_SETTINGS = "demo", "hall file"
 DEMO_CONFIG = default_config()
@@ -158,6 +161,7 @@ class HallService:
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
         self._issue_tokens: dict[str, tuple[float, float]] = {}  # client: (tokens, at)
+        self._priority_misses: dict[str, list[float]] = {}  # address: wrong staff PIN times
         self._day = ""
         # Wrong PINs per (clerk id, address) and lockouts, kept in memory: the clerk's own
         # counter is never locked out by wrong PINs typed elsewhere.
@@ -907,10 +911,20 @@ class HallService:
         burst = float(self.config.issue_burst)
         per_s = self.config.issues_per_minute / 60.0
         moment = now.timestamp()
-        tokens, at = self._issue_tokens.get(caller.client, (burst, moment))
+        # A device on the network could change its name for a fresh bucket: one from another
+        # machine is also held to four kiosks' worth for its address (not so on the server PC
+        # itself, where the demo and the simulator run many kiosks).
+        if caller.source and not _loopback(caller.source):
+            self._take_from(f"@{caller.source}", 4 * burst, 4 * per_s, moment, caller)
+        self._take_from(caller.client, burst, per_s, moment, caller)
+
+    def _take_from(
+        self, key: str, burst: float, per_s: float, moment: float, caller: Caller
+    ) -> None:
+        tokens, at = self._issue_tokens.get(key, (burst, moment))
         tokens = min(burst, tokens + max(0.0, moment - at) * per_s)
         if tokens < 1.0:
-            self._issue_tokens[caller.client] = (tokens, moment)
+            self._issue_tokens[key] = (tokens, moment)
             wait_s = math.ceil((1.0 - tokens) / per_s)
             raise HallError(
                 ErrorCode.ISSUING_CLOSED,
@@ -926,7 +940,7 @@ class HallService:
                 for client, (left, when) in self._issue_tokens.items()
                 if left + (moment - when) * per_s < burst
             }
-        self._issue_tokens[caller.client] = (tokens - 1.0, moment)
+        self._issue_tokens[key] = (tokens - 1.0, moment)
 
     def _check_priority_proof(self, caller: Caller, params: dict[str, Any]) -> None:
         """A priority ticket needs the hall's staff PIN, so a device alone cannot grant one."""
@@ -938,8 +952,21 @@ class HallService:
                 reason="priority_proof",
             )
         given = params.get("priority_pin")
+        source = caller.source or caller.client
+        moment = time.monotonic()
+        wrong = [t for t in self._priority_misses.get(source, []) if moment - t < PRIORITY_LOCK_S]
+        if len(wrong) >= PRIORITY_MISSES:
+            # A device guessing the staff PIN: its address gets no priority ticket for a while,
+            # whatever names it takes.
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                f"too many wrong staff PINs from {source}; priority tickets resume in "
+                f"{math.ceil(PRIORITY_LOCK_S - (moment - wrong[0]))} s",
+                reason="priority_proof",
+            )
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
-            # Staff should hear of a device guessing the PIN (the issuing limit slows it).
+            if isinstance(given, str):
+                self._priority_misses[source] = [*wrong, moment]
             log.warning("priority ticket refused to %s: wrong or missing staff PIN", caller.client)
             raise HallError(
                 ErrorCode.FORBIDDEN,
@@ -1781,3 +1808,11 @@ def _queued(row: sqlite3.Row) -> QueuedTicket:
         row["reserved_counter"],
         row["order_no"],
     )
+
+
+def _loopback(address: str) -> bool:
+    """Whether a connection comes from this PC itself (127.0.0.0/8, ::1)."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -775,3 +777,58 @@ def test_one_kiosk_takes_at_most_its_burst_then_its_rate(clocked_server, kiosk, 
     again = req()
     first = kiosk.call("issue", service=A1, req=again)
     assert kiosk.call("issue", service=A1, req=again) == first
+
+
+def _service_with(tmp_path, **settings):
+    from shared.clock import FakeClock
+    from shared.service import HallService
+    from shared.store import HallStore
+
+    clock = FakeClock(datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    return HallService(HallStore(tmp_path / "h.db"), hall_settings(**settings), clock), clock
+
+
+def _issue(service, caller, **params):
+    from shared.ops import Request
+
+    _, (outcome,) = service.run_batch([(caller, Request(1, "issue", {"service": A1, **params}))])
+    return outcome
+
+
+def test_a_device_on_the_network_gets_no_fresh_bucket_by_changing_its_name(tmp_path):
+    """Names are the device's own word: one address off the server PC is held to four
+    kiosks' worth however many names it takes."""
+    from shared.service import Caller
+
+    service, _ = _service_with(tmp_path, issue_burst=10, issues_per_minute=20)
+    issued = refused = 0
+    for n in range(100):
+        caller = Caller(role="kiosk", client=f"kiosk-{n}", source="192.168.1.50")
+        outcome = _issue(service, caller, req=req())
+        if outcome.error is None:
+            issued += 1
+        else:
+            assert outcome.error.reason == "rate_limit"
+            refused += 1
+    assert issued == 40 and refused == 60
+    # Another machine's kiosk is not slowed down by it.
+    other = Caller(role="kiosk", client="kiosk-east", source="192.168.1.51")
+    assert _issue(service, other, req=req()).error is None
+    service.store.close()
+
+
+def test_an_address_guessing_the_staff_pin_gets_no_priority_ticket_for_ten_minutes(tmp_path):
+    from shared.service import Caller
+
+    service, clock = _service_with(tmp_path)
+    for n in range(5):
+        guesser = Caller(role="kiosk", client=f"guess-{n}", source="192.168.1.60")
+        wrong = _issue(service, guesser, priority=True, priority_pin=f"{n:04d}", req=req())
+        assert wrong.error is not None and wrong.error.reason == "priority_proof"
+    right = {"priority": True, "priority_pin": TEST_PRIORITY_PIN}
+    guesser = Caller(role="kiosk", client="guess-new-name", source="192.168.1.60")
+    locked = _issue(service, guesser, req=req(), **right)
+    assert locked.error is not None and "too many wrong staff PINs" in locked.error.message
+    honest = Caller(role="kiosk", client="kiosk-1", source="192.168.1.61")
+    assert _issue(service, honest, req=req(), **right).error is None
+    service.store.close()

@@ -365,3 +365,26 @@ def test_repeated_log_lines_are_collapsed_with_a_count():
         logger.removeHandler(handler)
     assert len(kept) == 7, kept
     assert kept[-1] == "refused a connection from 10.0.0.7 [995 similar lines left out]"
+
+
+def test_a_client_that_reads_is_not_cut_off_by_one_big_batch_write(hall_server, monkeypatch):
+    """A batch's replies and events go to each client in one write; in a big hall that write
+    can pass the slow-reader limit by itself. Only what a client leaves unread counts."""
+    import shared.server
+
+    monkeypatch.setattr(shared.server, "OUTPUT_LIMIT", 16 * 1024)
+    with socket.create_connection(("127.0.0.1", hall_server.port), timeout=10) as sock:
+        decoder = FrameDecoder(max_frame=1 << 20)
+        sock.sendall(encode({"id": 1, "op": "hello", "proto": 1, "role": "display", "client": "b"}))
+        # Twenty snapshots in one packet: one batch, one write of 20 replies (well over 16 KiB).
+        sock.sendall(b"".join(encode({"id": n, "op": "snapshot"}) for n in range(2, 22)))
+        answered: set[int] = set()
+        deadline = time.monotonic() + 10
+        while len(answered) < 20 and time.monotonic() < deadline:
+            data = sock.recv(1 << 16)
+            assert data, f"the server closed the connection after {len(answered)} replies"
+            for frame in decoder.feed(data):
+                if isinstance(frame, dict) and frame.get("id") in range(2, 22):
+                    assert frame["ok"], frame
+                    answered.add(frame["id"])
+    assert len(answered) == 20
