@@ -250,6 +250,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shared.demo",
     "shared.report",
     "shared.admin",
+    "hall_hardware.cli",
 )
 
 

@@ -21,6 +21,11 @@ from shared.errors import HallError
 
 DEFAULT_PORT = 7310
 
+# How a long-lived client keeps its connection (the Qt client and the hardware bridge's link).
+HEARTBEAT_S = 5.0  # a ping this often while online
+SILENCE_LIMIT_S = 15.0  # no frame for this long while online: the link is dead (pulled cable)
+REPLAY_MAX_AGE_S = 120.0  # an unanswered call or issue older than this is not sent again
+
 
 @dataclass
 class Reply:
