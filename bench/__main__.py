@@ -36,6 +36,8 @@ TARGETS = {
     "ticket_80mm_bytes": ("<=", 1024),
     "ticket_58mm_bytes": ("<=", 1024),
     "report_month_over_history_s": ("<=", 10.0),
+    "hw_key_to_called_p99_ms": ("<=", 500.0),
+    "hw_event_to_led_p99_ms": ("<=", 500.0),
 }
 
 BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
@@ -258,6 +260,16 @@ def board_memory(calls: int) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def hardware_latency(rounds: int) -> dict[str, Any]:
+    """24 keypads and 25 LED screens through `queue-hall hardware` on simulated buses."""
+    if sys.platform == "win32":
+        return {"hw_skipped": "simulated serial buses need pty pairs (POSIX)"}
+    print("keypads and LED screens through the hardware bridge ...", flush=True)
+    from bench.hardware import run
+
+    return run(rounds)
+
+
 def verdict(name: str, value: float) -> str:
     op, limit = TARGETS[name]
     ok = value <= limit if op == "<=" else value >= limit
@@ -306,6 +318,7 @@ def main() -> int:
     figures["server_rss_mb"] = max(fresh["server_rss_mb"], old["server_rss_mb"])
     figures["report_month_over_history_s"] = old["report_month_s"]
     figures.update(ticket_bytes())
+    figures.update(hardware_latency(3 if quick else 10))
     board = board_memory(2_000 if quick else 10_000)
     figures.update({f"board_{k}": v for k, v in board.items()})
     if "board_rss_before_mb" in figures:
