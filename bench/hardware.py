@@ -70,7 +70,9 @@ class Observer(threading.Thread):
                 if frame.get("event") == "ticket_called":
                     data = frame["data"]
                     with self.lock:
-                        self.calls.append((time.monotonic(), data["counter"], data["ticket"]["number"]))
+                        self.calls.append(
+                            (time.monotonic(), data["counter"], data["ticket"]["number"])
+                        )
                         self.lock.notify_all()
         except (OSError, ConnectionError):
             pass
@@ -95,11 +97,10 @@ def run(rounds: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="hall-bench-hw-") as tmp:
         folder = Path(tmp)
         buses = [SimBus(folder / f"ttyLINE{i + 1}").start() for i in range(LINES)]
-        keypads = {
-            n: FakeKeypad(buses[(n - 1) % LINES], n) for n in range(1, COUNTERS + 1)
-        }
+        keypads = {n: FakeKeypad(buses[(n - 1) % LINES], n) for n in range(1, COUNTERS + 1)}
         screens = {
-            n: FakeScreen(buses[(n - 1) % LINES], 100 + n, "led_text") for n in range(1, COUNTERS + 1)
+            n: FakeScreen(buses[(n - 1) % LINES], 100 + n, "led_text")
+            for n in range(1, COUNTERS + 1)
         }
         FakeScreen(buses[0], 200, "led_strip")
         hall = write_hall(folder, buses)
@@ -107,8 +108,16 @@ def run(rounds: int) -> dict[str, Any]:
         server = start_server(folder / "hall.db", port, hall)
         log = open(folder / "bridge.log", "wb")  # noqa: SIM115 - the child owns it
         bridge = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "hardware", "--config", str(hall),
-             "--server", f"127.0.0.1:{port}"],
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "hardware",
+                "--config",
+                str(hall),
+                "--server",
+                f"127.0.0.1:{port}",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=log,
             env={**os.environ, "QUEUE_HALL_HOME": str(folder)},
@@ -142,7 +151,8 @@ def run(rounds: int) -> dict[str, Any]:
                     screen.wait_for(number, timeout=10)
                     with screen._cond:
                         shown_at = next(
-                            t for f, t in zip(screen.frames, screen.frame_times, strict=True)
+                            t
+                            for f, t in zip(screen.frames, screen.frame_times, strict=True)
                             if f.text == number and t >= t0
                         )
                     called_to_led.append(max(0.0, shown_at - at))

@@ -66,8 +66,8 @@ class Bridge:
             self._decoders[bus.name] = [keypad_driver(name).decoder() for name in drivers]
             self.buses[bus.name] = SerialBus(
                 bus,
-                on_data=lambda data, name=bus.name: self._from_thread(self._on_bytes, name, data),
-                on_open=lambda name=bus.name: self._from_thread(self._on_bus_open, name),
+                on_data=self._data_handler(bus.name),
+                on_open=self._open_handler(bus.name),
                 problems=self.problems,
             )
         for keypad in hw.keypads:
@@ -80,9 +80,7 @@ class Bridge:
                 self.key,
             )
             self.keypads[(keypad.bus, keypad.address)] = session
-        screens = [
-            Screen(s, screen_driver(s.driver), self._writer(s.bus)) for s in hw.screens
-        ]
+        screens = [Screen(s, screen_driver(s.driver), self._writer(s.bus)) for s in hw.screens]
         self.hub = ScreenHub(screens, self.hall.announcement_zh, hw.strip_calls)
         if screens:
             self.display_link = HallLink(
@@ -91,8 +89,8 @@ class Bridge:
             self.display_link.start()
         for session in self.keypads.values():
             session.start()
-        for bus in self.buses.values():
-            bus.start()
+        for serial_bus in self.buses.values():
+            serial_bus.start()
         self._refresh_task = self._loop.create_task(self._refresh())
 
     async def stop(self) -> None:
@@ -114,6 +112,12 @@ class Bridge:
             await stop.wait()
         finally:
             await self.stop()
+
+    def _data_handler(self, bus: str) -> Callable[[bytes], None]:
+        return lambda data: self._from_thread(self._on_bytes, bus, data)
+
+    def _open_handler(self, bus: str) -> Callable[[], None]:
+        return lambda: self._from_thread(self._on_bus_open, bus)
 
     def _from_thread(self, fn: Callable[..., None], *args: object) -> None:
         assert self._loop is not None
@@ -162,7 +166,9 @@ class Bridge:
         last = self._last_press.get((bus, press.address))
         if last is not None and last[0] == press.press and now - last[1] < REPEAT_WINDOW_S:
             self.keys_repeated += 1
-            log.debug("%s: press %d sent again; not acted on twice", session.config.label, press.press)
+            log.debug(
+                "%s: press %d sent again; not acted on twice", session.config.label, press.press
+            )
             return
         self._last_press[(bus, press.address)] = (press.press, now)
         self.keys_acted += 1

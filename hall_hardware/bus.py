@@ -77,9 +77,7 @@ class SerialBus:
 
     def start(self) -> None:
         for target, name in ((self._read_loop, "reader"), (self._write_loop, "writer")):
-            thread = threading.Thread(
-                target=target, name=f"{self.config.name}-{name}", daemon=True
-            )
+            thread = threading.Thread(target=target, name=f"{self.config.name}-{name}", daemon=True)
             thread.start()
             self._threads.append(thread)
 

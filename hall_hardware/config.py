@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hall_hardware.drivers import KEYPAD_DRIVERS, SCREEN_DRIVERS
@@ -103,7 +104,9 @@ def _array(section: ConfigTable, key: str, allowed: tuple[str, ...]) -> list[Con
     if len(value) > MAX_DEVICES:
         raise section.error(key, f"at most {MAX_DEVICES} [[hardware.{key}]] tables")
     tables = [
-        ConfigTable(section.doc, (*section.path, key, index), f"[[hardware.{key}]] #{index + 1}", item)
+        ConfigTable(
+            section.doc, (*section.path, key, index), f"[[hardware.{key}]] #{index + 1}", item
+        )
         for index, item in enumerate(value)
     ]
     for table in tables:
@@ -111,7 +114,7 @@ def _array(section: ConfigTable, key: str, allowed: tuple[str, ...]) -> list[Con
     return tables
 
 
-def _driver(table: ConfigTable, known: dict[str, object], default: str | None) -> str:
+def _driver(table: ConfigTable, known: Mapping[str, object], default: str | None) -> str:
     name = table.text("driver", default, required=default is None)
     assert name is not None
     if name not in known:
@@ -143,7 +146,8 @@ def parse_hardware(section: ConfigTable, hall: HallConfig) -> HardwareConfig:
         baud = table.integer("baud", 9600, 1, 10_000_000)
         if baud not in BAUD_RATES:
             raise table.error(
-                "baud", f"{table.name('baud')} {baud} is not one of " + ", ".join(map(str, BAUD_RATES))
+                "baud",
+                f"{table.name('baud')} {baud} is not one of " + ", ".join(map(str, BAUD_RATES)),
             )
         if any(b.port == port for b in buses.values()):
             raise table.error("port", f'port "{port}" is named by two buses')

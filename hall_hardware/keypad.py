@@ -52,7 +52,11 @@ def notice_text(notice: Notice) -> str:
         reason = str(notice.args.get("reason") or "")
         if reason:
             return texts.LOGIN_REASONS.get(reason, texts.LOGIN_FAILED)
-        return texts.ERROR_CODES["not_authenticated"] if code == "not_authenticated" else texts.LOGIN_FAILED
+        return (
+            texts.ERROR_CODES["not_authenticated"]
+            if code == "not_authenticated"
+            else texts.LOGIN_FAILED
+        )
     if notice.key == "login_lost":
         return texts.LOGIN_LOST
     if notice.key == "handshake_failed":
@@ -80,13 +84,17 @@ class KeypadSession:
         self.driver = driver
         self._write = write
         loop = asyncio.get_running_loop()
+
+        def schedule(delay: float, fn: Callable[[], None]) -> None:
+            loop.call_later(delay, fn)
+
         self.link = HallLink(
             host, port, "counter", f"keypad-{config.counter}", self, key=key, counter=config.counter
         )
         self.model = CounterModel(
             config.counter,
             self.link,
-            schedule=lambda delay, fn: loop.call_later(delay, fn),
+            schedule=schedule,
         )
         self.model.on_finished = self._on_finished
         self.model.subscribe(self.render)

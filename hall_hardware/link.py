@@ -191,7 +191,7 @@ class HallLink:
                     loop.create_connection(lambda: _Protocol(self), self.host, self.port),
                     CONNECT_TIMEOUT_S,
                 )
-            except (OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError) as exc:
                 self._failures += 1
                 if self._failures in (1, 10) or self._failures % 100 == 0:
                     log.warning(
@@ -230,7 +230,7 @@ class HallLink:
         while not self._lost_event.is_set():
             try:
                 await asyncio.wait_for(self._lost_event.wait(), HEARTBEAT_S)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             if self._lost_event.is_set():
                 return
@@ -240,7 +240,9 @@ class HallLink:
                 return
             if self.state == ONLINE:
                 if silent > SILENCE_LIMIT_S:
-                    log.info("%s: hall server silent for %.0f s; reconnecting", self.client_name, silent)
+                    log.info(
+                        "%s: hall server silent for %.0f s; reconnecting", self.client_name, silent
+                    )
                     return
                 self._send_internal("ping", {}, lambda _frame: None)
 
@@ -272,13 +274,17 @@ class HallLink:
                 self._replay.append(req)  # sent again with the same req once back online
             else:
                 self._answer(
-                    req, Reply(False, {}, "disconnected", "the connection to the hall server was lost")
+                    req,
+                    Reply(False, {}, "disconnected", "the connection to the hall server was lost"),
                 )
         if drop_retryable:
             replay, self._replay = self._replay, []
             for req in replay:
                 self._answer(
-                    req, Reply(False, {}, "disconnected", "the connection to the hall server was closed")
+                    req,
+                    Reply(
+                        False, {}, "disconnected", "the connection to the hall server was closed"
+                    ),
                 )
 
     # -- frames -------------------------------------------------------------------------------
@@ -344,7 +350,9 @@ class HallLink:
         if not isinstance(seq, int) or seq <= self.seq:
             return  # already covered by the snapshot
         if seq != self.seq + 1:
-            log.info("%s: event seq jumped from %d to %d; resyncing", self.client_name, self.seq, seq)
+            log.info(
+                "%s: event seq jumped from %d to %d; resyncing", self.client_name, self.seq, seq
+            )
             self._resync()
             self._held.append(frame)
             return
@@ -379,7 +387,9 @@ class HallLink:
     def _on_hello(self, frame: dict[str, Any]) -> None:
         reply = Reply.from_frame(frame)
         if not reply.ok:
-            log.error("%s: hall server refused hello: %s %s", self.client_name, reply.code, reply.message)
+            log.error(
+                "%s: hall server refused hello: %s %s", self.client_name, reply.code, reply.message
+            )
             self._call("on_handshake_failed", reply.code, reply.message)
             self._abort()
             return
@@ -430,7 +440,8 @@ class HallLink:
         for req in replay:
             if req.day != day or time.monotonic() - req.made > REPLAY_MAX_AGE_S:
                 self._answer(
-                    req, Reply(False, {}, "disconnected", "not sent again: too old or from another day")
+                    req,
+                    Reply(False, {}, "disconnected", "not sent again: too old or from another day"),
                 )
             else:
                 self._send_request(req)

@@ -44,7 +44,9 @@ def write_hall_file(folder: Path, keys: SimBus, digits: SimBus, counters: list[i
         f'[[hardware.buses]]\nname = "digits"\nport = "{digits.path}"\n',
     ]
     for index, counter in enumerate(counters, start=1):
-        lines.append(f'[[hardware.keypads]]\nbus = "keys"\naddress = {index}\ncounter = {counter}\n')
+        lines.append(
+            f'[[hardware.keypads]]\nbus = "keys"\naddress = {index}\ncounter = {counter}\n'
+        )
         lines.append(
             f'[[hardware.screens]]\nbus = "keys"\naddress = {100 + index}\n'
             f'driver = "led_text"\ncounter = {counter}\n'
@@ -106,8 +108,8 @@ class KeypadWidget(QGroupBox):
 class ScreenWidget(QGroupBox):
     def __init__(self, title: str, screen: FakeScreen, scroll: bool = False) -> None:
         super().__init__(title)
-        self.screen = screen
-        self.scroll = scroll
+        self.device = screen
+        self.scrolls = scroll
         self._offset = 0
         layout = QVBoxLayout(self)
         self.label = QLabel()
@@ -119,8 +121,8 @@ class ScreenWidget(QGroupBox):
         layout.addWidget(self.label)
 
     def refresh(self) -> None:
-        text = self.screen.text or ""
-        if self.scroll and len(text) > 24:
+        text = self.device.text or ""
+        if self.scrolls and len(text) > 24:
             self._offset = (self._offset + 1) % (len(text) + 4)
             text = (text + "    " + text)[self._offset : self._offset + 24]
         self.label.setText(text)
@@ -138,15 +140,16 @@ class Panel(QWidget):
         layout.addLayout(row)
         screen_row = QHBoxLayout()
         self.screens = screens
-        for widget in screens:
-            screen_row.addWidget(widget)
+        for screen_widget in screens:
+            screen_row.addWidget(screen_widget)
         layout.addLayout(screen_row)
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
         self._timer.start(200)
 
     def refresh(self) -> None:
-        for widget in [*self.keypads, *self.screens]:
+        widgets: list[KeypadWidget | ScreenWidget] = [*self.keypads, *self.screens]
+        for widget in widgets:
             widget.refresh()
 
 
@@ -182,22 +185,38 @@ def main(argv: list[str] | None = None) -> int:
             hint = hints[index - 1] if index - 1 < len(hints) else ""
             if hint:
                 clerk, _, pin = hint.partition(":")
-                hint = QCoreApplication.translate("Panel", "Clerk %1, PIN %2").replace("%1", clerk).replace(
-                    "%2", pin
+                hint = (
+                    QCoreApplication.translate("Panel", "Clerk %1, PIN %2")
+                    .replace("%1", clerk)
+                    .replace("%2", pin)
                 )
             keypads.append((counter, FakeKeypad(keys, index), hint))
-            title = QCoreApplication.translate("Panel", "Window screen %1").replace("%1", str(counter))
+            title = QCoreApplication.translate("Panel", "Window screen %1").replace(
+                "%1", str(counter)
+            )
             screens.append(ScreenWidget(title, FakeScreen(keys, 100 + index, "led_text")))
-        numeric_title = QCoreApplication.translate("Panel", "Numeric screen %1").replace("%1", str(counters[0]))
+        numeric_title = QCoreApplication.translate("Panel", "Numeric screen %1").replace(
+            "%1", str(counters[0])
+        )
         screens.append(ScreenWidget(numeric_title, FakeScreen(digits, 31, "led_numeric")))
         strip = ScreenWidget(
-            QCoreApplication.translate("Panel", "Strip: latest calls"), FakeScreen(keys, 200, "led_strip"), True
+            QCoreApplication.translate("Panel", "Strip: latest calls"),
+            FakeScreen(keys, 200, "led_strip"),
+            True,
         )
         screens.append(strip)
         hall = write_hall_file(folder, keys, digits, counters)
         bridge = subprocess.Popen(
-            [sys.executable, "-m", "shared.cli", "hardware", "--config", str(hall),
-             "--server", args.server],
+            [
+                sys.executable,
+                "-m",
+                "shared.cli",
+                "hardware",
+                "--config",
+                str(hall),
+                "--server",
+                args.server,
+            ],
             env={**os.environ},
         )
         panel = Panel(keypads, screens)

@@ -14,12 +14,14 @@ vanish as a pulled USB-serial adapter does; `plug()` brings it back at the same 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import selectors
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hall_hardware.drivers import (
     BusProblem,
@@ -30,6 +32,9 @@ from hall_hardware.drivers import (
     screen_driver,
 )
 from hall_hardware.drivers.base import AckFrame, Decoder
+
+if TYPE_CHECKING:
+    from hall_hardware.bridge import Bridge
 
 ACK_WAIT_S = 0.3
 RESENDS = 3
@@ -59,7 +64,9 @@ class SimBus:
         self.path.unlink(missing_ok=True)
         self.path.symlink_to(os.ttyname(self._slave))
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name=f"sim-{self.path.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve, name=f"sim-{self.path.name}", daemon=True
+        )
         self._thread.start()
 
     def unplug(self) -> None:
@@ -232,35 +239,33 @@ class FakeScreen(_Device):
 
 
 class BridgeThread:
-    """The bridge on an event loop of its own in a thread (tests, the bench's in-process runs)."""
+    """The bridge on an event loop of its own in a thread (tests)."""
 
-    def __init__(self, bridge_factory: Callable[[], object]) -> None:
+    def __init__(self, bridge_factory: Callable[[], Bridge]) -> None:
         self._factory = bridge_factory
-        self.bridge: object | None = None
+        self.bridge: Bridge | None = None
         self._thread: threading.Thread | None = None
-        self._loop: object | None = None
-        self._stop: object | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop: asyncio.Event | None = None
 
     def start(self) -> BridgeThread:
-        import asyncio
-
         ready = threading.Event()
         errors: list[BaseException] = []
 
         def run() -> None:
             async def main() -> None:
                 try:
-                    self.bridge = self._factory()
+                    bridge = self.bridge = self._factory()
                     self._loop = asyncio.get_running_loop()
-                    self._stop = asyncio.Event()
-                    await self.bridge.start()  # type: ignore[attr-defined]
+                    stop = self._stop = asyncio.Event()
+                    await bridge.start()
                 except BaseException as exc:
                     errors.append(exc)
                     ready.set()
                     return
                 ready.set()
-                await self._stop.wait()  # type: ignore[attr-defined]
-                await self.bridge.stop()  # type: ignore[attr-defined]
+                await stop.wait()
+                await bridge.stop()
 
             asyncio.run(main())
 
@@ -271,11 +276,7 @@ class BridgeThread:
             raise errors[0]
         return self
 
-    def call(self, fn: Callable[[], object]) -> None:
-        """Run `fn` on the bridge's loop."""
-        self._loop.call_soon_threadsafe(fn)  # type: ignore[attr-defined]
-
     def stop(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._stop.set)  # type: ignore[attr-defined]
+        if self._loop and self._stop and self._thread and self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._stop.set)
             self._thread.join(30)

@@ -127,8 +127,17 @@ def plan(
         children.append(
             Child(
                 "hardware panel",
-                [py, "-m", "hall_hardware.panel", *server, "--counters", f"{first},{first + 1}",
-                 "--clerks", "1003:3456,1004:4567", *lang],
+                [
+                    py,
+                    "-m",
+                    "hall_hardware.panel",
+                    *server,
+                    "--counters",
+                    f"{first},{first + 1}",
+                    "--clerks",
+                    "1003:3456,1004:4567",
+                    *lang,
+                ],
                 window=True,
             )
         )

@@ -19,8 +19,8 @@ The byte layouts are documented, with examples, in docs/hardware.md.
 from __future__ import annotations
 
 from hall_hardware.drivers.base import (
-    Decoder,
     BusProblem,
+    Decoder,
     DisplayFrame,
     Key,
     KeypadDriver,

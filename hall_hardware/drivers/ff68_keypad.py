@@ -62,7 +62,9 @@ class FrameDecoder:
         self._buf = bytearray()
         self._last = 0.0
 
-    def frames(self, data: bytes, now: float | None = None) -> list[tuple[int, int, bytes] | BusProblem]:
+    def frames(
+        self, data: bytes, now: float | None = None
+    ) -> list[tuple[int, int, bytes] | BusProblem]:
         now = time.monotonic() if now is None else now
         out: list[tuple[int, int, bytes] | BusProblem] = []
         if self._buf and now - self._last > FRAME_GAP_S:
@@ -106,9 +108,7 @@ class FrameDecoder:
                 continue
             if checksum != sum8(body):
                 out.append(
-                    BusProblem(
-                        f"bad checksum {checksum:02x} (expected {sum8(body):02x})", body[0]
-                    )
+                    BusProblem(f"bad checksum {checksum:02x} (expected {sum8(body):02x})", body[0])
                 )
                 del buf[:1]
                 continue

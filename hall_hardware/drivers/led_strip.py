@@ -81,7 +81,12 @@ class LedStrip(ScreenDriver):
     def encode(self, address: int, text: str, scroll: bool = True) -> bytes:
         data = gb2312(text, TEXT_MAX_BYTES)
         body = bytes(
-            [address & 0xFF, MODE_SCROLL if scroll else MODE_STILL, len(data) >> 8, len(data) & 0xFF]
+            [
+                address & 0xFF,
+                MODE_SCROLL if scroll else MODE_STILL,
+                len(data) >> 8,
+                len(data) & 0xFF,
+            ]
         )
         body += data
         return bytes([STX]) + body + bytes([xor8(body), ETX])

@@ -1,8 +1,8 @@
 """LED window screens that take GB2312 text behind a header.
 
-    55 AA | ADDR | CMD | LEN | TEXT… | SUM
-    CMD 10 = show TEXT (GB2312, LEN bytes, at most 64; LEN 0 blanks the screen)
-    SUM = (ADDR + CMD + LEN + TEXT…) mod 256
+55 AA | ADDR | CMD | LEN | TEXT… | SUM
+CMD 10 = show TEXT (GB2312, LEN bytes, at most 64; LEN 0 blanks the screen)
+SUM = (ADDR + CMD + LEN + TEXT…) mod 256
 """
 
 from __future__ import annotations

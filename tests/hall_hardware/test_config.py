@@ -54,7 +54,8 @@ BAD = [
     (
         "unknown bus",
         '[hardware]\n[[hardware.buses]]\nname = "a"\nport = "x"\n[[hardware.keypads]]\nbus = "b"'
-        + MARK + "\naddress = 1\ncounter = 1\n",
+        + MARK
+        + "\naddress = 1\ncounter = 1\n",
         '"b" is not a bus',
     ),
     (
@@ -66,7 +67,8 @@ BAD = [
     (
         "address used twice",
         '[hardware]\n[[hardware.buses]]\nname = "a"\nport = "x"\n[[hardware.keypads]]\nbus = "a"\n'
-        'address = 1\ncounter = 1\n[[hardware.screens]]\nbus = "a"\naddress = 1' + MARK
+        'address = 1\ncounter = 1\n[[hardware.screens]]\nbus = "a"\naddress = 1'
+        + MARK
         + '\ndriver = "led_text"\ncounter = 2\n',
         "address 1 on bus a is already used",
     ),
@@ -90,7 +92,7 @@ BAD = [
     (
         "numeric screen sharing a bus",
         '[hardware]\n[[hardware.buses]]\nname = "a"\nport = "x"\n[[hardware.keypads]]\nbus = "a"\n'
-        'address = 1\ncounter = 1\n[[hardware.screens]]' + MARK + '\nbus = "a"\naddress = 2\n'
+        "address = 1\ncounter = 1\n[[hardware.screens]]" + MARK + '\nbus = "a"\naddress = 2\n'
         'driver = "led_numeric"\ncounter = 1\n',
         "need a bus of their own",
     ),
@@ -104,7 +106,8 @@ BAD = [
         "two keypads for one counter",
         '[hardware]\n[[hardware.buses]]\nname = "a"\nport = "x"\n[[hardware.keypads]]\nbus = "a"\n'
         'address = 1\ncounter = 1\n[[hardware.keypads]]\nbus = "a"\naddress = 2\ncounter = 1'
-        + MARK + "\n",
+        + MARK
+        + "\n",
         "one keypad per counter",
     ),
 ]
@@ -139,4 +142,6 @@ def test_check_command_reports_the_mapping(tmp_path, capsys):
     assert "2 buses, 1 keypads, 2 screens: ok" in capsys.readouterr().out
     path.write_text(BASE.replace("address = 200", "address = 0"), encoding="utf-8")
     assert main(["hardware", "--config", str(path), "--check"]) == 2
-    assert "hall.toml:26: [[hardware.screens]] #2 address 0 is out of range" in capsys.readouterr().err
+    assert (
+        "hall.toml:26: [[hardware.screens]] #2 address 0 is out of range" in capsys.readouterr().err
+    )

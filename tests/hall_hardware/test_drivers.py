@@ -90,14 +90,19 @@ def test_key_press_round_trip(address, key, press):
     ]
 
 
-@given(st.integers(1, 254), st.text(alphabet="A0123456789 等候人暂停服务已呼叫办理中空闲", max_size=16))
+@given(
+    st.integers(1, 254), st.text(alphabet="A0123456789 等候人暂停服务已呼叫办理中空闲", max_size=16)
+)
 def test_display_round_trip(address, text):
     items = FF68.device_decoder().feed(FF68.encode_display(address, text), now=1.0)
     assert items == [DisplayFrame(address, text)]
 
 
 @pytest.mark.parametrize("driver", ["led_text", "led_strip", "led_numeric"])
-@given(address=st.integers(1, 254), text=st.text(alphabet="AB0123456789 请号到窗口办理暂停服务", max_size=40))
+@given(
+    address=st.integers(1, 254),
+    text=st.text(alphabet="AB0123456789 请号到窗口办理暂停服务", max_size=40),
+)
 def test_screen_round_trip(driver, address, text):
     screen = screen_driver(driver)
     items = screen.decoder().feed(screen.encode(address, text), now=1.0)
