@@ -125,16 +125,28 @@ def run(rounds: int) -> dict[str, Any]:
         observer: Observer | None = None
         try:
             with BlockingHallClient("127.0.0.1", port, "kiosk", "bench-kiosk") as kiosk:
-                for i in range(COUNTERS * rounds + COUNTERS):
+                for i in range(COUNTERS * rounds + 2 * COUNTERS):
                     ticket = kiosk.call("issue", service="pension_enrol", req=f"b{i}")
                     kiosk.call("printed", ticket=ticket["ticket"]["id"])
+            observer = Observer(port)
+            observer.start()
+            # The same calls straight from a counter connection: what the bridge adds is the rest.
+            direct: list[float] = []
+            with BlockingHallClient("127.0.0.1", port, "counter", "bench-direct", counter=1) as c:
+                c.call("login", clerk="2001", pin=PIN)
+                for i in range(COUNTERS):
+                    t0 = time.monotonic()
+                    c.call("call_next", req=f"direct-{i}")
+                    at, _number = observer.wait_call(1, t0)
+                    direct.append(at - t0)
+                    time.sleep(0.02)
+                c.call("finish")
+                c.call("logout")
             for n, keypad in keypads.items():
                 keypad.wait_for("请输入工号", timeout=30)
                 keypad.type(f"{2000 + n} enter {PIN} enter")
             for keypad in keypads.values():
                 keypad.wait_for(lambda line: line.startswith("空闲"), timeout=30)
-            observer = Observer(port)
-            observer.start()
             key_to_called: list[float] = []
             called_to_led: list[float] = []
             pending: list[tuple[int, float]] = []
@@ -159,12 +171,15 @@ def run(rounds: int) -> dict[str, Any]:
                 pending.clear()
             key = summary(key_to_called)
             led = summary(called_to_led)
+            base = summary(direct)
             return {
                 "hw_keypads": COUNTERS,
                 "hw_screens": COUNTERS + 1,
                 "hw_calls": len(key_to_called),
                 "hw_key_to_called_p50_ms": key["p50_ms"],
                 "hw_key_to_called_p99_ms": key["p99_ms"],
+                "hw_direct_call_to_called_p50_ms": base["p50_ms"],
+                "hw_key_vs_direct_p50_ratio": round(key["p50_ms"] / max(0.001, base["p50_ms"]), 2),
                 "hw_event_to_led_p50_ms": led["p50_ms"],
                 "hw_event_to_led_p99_ms": led["p99_ms"],
             }

@@ -193,10 +193,24 @@ class FakeKeypad(_Device):
             else:
                 self.press(Key(word))
 
-    def wait_for(self, text: str | Callable[[str], bool], timeout: float = 5.0) -> str:
-        """Wait until the display shows `text` (or a line for which `text(line)` is true)."""
+    def mark(self) -> int:
+        """A place in the display's history, for `wait_for(..., since=mark)`."""
+        with self._cond:
+            return len(self.displays)
+
+    def wait_for(
+        self, text: str | Callable[[str], bool], timeout: float = 5.0, since: int | None = None
+    ) -> str:
+        """Wait until the display shows `text` (or a line for which `text(line)` is true);
+        with `since`, until any line sent after that mark matched."""
         check = text if callable(text) else (lambda line: line == text)
-        if not self._wait(lambda: bool(self.displays) and check(self.displays[-1]), timeout):
+
+        def seen() -> bool:
+            if since is not None:
+                return any(check(line) for line in self.displays[since:])
+            return bool(self.displays) and check(self.displays[-1])
+
+        if not self._wait(seen, timeout):
             raise AssertionError(
                 f"keypad {self.address} display never showed {text!r}; it showed {self.displays[-8:]!r}"
             )

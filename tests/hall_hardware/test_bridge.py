@@ -153,6 +153,13 @@ def test_wrong_pin_shows_short_chinese_error_and_clear_starts_again(rig):
     k1.press(Key.CALL)  # nothing but login works before login
     k1.wait_for("请先登录")
     assert counter(rig.server, 1)["state"] == "closed"
+    for _ in range(4):  # five wrong PINs in all lock the clerk out
+        mark = k1.mark()
+        k1.type("1001 enter 9999 enter")
+        k1.wait_for(lambda line: line in ("密码错误", "工号已锁定"), since=mark)
+    mark = k1.mark()
+    k1.type("1001 enter 1234 enter")  # even the right PIN now
+    k1.wait_for("工号已锁定", since=mark)
 
 
 def test_every_keypad_flow_and_the_screens_follow(rig):
