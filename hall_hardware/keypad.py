@@ -64,6 +64,9 @@ def notice_text(notice: Notice) -> str:
     if notice.key == "disconnected":
         return texts.SERVER_DOWN
     if notice.level == "error":
+        reason = str(notice.args.get("reason") or "")
+        if reason:
+            return texts.REASONS.get(reason, texts.GENERIC_ERROR)
         return texts.ERROR_CODES.get(code, texts.GENERIC_ERROR)
     return ""
 
@@ -164,6 +167,11 @@ class KeypadSession:
             return  # the first press is still in flight: a second one must not act twice
         if (key is Key.PAUSE and model.paused) or (key is Key.RESUME and not model.paused):
             self.flash(texts.NOT_NOW["paused" if model.paused else "not_paused"])
+            return
+        # The counter model holds the call keys for the hall's call gap after a call.
+        call_lock = getattr(model, "call_lock_s", None)
+        if action == "call_next" and call_lock is not None and call_lock() > 0:
+            self.flash(texts.CALL_GAP.format(seconds=call_lock()))
             return
         if not model.enabled(action):
             self.flash(self._why_not(action))

@@ -47,6 +47,9 @@ ERROR_CODES = {
     "disconnected": SERVER_DOWN,
     "not_authenticated": "密码错误",
 }
+# Refusals the server explains with a reason (a reason not listed shows GENERIC_ERROR).
+REASONS = {"call_too_soon": "请稍候"}
+CALL_GAP = "请稍候{seconds}秒"  # the hall's minimum gap between two calls has not passed
 # Why a key does nothing now (the server would refuse it).
 NOT_NOW = {
     "paused": "暂停中",
