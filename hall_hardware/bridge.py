@@ -104,6 +104,8 @@ class Bridge:
 
     def _stop_buses(self) -> None:
         for bus in self.buses.values():
+            bus.signal_stop()
+        for bus in self.buses.values():
             bus.stop()
 
     async def run(self, stop: asyncio.Event) -> None:

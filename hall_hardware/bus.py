@@ -38,7 +38,7 @@ class ProblemLog:
 
     def warn(self, device: str, reason: str) -> bool:
         """Log `device: reason` unless the same kind was logged within `every_s`; True if logged."""
-        kind = re.sub(r"[0-9a-f]{2}( [0-9a-f]{2})+|\d+", "N", reason)
+        kind = re.sub(r"\b[0-9a-fA-F]{2}\b|\d+", "N", reason)  # "bad checksum 3a" is one kind
         now = time.monotonic()
         with self._lock:
             last, held = self._last.get((device, kind), (-1e18, 0))
@@ -82,10 +82,18 @@ class SerialBus:
             self._threads.append(thread)
 
     def stop(self) -> None:
-        self._stopping.set()
+        self.signal_stop()
         for thread in self._threads:
             thread.join(5)
         self._close()
+
+    def signal_stop(self) -> None:
+        """Tell the threads to end (`stop` waits for them)."""
+        self._stopping.set()
+        try:
+            self._queue.put_nowait(b"")  # wakes the writer at once
+        except queue.Full:
+            pass
 
     def write(self, data: bytes) -> None:
         """Queue bytes for the bus (any thread). Dropped while the port is closed."""
@@ -166,7 +174,7 @@ class SerialBus:
             except queue.Empty:
                 continue
             port = self._port
-            if port is None:
+            if port is None or not data:
                 continue
             try:
                 port.write(data)
