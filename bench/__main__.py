@@ -318,7 +318,7 @@ def main() -> int:
     figures["server_rss_mb"] = max(fresh["server_rss_mb"], old["server_rss_mb"])
     figures["report_month_over_history_s"] = old["report_month_s"]
     figures.update(ticket_bytes())
-    figures.update(hardware_latency(3 if quick else 10))
+    figures.update(hardware_latency(3 if quick else 6))
     board = board_memory(2_000 if quick else 10_000)
     figures.update({f"board_{k}": v for k, v in board.items()})
     if "board_rss_before_mb" in figures:
