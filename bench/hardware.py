@@ -60,6 +60,15 @@ def write_hall(folder: Path, buses: list[SimBus]) -> Path:
     return path
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Observer(threading.Thread):
     """A display connection that notes when each ticket_called arrives."""
 
@@ -153,6 +162,7 @@ def run(rounds: int) -> dict[str, Any]:
             key_to_called: list[float] = []
             called_to_led: list[float] = []
             pending: list[tuple[int, float]] = []
+            cpu_before = cpu_s(bridge.pid)
             for round_no in range(rounds):
                 for n, keypad in keypads.items():
                     t0 = time.monotonic()
@@ -176,6 +186,7 @@ def run(rounds: int) -> dict[str, Any]:
                         )
                     called_to_led.append(max(0.0, shown_at - at))
                 pending.clear()
+            cpu_used = cpu_s(bridge.pid) - cpu_before
             key = summary(key_to_called)
             led = summary(called_to_led)
             base = summary(direct)
@@ -189,6 +200,9 @@ def run(rounds: int) -> dict[str, Any]:
                 "hw_key_vs_direct_p50_ratio": round(key["p50_ms"] / max(0.001, base["p50_ms"]), 2),
                 "hw_event_to_led_p50_ms": led["p50_ms"],
                 "hw_event_to_led_p99_ms": led["p99_ms"],
+                "hw_bridge_cpu_ms_per_call": round(
+                    cpu_used * 1000 / max(1, len(key_to_called) + len(direct)), 2
+                ),
             }
         finally:
             if direct_client is not None:

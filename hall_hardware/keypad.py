@@ -71,6 +71,28 @@ def notice_text(notice: Notice) -> str:
     return ""
 
 
+class _KeypadTransport:
+    """The link as the counter model's transport. A keypad shows only the waiting count, so
+    its `queue` asks for no tickets (`limit` 0): 24 keypads then read a few bytes per event
+    instead of up to 200 tickets each."""
+
+    def __init__(self, link: HallLink) -> None:
+        self.link = link
+
+    def request(
+        self, op: str, params: dict[str, Any] | None = None, callback: Any = None
+    ) -> int:
+        if op == "queue":
+            params = {**(params or {}), "limit": 0}
+        return self.link.request(op, params, callback)
+
+    def login(self, clerk: str, pin: str, callback: Any = None) -> None:
+        self.link.login(clerk, pin, callback)
+
+    def logout(self, callback: Any = None) -> None:
+        self.link.logout(callback)
+
+
 class KeypadSession:
     """A keypad at one counter. `write(bytes)` sends to its bus (thread-safe, non-blocking)."""
 
@@ -96,7 +118,7 @@ class KeypadSession:
         )
         self.model = CounterModel(
             config.counter,
-            self.link,
+            _KeypadTransport(self.link),
             schedule=schedule,
         )
         self.model.on_finished = self._on_finished
