@@ -79,9 +79,7 @@ class _KeypadTransport:
     def __init__(self, link: HallLink) -> None:
         self.link = link
 
-    def request(
-        self, op: str, params: dict[str, Any] | None = None, callback: Any = None
-    ) -> int:
+    def request(self, op: str, params: dict[str, Any] | None = None, callback: Any = None) -> int:
         if op == "queue":
             params = {**(params or {}), "limit": 0}
         return self.link.request(op, params, callback)

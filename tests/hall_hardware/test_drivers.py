@@ -131,3 +131,29 @@ def test_numeric_screen_shows_last_three_digits_or_blank():
 
 def test_every_keypad_driver_names_itself():
     assert all(name == cls.name for name, cls in KEYPAD_DRIVERS.items())
+
+
+def test_problem_log_reports_each_kind_once_a_minute_with_the_count_held_back():
+    import logging
+
+    from hall_hardware.bus import ProblemLog
+
+    records: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record.getMessage())
+
+    logger = logging.getLogger("test-problem-log")
+    logger.addHandler(Keep())
+    problems = ProblemLog(every_s=0.2, logger=logger)
+    assert problems.warn("bus a address 3", "bad checksum 3a (expected 4c)")
+    assert not problems.warn("bus a address 3", "bad checksum 9f (expected a0)")  # same kind
+    assert problems.warn("bus a address 4", "bad checksum 3a (expected 4c)")  # another device
+    assert problems.warn("bus a address 3", "12 stray bytes")  # another kind
+    import time
+
+    time.sleep(0.25)
+    assert problems.warn("bus a address 3", "bad checksum 11 (expected 12)")
+    assert records[-1].endswith("(1 more like it since the last report)")
+    assert records[0] == "bus a address 3: bad checksum 3a (expected 4c)"
