@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -221,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         panel = Panel(keypads, screens)
         panel.show()
+        # The demo stops its windows with SIGTERM: quit through Qt so the bridge is stopped too
+        # (the panel's refresh timer lets Python run the handler).
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda _signum, _frame: app.quit())
         try:
             return app.exec()
         finally:
