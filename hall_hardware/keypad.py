@@ -12,7 +12,6 @@ Login: digits of the clerk id, 确认, digits of the PIN, 确认 (清除 starts 
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +24,6 @@ from hall_hardware.link import HallLink
 from shared.client import Reply
 from shared.ops import RATING_LEVELS
 
-log = logging.getLogger(__name__)
 
 NOTICE_S = 3.0  # how long an error or confirmation stays on the display
 MAX_TYPED = 32
@@ -60,7 +58,7 @@ def notice_text(notice: Notice) -> str:
     if notice.key == "login_lost":
         return texts.LOGIN_LOST
     if notice.key == "handshake_failed":
-        return texts.REFUSED_COUNTER
+        return texts.REFUSED
     if notice.key == "disconnected":
         return texts.SERVER_DOWN
     if notice.level == "error":
@@ -150,7 +148,6 @@ class KeypadSession:
         self.model.on_login_failed(code, message)
 
     def on_handshake_failed(self, code: str, message: str) -> None:
-        log.error("%s: the hall server refused it: %s %s", self.config.label, code, message)
         self.model.on_handshake_failed(code, message)
 
     def start(self) -> None:
@@ -293,6 +290,8 @@ class KeypadSession:
                 self._flash = (words, now + NOTICE_S)
                 self._redraw_later()
         if model.connection != ONLINE:
+            if notice is not None and notice.key == "handshake_failed":
+                return texts.REFUSED
             return texts.SERVER_DOWN if model.ever_online else texts.CONNECTING
         if self._flash is not None and now < self._flash[1]:
             return self._flash[0]

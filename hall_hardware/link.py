@@ -192,8 +192,7 @@ class HallLink:
                     CONNECT_TIMEOUT_S,
                 )
             except (TimeoutError, OSError) as exc:
-                self._failures += 1
-                if self._failures in (1, 10) or self._failures % 100 == 0:
+                if self._count_failure():
                     log.warning(
                         "%s: cannot reach the hall server at %s:%s (%s); retrying",
                         self.client_name,
@@ -219,6 +218,11 @@ class HallLink:
                 log.info("%s: connection to the hall server lost; reconnecting", self.client_name)
                 self._backoff = self._min
             await self._sleep_backoff()
+
+    def _count_failure(self) -> bool:
+        """Count a failed attempt; True when it should be logged (1st, 10th, every 100th)."""
+        self._failures += 1
+        return self._failures in (1, 10) or self._failures % 100 == 0
 
     async def _sleep_backoff(self) -> None:
         delay = self._backoff
@@ -387,9 +391,13 @@ class HallLink:
     def _on_hello(self, frame: dict[str, Any]) -> None:
         reply = Reply.from_frame(frame)
         if not reply.ok:
-            log.error(
-                "%s: hall server refused hello: %s %s", self.client_name, reply.code, reply.message
-            )
+            if self._count_failure():
+                log.error(
+                    "%s: hall server refused hello: %s %s; retrying",
+                    self.client_name,
+                    reply.code,
+                    reply.message,
+                )
             self._call("on_handshake_failed", reply.code, reply.message)
             self._abort()
             return

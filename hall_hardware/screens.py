@@ -9,7 +9,6 @@ comes back blank) and whenever their bus comes back.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -18,8 +17,6 @@ from hall_hardware.config import ScreenConfig
 from hall_hardware.drivers import ScreenDriver
 from hall_hardware.drivers.led_strip import LedStrip
 from shared.lifecycle import HELD_STATES
-
-log = logging.getLogger(__name__)
 
 
 def window_text(counter: dict[str, Any] | None) -> str:
@@ -77,7 +74,7 @@ class ScreenHub:
         pass
 
     def on_handshake_failed(self, code: str, message: str) -> None:
-        log.error("the hall server refused the screens' connection: %s %s", code, message)
+        pass  # the link logs it
 
     def on_ready(self, snapshot: dict[str, Any]) -> None:
         self.counters = {

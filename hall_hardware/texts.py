@@ -38,7 +38,7 @@ LOGIN_REASONS = {
     "disabled": "工号已停用",
 }
 LOGIN_LOST = "请重新登录"
-REFUSED_COUNTER = "窗口未配置"
+REFUSED = "连接被拒"  # the server refused the connection (wrong hall key, unknown counter)
 ERROR_CODES = {
     "conflict": "操作无效",
     "forbidden": "请先登录",

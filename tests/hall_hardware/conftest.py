@@ -18,7 +18,13 @@ def hall_call_gap() -> int:
 
 
 @pytest.fixture
-def hall_config(hall_config: HallConfig, hall_call_gap: int) -> HallConfig:
+def hall_key() -> str | None:
+    return None
+
+
+@pytest.fixture
+def hall_config(hall_config: HallConfig, hall_call_gap: int, hall_key: str | None) -> HallConfig:
+    hall_config = replace(hall_config, key=hall_key)
     if not HAS_CALL_GAP:
         return hall_config
     return replace(hall_config, call_gap_s=hall_call_gap)  # type: ignore[call-arg]

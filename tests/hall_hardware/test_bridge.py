@@ -88,9 +88,9 @@ class Rig:
         self.n1 = FakeScreen(digits, 31, "led_numeric")
         self.bridge_thread: BridgeThread | None = None
 
-    def start_bridge(self) -> Bridge:
+    def start_bridge(self, key: str | None = None) -> Bridge:
         self.bridge_thread = BridgeThread(
-            lambda: Bridge(self.hall, self.hw, "127.0.0.1", self.server.port)
+            lambda: Bridge(self.hall, self.hw, "127.0.0.1", self.server.port, key)
         ).start()
         return self.bridge_thread.bridge  # type: ignore[return-value]
 
@@ -391,3 +391,16 @@ def test_the_halls_call_gap_holds_the_call_key(rig):
     time.sleep(3.2)
     rig.k1.press(Key.CALL)
     rig.k1.wait_for("A002 已呼叫 等候0人")
+
+
+@pytest.mark.parametrize("hall_key", ["hall-secret"])
+def test_a_hall_with_a_key_needs_it_from_the_bridge(rig, caplog):
+    rig.issue(1)
+    rig.start_bridge(key="wrong-key")
+    rig.k1.wait_for("连接被拒")
+    assert any("refused" in r.getMessage() for r in caplog.records)
+    rig.stop_bridge()
+    rig.start_bridge(key="hall-secret")
+    rig.login(rig.k1)
+    rig.k1.press(Key.CALL)
+    rig.s1.wait_for("A001")
