@@ -24,7 +24,6 @@ from hall_hardware.link import HallLink
 from shared.client import Reply
 from shared.ops import RATING_LEVELS
 
-
 NOTICE_S = 3.0  # how long an error or confirmation stays on the display
 MAX_TYPED = 32
 
