@@ -248,6 +248,26 @@ def test_two_keypads_pressing_at_once_each_call_their_own_ticket(rig):
     rig.s2.wait_for(lambda text: text in shown)
 
 
+def test_a_collision_on_the_bus_loses_both_frames_and_the_resends_act_once_each(rig):
+    rig.issue(2)
+    bridge = rig.start_bridge()
+    rig.login(rig.k1, "1001", "1234")
+    rig.login(rig.k2, "1002", "2345")
+    driver = keypad_driver("ff68")
+    one, two = driver.encode_key(1, Key.CALL, 50), driver.encode_key(2, Key.CALL, 60)
+    garbled = bytes(b for pair in zip(one, two, strict=False) for b in pair)  # both at once
+    acted = bridge.keys_acted
+    rig.buses["keys"].send(garbled)
+    time.sleep(0.3)  # no acknowledgement came: each keypad sends its press again
+    assert bridge.keys_acted == acted
+    rig.buses["keys"].send(one)
+    rig.buses["keys"].send(two)
+    rig.k1.wait_for(lambda line: "已呼叫" in line)
+    rig.k2.wait_for(lambda line: "已呼叫" in line)
+    assert bridge.keys_acted == acted + 2
+    assert rig.k1.acks.count(50) == 1 and rig.k2.acks.count(60) == 1
+
+
 def test_noise_on_the_bus_is_logged_once_and_keys_still_work(rig, caplog):
     rig.issue(1)
     bridge = rig.start_bridge()
