@@ -167,8 +167,10 @@ class KeypadSession:
             self._login_key(key)
             return
         if self._rating:
-            self._rating_key(key)
-            return
+            if key not in ACTION_KEYS:
+                self._rating_key(key)
+                return
+            self._rating = False  # the clerk goes on (叫号 …): the rating is not waited for
         if key is Key.RATE:
             if self._last_finished is None:
                 self.flash(texts.NOTHING_TO_RATE)

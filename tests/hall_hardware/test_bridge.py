@@ -194,6 +194,8 @@ def test_every_keypad_flow_and_the_screens_follow(rig):
     k1.wait_for("评价:按1-4")
     k1.press("1")
     k1.wait_for("谢谢评价")
+    k1.press(Key.RATE)
+    k1.wait_for("无可评价")  # rated once: nothing left to rate
     k1.press(Key.PAUSE)  # 暂停
     s1.wait_for("暂停服务")
     k1.wait_for("暂停 等候1人")
@@ -424,3 +426,17 @@ def test_a_hall_with_a_key_needs_it_from_the_bridge(rig, caplog):
     rig.login(rig.k1)
     rig.k1.press(Key.CALL)
     rig.s1.wait_for("A001")
+
+
+def test_the_clerk_calling_on_while_the_rating_prompt_shows_is_not_held_up(rig):
+    rig.issue(2)
+    rig.start_bridge()
+    rig.login(rig.k1)
+    rig.k1.press(Key.CALL)
+    rig.k1.wait_for("A001 已呼叫 等候1人")
+    rig.k1.press(Key.FINISH)
+    rig.k1.wait_for("空闲 等候1人")
+    rig.k1.press(Key.RATE)
+    rig.k1.wait_for("评价:按1-4")
+    rig.k1.press(Key.CALL)  # the resident left without rating
+    rig.k1.wait_for("A002 已呼叫 等候0人")
