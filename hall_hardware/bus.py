@@ -22,7 +22,7 @@ from hall_hardware.config import BusConfig
 
 log = logging.getLogger(__name__)
 
-READ_TIMEOUT_S = 0.05
+READ_TIMEOUT_S = 1.0  # a read returns as soon as bytes come; stop and faults cancel it
 REOPEN_MIN_S, REOPEN_MAX_S = 0.5, 10.0
 WRITE_QUEUE_MAX = 4096
 
@@ -90,10 +90,19 @@ class SerialBus:
     def signal_stop(self) -> None:
         """Tell the threads to end (`stop` waits for them)."""
         self._stopping.set()
+        self._cancel_read()
         try:
             self._queue.put_nowait(b"")  # wakes the writer at once
         except queue.Full:
             pass
+
+    def _cancel_read(self) -> None:
+        port = self._port
+        if port is not None:
+            try:
+                port.cancel_read()
+            except (serial.SerialException, OSError, AttributeError):
+                pass
 
     def write(self, data: bytes) -> None:
         """Queue bytes for the bus (any thread). Dropped while the port is closed."""
@@ -170,7 +179,7 @@ class SerialBus:
     def _write_loop(self) -> None:
         while not self._stopping.is_set():
             try:
-                data = self._queue.get(timeout=0.2)
+                data = self._queue.get()
             except queue.Empty:
                 continue
             port = self._port
@@ -182,6 +191,7 @@ class SerialBus:
             except (serial.SerialException, OSError, TypeError) as exc:
                 self.problems.warn(self.label, f"write failed: {_reason(exc)}; reopening")
                 self._broken.set()
+                self._cancel_read()
 
 
 def _reason(exc: BaseException) -> str:
