@@ -440,3 +440,24 @@ def test_the_clerk_calling_on_while_the_rating_prompt_shows_is_not_held_up(rig):
     rig.k1.wait_for("评价:按1-4")
     rig.k1.press(Key.CALL)  # the resident left without rating
     rig.k1.wait_for("A002 已呼叫 等候0人")
+
+
+def test_a_new_business_day_asks_the_clerk_to_log_in_again_and_blanks_the_screens(
+    tmp_path, clocked_server, hall_clock
+):
+    rig = Rig(tmp_path, clocked_server)
+    try:
+        rig.issue(1)
+        rig.start_bridge()
+        rig.login(rig.k1)
+        rig.k1.press(Key.CALL)
+        rig.s1.wait_for("A001")
+        mark = rig.k1.mark()
+        hall_clock.advance(days=1)  # the server resets the day within a second
+        rig.k1.wait_for("请重新登录", since=mark)
+        rig.k1.wait_for("请输入工号")
+        rig.s1.wait_for("")  # the counter was closed and its ticket expired
+        rig.login(rig.k1)
+        rig.k1.wait_for("空闲 等候0人")
+    finally:
+        rig.close()
