@@ -124,6 +124,7 @@ class SerialBus:
             stopbits=serial.STOPBITS_ONE,
             timeout=READ_TIMEOUT_S,
             write_timeout=2,
+            exclusive=True,  # a second bridge on the same port is refused, not interleaved
         )
 
     def _close(self) -> None:

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -50,3 +51,30 @@ def test_the_bridge_process_serves_a_keypad_and_a_screen_and_stops_on_sigterm(
         bus.stop()
     assert proc.returncode == 0, err.decode(errors="replace")
     assert b"1 keypads, 1 screens on 1 buses" in err
+
+
+def test_a_second_bridge_cannot_take_a_port_the_first_one_holds(tmp_path, caplog):
+    import logging
+    import threading
+
+    from hall_hardware.bus import ProblemLog, SerialBus
+    from hall_hardware.config import BusConfig
+
+    bus = SimBus(tmp_path / "ttyUSB0").start()
+    opened = threading.Event()
+    first = SerialBus(BusConfig("a", str(bus.path)), lambda _d: None, opened.set, ProblemLog())
+    second = SerialBus(BusConfig("a", str(bus.path)), lambda _d: None, lambda: None, ProblemLog())
+    caplog.set_level(logging.WARNING)
+    try:
+        first.start()
+        assert opened.wait(5)
+        second.start()
+        deadline = time.monotonic() + 5
+        while not any("cannot open the port" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "the second open was not refused"
+            time.sleep(0.05)
+        assert first.is_open and not second.is_open
+    finally:
+        second.stop()
+        first.stop()
+        bus.stop()
