@@ -187,8 +187,14 @@ def run(
                 threading.Thread(target=counter_worker, args=(port, i + 1, clerk, ack, stop))
                 for i, clerk in enumerate(COUNTERS)
             ]
+            issued_before = len(ack.issued)
             for t in threads:
                 t.start()
+            # The kill comes at a random moment once the load really runs: on a busy machine
+            # the clients may take a while to connect, and a kill before them proves nothing.
+            running_by = time.monotonic() + 10
+            while len(ack.issued) < issued_before + 3 and time.monotonic() < running_by:
+                time.sleep(0.02)
             time.sleep(rng.uniform(min_run_s, max_run_s))
             proc.send_signal(signal.SIGKILL)
             proc.wait()

@@ -169,7 +169,7 @@ def run(rounds: int) -> dict[str, Any]:
                     keypad.press(Key.CALL, wait_ack=False)
                     pending.append((n, t0))
                     time.sleep(PACE_S)
-                    if n % 8 == 0:
+                    if n % 4 == 0:
                         t0 = time.monotonic()
                         direct_client.call("call_next", req=f"direct-{round_no}-{n}")
                         direct.append(observer.wait_call(DIRECT_COUNTER, t0)[0] - t0)

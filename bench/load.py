@@ -17,6 +17,13 @@ import uuid
 from typing import Any
 
 KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
+# A busy morning at a 24-counter hall, as `queue-hall simulate` models one, with its clock
+# running 25 times faster so that a short run gathers enough replies: a 300 s service becomes
+# a 12 s cycle per counter (call, start, finish, a look at the queue) and the 240–500 arrivals
+# an hour of a busy hall become about half a ticket a second. Each request still mostly
+# arrives alone, so its reply time is the server's own work plus one commit.
+PEAK_CYCLE_S = 12.0
+PEAK_ISSUES_PER_S = 0.5
 
 
 class LeanClient:
@@ -184,8 +191,48 @@ async def run(
                 if delay > 0:
                     await asyncio.sleep(delay)
 
+    op_lat: dict[str, list[float]] = {}
+
+    async def timed(client: LeanClient, op: str, **params: Any) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        result = await client.call(op, **params)
+        op_lat.setdefault(op, []).append(time.perf_counter() - t0)
+        return result
+
+    async def peak_counter(c: LeanClient, per_s: float) -> None:
+        """A clerk's whole cycle, as a busy morning has it: call, start, finish, look at the queue."""
+        n = 0
+        await asyncio.sleep(random.random() / per_s)
+        start = time.perf_counter()
+        while time.perf_counter() < stop_at:
+            result = await timed(c, "call_next", req=uuid.uuid4().hex)
+            if result["ticket"] is not None:
+                await timed(c, "start")
+                await timed(c, "finish")
+            await timed(c, "queue", limit=10)
+            n += 1
+            delay = start + n / per_s - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    async def peak_kiosk(k: LeanClient, i: int, per_s: float) -> None:
+        n = 0
+        await asyncio.sleep(random.random() / per_s)
+        start = time.perf_counter()
+        while time.perf_counter() < stop_at:
+            service = services[(i * 7 + n) % len(services)]
+            result = await timed(k, "issue", service=service, req=uuid.uuid4().hex)
+            await timed(k, "printed", ticket=result["ticket"]["id"])
+            n += 1
+            delay = start + n / per_s - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+
     started = time.perf_counter()
-    if phase == "paced":
+    if phase == "peak":
+        tasks = [peak_kiosk(k, i, PEAK_ISSUES_PER_S / KIOSKS) for i, k in enumerate(kiosks)]
+        tasks += [peak_counter(c, 1 / PEAK_CYCLE_S) for c in counters]
+    elif phase == "paced":
         # About `rate` operations a second in the whole hall: each issue is two ops.
         kiosk_rate = rate * 0.55 / 2 / KIOSKS
         counter_rate = rate * 0.45 / COUNTERS
@@ -207,6 +254,7 @@ async def run(
         "calls": calls_done,
         "replied": {str(k): v for k, v in call_replies.items()},
         "seen": pending_events,
+        "ops": op_lat,
     }
 
 
@@ -224,7 +272,12 @@ def combine(shards: list[dict[str, Any]], phase: str, measured: list[int]) -> di
         if str(ticket) in replied
     ]
     seconds = max(shard["seconds"] for shard in shards)
-    ops = sum(len(shard["issue"]) * 2 + len(shard["call_next"]) for shard in shards)
+    ops = sum(
+        len(shard["issue"]) * 2
+        + len(shard["call_next"])
+        + sum(len(v) for v in shard.get("ops", {}).values())
+        for shard in shards
+    )
     pick = [shards[i] for i in measured]
     return {
         "phase": phase,
@@ -234,13 +287,17 @@ def combine(shards: list[dict[str, Any]], phase: str, measured: list[int]) -> di
         "call_next": summary_ms([x for shard in pick for x in shard["call_next"]]),
         "issue": summary_ms([x for shard in pick for x in shard["issue"]]),
         "fanout": summary_ms(fanout),
+        "ops": {
+            op: summary_ms([x for shard in pick for x in shard.get("ops", {}).get(op, [])])
+            for op in sorted({op for shard in pick for op in shard.get("ops", {})})
+        },
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--phase", choices=["paced", "saturation"], required=True)
+    parser.add_argument("--phase", choices=["paced", "saturation", "peak"], required=True)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--rate", type=float, default=300.0)
     parser.add_argument("--counters", default="1-24", help="this shard's counters, e.g. 1-20")

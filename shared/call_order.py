@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 PRIORITY_STREAK_LIMIT = 3
 
@@ -25,10 +25,11 @@ class QueuedTicket:
     order_at: float  # seconds since the epoch
     reserved_counter: int | None = None
     order_no: int = 0  # the order of issue (or reactivation) in the day: breaks ties in order_at
+    # (order_at, order_no, id), built once: lanes compare tickets thousands of times a second.
+    key: tuple[float, int, int] = field(init=False, repr=False, compare=False)
 
-    @property
-    def key(self) -> tuple[float, int, int]:
-        return (self.order_at, self.order_no, self.id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.order_at, self.order_no, self.id))
 
     def __lt__(self, other: QueuedTicket) -> bool:
         return self.key < other.key
@@ -94,13 +95,16 @@ class WaitingQueue:
 
     Each service has two lanes (priority, normal) and each counter two lanes for the
     tickets reserved for it; a lane is a list of tickets sorted by their key (order time,
-    order number, id), and `next_for` looks only at lane heads. The database stays the truth:
+    order number, id), and `next_for` looks only at lane heads. Two more lanes hold every
+    unreserved ticket, so a counter that serves every service (the usual one-window hall)
+    looks at two heads however many services the catalog has. The database stays the truth:
     the service rebuilds this from it at start-up and whenever a transaction fails.
     """
 
     def __init__(self, tickets: Iterable[tuple[QueuedTicket, str]] = ()) -> None:
         self._tickets: dict[int, tuple[QueuedTicket, str]] = {}
         self._lanes: dict[tuple[str, str | int, bool], list[QueuedTicket]] = {}
+        self._any: dict[bool, list[QueuedTicket]] = {True: [], False: []}  # every unreserved one
         self._counts: dict[str, int] = {}
         for ticket, category in tickets:
             self.add(ticket, category)
@@ -126,6 +130,8 @@ class WaitingQueue:
             self.remove(ticket.id)
         self._tickets[ticket.id] = (ticket, category)
         bisect.insort(self._lanes.setdefault(self._lane_key(ticket), []), ticket)
+        if ticket.reserved_counter is None:
+            bisect.insort(self._any[ticket.priority], ticket)
         self._counts[category] = self._counts.get(category, 0) + 1
 
     def remove(self, ticket_id: int) -> tuple[QueuedTicket, str] | None:
@@ -135,12 +141,16 @@ class WaitingQueue:
         ticket, category = entry
         lane = self._lanes[self._lane_key(ticket)]
         del lane[bisect.bisect_left(lane, ticket)]
+        if ticket.reserved_counter is None:
+            lane = self._any[ticket.priority]
+            del lane[bisect.bisect_left(lane, ticket)]
         self._counts[category] -= 1
         return entry
 
     def clear(self) -> None:
         self._tickets.clear()
         self._lanes.clear()
+        self._any = {True: [], False: []}
         self._counts.clear()
 
     def counts(self) -> dict[str, int]:
@@ -155,11 +165,8 @@ class WaitingQueue:
         if own:
             lanes.append(own)
         if services is None:
-            lanes += [
-                lane
-                for (kind, _, p), lane in self._lanes.items()
-                if kind == "service" and p == priority and lane
-            ]
+            if self._any[priority]:
+                lanes.append(self._any[priority])
         else:
             lanes += [lane for s in services if (lane := self._lanes.get(("service", s, priority)))]
         return lanes

@@ -227,6 +227,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"{'op':14}{'n':>8}{'p50 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for op, t in stats["latency"].items():
         print(f"{op:14}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
+    phases = stats.get("phases", {})
+    if phases.get("batch_size", {}).get("n"):
+        print("inside a batch (ms):")
+        for name in ("queued", "service", "service_cpu", "deliver", "loop_lag"):
+            t = phases.get(name, {})
+            if t.get("n"):
+                print(f"  {name:12}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
     return 0
 
 

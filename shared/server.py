@@ -27,6 +27,7 @@ from shared.clock import iso
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
 from shared.errors import ErrorCode, HallError
 from shared.ops import COUNTER, OPS, ROLES, Request, is_text, request_id, validate_request
+from shared.server_stats import BatchPhases, GcPauses, Timings
 from shared.service import Caller, HallService, Numbered, Outcome
 
 log = logging.getLogger(__name__)
@@ -49,37 +50,6 @@ class Pending:
     request: Request
     arrived: float = field(default_factory=time.perf_counter)
     caller: Caller | None = None  # who the server's own request acts for
-
-
-class Timings:
-    """How long requests took inside the server, from their frame to their reply, per op."""
-
-    def __init__(self, keep: int = 5_000) -> None:
-        self.started = time.monotonic()
-        self.requests = 0
-        self._samples: deque[tuple[str, float]] = deque(maxlen=keep)
-
-    def add(self, op: str, seconds: float) -> None:
-        self.requests += 1
-        self._samples.append((op, seconds))
-
-    def summary(self) -> dict[str, dict[str, float]]:
-        by_op: dict[str, list[float]] = {}
-        for op, seconds in self._samples:
-            by_op.setdefault(op, []).append(seconds)
-        return {op: _percentiles(values) for op, values in sorted(by_op.items())}
-
-    def reset(self) -> None:
-        self._samples.clear()
-
-
-def _percentiles(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-
-    def at(p: float) -> float:
-        return round(ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000, 3)
-
-    return {"n": len(ordered), "p50_ms": at(50), "p99_ms": at(99), "max_ms": at(100)}
 
 
 class Connection:
@@ -168,6 +138,8 @@ class HallServer:
         self.counter_grace_s = COUNTER_GRACE_S
         self._gone: dict[int, asyncio.TimerHandle] = {}
         self.timings = Timings()
+        self.phases = BatchPhases()
+        self.gc_pauses = GcPauses()
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.address: tuple[str, int] | None = None
@@ -179,6 +151,7 @@ class HallServer:
         sock = self._server.sockets[0].getsockname()
         self.address = (sock[0], sock[1])
         self._stop_checkpoints = self.service.store.checkpoint_in_background()
+        self.gc_pauses.install()
         self._spawn(self._batch_loop())
         self._spawn(self._tick_loop())
         log.info(
@@ -205,6 +178,7 @@ class HallServer:
             await self._server.wait_closed()
         if self._stop_checkpoints:
             self._stop_checkpoints()
+        self.gc_pauses.uninstall()
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
@@ -379,9 +353,13 @@ class HallServer:
             "db_path": store.path,
             "db_bytes": size,
             "latency": self.timings.summary(),
+            "phases": self.phases.summary(),
+            "gc": self.gc_pauses.summary(),
         }
         if reset:
             self.timings.reset()
+            self.phases.reset()
+            self.gc_pauses.reset()
         return result
 
     def _counter_left(self, caller: Caller) -> None:
@@ -419,16 +397,26 @@ class HallServer:
                     (cast(Caller, p.caller or (p.conn.caller if p.conn else None)), p.request)
                     for p in batch
                 ]
+                began, began_cpu = time.perf_counter(), time.thread_time()
                 try:
                     loose, outcomes = self.service.run_batch(items)
                 except Exception:
                     log.exception("batch of %d requests failed", len(batch))
                     error = HallError(ErrorCode.INTERNAL, "internal server error")
                     loose, outcomes = [], [Outcome(error=error) for _ in batch]
+                applied, applied_cpu = time.perf_counter(), time.thread_time()
                 try:
                     self._deliver(batch, loose, outcomes)
                 except Exception:  # the loop must outlive any one batch
                     log.exception("sending the replies of a batch failed")
+                if batch:
+                    self.phases.add(
+                        len(batch),
+                        began - min(p.arrived for p in batch),
+                        applied - began,
+                        applied_cpu - began_cpu,
+                        time.perf_counter() - applied,
+                    )
                 # Let the loop send the replies and read what arrived during the commit:
                 # requests that came together form the next batch, with one flush for all.
                 await asyncio.sleep(0)
@@ -481,7 +469,9 @@ class HallServer:
     async def _tick_loop(self) -> None:
         """An empty batch now and then: pending time-outs and the day reset happen in it."""
         while True:
+            due = time.perf_counter() + TICK_S
             await asyncio.sleep(TICK_S)
+            self.phases.loop_lag(time.perf_counter() - due)
             self._wake.set()
 
 

@@ -398,11 +398,17 @@ class HallService:
             self._clerk_names[clerk_id] = name
         return name
 
-    def counter_json(self, row: sqlite3.Row) -> dict[str, Any]:
+    def counter_json(
+        self, row: sqlite3.Row, ticket: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """The Counter object; `ticket` is the held ticket's object when the caller has it."""
         clerk = None
         if row["clerk_id"]:
             clerk = {"id": row["clerk_id"], "name": self._clerk_name(row["clerk_id"])}
-        ticket = self.ticket_json(self._ticket_row(row["ticket_id"])) if row["ticket_id"] else None
+        if row["ticket_id"] and (ticket is None or ticket["id"] != row["ticket_id"]):
+            ticket = self.ticket_json(self._ticket_row(row["ticket_id"]))
+        elif not row["ticket_id"]:
+            ticket = None
         services = json.loads(row["services"]) if row["services"] else "all"
         return {
             "number": row["number"],
@@ -509,9 +515,10 @@ class HallService:
         state = next_state(TicketState(row["state"]), action)
         changes["state"] = state.value
         sets = ", ".join(f"{k} = ?" for k in changes)
-        self.store.conn.execute(
-            f"UPDATE tickets SET {sets} WHERE id = ?", (*changes.values(), row["id"])
-        )
+        # RETURNING gives the updated row with the update itself: one statement fewer per step.
+        updated = self.store.conn.execute(
+            f"UPDATE tickets SET {sets} WHERE id = ? RETURNING *", (*changes.values(), row["id"])
+        ).fetchall()[0]
         self.store.conn.execute(
             "INSERT INTO ticket_log(ticket_id, day, at, action, state, counter, clerk_id, detail)"
             " VALUES (?,?,?,?,?,?,?,?)",
@@ -526,7 +533,6 @@ class HallService:
                 detail,
             ),
         )
-        updated = self._ticket_row(row["id"])
         self._track_waiting(row, updated)
         return self.ticket_json(updated)
 
@@ -541,13 +547,18 @@ class HallService:
             self.queue.add(_queued(after), after["category"])
             self._undo.append(lambda: self.queue.remove(after["id"]))
 
-    def _set_counter(self, number: int, now: datetime, **changes: Any) -> dict[str, Any]:
+    def _set_counter(
+        self, number: int, now: datetime, ticket: dict[str, Any] | None = None, **changes: Any
+    ) -> dict[str, Any]:
+        """Change a counter's row; returns its Counter object (`ticket`: the held ticket's, if known)."""
         changes["updated_at"] = iso(now)
         sets = ", ".join(f"{k} = ?" for k in changes)
-        self.store.conn.execute(
-            f"UPDATE counters SET {sets} WHERE number = ?", (*changes.values(), number)
-        )
-        return self.counter_json(self._counter_row(number))
+        rows = self.store.conn.execute(
+            f"UPDATE counters SET {sets} WHERE number = ? RETURNING *", (*changes.values(), number)
+        ).fetchall()
+        if not rows:
+            raise HallError(ErrorCode.NOT_FOUND, f"counter {number} does not exist")
+        return self.counter_json(rows[0], ticket)
 
     def _held(self, counter: sqlite3.Row) -> sqlite3.Row | None:
         return self._ticket_row(counter["ticket_id"]) if counter["ticket_id"] else None
@@ -974,7 +985,7 @@ class HallService:
             (row["day"], row["id"], counter["number"], iso(now)),
         )
         data = self._set_counter(
-            counter["number"], now, ticket_id=row["id"], priority_streak=streak
+            counter["number"], now, ticket, ticket_id=row["id"], priority_streak=streak
         )
         events += [
             ("ticket_called", {"ticket": ticket, "counter": counter["number"], "recall": False}),

@@ -133,3 +133,27 @@ def test_waiting_queue_count_for_counts_what_the_counter_may_take():
     queue = WaitingQueue([(t(1, 1), "A"), (t(2, 2, service="s2"), "B"), (t(3, 3, reserved=1), "A")])
     assert queue.count_for(1, None) == 3
     assert queue.count_for(2, frozenset({"s2"})) == 1
+
+
+@settings(max_examples=200)
+@given(
+    tickets_strategy,
+    st.lists(st.integers(1, 40), max_size=20),
+    st.sampled_from([None, frozenset({"s1"}), frozenset({"s2", "s3"})]),
+    st.integers(0, 4),
+)
+def test_waiting_queue_after_removals_orders_like_call_order(specs, gone, services, streak):
+    """Removing tickets keeps every lane (the per-service ones and the all-services one) right."""
+    waiting = [
+        t(i + 1, at, prio, service, reserved)
+        for i, (service, prio, at, reserved) in enumerate(specs)
+    ]
+    queue = WaitingQueue((x, "cat-" + x.service) for x in waiting)
+    for ticket_id in gone:
+        queue.remove(ticket_id)
+    left = [x for x in waiting if x.id not in set(gone)]
+    expected = ids(call_order(left, 1, services, streak))
+    assert ids(queue.order_for(1, services, streak)) == expected
+    nxt = queue.next_for(1, services, streak)
+    assert (nxt.id if nxt else None) == (expected[0] if expected else None)
+    assert queue.count_for(1, services) == len(expected)

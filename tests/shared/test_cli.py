@@ -115,6 +115,7 @@ def test_status_shows_connections_and_reply_times_of_a_running_server(tmp_path, 
             out = capsys.readouterr().out
             assert "1 kiosk" in out and "1 admin" in out
             assert re.search(r"^issue\s+1\s", out, re.M), out
+            assert re.search(r"^  service_cpu\s+\d+\s", out, re.M), out
             assert main(["status", "--server", f"127.0.0.1:{port}", "--json"]) == 0
             stats = json.loads(capsys.readouterr().out)
             assert stats["latency"]["issue"]["n"] == 1 and stats["latency"]["catalog"]["n"] == 1
@@ -131,3 +132,23 @@ def test_status_names_a_server_that_does_not_answer(capsys):
 def test_server_stats_are_for_admins_only(hall_server):
     with hall_server.client("kiosk", "nosy") as kiosk:
         assert kiosk.send("server_stats")["error"]["code"] == "forbidden"
+
+
+def test_server_stats_break_a_batch_into_phases(hall_server):
+    """server_stats says where a request's time went: queueing, the service (wall and CPU),
+    writing the replies, the loop's lateness and the collector's pauses."""
+    kiosk = hall_server.client("kiosk", "stats-kiosk")
+    for n in range(5):
+        kiosk.call("issue", service=kiosk.call("catalog")["services"][0]["code"], req=f"r{n}")
+    with hall_server.client("admin", "stats-admin") as admin:
+        stats = admin.call("server_stats", reset=True)
+        phases = stats["phases"]
+        assert phases["batch_size"]["n"] >= 10  # five catalogs and five issues, at least
+        assert phases["batch_size"]["max"] >= 1
+        for name in ("queued", "service", "service_cpu", "deliver"):
+            assert phases[name]["n"] == phases["batch_size"]["n"], name
+            assert 0 <= phases[name]["p50_ms"] <= phases[name]["max_ms"], name
+        assert phases["service_cpu"]["max_ms"] <= phases["service"]["max_ms"] + 1.0
+        assert isinstance(stats["gc"], dict)
+        assert admin.call("server_stats")["phases"]["batch_size"]["n"] == 0  # reset took effect
+    kiosk.close()
