@@ -3,11 +3,15 @@
 The window binds to it; it talks to the hall through a `Transport` (the Qt
 `HallConnection` in the app, a blocking client adapter in tests). Every button state
 comes from `enabled()`, which asks `shared.lifecycle.counter_ops` and refuses
-everything while a request is in flight, so a double press can never call twice.
+everything while a request is in flight, so a double press can never call twice. After
+a call the call keys stay locked for the hall's call gap (`call_gap_s`, from `login`),
+so a second press a moment later (a bouncing key, a worn keypad) is ignored too; the
+server holds the same rule.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -44,6 +48,9 @@ _KEY_RE = re.compile(
 
 # Connection states, as HallConnection names them.
 CONNECTING, ONLINE, OFFLINE = "connecting", "online", "offline"
+
+CALL_ACTIONS = frozenset({"call_next", "call"})  # held back by the call gap (recall is not)
+CALL_TOO_SOON = "call_too_soon"  # the server's reason when a call comes inside the gap
 
 QUEUE_REFRESH_DELAY_S = 0.15  # events come in bursts (a call sends three); ask `queue` once
 _QUEUE_EVENTS = frozenset({"ticket_issued", "ticket_called", "ticket_changed", "waiting_changed"})
@@ -157,16 +164,60 @@ class Notice:
 
 @dataclass
 class DayFigures:
-    """The logged-in clerk's figures for the business day, as the server counts them."""
+    """The logged-in clerk's figures for the business day, as the server counts them
+    (`clerk_stats`: the monthly report's definitions, for today)."""
 
     served: int = 0
     no_shows: int = 0
     mean_service_s: float | None = None
+    without_start: int = 0
+    short: int = 0
+    short_service_s: int | None = None
+    calls: int = 0
+    recalls: int = 0
+    logged_in_s: int = 0
+    paused_s: int = 0
+    rated: int = 0
+    score: float | None = None
+
+    @property
+    def short_share(self) -> float | None:
+        return self.short / self.served if self.served else None
+
+    @property
+    def calls_per_served(self) -> float | None:
+        return self.calls / self.served if self.served else None
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> DayFigures:
-        mean = stats.get("mean_service_s")
-        return cls(int(stats.get("served") or 0), int(stats.get("no_shows") or 0), mean)
+        """Tolerant: a field missing or of the wrong type (an older server) reads as none."""
+
+        def whole(key: str) -> int:
+            value = stats.get(key)
+            return int(value) if isinstance(value, int | float) and value >= 0 else 0
+
+        def real(key: str) -> float | None:
+            value = stats.get(key)
+            return float(value) if isinstance(value, int | float) else None
+
+        paused = stats.get("paused_s")
+        short_s = stats.get("short_service_s")
+        return cls(
+            served=whole("served"),
+            no_shows=whole("no_shows"),
+            mean_service_s=real("mean_service_s"),
+            without_start=whole("without_start"),
+            short=whole("short"),
+            short_service_s=int(short_s) if isinstance(short_s, int) else None,
+            calls=whole("calls"),
+            recalls=whole("recalls"),
+            logged_in_s=whole("logged_in_s"),
+            paused_s=sum(int(v) for v in paused.values() if isinstance(v, int | float) and v > 0)
+            if isinstance(paused, dict)
+            else 0,
+            rated=whole("rated"),
+            score=real("score"),
+        )
 
 
 def _parse_time(text: str | None) -> float | None:
@@ -218,6 +269,7 @@ class CounterModel:
         self.counters: list[dict[str, Any]] = []  # every counter of the hall (transfer targets)
         self.notice: Notice | None = None
         self.figures = DayFigures()
+        self._figures_at = 0.0  # local clock when `figures` came from the server
         self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
         self.day: str | None = None
         self._clock_offset = 0.0  # server time minus local time
@@ -226,6 +278,8 @@ class CounterModel:
         self._queue_inflight = False
         self._queue_again = False
         self._auto_login: tuple[str, str] | None = None
+        self.call_gap_s = 0  # the hall's call gap, from the login reply
+        self._calls_locked_until = 0.0  # local clock: call keys are ignored until then
         # Called with the ticket once this counter's `finish` succeeded (the rating window).
         self.on_finished: Callable[[dict[str, Any]], None] | None = None
 
@@ -278,9 +332,30 @@ class CounterModel:
         ticket = self.ticket
         return counter_ops(self.counter_state, ticket["state"] if ticket else None)
 
+    def time_logged_in_s(self) -> tuple[int, int]:
+        """(logged in, paused) seconds today, counted on from the server's last figures."""
+        since = max(0, int(self._clock() - self._figures_at)) if self._figures_at else 0
+        logged_in = self.figures.logged_in_s + (since if self.logged_in else 0)
+        paused = self.figures.paused_s + (since if self.paused else 0)
+        return logged_in, paused
+
+    def call_lock_s(self) -> int:
+        """Whole seconds the call keys stay locked by the call gap; 0 when they are free."""
+        left = self._calls_locked_until - self._clock()
+        return math.ceil(left) if left > 0 else 0
+
+    def _lock_calls(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self._calls_locked_until = max(self._calls_locked_until, self._clock() + seconds)
+        if self._schedule is not None:  # unlock the keys on time, without waiting for an event
+            self._schedule(seconds + 0.05, self._changed)  # a timer may fire a little early
+
     def enabled(self, action: str) -> bool:
         if action not in DEFAULT_SHORTCUTS and action != "logout":
             raise KeyError(f"unknown action {action!r}")
+        if action in CALL_ACTIONS and self.call_lock_s():
+            return False
         ops = self.allowed_ops()
         if action == "pause_resume":
             return "pause" in ops or "resume" in ops
@@ -424,6 +499,8 @@ class CounterModel:
             self._changed()
             return
         self.clerk = dict(reply.result.get("clerk") or {})
+        gap = reply.result.get("call_gap_s")
+        self.call_gap_s = gap if isinstance(gap, int) and not isinstance(gap, bool) else 0
         self.logged_out = False
         self._set_counter(reply.result.get("counter"))
         self.notice = None
@@ -530,10 +607,15 @@ class CounterModel:
     def _on_op(self, op: str, reply: ReplyLike) -> None:
         self.busy = None
         if not reply.ok:
+            if getattr(reply, "reason", "") == CALL_TOO_SOON:
+                retry = getattr(reply, "retry_after_s", None)
+                self._lock_calls(retry if isinstance(retry, int) else self.call_gap_s)
             self._error(reply)
             self._changed()
             return
         result = reply.result
+        if op in CALL_ACTIONS and isinstance(result.get("ticket"), dict):
+            self._lock_calls(self.call_gap_s)
         if "counter" in result and isinstance(result["counter"], dict):
             self._set_counter(result["counter"])
         ticket = result.get("ticket")
@@ -546,6 +628,8 @@ class CounterModel:
             self.notice = Notice("info", "reactivated", {"number": ticket["number"]})
         elif op == "transfer" and isinstance(ticket, dict):
             self.notice = Notice("info", "transferred", {"number": ticket["number"]})
+        if op in ("pause", "resume"):
+            self.refresh_figures()  # the paused time counts on from here
         if op == "finish" and isinstance(ticket, dict) and self.on_finished is not None:
             self.on_finished(ticket)
         self.schedule_queue_refresh()
@@ -564,7 +648,8 @@ class CounterModel:
 
     def _error(self, reply: ReplyLike) -> None:
         key = "disconnected" if reply.code == "disconnected" else "op_failed"
-        self.notice = Notice("error", key, {"code": reply.code}, reply.message)
+        args = {"code": reply.code, "reason": getattr(reply, "reason", "")}
+        self.notice = Notice("error", key, args, reply.message)
 
     # -- the waiting list ---------------------------------------------------------------------
 
@@ -642,6 +727,7 @@ class CounterModel:
         def loaded(reply: ReplyLike) -> None:
             if reply.ok:
                 self.figures = DayFigures.from_stats(reply.result)
+                self._figures_at = self._clock()
                 self._changed()
 
         self.transport.request("clerk_stats", {}, loaded)

@@ -1,7 +1,8 @@
 """Renders the counter window's documentation screenshots: `python -m counter_client.screenshots`.
 
 Starts a throw-away hall server on 127.0.0.1 with the sample hall, issues a morning's
-tickets, and saves the login page and a working counter as PNG files. Run it under a
+tickets, and saves the login page, a working counter (its call key resting for the hall's
+call gap) and its "today" line as PNG files. Run it under a
 display with CJK fonts, e.g. `xvfb-run -a -s "-screen 0 1920x1080x24" python -m ...`.
 """
 
@@ -113,17 +114,23 @@ def main(argv: list[str] | None = None) -> int:
             model.login(DEMO_CLERK.id, DEMO_CLERK.pin)
             wait_for(lambda: model.logged_in and len(model.queue) == len(MORNING))
             for step in (model.call_next, model.start, model.finish, model.call_next):
+                # a call waits for the hall's call gap, as the clerk's call key does
+                wait_for(lambda s=step: s != model.call_next or model.enabled("call_next"))
                 step()
                 wait_for(lambda: model.busy is None)
             model.no_show()
-            wait_for(lambda: model.busy is None)
+            wait_for(lambda: model.busy is None and model.enabled("call_next"))
             model.call_next()
             wait_for(lambda: model.ticket is not None and len(model.queue) == len(MORNING) - 3)
+            wait_for(lambda: model.figures.served == 1 and model.figures.no_shows == 1)
             window.grab().save(str(out / f"counter_main{suffix}.png"))
+            window.figures.grab().save(str(out / f"counter_today{suffix}.png"))
             window.close()
         finally:
             stop()
-    print(f"saved counter_login{suffix}.png and counter_main{suffix}.png in {out}")
+    print(
+        f"saved counter_login{suffix}.png, counter_main{suffix}.png and counter_today{suffix}.png in {out}"
+    )
     return 0
 
 

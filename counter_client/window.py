@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.model import ACTIONS, ONLINE, CounterModel, Notice
+from counter_client.model import ACTIONS, CALL_ACTIONS, ONLINE, CounterModel, Notice
 
 STYLE = """
 QWidget#banner { background: #c62828; }
@@ -47,6 +47,7 @@ QLabel#notice[level="info"] { color: #1b5e20; }
 QLabel#figures { color: #37474f; }
 QPushButton[action] { min-height: 46px; font-size: 14px; }
 QPushButton[action="call_next"] { font-weight: bold; }
+QPushButton[cooling="true"] { color: #78909c; background: #eceff1; }
 QLabel#loginTitle { font-size: 20px; font-weight: bold; }
 QLabel#loginCounter { font-size: 16px; color: #455a64; }
 QLabel#loginHall { color: #607d8b; }
@@ -401,7 +402,9 @@ class CounterWindow(QWidget):
             else self.tr("You have been logged out: the server refused your login."),
             "handshake_failed": self.tr("The hall server refused this counter."),
             "disconnected": self.tr("Not done: the connection to the hall server was lost."),
-            "op_failed": self.tr("The server refused this action."),
+            "op_failed": self.tr("Too soon after the last call: wait a few seconds.")
+            if notice.args.get("reason") == "call_too_soon"
+            else self.tr("The server refused this action."),
             "nobody_waiting": self.tr("Nobody is waiting for this counter."),
             "reactivated": self.tr("{number} is back in the queue."),
             "transferred": self.tr("{number} has been transferred."),
@@ -514,9 +517,7 @@ class CounterWindow(QWidget):
             _restyle(self.ticket_number, "empty", True)
         self._tick()
 
-        for action, button in self.buttons.items():
-            button.setText(f"{self.action_label(action)}\n{model.shortcuts[action]}")
-            button.setEnabled(model.enabled(action))
+        self._render_buttons()
 
         notice = model.notice
         self.notice.setText(self.notice_text(notice) if notice else "")
@@ -527,14 +528,58 @@ class CounterWindow(QWidget):
             self.tr("Waiting for this counter: {n}").format(n=model.queue_total)
         )
         self._render_queue()
-        figures = model.figures
-        self.figures.setText(
+        self.figures.setText(self.figures_text())
+        self.figures.setToolTip(self.figures_tooltip())
+
+    def figures_text(self) -> str:
+        """The "today" line: the clerk's figures of the day, defined as in the monthly report."""
+        f = self.model.figures
+        logged_in, paused = self.model.time_logged_in_s()
+        lines = [
             self.tr("Today: served {served} · no-shows {no_shows} · mean service {mean}").format(
-                served=figures.served,
-                no_shows=figures.no_shows,
-                mean=_format_duration(figures.mean_service_s),
-            )
-        )
+                served=f.served, no_shows=f.no_shows, mean=_format_duration(f.mean_service_s)
+            ),
+            self.tr(
+                "Finished without start {without_start} · short services {short} ({share})"
+                " · calls per served {calls} · recalls {recalls}"
+            ).format(
+                without_start=f.without_start,
+                short=f.short,
+                share="--" if f.short_share is None else f"{100 * f.short_share:.0f}%",
+                calls="--" if f.calls_per_served is None else f"{f.calls_per_served:.2f}",
+                recalls=f.recalls,
+            ),
+            self.tr(
+                "Logged in {logged_in} (paused {paused}) · satisfaction {score} from {rated} ratings"
+            ).format(
+                logged_in=_format_duration(logged_in),
+                paused=_format_duration(paused),
+                score="--" if f.score is None else f"{f.score:.1f}",
+                rated=f.rated,
+            ),
+        ]
+        return "\n".join(lines)
+
+    def figures_tooltip(self) -> str:
+        short = self.model.figures.short_service_s
+        return self.tr(
+            "As in the monthly report. Short service: under {short} s. Finished without start:"
+            " finished (or ended by the next call) without pressing start. Calls per served:"
+            " calls (not recalls) ÷ served. Logged in: since login, pauses included."
+        ).format(short="--" if short is None else short)
+
+    def _render_buttons(self) -> None:
+        """Enable the buttons; the call keys show the seconds left of the call gap."""
+        model = self.model
+        lock = model.call_lock_s()
+        for action, button in self.buttons.items():
+            label = self.action_label(action)
+            cooling = action in CALL_ACTIONS and lock > 0 and model.logged_in
+            if cooling:
+                label = self.tr("{action} ({seconds} s)").format(action=label, seconds=lock)
+            button.setText(f"{label}\n{model.shortcuts[action]}")
+            button.setEnabled(model.enabled(action))
+            _restyle(button, "cooling", cooling)
 
     def _render_queue(self) -> None:
         model = self.model
@@ -561,6 +606,9 @@ class CounterWindow(QWidget):
             self.waiting_list.addItem(item)
 
     def _tick(self) -> None:
+        if self.model.logged_in:
+            self._render_buttons()  # the call gap's countdown
+            self.figures.setText(self.figures_text())  # the time logged in runs on
         if self.model.ticket is None:
             self.ticket_timer.setText("")
             return

@@ -187,9 +187,8 @@ class KeypadSession:
             self.flash(texts.NOT_NOW["paused" if model.paused else "not_paused"])
             return
         # The counter model holds the call keys for the hall's call gap after a call.
-        call_lock = getattr(model, "call_lock_s", None)
-        if action == "call_next" and call_lock is not None and call_lock() > 0:
-            self.flash(texts.CALL_GAP.format(seconds=call_lock()))
+        if action == "call_next" and model.call_lock_s() > 0:
+            self.flash(texts.CALL_GAP.format(seconds=model.call_lock_s()))
             return
         if not model.enabled(action):
             self.flash(self._why_not(action))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import socket
 import uuid
 from collections import deque
@@ -36,6 +37,7 @@ class Reply:
     code: str = ""
     message: str = ""
     reason: str = ""  # the error's machine-readable detail, when the server gives one
+    retry_after_s: int | None = None  # seconds until the op may succeed, when the server says
 
     @classmethod
     def from_frame(cls, frame: dict[str, Any]) -> Reply:
@@ -49,6 +51,7 @@ class Reply:
             str(error.get("code", "internal")),
             str(error.get("message", "")),
             str(error.get("reason") or ""),
+            _retry_after(error),
         )
 
 
@@ -105,7 +108,19 @@ def _result(reply: dict[str, Any]) -> dict[str, Any]:
         result = reply.get("result")
         return result if isinstance(result, dict) else {}
     error = reply.get("error") or {}
-    raise HallError(error.get("code", "internal"), error.get("message", "unknown error"))
+    raise HallError(
+        error.get("code", "internal"),
+        error.get("message", "unknown error"),
+        str(error.get("reason") or "") or None,
+        _retry_after(error),
+    )
+
+
+def _retry_after(error: dict[str, Any]) -> int | None:
+    value = error.get("retry_after_s")
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        return None
+    return math.ceil(value)
 
 
 class HallClient:

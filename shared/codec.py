@@ -103,11 +103,17 @@ def reply_ok(request_id: Any, result: dict[str, Any]) -> dict[str, Any]:
 
 
 def reply_error(
-    request_id: Any, code: str, message: str, reason: str | None = None
+    request_id: Any,
+    code: str,
+    message: str,
+    reason: str | None = None,
+    retry_after_s: int | None = None,
 ) -> dict[str, Any]:
-    error = {"code": code, "message": message}
+    error: dict[str, Any] = {"code": code, "message": message}
     if reason:
         error["reason"] = reason
+    if retry_after_s is not None:
+        error["retry_after_s"] = retry_after_s
     return {"id": request_id, "ok": False, "error": error}
 
 

@@ -308,6 +308,8 @@ class HallConfig:
     priority_pin: str | None = field(default=None, repr=False)
     paper_mm: int = 80
     printer: str = "preview"
+    call_gap_s: int = 5  # [calls] min_gap_s: seconds a counter must wait between two calls
+    short_service_s: int = 60  # [report] short_service_s: a service shorter than this is "short"
     catalog: Catalog = field(default_factory=sample_catalog)
     counters: tuple[CounterConfig, ...] = field(default_factory=_default_counters)
     clerks: tuple[ClerkConfig, ...] = field(default_factory=_demo_clerks)
@@ -709,6 +711,8 @@ _TOP_LEVEL_KEYS = (
     "hours",
     "announce",
     "kiosk",
+    "calls",
+    "report",
     "counters",
     "clerks",
     "hardware",  # read by `queue-hall hardware` (hall_hardware.config)
@@ -953,6 +957,13 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["paper_mm"] = paper_mm
     settings["priority_pin"] = _pin(kiosk, "priority_pin", required=False)
     settings["ticket_notice"] = kiosk.text("notice", HallConfig.ticket_notice, empty_ok=True)
+
+    calls = root.subtable("calls", ("min_gap_s",))
+    settings["call_gap_s"] = calls.integer("min_gap_s", HallConfig.call_gap_s, 0, 600)
+    report = root.subtable("report", ("short_service_s",))
+    settings["short_service_s"] = report.integer(
+        "short_service_s", HallConfig.short_service_s, 1, 3600
+    )
 
     counters = _counters(root, catalog)
     if counters is not None:

@@ -143,7 +143,9 @@ def plan(
         )
     if args.simulate:
         rate = ["--speed", str(args.speed), "--rate", str(args.rate), "--initial", "30"]
+        # counter 3's simulated clerk is hasty, so the report's highlighting shows in the demo
         counters = ["--counters", f"3-{args.counters}"]
+        counters += ["--hasty", "3"] if args.counters >= 3 else []
         children.append(
             Child(
                 "simulator",

@@ -8,10 +8,21 @@ prints the same definitions for its readers:
 - period: the business days from the first to the last day asked for (the tickets' `day`);
 - issued: tickets issued in the period, except those whose printing failed (cancelled);
 - wait: the ticket's first call minus its issue time; a ticket never called has no wait;
-- served (clerk): tickets the clerk finished; no-shows and transfers (clerk): how many
-  times the clerk marked a ticket no-show or transferred one;
+- served (clerk): tickets the clerk finished (with finish, or by calling the next ticket);
+  no-shows and transfers (clerk): how many times the clerk marked a ticket no-show or
+  transferred one;
+- finished without start: of the served tickets, those whose clerk never pressed start;
 - service time: finish minus start (or minus the call when the clerk never pressed start),
-  of the tickets the clerk finished;
+  of the tickets the clerk finished; a short service is one under the hall's
+  `[report] short_service_s` (default 60 s); short share = short services / served;
+- calls (clerk): the clerk's calls of a ticket (call_next or call; recalls not included);
+  calls per served = calls / served; recalls: the clerk's recalls of a held ticket;
+- time logged in: from the clerk's login at a counter to the logout or the counter's
+  closing (by another login, by the server when the client was gone, or at the end of the
+  business day), pauses included; time paused: while the counter was paused, by the reason
+  given; a session still open counts until the report is made;
+- stands out: a clerk whose short share or calls per served is above twice the median of
+  the clerks who served in the period (a pointer for a conversation, not a verdict);
 - mean wait (clerk): over the tickets whose first call the clerk made;
 - a ticket transferred to another service counts under the service it ended in;
 - p90: nearest rank, the smallest value that at least 90 % of the values do not exceed;
@@ -34,6 +45,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -48,7 +60,8 @@ RATING_WEIGHTS: dict[str, float] = {
 }
 # Upper bounds (minutes) of the wait-distribution buckets; the last bucket is open-ended.
 WAIT_BUCKET_LIMITS_MIN: tuple[int, ...] = (5, 10, 15, 20, 30, 45, 60)
-MIN_SCHEMA_VERSION = 2  # ratings arrived with schema version 2
+MIN_SCHEMA_VERSION = 3  # counter_log and ticket_log.started arrived with schema version 3
+STANDOUT_FACTOR = 2.0  # a clerk stands out above this many times the clerks' median
 LANGS = ("zh_CN", "en")
 
 # The report's queries, named so a test can check that each one reads through an index.
@@ -63,19 +76,39 @@ QUERIES: dict[str, str] = {
         " WHERE day BETWEEN :first AND :last AND action = 'call' GROUP BY ticket_id"
     ),
     "finishes": (
-        "SELECT ticket_id, clerk_id FROM ticket_log"
+        "SELECT ticket_id, clerk_id, started FROM ticket_log"
         " WHERE day BETWEEN :first AND :last AND action = 'finish'"
+        " AND (:clerk IS NULL OR clerk_id = :clerk)"
+    ),
+    "service_times": (
+        "SELECT id, service_s FROM tickets WHERE day BETWEEN :first AND :last AND state = 'done'"
     ),
     "clerk_marks": (
         "SELECT clerk_id, action, count(*) FROM ticket_log"
-        " WHERE day BETWEEN :first AND :last AND action IN ('no_show', 'transfer')"
+        " WHERE day BETWEEN :first AND :last"
+        " AND action IN ('no_show', 'transfer', 'call', 'recall')"
+        " AND (:clerk IS NULL OR clerk_id = :clerk)"
         " GROUP BY clerk_id, action"
     ),
     "ratings": (
         "SELECT clerk_id, level, count(*) FROM ratings"
-        " WHERE day BETWEEN :first AND :last GROUP BY clerk_id, level"
+        " WHERE day BETWEEN :first AND :last AND (:clerk IS NULL OR clerk_id = :clerk)"
+        " GROUP BY clerk_id, level"
+    ),
+    # Every change of a counter's clerk, state or pause reason, in the order it happened.
+    "counter_log": (
+        "SELECT counter, day, at, clerk_id, state, pause_reason FROM counter_log"
+        " WHERE day BETWEEN :first AND :last ORDER BY id"
     ),
 }
+
+
+@dataclass(frozen=True)
+class FigureRules:
+    """The hall settings the figures depend on (from the hall file)."""
+
+    short_service_s: int = 60  # [report] short_service_s
+    day_reset: day_time = day_time(0, 0)  # [hours] day_reset: where a business day ends
 
 
 class ReportError(Exception):
@@ -169,6 +202,36 @@ class ClerkFigures:
         default_factory=list, repr=False
     )  # of the tickets they called first
     ratings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(RATING_LEVELS, 0))
+    without_start: int = 0  # served tickets finished without pressing start
+    short: int = 0  # served tickets with a service time under FigureRules.short_service_s
+    calls: int = 0  # call_next / call (not recalls)
+    recalls: int = 0
+    logged_in_s: float = 0.0
+    paused_s: dict[str, float] = field(default_factory=dict)  # by reason ("" = none given)
+
+    @property
+    def short_share(self) -> float | None:
+        return self.short / self.served if self.served else None
+
+    @property
+    def calls_per_served(self) -> float | None:
+        return self.calls / self.served if self.served else None
+
+    @property
+    def paused_total_s(self) -> float:
+        return sum(self.paused_s.values())
+
+    def add(self, other: ClerkFigures) -> None:
+        """Add another clerk's figures to these (the hall's total row)."""
+        for name in ("served", "no_shows", "transfers", "without_start", "short", "calls",
+                     "recalls", "logged_in_s"):  # fmt: skip
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.service_s += other.service_s
+        self.waits_s += other.waits_s
+        for level, count in other.ratings.items():
+            self.ratings[level] = self.ratings.get(level, 0) + count
+        for reason, seconds in other.paused_s.items():
+            self.paused_s[reason] = self.paused_s.get(reason, 0.0) + seconds
 
     @property
     def mean_service_s(self) -> float | None:
@@ -250,6 +313,12 @@ class HallReport:
     wait_buckets: list[WaitBucket]
     hall_total: GroupFigures
     ratings: dict[str, int]
+    rules: FigureRules = field(default_factory=FigureRules)
+    clerk_total: ClerkFigures = field(default_factory=lambda: ClerkFigures("", ""))
+    # clerk id -> the figures ("short_share", "calls_per_served") in which the clerk stands out
+    standouts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    medians: dict[str, float | None] = field(default_factory=dict)
+    pause_reasons: list[str] = field(default_factory=list)  # most paused first
 
     @property
     def score(self) -> float | None:
@@ -313,17 +382,153 @@ def _catalog(
     return categories, services
 
 
+def clerk_work(
+    conn: sqlite3.Connection,
+    first: str,
+    last: str,
+    now: datetime,
+    rules: FigureRules = FigureRules(),
+    only: str | None = None,
+    names: dict[str, str] | None = None,
+    service_s: dict[int, float] | None = None,
+) -> dict[str, ClerkFigures]:
+    """The clerks' own figures for business days `first`..`last` (ISO dates): served,
+    without start, short services, calls, recalls, no-shows, transfers, service times,
+    time logged in and paused, ratings. `only` narrows them to one clerk (`clerk_stats`).
+    `service_s` (ticket id -> service time of the finished tickets) saves reading the
+    tickets again when the caller has read them. The report and the counter's figures of
+    the day both come from here."""
+    bounds = {"first": first, "last": last, "clerk": only}
+    clerks: dict[str, ClerkFigures] = {}
+
+    def clerk(clerk_id: str | None) -> ClerkFigures | None:
+        if clerk_id is None or (only is not None and clerk_id != only):
+            return None
+        if clerk_id not in clerks:
+            name = (names or {}).get(clerk_id, clerk_id)
+            clerks[clerk_id] = ClerkFigures(clerk_id, str(name))
+        return clerks[clerk_id]
+
+    if service_s is None:
+        service_s = {
+            ticket_id: float(seconds)
+            for ticket_id, seconds in conn.execute(QUERIES["service_times"], bounds)
+            if seconds is not None
+        }
+    for ticket_id, clerk_id, started in conn.execute(QUERIES["finishes"], bounds):
+        figures = clerk(clerk_id)
+        if figures is None:
+            continue
+        figures.served += 1
+        figures.without_start += started == 0
+        if ticket_id in service_s:
+            figures.service_s.append(service_s[ticket_id])
+            figures.short += service_s[ticket_id] < rules.short_service_s
+    marks = {"no_show": "no_shows", "transfer": "transfers", "call": "calls", "recall": "recalls"}
+    for clerk_id, action, count in conn.execute(QUERIES["clerk_marks"], bounds):
+        figures = clerk(clerk_id)
+        if figures is not None:
+            setattr(figures, marks[action], getattr(figures, marks[action]) + count)
+    for clerk_id, level, count in conn.execute(QUERIES["ratings"], bounds):
+        figures = clerk(clerk_id)
+        if figures is not None and level in figures.ratings:
+            figures.ratings[level] += count
+    for clerk_id, state, reason, seconds in _counter_intervals(conn, bounds, now, rules):
+        figures = clerk(clerk_id)
+        if figures is None or state == "closed":
+            continue
+        figures.logged_in_s += seconds
+        if state == "paused":
+            figures.paused_s[reason] = figures.paused_s.get(reason, 0.0) + seconds
+    return clerks
+
+
+def _counter_intervals(
+    conn: sqlite3.Connection, bounds: dict[str, Any], now: datetime, rules: FigureRules
+) -> Iterable[tuple[str | None, str, str, float]]:
+    """(clerk, state, pause reason, seconds) for each stretch a counter spent in one state.
+
+    A stretch ends at the counter's next change, at the end of its business day, or now.
+    """
+    current: dict[int, tuple[str | None, str, str, datetime]] = {}
+
+    def close(counter: int, end: datetime) -> tuple[str | None, str, str, float]:
+        clerk_id, state, reason, since = current.pop(counter)
+        day_end = datetime.combine(
+            since.date() + timedelta(days=1) if since.time() >= rules.day_reset else since.date(),
+            rules.day_reset,
+            tzinfo=since.tzinfo,
+        )
+        return clerk_id, state, reason, max(0.0, (min(end, day_end) - since).total_seconds())
+
+    for counter, _day, at, clerk_id, state, reason in conn.execute(QUERIES["counter_log"], bounds):
+        moment = datetime.fromisoformat(at)
+        if counter in current:
+            yield close(counter, moment)
+        current[counter] = (clerk_id, state, reason or "", moment)
+    for counter in list(current):
+        yield close(counter, now)
+
+
+def _median(values: Sequence[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[middle]
+    return (ordered[middle - 1] + ordered[middle]) / 2
+
+
+STANDOUT_FIGURES = ("short_share", "calls_per_served")
+
+
+def find_standouts(
+    clerks: Sequence[ClerkFigures],
+) -> tuple[dict[str, float | None], dict[str, tuple[str, ...]]]:
+    """The clerks' medians of the standout figures, and who is above STANDOUT_FACTOR × median.
+
+    Only clerks who served in the period count (the figures are per served ticket).
+    """
+    serving = [c for c in clerks if c.served]
+    medians: dict[str, float | None] = {}
+    standouts: dict[str, tuple[str, ...]] = {}
+    for figure in STANDOUT_FIGURES:
+        medians[figure] = _median([getattr(c, figure) for c in serving])
+    for c in serving:
+        marked = tuple(
+            figure
+            for figure in STANDOUT_FIGURES
+            if medians[figure] is not None
+            and getattr(c, figure) > STANDOUT_FACTOR * (medians[figure] or 0.0)
+        )
+        if marked:
+            standouts[c.clerk_id] = marked
+    return medians, standouts
+
+
 def compute_report(
-    conn: sqlite3.Connection, period: Period, lang: str = "zh_CN", now: datetime | None = None
+    conn: sqlite3.Connection,
+    period: Period,
+    lang: str = "zh_CN",
+    now: datetime | None = None,
+    rules: FigureRules = FigureRules(),
 ) -> HallReport:
     """Every figure of the report for `period`, read from an open hall database."""
+    now = now or datetime.now().astimezone()
     bounds = {"first": period.first.isoformat(), "last": period.last.isoformat()}
     hall = conn.execute("SELECT value FROM meta WHERE key = 'hall'").fetchone()
     clerk_names = dict(conn.execute("SELECT id, name FROM clerks").fetchall())
     category_names, service_names = _catalog(conn, lang)
 
     first_calls = {row[0]: (row[2], row[3]) for row in conn.execute(QUERIES["first_calls"], bounds)}
-    clerks: dict[str, ClerkFigures] = {}
+    tickets = conn.execute(QUERIES["tickets"], bounds).fetchall()
+    service_s = {
+        row[0]: float(row[5]) for row in tickets if row[4] == "done" and row[5] is not None
+    }
+    clerks = clerk_work(
+        conn, bounds["first"], bounds["last"], now, rules, names=clerk_names, service_s=service_s
+    )
 
     def clerk(clerk_id: str | None) -> ClerkFigures | None:
         if clerk_id is None:
@@ -336,10 +541,7 @@ def compute_report(
     services: dict[str, GroupFigures] = {}
     hours = [HourFigures(h) for h in range(24)]
     total = GroupFigures("", "")
-    service_s: dict[int, float] = {}
-    for ticket_id, issued_at, service, category, state, seconds in conn.execute(
-        QUERIES["tickets"], bounds
-    ):
+    for ticket_id, issued_at, service, category, state, _seconds in tickets:
         if category not in categories:
             categories[category] = GroupFigures(
                 category, category_names.get(category, (category, 0))[0]
@@ -364,31 +566,17 @@ def compute_report(
             group.no_shows += state == "no_show"
             if wait is not None:
                 group.waits_s.append(wait)
-        if state == "done" and seconds is not None:
-            service_s[ticket_id] = float(seconds)
 
-    for ticket_id, clerk_id in conn.execute(QUERIES["finishes"], bounds):
-        figures = clerk(clerk_id)
-        if figures is None:
-            continue
-        figures.served += 1
-        if ticket_id in service_s:
-            figures.service_s.append(service_s[ticket_id])
-    for clerk_id, action, count in conn.execute(QUERIES["clerk_marks"], bounds):
-        figures = clerk(clerk_id)
-        if figures is not None:
-            if action == "no_show":
-                figures.no_shows += count
-            else:
-                figures.transfers += count
     hall_ratings = dict.fromkeys(RATING_LEVELS, 0)
-    for clerk_id, level, count in conn.execute(QUERIES["ratings"], bounds):
-        if level not in hall_ratings:
-            continue  # the server accepts only the four levels; ignore anything else
-        hall_ratings[level] += count
-        figures = clerk(clerk_id)
-        if figures is not None:
-            figures.ratings[level] += count
+    for _, level, count in conn.execute(QUERIES["ratings"], {**bounds, "clerk": None}):
+        if level in hall_ratings:  # the server accepts only the four levels; ignore the rest
+            hall_ratings[level] += count
+    ordered_clerks = sorted(clerks.values(), key=lambda c: c.clerk_id)
+    clerk_total = ClerkFigures("", "")
+    for figures in ordered_clerks:
+        clerk_total.add(figures)
+    medians, standouts = find_standouts(ordered_clerks)
+    pause_reasons = sorted(clerk_total.paused_s, key=lambda r: (-clerk_total.paused_s[r], r))
 
     buckets = _wait_buckets(total.waits_s)
     ordered_categories = sorted(
@@ -406,14 +594,19 @@ def compute_report(
     return HallReport(
         hall=str(hall[0]) if hall else "",
         period=period,
-        generated_at=now or datetime.now().astimezone(),
-        clerks=sorted(clerks.values(), key=lambda c: c.clerk_id),
+        generated_at=now,
+        clerks=ordered_clerks,
         categories=ordered_categories,
         services=ordered_services,
         hours=hours,
         wait_buckets=buckets,
         hall_total=total,
         ratings=hall_ratings,
+        rules=rules,
+        clerk_total=clerk_total,
+        standouts=standouts,
+        medians=medians,
+        pause_reasons=pause_reasons,
     )
 
 
@@ -433,11 +626,15 @@ def _wait_buckets(waits_s: Iterable[float]) -> list[WaitBucket]:
 
 
 def build_report(
-    db: str | Path, period: Period, lang: str = "zh_CN", now: datetime | None = None
+    db: str | Path,
+    period: Period,
+    lang: str = "zh_CN",
+    now: datetime | None = None,
+    rules: FigureRules = FigureRules(),
 ) -> HallReport:
     conn = open_database(db)
     try:
-        return compute_report(conn, period, lang, now)
+        return compute_report(conn, period, lang, now, rules)
     finally:
         conn.close()
 
@@ -473,6 +670,16 @@ TEXT: dict[str, dict[str, str]] = {
         "tickets": "人数",
         "all": "全部",
         "total": "合计",
+        "without_start": "其中未按开始办结",
+        "short": "短时办结件数",
+        "short_share": "短时办结占比(%)",
+        "calls": "叫号次数",
+        "calls_per_served": "每办结叫号次数",
+        "recalls": "重呼次数",
+        "logged_in_min": "在岗时长(分钟)",
+        "paused_min": "暂停时长(分钟)",
+        "paused_reason_min": "暂停(分钟)：{reason}",
+        "no_reason": "未填原因",
     },
     "en": {
         "clerk_id": "Clerk ID",
@@ -502,6 +709,16 @@ TEXT: dict[str, dict[str, str]] = {
         "tickets": "Tickets",
         "all": "All",
         "total": "Total",
+        "without_start": "Of which finished without start",
+        "short": "Short services",
+        "short_share": "Short share (%)",
+        "calls": "Calls",
+        "calls_per_served": "Calls per served",
+        "recalls": "Recalls",
+        "logged_in_min": "Logged in (min)",
+        "paused_min": "Paused (min)",
+        "paused_reason_min": "Paused (min): {reason}",
+        "no_reason": "no reason given",
     },
 }
 
@@ -527,17 +744,64 @@ def number(value: float | None, digits: int = 1) -> str:
 # -- the tables (shared by CSV and HTML) --------------------------------------------------------
 
 
+def percent(share: float | None) -> str:
+    return number(None if share is None else 100 * share)
+
+
+def minutes(seconds: float) -> str:
+    return number(seconds / 60)
+
+
+# The clerk table's columns: (text key, the cell of one clerk's figures). The paused-by-reason
+# columns follow "paused_min", one per reason given in the period.
+CLERK_COLUMNS: tuple[tuple[str, Callable[[ClerkFigures], str]], ...] = (
+    ("clerk_id", lambda c: c.clerk_id),
+    ("clerk", lambda c: c.name),
+    ("served", lambda c: str(c.served)),
+    ("without_start", lambda c: str(c.without_start)),
+    ("short", lambda c: str(c.short)),
+    ("short_share", lambda c: percent(c.short_share)),
+    ("calls", lambda c: str(c.calls)),
+    ("calls_per_served", lambda c: number(c.calls_per_served, 2)),
+    ("recalls", lambda c: str(c.recalls)),
+    ("no_shows", lambda c: str(c.no_shows)),
+    ("transfers", lambda c: str(c.transfers)),
+    ("logged_in_min", lambda c: minutes(c.logged_in_s)),
+    ("paused_min", lambda c: minutes(c.paused_total_s)),
+    ("mean_service_s", lambda c: number(c.mean_service_s)),
+    ("p90_service_s", lambda c: number(c.p90_service_s)),
+    ("called", lambda c: str(c.called)),
+    ("mean_wait_s", lambda c: number(c.mean_wait_s)),
+    *((level, lambda c, level=level: str(c.ratings[level])) for level in RATING_LEVELS),
+    ("rated", lambda c: str(c.rated)),
+    ("score", lambda c: number(c.score)),
+)
+
+
 def clerk_table(report: HallReport, lang: str) -> tuple[list[str], list[list[str]]]:
+    """One row per clerk and, when there are clerks, the hall's total row last."""
     t = TEXT[lang]
-    keys = ["clerk_id", "clerk", "served", "no_shows", "transfers", "mean_service_s",
-            "p90_service_s", "called", "mean_wait_s", *RATING_LEVELS, "rated", "score"]  # fmt: skip
-    rows = [
-        [c.clerk_id, c.name, str(c.served), str(c.no_shows), str(c.transfers),
-         number(c.mean_service_s), number(c.p90_service_s), str(c.called), number(c.mean_wait_s),
-         *(str(c.ratings[level]) for level in RATING_LEVELS), str(c.rated), number(c.score)]
-        for c in report.clerks
-    ]  # fmt: skip
-    return [t[k] for k in keys], rows
+    reasons = report.pause_reasons
+    header: list[str] = []
+    for key, _ in CLERK_COLUMNS:
+        header.append(t[key])
+        if key == "paused_min":
+            header += [t["paused_reason_min"].format(reason=r or t["no_reason"]) for r in reasons]
+
+    def row(c: ClerkFigures) -> list[str]:
+        cells: list[str] = []
+        for key, cell in CLERK_COLUMNS:
+            cells.append(cell(c))
+            if key == "paused_min":
+                cells += [minutes(c.paused_s.get(r, 0.0)) for r in reasons]
+        return cells
+
+    rows = [row(c) for c in report.clerks]
+    if report.clerks:
+        total = row(report.clerk_total)
+        total[0], total[1] = "", t["total"]
+        rows.append(total)
+    return header, rows
 
 
 def _group_cells(g: GroupFigures) -> list[str]:
@@ -670,10 +934,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 2
-    db = Path(args.db) if args.db else default_db(_load(args))
+    config = _load(args)
+    db = Path(args.db) if args.db else default_db(config)
     out_dir = Path(args.out) if args.out else Path("hall-report")
+    rules = FigureRules(config.short_service_s, config.day_reset)
     try:
-        report = build_report(db, period, args.lang)
+        report = build_report(db, period, args.lang, rules=rules)
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 1

@@ -8,9 +8,12 @@ from html import escape
 from shared.ops import RATING_LEVELS
 from shared.report import (
     RATING_WEIGHTS,
+    STANDOUT_FACTOR,
     TABLES,
+    TEXT,
     HallReport,
     bucket_label,
+    number,
 )
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
@@ -49,6 +52,13 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "def_p90": "P90：最近秩法，至少 90% 的数值不超过它的最小值。",
         "def_score": "满意度得分 = 100 × (1.0×非常满意 + 0.8×满意 + 0.6×基本满意 + 0×不满意) ÷ 评价数；无评价时不计。",
         "def_period": "期间按业务日统计（取号所属业务日）。",
+        "def_without_start": "其中未按开始办结：办结件数中，叫号后未按“开始”就办结（或被下一次叫号自动办结）的件数。",
+        "def_short": "短时办结：办理时长短于 {short} 秒（大厅设置 [report] short_service_s）的办结件数；占比 = 短时办结件数 ÷ 办结件数。",
+        "def_calls": "叫号次数：该人员“叫下一位”和“指定叫号”的次数（不含重呼）；每办结叫号次数 = 叫号次数 ÷ 办结件数；重呼次数另计。同一窗口两次叫号至少间隔大厅设置的秒数（[calls] min_gap_s），过早的叫号被拒绝，不计入。",
+        "def_logged_in": "在岗时长：从登录窗口到退出登录或窗口关闭（另一人员登录、客户端离线两分钟、业务日结束）的时长，含暂停；暂停时长：窗口处于暂停状态的时长，按填写的原因分列；尚未结束的登录计到报表生成时。",
+        "def_standout": "突出显示：短时办结占比或每办结叫号次数高于本期有办结的人员中位数 {factor} 倍的人员，以黄色标出。这只是值得了解情况的提示，不是评价结论。",
+        "standout_note": "黄色标出的数值高于全体人员中位数的 {factor} 倍（中位数：短时办结占比 {short}%，每办结叫号次数 {calls}）。是提示，不是结论；定义见页末“指标说明”。",
+        "standout_title": "高于中位数 {factor} 倍（中位数 {median}）",
     },
     "en": {
         "title": "{hall}: service and assessment report",
@@ -90,6 +100,24 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "def_score": "Satisfaction score = 100 × (1.0×very satisfied + 0.8×satisfied + 0.6×basic"
         " + 0×unsatisfied) ÷ ratings; none without ratings.",
         "def_period": "Periods are business days (the day a ticket was issued on).",
+        "def_without_start": "Finished without start: of the served tickets, those finished without"
+        " the clerk pressing start after the call (also those finished by calling the next one).",
+        "def_short": "Short services: served tickets whose service time was under {short} s (hall"
+        " setting [report] short_service_s); short share = short services ÷ served.",
+        "def_calls": "Calls: the clerk's call-next and out-of-turn calls (recalls not included);"
+        " calls per served = calls ÷ served; recalls are counted apart. Two calls at one counter"
+        " are at least the hall's [calls] min_gap_s apart; an early call is refused and not counted.",
+        "def_logged_in": "Logged in: from the clerk's login at a counter to the logout or the"
+        " counter's closing (another login, the client gone two minutes, the end of the business"
+        " day), pauses included; paused: time the counter was paused, by the reason given; a login"
+        " still open counts until the report was made.",
+        "def_standout": "Highlighted: clerks whose short share or calls per served is above {factor}"
+        " times the median of the clerks who served in the period, marked in yellow. A pointer"
+        " for a conversation, not a verdict.",
+        "standout_note": "Values marked in yellow are above {factor} times the clerks' median"
+        " (medians: short share {short} %, calls per served {calls}). A pointer, not a verdict;"
+        " see the definitions at the end.",
+        "standout_title": "above {factor} × the median ({median})",
     },
 }
 
@@ -113,6 +141,9 @@ tr:nth-child(even) td { background: #fafafa; }
 svg { background: #fff; border: 1px solid #eceff1; max-width: 100%; height: auto; }
 svg text { font-size: 12px; fill: #37474f; }
 ul.defs li { margin: 3px 0; }
+tr.standout td { background: #fffde7; }
+td.flag { background: #ffe082 !important; font-weight: bold; }
+table.clerks td:nth-child(2) { white-space: nowrap; }
 """
 
 BAR = "#1e88e5"
@@ -288,6 +319,48 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
 
 
+def clerk_table_html(report: HallReport, lang: str, t: dict[str, str]) -> str:
+    """The clerk table with the standout clerks' rows and figures marked (see def_standout)."""
+    header, rows = TABLES["clerks"](report, lang)
+    factor = _fmt(STANDOUT_FACTOR)
+    columns = {figure: header.index(TEXT[lang][figure]) for figure in ("short_share",
+               "calls_per_served")}  # fmt: skip
+    medians = {
+        "short_share": number(
+            None if (m := report.medians.get("short_share")) is None else 100 * m
+        ),
+        "calls_per_served": number(report.medians.get("calls_per_served"), 2),
+    }
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    lines = []
+    for index, row in enumerate(rows):
+        clerk = report.clerks[index].clerk_id if index < len(report.clerks) else None
+        marked = report.standouts.get(clerk, ()) if clerk is not None else ()
+        flagged = {columns[figure]: figure for figure in marked}
+        cells = []
+        for column, value in enumerate(row):
+            classes = ["num"] if _numeric(value) else []
+            title = ""
+            if column in flagged:
+                classes.append("flag")
+                median = medians[flagged[column]]
+                title = (
+                    f' title="{escape(t["standout_title"].format(factor=factor, median=median))}"'
+                )
+            attr = f' class="{" ".join(classes)}"' if classes else ""
+            cells.append(f"<td{attr}{title}>{escape(value)}</td>")
+        row_class = ' class="standout"' if marked else ""
+        lines.append(f"<tr{row_class}>{''.join(cells)}</tr>")
+    note = t["standout_note"].format(
+        factor=factor, short=medians["short_share"] or t["none"],
+        calls=medians["calls_per_served"] or t["none"],
+    )  # fmt: skip
+    return (
+        f'<p class="note">{escape(note)}</p>'
+        f'<table class="clerks"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>'
+    )
+
+
 def _numeric(value: str) -> bool:
     try:
         float(value)
@@ -343,13 +416,24 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
     ]
     for name, key in (("clerks", "clerks"), ("categories", "categories"), ("services", "services"),
                       ("hours", "hours"), ("waits", "wait_table")):  # fmt: skip
+        parts.append(f'<h2 id="{name}">{escape(t[key])}</h2>')
+        if name == "clerks":
+            parts.append(clerk_table_html(report, lang, t))
+            continue
         header, rows = TABLES[name](report, lang)
         if name == "hours":
             rows = [r for r, h in zip(rows, report.hours, strict=True) if h.arrivals]
-        parts += [f'<h2 id="{name}">{escape(t[key])}</h2>', _table(header, rows)]
+        parts.append(_table(header, rows))
     weights = ", ".join(f"{level}={RATING_WEIGHTS[level]}" for level in RATING_LEVELS)
     definitions = [t[k] for k in ("def_period", "def_wait", "def_served", "def_service",
                                   "def_clerk_wait", "def_transfer", "def_p90", "def_score")]  # fmt: skip
+    definitions += [  # the clerk figures of the monthly assessment
+        t["def_without_start"],
+        t["def_short"].format(short=report.rules.short_service_s),
+        t["def_calls"],
+        t["def_logged_in"],
+        t["def_standout"].format(factor=_fmt(STANDOUT_FACTOR)),
+    ]
     parts += [
         f'<h2 id="definitions">{escape(t["definitions"])}</h2>',
         '<ul class="defs">' + "".join(f"<li>{escape(d)}</li>" for d in definitions) + "</ul>",

@@ -450,7 +450,9 @@ class HallServer:
                 conn.caller.clerk = outcome.clerk or None
             if outcome.error is not None:
                 error = outcome.error
-                reply = reply_error(request.id, error.code, error.message, error.reason)
+                reply = reply_error(
+                    request.id, error.code, error.message, error.reason, error.retry_after_s
+                )
             else:
                 reply = reply_ok(request.id, outcome.result or {})
             out.setdefault(conn, []).append(encode(reply))

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from shared import auth
@@ -33,6 +34,7 @@ from shared.lifecycle import (
 )
 from shared.numbering import format_number, parse_number
 from shared.ops import COUNTER, OPS, Request
+from shared.report import ClerkFigures, FigureRules, clerk_work
 from shared.store import HallStore, dumps
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,7 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
+CALL_TOO_SOON = "call_too_soon"  # the error reason of a call inside the call gap
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
@@ -316,6 +319,22 @@ class HallService:
             f"UPDATE tickets SET state = 'expired', reserved_counter = NULL WHERE state IN ({marks}) AND day < ?",
             (*open_states, today),
         )
+        if stored is not None:
+            # Counters left open close with the day they were open on, not when the next
+            # day's first request happens to come: time logged in stops at the day's end.
+            day_end = datetime.combine(
+                date.fromisoformat(stored) + timedelta(days=1),
+                self.config.day_reset,
+                tzinfo=now.tzinfo,
+            )
+            ended = min(now, day_end)
+            conn.executemany(
+                "INSERT INTO counter_log(day, at, counter, clerk_id, state) VALUES (?,?,?,NULL,?)",
+                [
+                    (stored, iso(ended), row["number"], CounterState.CLOSED.value)
+                    for row in conn.execute("SELECT number FROM counters WHERE state != 'closed'")
+                ],
+            )
         conn.execute(
             "UPDATE counters SET state = 'closed', clerk_id = NULL, ticket_id = NULL, priority_streak = 0,"
             " pause_reason = NULL, updated_at = ?",
@@ -550,7 +569,12 @@ class HallService:
     def _set_counter(
         self, number: int, now: datetime, ticket: dict[str, Any] | None = None, **changes: Any
     ) -> dict[str, Any]:
-        """Change a counter's row; returns its Counter object (`ticket`: the held ticket's, if known)."""
+        """Change a counter; returns its Counter object (`ticket`: the held ticket's, if known).
+
+        A change of its clerk, state or pause reason goes to counter_log.
+        """
+        logged = ("clerk_id", "state", "pause_reason")
+        before = self._counter_row(number) if any(k in changes for k in logged) else None
         changes["updated_at"] = iso(now)
         sets = ", ".join(f"{k} = ?" for k in changes)
         rows = self.store.conn.execute(
@@ -558,7 +582,14 @@ class HallService:
         ).fetchall()
         if not rows:
             raise HallError(ErrorCode.NOT_FOUND, f"counter {number} does not exist")
-        return self.counter_json(rows[0], ticket)
+        after = rows[0]
+        if before is not None and any(before[k] != after[k] for k in logged):
+            self.store.conn.execute(
+                "INSERT INTO counter_log(day, at, counter, clerk_id, state, pause_reason)"
+                " VALUES (?,?,?,?,?,?)",
+                (self.day(now), iso(now), number, *(after[k] for k in logged)),
+            )
+        return self.counter_json(after, ticket)
 
     def _held(self, counter: sqlite3.Row) -> sqlite3.Row | None:
         return self._ticket_row(counter["ticket_id"]) if counter["ticket_id"] else None
@@ -572,15 +603,18 @@ class HallService:
         return held
 
     def _finish_held(
-        self, caller: Caller, counter: sqlite3.Row, now: datetime, events: list[Event]
+        self, caller: Caller, counter: sqlite3.Row, now: datetime, events: list[Event], op: str
     ) -> None:
         held = self._held(counter)
         if held is None:
             return
-        ticket = self._finish(held, caller, now)
+        ticket = self._finish(held, caller, now, detail=f"by {op}")
         events.append(("ticket_changed", {"ticket": ticket}))
 
-    def _finish(self, held: sqlite3.Row, caller: Caller, now: datetime) -> dict[str, Any]:
+    def _finish(
+        self, held: sqlite3.Row, caller: Caller, now: datetime, detail: str | None = None
+    ) -> dict[str, Any]:
+        """Finish the held ticket; its log row says whether the clerk had pressed start."""
         begun = held["started_at"] or held["called_at"]
         service_s = (
             max(0.0, now.timestamp() - datetime.fromisoformat(begun).timestamp()) if begun else None
@@ -588,9 +622,14 @@ class HallService:
         if service_s is not None:
             self._recent_s.append(service_s)
             self._undo.append(self._recent_s.pop)
-        return self._transition(
-            held, Action.FINISH, now, caller, finished_at=iso(now), service_s=service_s
+        ticket = self._transition(
+            held, Action.FINISH, now, caller, detail, finished_at=iso(now), service_s=service_s
         )
+        self.store.conn.execute(
+            "UPDATE ticket_log SET started = ? WHERE id = last_insert_rowid()",
+            (int(held["started_at"] is not None),),
+        )
+        return ticket
 
     # -- ops: common --------------------------------------------------------------------------
 
@@ -802,26 +841,36 @@ class HallService:
         return Outcome(result={"rating": rating}, events=[("ticket_rated", {"rating": rating})])
 
     def op_clerk_stats(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        """Today's figures of the logged-in clerk, as the monthly report defines them."""
         day = self.day(now)
-        row = self.store.one(
-            "SELECT sum(state = 'done') AS served, sum(state = 'no_show') AS no_shows,"
-            " avg(CASE WHEN state = 'done' THEN service_s END) AS mean_s"
-            " FROM tickets WHERE day = ? AND clerk_id = ?",
-            (day, caller.clerk),
+        rules = FigureRules(self.config.short_service_s, self.config.day_reset)
+        assert caller.clerk is not None  # counter ops need a logged-in clerk (shared/ops.py)
+        figures = clerk_work(self.store.conn, day, day, now, rules, only=caller.clerk).get(
+            caller.clerk
         )
-        ratings = self._counts(
-            "SELECT level, count(*) FROM ratings WHERE day = ? AND clerk_id = ? GROUP BY level",
-            (day, caller.clerk),
-        )
-        mean = row["mean_s"] if row else None
+        if figures is None:
+            figures = ClerkFigures(caller.clerk, caller.clerk)
+        mean, p90 = figures.mean_service_s, figures.p90_service_s
         return Outcome(
             result={
                 "clerk": caller.clerk,
                 "day": day,
-                "served": (row["served"] or 0) if row else 0,
-                "no_shows": (row["no_shows"] or 0) if row else 0,
+                "served": figures.served,
+                "no_shows": figures.no_shows,
                 "mean_service_s": round(mean) if mean is not None else None,
-                "ratings": ratings,
+                "ratings": {level: n for level, n in figures.ratings.items() if n},
+                # added with the call gap: the report's clerk figures, for the "today" line
+                "without_start": figures.without_start,
+                "short": figures.short,
+                "short_service_s": rules.short_service_s,
+                "calls": figures.calls,
+                "recalls": figures.recalls,
+                "transfers": figures.transfers,
+                "p90_service_s": round(p90) if p90 is not None else None,
+                "logged_in_s": round(figures.logged_in_s),
+                "paused_s": {r: round(v) for r, v in figures.paused_s.items()},
+                "rated": figures.rated,
+                "score": round(figures.score, 1) if figures.score is not None else None,
             }
         )
 
@@ -902,7 +951,11 @@ class HallService:
             )
             events.append(("counter_changed", {"counter": left}))
         return Outcome(
-            result={"clerk": {"id": clerk_id, "name": clerk["name"]}, "counter": data},
+            result={
+                "clerk": {"id": clerk_id, "name": clerk["name"]},
+                "counter": data,
+                "call_gap_s": self.config.call_gap_s,
+            },
             events=events,
             clerk=clerk_id,
         )
@@ -985,7 +1038,12 @@ class HallService:
             (row["day"], row["id"], counter["number"], iso(now)),
         )
         data = self._set_counter(
-            counter["number"], now, ticket, ticket_id=row["id"], priority_streak=streak
+            counter["number"],
+            now,
+            ticket,
+            ticket_id=row["id"],
+            priority_streak=streak,
+            last_call_at=now.timestamp(),
         )
         events += [
             ("ticket_called", {"ticket": ticket, "counter": counter["number"], "recall": False}),
@@ -994,15 +1052,28 @@ class HallService:
         ]
         return Outcome(result={"ticket": ticket}, events=events)
 
-    def _check_can_call(self, counter: sqlite3.Row) -> None:
+    def _check_can_call(self, counter: sqlite3.Row, now: datetime) -> None:
         if counter["state"] == CounterState.PAUSED:
             raise HallError(ErrorCode.CONFLICT, "the counter is paused; resume it before calling")
+        # The call gap: a double press (or a bouncing key) must not call a second resident
+        # and finish the first one's ticket a moment after it was called.
+        last = counter["last_call_at"]
+        remaining = (last + self.config.call_gap_s - now.timestamp()) if last is not None else 0
+        if remaining > 0:
+            seconds = max(1, math.ceil(remaining))
+            raise HallError(
+                ErrorCode.CONFLICT,
+                f"counter {counter['number']} called a ticket less than"
+                f" {self.config.call_gap_s} s ago; call again in {seconds} s",
+                reason=CALL_TOO_SOON,
+                retry_after_s=seconds,
+            )
 
     def op_call_next(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         counter = self._counter_for_op(caller)
-        self._check_can_call(counter)
+        self._check_can_call(counter, now)
         events: list[Event] = []
-        self._finish_held(caller, counter, now, events)
+        self._finish_held(caller, counter, now, events, "call_next")
         taken = self.queue.next_for(
             counter["number"], self._counter_services(counter), counter["priority_streak"]
         )
@@ -1022,7 +1093,7 @@ class HallService:
 
     def op_call(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         counter = self._counter_for_op(caller)
-        self._check_can_call(counter)
+        self._check_can_call(counter, now)
         row = self._find_ticket(params["ticket"], self.day(now))
         if row["state"] != TicketState.WAITING:
             raise HallError(
@@ -1034,7 +1105,7 @@ class HallService:
                 f"ticket {row['number']} is reserved for counter {row['reserved_counter']}",
             )
         events: list[Event] = []
-        self._finish_held(caller, counter, now, events)
+        self._finish_held(caller, counter, now, events, "call")
         return self._call(caller, counter, row, now, events, counter["priority_streak"])
 
     def op_recall(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:

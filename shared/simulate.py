@@ -6,6 +6,14 @@ log-normal service times, and now and then mark a no-show, recall, transfer or
 pause, and their residents rate the service. `--speed` compresses time: at 10 a
 five-minute service takes thirty seconds. Everything goes through the hall
 protocol, as real kiosks and counters would.
+
+`--hasty 3,5` puts hasty clerks at those counters: they press call twice (20 to 400 ms
+apart: the server's call gap refuses the second press), never press start, finish
+within seconds and mark many no-shows, so the report has clerks to highlight (calls per
+served ticket at any speed; short services at `--speed 1`, since the server times services
+in real seconds). The call gap is real time too, so at a high `--speed` every clerk may
+meet it; a refused call waits the seconds the server names and is counted apart, not as
+an error.
 """
 
 from __future__ import annotations
@@ -56,6 +64,21 @@ class Behaviour:
 
 
 @dataclass
+class HastyBehaviour:
+    """A clerk in a hurry (hall seconds, before --speed; the double press is real time)."""
+
+    double_press_s: tuple[float, float] = (0.02, 0.4)
+    finish_after_s: tuple[float, float] = (3.0, 40.0)
+    # Gives up on residents before they reach the counter: calls per served ticket about 2.5,
+    # above twice a careful clerk's at any --speed (short services need real-time speed).
+    no_show: float = 0.6
+    recall: float = 0.3
+
+
+CALL_TOO_SOON = "call_too_soon"  # the server's reason for a call inside the call gap
+
+
+@dataclass
 class Tally:
     issued: int = 0
     called: int = 0
@@ -63,13 +86,15 @@ class Tally:
     no_shows: int = 0
     transfers: int = 0
     rated: int = 0
+    too_soon: int = 0  # calls the server refused inside the call gap (double presses, high speed)
     errors: Counter[str] = field(default_factory=Counter)
 
     def line(self) -> str:
         errors = ", ".join(f"{k} {v}" for k, v in self.errors.items()) or "none"
         return (
             f"issued {self.issued}, called {self.called}, finished {self.finished}, "
-            f"no-shows {self.no_shows}, transfers {self.transfers}, rated {self.rated}; errors: {errors}"
+            f"no-shows {self.no_shows}, transfers {self.transfers}, rated {self.rated}, "
+            f"calls refused inside the gap {self.too_soon}; errors: {errors}"
         )
 
 
@@ -85,9 +110,13 @@ class Simulation:
         key: str | None,
         seed: int | None = None,
         initial: int = 0,
+        hasty: frozenset[int] = frozenset(),
+        hasty_behaviour: HastyBehaviour | None = None,
     ) -> None:
         self.host, self.port, self.counters, self.kiosks = host, port, counters, kiosks
         self.initial = initial  # residents already queuing at the door when the hall opens
+        self.hasty = hasty  # counters whose clerk is in a hurry (HastyBehaviour)
+        self.hasty_b = hasty_behaviour or HastyBehaviour()
         self.b, self.speed, self.key = behaviour, speed, key
         self.rng = random.Random(seed)
         self.tally = Tally()
@@ -165,10 +194,15 @@ class Simulation:
                 f"clerk {clerk} cannot log in at counter {number}: {exc.message}\n"
                 f"  add simulation clerks with: queue-hall clerk add {clerk} --name 模拟{number} --pin {SIM_CLERK_PIN}",
             ) from None
+        serve = self._serve_hastily if number in self.hasty else self._serve_one
         while True:
             try:
-                await self._serve_one(client)
+                await serve(client)
             except HallError as exc:
+                if exc.reason == CALL_TOO_SOON:
+                    self.tally.too_soon += 1
+                    await asyncio.sleep(exc.retry_after_s or 1)  # real seconds, as the server said
+                    continue
                 self.tally.errors[exc.code.value] += 1
                 await self.sleep(5)
             except (ConnectionError, OSError):
@@ -206,6 +240,40 @@ class Simulation:
         self.tally.finished += 1
         if rng.random() < b.rate:
             level = rng.choices(RATING_LEVELS, weights=(60, 30, 8, 2))[0]
+            await client.call("rate", ticket=done["id"], level=level)
+            self.tally.rated += 1
+
+    async def _serve_hastily(self, client: HallClient) -> None:
+        """Call with a double press, skip start, finish within seconds, give up on residents."""
+        rng, h = self.rng, self.hasty_b
+        ticket = (await client.call("call_next", req=uuid.uuid4().hex))["ticket"]
+        if ticket is None:
+            await self.sleep(rng.uniform(5, 20))
+            return
+        self.tally.called += 1
+        await asyncio.sleep(rng.uniform(*h.double_press_s))  # the finger bounces
+        try:
+            again = (await client.call("call_next", req=uuid.uuid4().hex))["ticket"]
+        except HallError as exc:
+            if exc.reason != CALL_TOO_SOON:
+                raise
+            self.tally.too_soon += 1
+        else:  # a hall without a call gap: the first resident's ticket was just finished
+            self.tally.finished += 1
+            if again is None:
+                return
+            self.tally.called += 1
+        if rng.random() < h.recall:
+            await client.call("recall")
+        await self.sleep(rng.uniform(*h.finish_after_s))
+        if rng.random() < h.no_show:
+            await client.call("no_show")
+            self.tally.no_shows += 1
+            return
+        done = (await client.call("finish"))["ticket"]
+        self.tally.finished += 1
+        if rng.random() < self.b.rate:
+            level = rng.choices(RATING_LEVELS, weights=(30, 30, 25, 15))[0]
             await client.call("rate", ticket=done["id"], level=level)
             self.tally.rated += 1
 
@@ -272,6 +340,22 @@ def parse_counters(text: str) -> list[int]:
     return sorted(set(numbers))
 
 
+def parse_hasty(text: str, counters: list[int]) -> frozenset[int]:
+    """'--hasty 3,5' -> {3, 5}: simulated counters whose clerk is hasty."""
+    if not text.strip():
+        return frozenset()
+    try:
+        numbers = {int(part) for part in text.split(",")}
+    except ValueError:
+        raise ValueError(f"--hasty {text!r}: list counter numbers, e.g. 3 or 3,5") from None
+    outside = sorted(numbers - set(counters))
+    if outside:
+        raise ValueError(
+            f"--hasty {text!r}: counter {outside[0]} is not one of the simulated --counters"
+        )
+    return frozenset(numbers)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server", default="127.0.0.1:7310", help="the hall server as HOST:PORT")
     parser.add_argument(
@@ -294,6 +378,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--initial", type=int, default=0, help="residents already queuing at opening"
     )
+    parser.add_argument(
+        "--hasty",
+        default="",
+        metavar="COUNTERS",
+        help="counters whose clerk is hasty (double presses, no start, instant finishes),"
+        " e.g. 3 or 3,5; they must be among --counters",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -301,6 +392,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     try:
         host, port = parse_server(args.server)
         counters = parse_counters(args.counters)
+        hasty = parse_hasty(args.hasty, counters)
     except ValueError as exc:
         print(f"queue-hall simulate: {exc}", file=sys.stderr)
         return 2
@@ -321,6 +413,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         os.environ.get("QUEUE_HALL_KEY"),
         args.seed,
         max(0, args.initial),
+        hasty,
     )
 
     async def main() -> Tally:

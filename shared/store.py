@@ -86,8 +86,21 @@ UPDATE tickets SET order_no = id;
 ALTER TABLE clerks ADD COLUMN locked_until REAL;
 """
 
+# Version 3: the call gap and the assessment figures. `counters.last_call_at` (POSIX seconds)
+# is when the counter last called a ticket; `ticket_log.started` says, on a 'finish' row,
+# whether the clerk had pressed start (1) or not (0); `counter_log` has one row per change of a
+# counter's clerk, state or pause reason, so time logged in and paused can be summed.
+SCHEMA_V3 = """
+ALTER TABLE counters ADD COLUMN last_call_at REAL;
+ALTER TABLE ticket_log ADD COLUMN started INTEGER;
+CREATE TABLE counter_log (
+    id INTEGER PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL, counter INTEGER NOT NULL,
+    clerk_id TEXT, state TEXT NOT NULL, pause_reason TEXT);
+CREATE INDEX counter_log_day ON counter_log(day);
+"""
+
 # Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.
-MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2]
+MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -127,8 +127,11 @@ def hall_clock() -> FakeClock:
 
 
 @pytest.fixture
-def hall_config() -> HallConfig:
-    return test_config()
+def hall_config(request: pytest.FixtureRequest) -> HallConfig:
+    """The test hall; `@pytest.mark.call_gap(0)` sets its call gap (default: the hall default),
+    for tests about other rules that call several times within seconds."""
+    marker = request.node.get_closest_marker("call_gap")
+    return test_config(call_gap_s=marker.args[0]) if marker else test_config()
 
 
 @pytest.fixture

@@ -50,6 +50,7 @@ def call_next(qtbot, window):
     qtbot.waitUntil(lambda: window.model.busy is None)
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_tickets_flow_to_the_counters_that_serve_them(qtbot, hall_server):
     pension_counter = open_logged_in(qtbot, hall_server, 1, "1001", "1234")
     card_counter = open_logged_in(qtbot, hall_server, 2, "1002", "2345")

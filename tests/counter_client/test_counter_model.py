@@ -46,11 +46,7 @@ class BlockingTransport:
         """Answer every sent request, then hand the model the events the server pushed."""
         while self._pending:
             op, params, callback = self._pending.pop(0)
-            frame = self.client.send(op, **params)
-            if frame.get("ok"):
-                reply = Reply(True, frame["result"])
-            else:
-                reply = Reply(False, {}, frame["error"]["code"], frame["error"]["message"])
+            reply = Reply.from_frame(self.client.send(op, **params))
             if callback:
                 callback(reply)
             while self.client.events:
@@ -190,6 +186,7 @@ def connected_model(server, counter: int = 1) -> tuple[CounterModel, BlockingTra
     return model, transport
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_model_logs_in_calls_starts_and_finishes_against_the_server(hall):
     server, admin = hall
     first, second = issue(admin), issue(admin)
@@ -264,6 +261,7 @@ def test_model_shows_the_server_refusal_of_a_bad_reactivation(hall):
     assert model.notice.key == "number_missing"
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_todays_figures_come_from_the_server_and_survive_a_restart_of_the_window(hall):
     server, admin = hall
     issue(admin)
@@ -281,3 +279,45 @@ def test_todays_figures_come_from_the_server_and_survive_a_restart_of_the_window
     fresh_transport.deliver(fresh)
     assert (fresh.figures.served, fresh.figures.no_shows) == (1, 1)
     assert fresh.figures.mean_service_s is not None
+
+
+def test_the_call_keys_rest_for_the_gap_and_a_refusal_from_the_server_locks_them_too(hall):
+    server, admin = hall
+    for _ in range(3):
+        issue(admin)
+    now = [1000.0]
+    client = server.client("counter", "gap-model", counter=5)
+    transport = BlockingTransport(client)
+    model = CounterModel(5, transport, clock=lambda: now[0])
+    model.on_ready(client.call("snapshot"))
+    model.login("1002", "2345")
+    transport.deliver(model)
+    assert model.call_gap_s == 5  # the hall's setting, from the login reply
+    assert model.trigger("call_next")
+    transport.deliver(model)
+    assert model.call_lock_s() == 5
+    assert not model.enabled("call_next") and not model.enabled("call")
+    assert model.enabled("recall")  # a recall is not a call
+    now[0] += 2
+    assert model.trigger("call_next") is False and model.call_lock_s() == 3
+    now[0] += 3
+    assert model.enabled("call_next")
+
+    # The window is opened again at once: the new model does not know of the last call, and
+    # the server refuses it; the model then rests its keys for the seconds the server names.
+    fresh_client = server.client("counter", "gap-model-again", counter=5)
+    fresh_transport = BlockingTransport(fresh_client)
+    fresh = CounterModel(5, fresh_transport, clock=lambda: now[0])
+    fresh.on_ready(fresh_client.call("snapshot"))
+    fresh.login("1002", "2345")
+    fresh_transport.deliver(fresh)
+    assert fresh.trigger("call_next")
+    fresh_transport.deliver(fresh)
+    assert fresh.notice.key == "op_failed" and fresh.notice.args["reason"] == "call_too_soon"
+    assert "call again in" in fresh.notice.detail
+    assert 1 <= fresh.call_lock_s() <= 5 and not fresh.enabled("call_next")
+    assert [
+        c["ticket"]["state"] for c in fresh_client.call("snapshot")["counters"] if c["number"] == 5
+    ] == ["called"]
+    for c in (client, fresh_client):
+        c.close()

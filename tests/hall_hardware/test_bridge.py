@@ -13,7 +13,6 @@ from hall_hardware.bridge import Bridge
 from hall_hardware.config import load_hardware
 from hall_hardware.drivers import Key, keypad_driver
 from hall_hardware.sim import BridgeThread, FakeKeypad, FakeScreen, SimBus
-from shared.config import HallConfig
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pty pairs are POSIX only")
 
@@ -395,10 +394,6 @@ def test_bridge_restart_redraws_every_screen(rig):
     rig.k1.wait_for("A001 已呼叫 等候0人")
 
 
-@pytest.mark.skipif(
-    "call_gap_s" not in HallConfig.__dataclass_fields__,
-    reason="this hall server has no minimum gap between calls",
-)
 @pytest.mark.parametrize("hall_call_gap", [3])
 def test_the_halls_call_gap_holds_the_call_key(rig):
     rig.issue(2)

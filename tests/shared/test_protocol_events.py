@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import uuid
 
+import pytest
+
 from shared.client import BlockingHallClient
 
 A1, B1 = "pension_enrol", "med_enrol"
@@ -98,6 +100,7 @@ def test_first_event_after_hello_is_hello_seq_plus_one_while_the_hall_is_busy(ha
     assert not errors
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_every_event_reaches_every_client_in_seq_order(hall_server):
     clients = [
         hall_server.client("display", "board"),
@@ -163,6 +166,7 @@ def test_seq_never_goes_back_across_several_restarts(hall_server):
     assert seen == sorted(seen) and len(set(seen)) == 3
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_24_counters_calling_at_once_never_get_the_same_ticket(hall_server):
     kiosk = hall_server.client("kiosk", "k1")
     tickets = [issue(kiosk, A1 if n % 2 else B1, priority=n % 5 == 0) for n in range(96)]

@@ -87,6 +87,7 @@ def test_business_day_begins_at_the_configured_reset_time(clocked_server, hall_c
     assert [e["data"] for e in kiosk.events if e["event"] == "day_reset"] == [{"day": "2026-11-27"}]
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_a_counter_sees_and_calls_only_the_services_it_serves(clocked_server, hall_clock):
     kiosk = clocked_server.client("kiosk", "kiosk-1")
     tickets = []

@@ -263,13 +263,14 @@ def test_pause_and_logout_while_holding_are_conflicts(clocked_server, issue, op,
 
 @pytest.mark.parametrize("held", ["called", "serving"])
 def test_call_next_while_holding_finishes_the_held_ticket_in_the_same_step(
-    clocked_server, issue, held
+    clocked_server, issue, held, hall_clock
 ):
     first, second = issue(), issue()
     counter = clocked_server.counter(1)
     counter.call("call_next", req=req())
     if held == "serving":
         counter.call("start")
+    hall_clock.advance(5)  # the call gap has passed
     counter.call("snapshot")  # its reply comes after every event of the ops before it
     counter.events.clear()
     reply, _ = events_until_reply(counter, "call_next", req=req())
@@ -285,11 +286,12 @@ def test_call_next_while_holding_finishes_the_held_ticket_in_the_same_step(
 
 
 def test_call_next_while_holding_with_nothing_waiting_finishes_and_returns_null(
-    clocked_server, issue
+    clocked_server, issue, hall_clock
 ):
     ticket = issue()
     counter = clocked_server.counter(1)
     counter.call("call_next", req=req())
+    hall_clock.advance(5)  # the call gap has passed
     assert counter.call("call_next", req=req()) == {"ticket": None}
     snapshot = counter.call("snapshot")
     assert snapshot["counters"][0]["ticket"] is None
@@ -297,16 +299,18 @@ def test_call_next_while_holding_with_nothing_waiting_finishes_and_returns_null(
     assert code_of(counter, "finish") == "conflict"
 
 
-def test_call_out_of_turn_while_holding_finishes_the_held_ticket(clocked_server, issue):
+def test_call_out_of_turn_while_holding_finishes_the_held_ticket(clocked_server, issue, hall_clock):
     first, _, third = issue(), issue(), issue()
     counter = clocked_server.counter(1)
     counter.call("call_next", req=req())
+    hall_clock.advance(5)  # the call gap has passed
     called = counter.call("call", ticket=third["number"], req=req())["ticket"]
     assert called["id"] == third["id"] and called["state"] == "called"
     done = counter.wait_event("ticket_changed")["data"]["ticket"]
     assert done["id"] == first["id"] and done["state"] == "done"
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_call_accepts_an_id_or_a_number(clocked_server, issue):
     first, second = issue(), issue()
     counter = clocked_server.counter(1)
@@ -348,6 +352,7 @@ def test_call_next_with_nothing_waiting_returns_null(clocked_server):
 # -- transfer -----------------------------------------------------------------------------------
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_transfer_to_a_service_keeps_its_issue_time_place(clocked_server, issue):
     moved = issue(A1)
     later_b = [issue(B1), issue(B1)]
@@ -388,6 +393,7 @@ def test_transfer_to_a_counter_reserves_the_ticket_for_that_counter(clocked_serv
     assert two.call("call_next", req=req())["ticket"]["id"] == moved["id"]
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_transfer_to_a_counter_goes_before_later_tickets_there(clocked_server, issue):
     first = issue()
     one = clocked_server.counter(1)
@@ -412,6 +418,7 @@ def test_transfer_to_its_own_or_an_unknown_counter_is_refused(clocked_server, is
 # -- reactivate ---------------------------------------------------------------------------------
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_reactivate_puts_a_no_show_at_the_end_of_its_queue(clocked_server, issue, hall_clock):
     missed, second, third = issue(), issue(), issue()
     counter = clocked_server.counter(1)
@@ -479,6 +486,7 @@ def test_ahead_does_not_count_called_tickets(clocked_server, kiosk, issue):
 # -- call order ---------------------------------------------------------------------------------
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_priority_tickets_go_first_each_by_issue_time(clocked_server, issue):
     n1, p1, n2, p2 = issue(), issue(priority=True), issue(B1), issue(A2, priority=True)
     counter = clocked_server.counter(1)
@@ -487,6 +495,7 @@ def test_priority_tickets_go_first_each_by_issue_time(clocked_server, issue):
     assert [counter.call("call_next", req=req())["ticket"]["number"] for _ in expected] == expected
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_after_three_priority_calls_in_a_row_the_oldest_normal_goes_next(clocked_server, issue):
     n1 = issue()
     p = [issue(priority=True) for _ in range(5)]
@@ -497,6 +506,7 @@ def test_after_three_priority_calls_in_a_row_the_oldest_normal_goes_next(clocked
     assert [counter.call("call_next", req=req())["ticket"]["number"] for _ in expected] == expected
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_out_of_turn_calls_do_not_count_toward_the_priority_streak(clocked_server, issue):
     n1 = issue()
     p = [issue(priority=True) for _ in range(5)]
@@ -509,6 +519,7 @@ def test_out_of_turn_calls_do_not_count_toward_the_priority_streak(clocked_serve
     assert taken == numbers([p[0], p[1], p[2], *[p[3], n1, p[4]]])
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_the_priority_streak_is_per_counter(clocked_server, issue):
     n1 = issue()
     p = [issue(priority=True) for _ in range(4)]
@@ -522,6 +533,7 @@ def test_the_priority_streak_is_per_counter(clocked_server, issue):
     assert one.call("call_next", req=req())["ticket"]["id"] == n1["id"]
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_queue_shows_exactly_the_call_next_order(clocked_server, issue):
     services = [A1, B1, A2, A1, B1, A1, A2, B1, A1, A1, B1, A2]
     priorities = [False, True, True, False, True, True, False, True, False, True, False, True]

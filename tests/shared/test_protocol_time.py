@@ -133,6 +133,7 @@ def test_released_ticket_keeps_its_issue_time_place(clocked_server, kiosk, hall_
 # -- day reset --------------------------------------------------------------------------------
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_day_reset_expires_open_tickets_and_restarts_numbering(clocked_server, kiosk, hall_clock):
     waiting = issue(kiosk)
     pending = issue(kiosk, printed=False)

@@ -134,7 +134,8 @@ def test_every_query_reads_through_an_index(tmp_path):
         steps = [
             row[3]
             for row in store.conn.execute(
-                "EXPLAIN QUERY PLAN " + sql, {"first": "2026-11-01", "last": "2026-11-30"}
+                "EXPLAIN QUERY PLAN " + sql,
+                {"first": "2026-11-01", "last": "2026-11-30", "clerk": None},
             )
         ]
         reads = [s for s in steps if s.startswith(("SCAN", "SEARCH")) and "TEMP" not in s]
@@ -158,8 +159,10 @@ def test_report_command_writes_csv_and_html(small_day, tmp_path, capsys):
         rows = list(csv.DictReader(handle))
     assert (out / "2026-11-clerks.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
     assert [(r["工号"], r["办结件数"], r["平均等候时长(秒)"], r["满意度得分"]) for r in rows] == [
-        ("1001", "2", "1050", "100")  # waits 1200 s and 900 s
+        ("1001", "2", "1050", "100"),  # waits 1200 s and 900 s
+        ("", "2", "1050", "100"),  # the hall's total row
     ]
+    assert rows[-1]["姓名"] == "合计"
     html = check_html(out / "2026-11-report.html")
     assert html.seen.count("svg") == 3
     assert html.seen.count("rect") >= 3

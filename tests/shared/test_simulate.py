@@ -18,6 +18,7 @@ def hall_config(hall_config):
     return replace(hall_config, clerks=hall_config.clerks + clerks)
 
 
+@pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 def test_simulated_hall_issues_calls_and_finishes(hall_server):
     behaviour = Behaviour(arrivals_per_hour=3600, service_mean_s=60, walk_up_s=5)
     sim = Simulation(
@@ -63,3 +64,43 @@ def test_residents_waiting_at_the_door_take_tickets_at_once(hall_server):
     )
     tally = asyncio.run(sim.run(duration=2.0))
     assert tally.issued == 8
+
+
+@pytest.mark.call_gap(1)
+def test_a_hasty_clerks_double_presses_are_refused_and_the_report_highlights_them(hall_server):
+    from shared.report import FigureRules, build_report, parse_period
+    from shared.simulate import HastyBehaviour
+
+    # Careful clerks take 3 s (600 hall s at speed 200); the hasty one finishes within 0.6 s.
+    # Service times count from the call's whole second, so they may read up to 1 s longer.
+    behaviour = Behaviour(arrivals_per_hour=3600, service_mean_s=600, service_sigma=0.1,
+                          walk_up_s=5, no_show=0, recall=0, transfer=0, pause=0)  # fmt: skip
+    sim = Simulation(
+        hall_server.host, hall_server.port, [1, 2, 3], 1, behaviour, speed=200, key=None,
+        seed=7, initial=30, hasty=frozenset({1}), hasty_behaviour=HastyBehaviour(no_show=0),
+    )  # fmt: skip
+    tally = asyncio.run(sim.run(duration=6.0, report_every=1.0))
+    assert not tally.errors, tally.errors
+    assert tally.too_soon >= 2  # every double press was refused by the server's call gap
+    store = hall_server.service.store
+    assert store.scalar("SELECT count(*) FROM calls WHERE counter = 1 AND recall = 0") == (
+        store.scalar("SELECT count(*) FROM ticket_log WHERE action = 'call' AND counter = 1")
+    )
+    day = hall_server.service.day()
+    report = build_report(hall_server.db, parse_period(None, day), rules=FigureRules(2))
+    clerks = {c.clerk_id: c for c in report.clerks}
+    hasty = clerks["sim01"]
+    assert hasty.served >= 2 and hasty.without_start == hasty.served
+    assert hasty.short == hasty.served  # all under 2 s
+    assert clerks["sim02"].served >= 1 and clerks["sim02"].short == 0
+    assert report.standouts == {"sim01": ("short_share",)}
+
+
+def test_hasty_counters_must_be_simulated_counters():
+    from shared.simulate import parse_hasty
+
+    assert parse_hasty("", [1, 2]) == frozenset()
+    assert parse_hasty("1,2", [1, 2, 3]) == {1, 2}
+    for text in ("x", "4"):
+        with pytest.raises(ValueError, match="--hasty"):
+            parse_hasty(text, [1, 2, 3])
