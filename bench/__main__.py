@@ -46,6 +46,8 @@ TARGETS = {
     "board_rss_growth_pct": ("<=", 5.0),
     "ticket_80mm_bytes": ("<=", 1024),
     "ticket_58mm_bytes": ("<=", 1024),
+    # The protocol's frame limit: the biggest frame any op produced in the whole bench.
+    "largest_frame_bytes": ("<=", 65_536),
     # A key pressed on a serial keypad, against the same call made by a counter client under
     # the same load (bench/hardware.py): the bridge may add a little, not several calls' time.
     "hw_key_vs_direct_p50_ratio": ("<=", 4.0),
@@ -201,7 +203,7 @@ def db_size_per_1000(folder: Path) -> dict[str, int]:
         kiosk = BlockingHallClient("127.0.0.1", port, "kiosk", "size-kiosk")
         counter = BlockingHallClient("127.0.0.1", port, "counter", "size-counter", counter=1)
         counter.call("login", clerk="b01", pin="2468")
-        services = [s["code"] for s in kiosk.call("catalog")["services"]]
+        services = [s["code"] for s in kiosk.call_all("catalog")["services"]]
         for i in range(count):
             ticket = kiosk.call("issue", service=services[i % len(services)], req=f"s{i}")["ticket"]
             kiosk.call("printed", ticket=ticket["id"])
@@ -281,6 +283,24 @@ def hardware_latency(rounds: int) -> dict[str, Any]:
     return run(rounds)
 
 
+def county_figures() -> dict[str, Any]:
+    """bench.county in its own process (offscreen Qt): a 1,500-matter, 60-counter hall."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.county"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        return {"county_error": "county run timed out"}
+    if out.returncode != 0:
+        return {"county_error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def ratio(a: float | None, b: float | None, digits: int = 2) -> float | None:
     if a is None or not b:
         return None
@@ -339,6 +359,17 @@ def main() -> int:
     figures["server_rss_mb"] = max(fresh["server_rss_mb"], old["server_rss_mb"])
     figures["report_month_over_history_s"] = old["report_month_s"]
     figures.update(ticket_bytes())
+    print("a county hall (1,500 matters, 60 counters) ...", flush=True)
+    figures.update(county_figures())
+    figures["largest_frame_bytes"] = max(
+        phase.get("largest_frame", 0)
+        for run in (fresh, old)
+        for phase in run.values()
+        if isinstance(phase, dict)
+    )
+    figures["largest_frame_bytes"] = max(
+        figures["largest_frame_bytes"], figures.get("county_largest_frame_bytes", 0)
+    )
     figures.update(hardware_latency(3 if quick else 6))
     board = board_memory(2_000 if quick else 10_000)
     figures.update({f"board_{k}": v for k, v in board.items()})

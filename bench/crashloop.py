@@ -85,7 +85,7 @@ class Acknowledged:
 def kiosk_worker(port: int, name: str, ack: Acknowledged, stop: threading.Event) -> None:
     try:
         client = BlockingHallClient("127.0.0.1", port, "kiosk", name, timeout=5)
-        services = [s["code"] for s in client.call("catalog")["services"]]
+        services = [s["code"] for s in client.call_all("catalog")["services"]]
         rng = random.Random(name)
         while not stop.is_set():
             result = client.call(

@@ -16,6 +16,8 @@ import time
 import uuid
 from typing import Any
 
+from shared.client import PageCollector
+
 KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
 # A busy morning at a 24-counter hall, as `queue-hall simulate` models one, with its clock
 # running 25 times faster so that a short run gathers enough replies: a 300 s service becomes
@@ -28,6 +30,8 @@ PEAK_ISSUES_PER_S = 0.5
 
 class LeanClient:
     """A minimal asyncio hall client that keeps reply latency honest."""
+
+    largest_frame = 0  # the biggest frame any client of this process read, newline included
 
     def __init__(
         self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, on_event=None
@@ -60,6 +64,7 @@ class LeanClient:
             at = time.perf_counter()
             *lines, rest = (rest + chunk).split(b"\n")
             for line in lines:
+                LeanClient.largest_frame = max(LeanClient.largest_frame, len(line) + 1)
                 if line.startswith(b'{"event"'):
                     if self.on_event is not None:
                         self.on_event(line, at)
@@ -82,6 +87,14 @@ class LeanClient:
         if not frame.get("ok"):
             raise RuntimeError(f"{op} failed: {frame.get('error')}")
         return frame["result"]
+
+    async def call_all(self, op: str, **params: Any) -> dict[str, Any]:
+        """Every page of `catalog` or `snapshot`, joined."""
+        collector = PageCollector(op)
+        more: dict[str, Any] | None = {}
+        while more is not None:
+            more = collector.feed(await self.call(op, **params, **more))
+        return collector.whole or {}
 
     async def close(self) -> None:
         self.writer.close()
@@ -144,7 +157,9 @@ async def run(
         counters.append(c)
     probe = kiosks[0] if kiosks else counters[0]
     services = [
-        s["code"] for s in (await probe.call("catalog"))["services"] if s.get("daily_limit") is None
+        s["code"]
+        for s in (await probe.call_all("catalog"))["services"]
+        if s.get("daily_limit") is None
     ]
 
     issue_lat: list[float] = []
@@ -255,6 +270,7 @@ async def run(
         "replied": {str(k): v for k, v in call_replies.items()},
         "seen": pending_events,
         "ops": op_lat,
+        "largest_frame": LeanClient.largest_frame,
     }
 
 
@@ -291,6 +307,7 @@ def combine(shards: list[dict[str, Any]], phase: str, measured: list[int]) -> di
             op: summary_ms([x for shard in pick for x in shard.get("ops", {}).get(op, [])])
             for op in sorted({op for shard in pick for op in shard.get("ops", {})})
         },
+        "largest_frame": max(shard.get("largest_frame", 0) for shard in shards),
     }
 
 

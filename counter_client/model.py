@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared import search
+from shared.client import fetch_pages
 from shared.lifecycle import HELD_STATES, counter_ops
 
 # The clerk's actions, in button order. `pause_resume` is one button that pauses an open
@@ -392,8 +394,10 @@ class CounterModel:
         """The other counters a ticket may be reserved for."""
         return [c for c in self.counters if c.get("number") != self.number]
 
-    def transfer_services(self) -> list[dict[str, Any]]:
-        return list(self.services.values())
+    def transfer_services(self, text: str = "") -> list[dict[str, Any]]:
+        """The matters a ticket may be transferred to or called for; `text` finds them by part
+        of their name (either language) or their pinyin initials."""
+        return search.search(self.services.values(), text, _service_names, _service_pinyin)
 
     # -- connection -----------------------------------------------------------------------------
 
@@ -692,7 +696,7 @@ class CounterModel:
                 }
                 self._changed()
 
-        self.transport.request("catalog", {}, loaded)
+        fetch_pages(self.transport.request, "catalog", loaded)
 
     # -- bookkeeping --------------------------------------------------------------------------
 
@@ -731,3 +735,11 @@ class CounterModel:
                 self._changed()
 
         self.transport.request("clerk_stats", {}, loaded)
+
+
+def _service_names(service: dict[str, Any]) -> str:
+    return f"{service.get('name') or ''} {service.get('name_en') or ''}"
+
+
+def _service_pinyin(service: dict[str, Any]) -> str:
+    return str(service.get("pinyin") or "")

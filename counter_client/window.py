@@ -138,11 +138,18 @@ class TransferDialog(QDialog):
         group.addButton(self.to_counter)
         self.to_service.setChecked(True)
 
+        self.model = model
+        # A county hall has 1,500 matters: type part of the name or its pinyin initials.
+        self.service_search = QLineEdit(objectName="serviceSearch")
+        self.service_search.setPlaceholderText(
+            self.tr("Find a matter: part of its name or pinyin initials, e.g. shbzk")
+        )
+        self.service_search.setClearButtonEnabled(True)
+        self.service_search.textChanged.connect(self._filter_services)
         self.service_box = QComboBox(objectName="serviceBox")
         self.service_box.setEditable(True)
         self.service_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for service in model.transfer_services():
-            self.service_box.addItem(model.service_name(service["code"]), service["code"])
+        self._filter_services("")
         completer = self.service_box.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -164,6 +171,7 @@ class TransferDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.to_service)
+        layout.addWidget(self.service_search)
         layout.addWidget(self.service_box)
         layout.addWidget(self.to_counter)
         layout.addWidget(self.counter_box)
@@ -171,7 +179,17 @@ class TransferDialog(QDialog):
         self.to_service.toggled.connect(self._sync)
         self._sync()
 
+    def _filter_services(self, text: str) -> None:
+        """Show the matters matching `text` (every matter when it is empty), best first."""
+        chosen = self.service_box.currentData()
+        self.service_box.clear()
+        for service in self.model.transfer_services(text):
+            self.service_box.addItem(self.model.service_name(service["code"]), service["code"])
+        index = self.service_box.findData(chosen)
+        self.service_box.setCurrentIndex(index if index >= 0 and not text else 0)
+
     def _sync(self) -> None:
+        self.service_search.setEnabled(self.to_service.isChecked())
         self.service_box.setEnabled(self.to_service.isChecked())
         self.counter_box.setEnabled(self.to_counter.isChecked())
 
@@ -187,11 +205,15 @@ class CallDialog(QDialog):
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Call a chosen ticket"))
+        self.model = model
+        self.search_edit = QLineEdit(objectName="callSearch")
+        self.search_edit.setPlaceholderText(
+            self.tr("Filter: ticket number, part of the matter's name or its pinyin initials")
+        )
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.textChanged.connect(self._filter)
         self.tickets = QListWidget(objectName="callList")
-        for ticket in model.queue:
-            item = QListWidgetItem(f"{ticket['number']}  {model.service_name(ticket['service'])}")
-            item.setData(Qt.ItemDataRole.UserRole, ticket["number"])
-            self.tickets.addItem(item)
+        self._filter("")
         self.number_edit = QLineEdit(objectName="callNumber")
         self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
         self.number_edit.setMaxLength(16)
@@ -207,9 +229,27 @@ class CallDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.search_edit)
         layout.addWidget(self.tickets)
         layout.addWidget(self.number_edit)
         layout.addWidget(buttons)
+
+    def _filter(self, text: str) -> None:
+        """The waiting tickets whose number starts with `text` or whose matter matches it."""
+        model = self.model
+        matching = {s["code"] for s in model.transfer_services(text)} if text.strip() else None
+        self.tickets.clear()
+        for ticket in model.queue:
+            number = str(ticket["number"])
+            if (
+                matching is not None
+                and ticket["service"] not in matching
+                and not number.upper().startswith(text.strip().upper())
+            ):
+                continue
+            item = QListWidgetItem(f"{number}  {model.service_name(ticket['service'])}")
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            self.tickets.addItem(item)
 
     def number(self) -> str:
         return self.number_edit.text()

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.app_options import hall_and_server, use_hall_time
-from shared.config import HallConfig
+from shared.config import HallConfig, parse_counter_range
 from shared.geometry import Geometry, add_geometry_option
 from shared.qt.i18n import LANGUAGES, resolve_language
 
@@ -31,6 +31,7 @@ class Options:
     screen: int | None
     config: HallConfig
     geometry: Geometry | None = None
+    counters: frozenset[int] | None = None  # the counters this board shows; None: every one
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +57,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config", metavar="FILE", help="the hall file (hall name, notice, announcements, key)"
     )
+    parser.add_argument(
+        "--counters",
+        metavar="RANGE",
+        help="show and announce only these counters, e.g. 25-60 or 1-12,30 (a hall with "
+        "several boards)",
+    )
+    parser.add_argument(
+        "--board", metavar="NAME", help="the counters of the hall file's [[boards]] of this name"
+    )
     return parser
 
 
@@ -78,6 +88,18 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         lang = resolve_language(args.lang)
     except ValueError as exc:
         parser.error(f"--lang: {exc}")
+    counters = None
+    if args.counters is not None:
+        try:
+            counters = parse_counter_range(args.counters)
+        except ValueError as exc:
+            parser.error(f"--counters: {exc}")
+    elif args.board is not None:
+        named = {board.name: board for board in config.boards}
+        if args.board not in named:
+            known = ", ".join(named) or "none"
+            parser.error(f"--board: the hall file has no [[boards]] named {args.board!r} ({known})")
+        counters = named[args.board].counters
     return Options(
         host=host,
         port=port,
@@ -88,6 +110,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         screen=screen,
         config=config,
         geometry=args.geometry,
+        counters=counters,
     )
 
 
@@ -112,6 +135,7 @@ def build_board(
     reconnect_min_s: float = 0.5,
     client_name: str = "display-board",
     lang: str = "zh_CN",
+    counters: frozenset[int] | None = None,
 ):  # -> DisplayBoard (imported late: Qt loads only once the arguments are good)
     """The board bound to a connecting HallConnection (kept as `board.connection`)."""
     from display_board.board import DisplayBoard
@@ -119,8 +143,14 @@ def build_board(
 
     config = config or HallConfig()
     board = DisplayBoard(
-        announcer=announcer, hall_name=config.hall_name, notice=config.board_notice, lang=lang
+        announcer=announcer,
+        hall_name=config.hall_name,
+        notice=config.board_notice,
+        lang=lang,
+        waiting_mode=config.board_waiting,
+        busiest=config.board_busiest,
     )
+    board.model.assigned = counters
     if announcer is not None:
         announcer.setParent(board)
     connection = HallConnection(
@@ -181,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         config=options.config,
         announcer=announcer,
         lang=options.lang,
+        counters=options.counters,
     )
     board.setWindowTitle(options.config.hall_name)
     if screen is not None:

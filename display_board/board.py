@@ -54,6 +54,15 @@ CLOCK_INTERVAL_MS = 1000
 # The lobby layout is drawn for these screens and scaled to the real one.
 LANDSCAPE_BASE = QSize(1920, 1080)
 PORTRAIT_BASE = QSize(1080, 1920)
+# How many counter cells fit (columns x rows) without pushing the latest call, the waiting
+# counts or the notice off the screen; a hall with more shows open counters only, and if
+# those are still too many, pages that turn.
+COUNTER_COLUMNS = {False: 12, True: 6}  # portrait? -> at most this many counters a row
+PORTRAIT_RECENT_MIN = 250  # the recent calls' least height on a tall screen (base pixels)
+DEPARTMENT_GRID = {False: (10, 2), True: (5, 4)}  # 20 departments in both orientations
+PAGE_TURN_MS = 8000
+MIN_COUNTER_LABEL_PX = 32  # counter names stay readable across the hall
+WAITING_MODES = ("all", "busiest")  # every department (busiest first when too many) / top N
 # The narrowest the big number may be squeezed horizontally before its font shrinks.
 MIN_SQUEEZE = 0.75
 
@@ -381,7 +390,7 @@ class CounterCell(QFrame):
     def setScale(self, scale: float) -> None:
         margin = round(4 * scale)
         self.layout().setContentsMargins(margin, margin, margin, margin)
-        self.name.setFont(board_font(26 * scale))
+        self.name.setFont(board_font(max(MIN_COUNTER_LABEL_PX, 26 * scale)))
         self.status.setFont(board_font(40 * scale, bold=True))
 
     def show_counter(self, counter: CounterStatus | None, texts: dict[str, str]) -> None:
@@ -450,8 +459,16 @@ class DisplayBoard(QWidget):
         parent: QWidget | None = None,
         clock: Callable[[], QDateTime] = QDateTime.currentDateTime,
         lang: str = "zh_CN",
+        waiting_mode: str = "all",
+        busiest: int = 8,
     ) -> None:
         super().__init__(parent)
+        if waiting_mode not in WAITING_MODES:
+            raise ValueError(f"waiting_mode must be one of {WAITING_MODES}, not {waiting_mode!r}")
+        self.waiting_mode = waiting_mode
+        self.busiest = max(1, busiest)
+        self.counter_page = 0
+        self._counter_rows = 3  # how many rows of counters fit; set by _apply_scale
         self.setObjectName("displayBoard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE_SHEET)
@@ -480,6 +497,9 @@ class DisplayBoard(QWidget):
         self._clock_timer.setInterval(CLOCK_INTERVAL_MS)
         self._clock_timer.timeout.connect(self._show_clock)
         self._clock_timer.start()
+        self._page_timer = QTimer(self)
+        self._page_timer.setInterval(PAGE_TURN_MS)
+        self._page_timer.timeout.connect(self.turn_counter_page)
 
         self._show_clock()
         self._show_connection()
@@ -512,7 +532,9 @@ class DisplayBoard(QWidget):
         self.recent_rows = [RecentRow(self.recent_panel) for _ in range(RECENT_ROWS)]
         self._recent_grid = QGridLayout()
         recent_layout = QVBoxLayout(self.recent_panel)
-        recent_layout.addWidget(self.recent_title)
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.recent_title, 1)
+        recent_layout.addLayout(title_row)
         recent_layout.addLayout(self._recent_grid, 1)
 
         self._middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
@@ -520,6 +542,13 @@ class DisplayBoard(QWidget):
         self._middle.addWidget(self.recent_panel, 2)
 
         self.counter_panel = QWidget(self)
+        # "窗口 1/3" when the counters turn pages, beside the recent calls' title.
+        self.counter_page_mark = QLabel(self.recent_panel)
+        self.counter_page_mark.setObjectName("muted")
+        self.counter_page_mark.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        title_row.addWidget(self.counter_page_mark)
         self._counter_grid = QGridLayout(self.counter_panel)
         self._counter_grid.setContentsMargins(0, 0, 0, 0)
         self.counter_cells: list[CounterCell] = []
@@ -577,6 +606,9 @@ class DisplayBoard(QWidget):
         # beside (or under) the latest call where eight would be small print.
         self._regrid(self._recent_grid, self.recent_rows, 2)
         self._arrange_header(portrait)
+        if hasattr(self, "_page_timer"):  # the capacities depend on the orientation
+            self._render_counters()
+            self._render_waiting()
         self._regrid_counters()
         self._regrid_departments()
 
@@ -613,15 +645,80 @@ class DisplayBoard(QWidget):
 
     def _counter_columns(self) -> int:
         visible = sum(1 for cell in self.counter_cells if not cell.isHidden()) or 1
-        if self._portrait:
-            return min(6, visible)
-        return min(8 if visible <= 24 else 10, visible)
+        most = COUNTER_COLUMNS[bool(self._portrait)]
+        rows = -(-visible // most)
+        return -(-visible // rows)  # rows as even as they can be
 
     def _department_columns(self) -> int:
         visible = sum(1 for cell in self.department_cells if not cell.isHidden()) or 1
+        return min(DEPARTMENT_GRID[bool(self._portrait)][0], visible)
+
+    def counter_capacity(self) -> int:
+        return COUNTER_COLUMNS[bool(self._portrait)] * self._counter_rows
+
+    def _counter_cell_height(self, scale: float) -> int:
+        """A counter cell tall enough for its name (>= 32 px) over its status."""
+        margin = round(4 * scale)
+        name = QFontMetricsF(board_font(max(MIN_COUNTER_LABEL_PX, 26 * scale))).height()
+        status = QFontMetricsF(board_font(40 * scale, bold=True)).height()
+        return int(name + status) + 2 * margin + 2
+
+    def _fit_counter_rows(self, scale: float, cell_height: int) -> int:
+        """How many rows of counters fit under the latest call and above the waiting counts."""
+        margins = self._root.contentsMargins()
+        gap = self._root.spacing()
+        middle = self.headline.minimumSizeHint().height()
         if self._portrait:
-            return min(5, visible)
-        return min(10, visible)
+            middle += self._middle.spacing() + round(PORTRAIT_RECENT_MIN * scale)
+        used = (
+            margins.top()
+            + margins.bottom()
+            + self.header.height()
+            + middle
+            + self.waiting_panel.height()
+            + self.ticker.sizeHint().height()
+            + 4 * gap
+        )
+        room = self.height() - used
+        spacing = round(8 * scale)
+        return max(1, (room + spacing) // (cell_height + spacing))
+
+    def department_capacity(self) -> int:
+        columns, rows = DEPARTMENT_GRID[bool(self._portrait)]
+        return columns * rows
+
+    def shown_counters(self) -> tuple[list[CounterStatus], int]:
+        """The counters on the screen now and how many pages they take.
+
+        Every counter when they fit; else the open ones; else the open ones page by page."""
+        counters = [self.model.counters[number] for number in sorted(self.model.counters)]
+        capacity = self.counter_capacity()
+        if len(counters) > capacity:
+            counters = [counter for counter in counters if counter.state != "closed"]
+        pages = max(1, -(-len(counters) // capacity))
+        page = self.counter_page % pages
+        return counters[page * capacity : (page + 1) * capacity], pages
+
+    def turn_counter_page(self) -> None:
+        self.counter_page += 1
+        self._render_counters()
+
+    def shown_departments(self) -> list[tuple[str, int]]:
+        """(name, waiting) per department cell: every department when they fit (or the hall
+        asks for all), else the busiest and one cell summing the rest."""
+        rows = [
+            (self._department_name(d), count) for d, count in self.model.waiting_by_department()
+        ]
+        keep = self.department_capacity() - 1
+        if self.waiting_mode == "busiest":
+            keep = min(keep, self.busiest)
+        if len(rows) <= keep + (self.waiting_mode == "all"):
+            return rows
+        order = sorted(range(len(rows)), key=lambda index: -rows[index][1])
+        chosen = sorted(order[:keep])
+        rest = sum(rows[index][1] for index in order[keep:])
+        others = self.tr("Other departments (%1)").replace("%1", str(len(rows) - keep))
+        return [rows[index] for index in chosen] + [(others, rest)]
 
     def _regrid_counters(self) -> None:
         cells = [cell for cell in self.counter_cells if not cell.isHidden()]
@@ -677,26 +774,36 @@ class DisplayBoard(QWidget):
         for row in self.recent_rows:
             row.setScale(scale)
 
-        counter_rows = max(1, -(-len(self._visible(self.counter_cells)) // self._counter_columns()))
-        self._counter_grid.setSpacing(round(8 * scale))
-        cell_height = round(96 * scale)
-        self.counter_panel.setFixedHeight(
-            counter_rows * cell_height + (counter_rows - 1) * round(8 * scale)
-        )
-        for cell in self.counter_cells:
-            cell.setScale(scale)
-
         department_rows = max(
             1, -(-len(self._visible(self.department_cells)) // self._department_columns())
         )
         self._waiting_grid.setSpacing(round(8 * scale))
+        department_height = round((78 if department_rows > 1 else 92) * scale)
         self.waiting_panel.setFixedHeight(
-            department_rows * round(92 * scale) + (department_rows - 1) * round(8 * scale)
+            department_rows * department_height + (department_rows - 1) * round(8 * scale)
         )
         for cell in self.department_cells:
             cell.setScale(scale)
 
         self.ticker.setScale(scale)
+
+        self._counter_grid.setSpacing(round(8 * scale))
+        for cell in self.counter_cells:
+            cell.setScale(scale)
+        self.counter_page_mark.setFont(board_font(28 * scale))
+        self.counter_page_mark.setFixedHeight(round(50 * scale))
+        self._counter_cell_px = self._counter_cell_height(scale)
+        rows = self._fit_counter_rows(scale, self._counter_cell_px)
+        if rows != self._counter_rows:
+            self._counter_rows = rows
+            self._render_counters()
+        self._size_counter_panel()
+
+    def _size_counter_panel(self) -> None:
+        rows = max(1, -(-len(self._visible(self.counter_cells)) // self._counter_columns()))
+        spacing = self._counter_grid.spacing()
+        height = getattr(self, "_counter_cell_px", 96)
+        self.counter_panel.setFixedHeight(rows * height + (rows - 1) * spacing)
 
     @staticmethod
     def _visible(cells: Sequence[QWidget]) -> list[QWidget]:
@@ -727,7 +834,7 @@ class DisplayBoard(QWidget):
     def _on_ready(self, snapshot: dict[str, Any]) -> None:
         self.apply_snapshot(snapshot)
         if self._connection is not None:
-            self._connection.request("catalog", {}, self._on_catalog)
+            self._connection.fetch("catalog", self._on_catalog)
 
     def _on_catalog(self, reply: Any) -> None:
         if not reply.ok:
@@ -744,6 +851,7 @@ class DisplayBoard(QWidget):
             return
         if changed:
             self._render_waiting()
+            self._apply_scale()  # the room left for counters may have changed
 
     def request_resync(self) -> None:
         """Ask the server for a snapshot (events are held until it comes)."""
@@ -752,7 +860,7 @@ class DisplayBoard(QWidget):
         if self._connection is None or not self._connection.online:
             return  # the connection resyncs by itself when it is back
         self._resyncing = True
-        self._connection.request("snapshot", {}, self._on_resync_reply)
+        self._connection.fetch("snapshot", self._on_resync_reply)
 
     def _on_resync_reply(self, reply: Any) -> None:
         self._resyncing = False
@@ -775,6 +883,7 @@ class DisplayBoard(QWidget):
             return
         log.info("board shows the hall as of event %s", self.model.seq)
         self._render_all()
+        self._apply_scale()  # the room left for counters may have changed
         for call in missed:
             self._announce(call)
         if missed:
@@ -856,7 +965,17 @@ class DisplayBoard(QWidget):
             row.show_call(call, self.model.counter_name(call.counter) if call else "")
 
     def _render_counters(self) -> None:
-        counters = [self.model.counters[number] for number in sorted(self.model.counters)]
+        counters, pages = self.shown_counters()
+        if pages > 1 and not self._page_timer.isActive():
+            self._page_timer.start()
+        elif pages == 1:
+            self._page_timer.stop()
+        self.counter_page_mark.setVisible(pages > 1)
+        self.counter_page_mark.setText(
+            self.tr("Counters, page %1 of %2")
+            .replace("%1", str(self.counter_page % pages + 1))
+            .replace("%2", str(pages))
+        )
         grown = self._ensure_cells(
             self.counter_cells, len(counters), CounterCell, self.counter_panel
         )
@@ -865,12 +984,15 @@ class DisplayBoard(QWidget):
             cell.show_counter(
                 counters[index] if index < len(counters) else None, self._counter_texts
             )
+        if grown:
+            for cell in self.counter_cells:
+                cell.setScale(self._scale)
         if grown or was_visible != len(counters):
             self._regrid_counters()
-            self._apply_scale()
+            self._size_counter_panel()
 
     def _render_waiting(self) -> None:
-        rows = self.model.waiting_by_department()
+        rows = self.shown_departments()
         grown = self._ensure_cells(
             self.department_cells, len(rows), DepartmentCell, self.waiting_panel
         )
@@ -879,9 +1001,9 @@ class DisplayBoard(QWidget):
             if index >= len(rows):
                 cell.setVisible(False)
                 continue
-            department, count = rows[index]
+            name, count = rows[index]
             cell.setVisible(True)
-            _set_text(cell.name, self._department_name(department))
+            _set_text(cell.name, name)
             _set_text(cell.count, self.tr("%1 waiting").replace("%1", str(count)))
         if grown or was_visible != len(rows):
             self._regrid_departments()

@@ -52,6 +52,7 @@ class CounterStatus:
     ticket: str | None = None  # the number of the ticket held (called or serving)
     ticket_state: str | None = None
     clerk: str | None = None
+    services: frozenset[str] | None = None  # the matters it serves; None: every matter
 
     @property
     def calling(self) -> bool:
@@ -160,7 +161,14 @@ def parse_counter(data: Mapping[str, Any], where: str = "counter") -> CounterSta
         ticket=ticket["number"] if ticket else None,
         ticket_state=_optional_text(ticket, "state") if ticket else None,
         clerk=(_optional_text(clerk, "name") or None) if isinstance(clerk, Mapping) else None,
+        services=_services(data.get("services")),
     )
+
+
+def _services(value: Any) -> frozenset[str] | None:
+    if isinstance(value, list):
+        return frozenset(code for code in value if isinstance(code, str))
+    return None  # "all" (or a form this board does not know: show the counter everywhere)
 
 
 def parse_kiosk(data: Mapping[str, Any], where: str = "kiosk") -> KioskStatus:
@@ -200,6 +208,9 @@ class BoardModel:
         self.waiting: dict[str, int] = {}
         self.departments: list[Department] = []
         self.kiosks: dict[str, KioskStatus] = {}
+        # A board hung for some counters (`--counters 25-60`) shows and speaks only theirs.
+        self.assigned: frozenset[int] | None = None
+        self._category_of: dict[str, str] = {}  # service code -> department code
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -213,8 +224,30 @@ class BoardModel:
         counter = self.counters.get(number)
         return counter.name if counter else str(number)
 
+    def mine(self, counter: int) -> bool:
+        """Whether this board shows (and announces) the counter."""
+        return self.assigned is None or counter in self.assigned
+
+    def _shown_departments(self) -> set[str] | None:
+        """The departments an assigned board shows: those its counters serve (None: all)."""
+        if self.assigned is None or not self._category_of:
+            return None
+        shown: set[str] = set()
+        for counter in self.counters.values():
+            if counter.services is None:
+                return None
+            shown.update(self._category_of.get(code, "") for code in counter.services)
+        return shown
+
     def waiting_by_department(self) -> list[tuple[Department, int]]:
         """Each department with its waiting count, in catalog order (codes alone if no catalog)."""
+        shown = self._shown_departments()
+        if shown is not None:
+            return [
+                (department, self.waiting.get(department.code, 0))
+                for department in self.departments
+                if department.code in shown
+            ]
         known = {department.code for department in self.departments}
         rows = [
             (department, self.waiting.get(department.code, 0)) for department in self.departments
@@ -251,7 +284,11 @@ class BoardModel:
         kiosks = [parse_kiosk(data, "snapshot kiosk") for data in snapshot.get("kiosks") or []]
         day = snapshot.get("day") if isinstance(snapshot.get("day"), str) else None
 
-        missed = self._missed_calls(calls, day) if self.seq is not None else []
+        missed = (
+            [call for call in self._missed_calls(calls, day) if self.mine(call.counter)]
+            if self.seq is not None
+            else []
+        )
 
         self.seq = seq
         self.day = day
@@ -259,10 +296,13 @@ class BoardModel:
         if isinstance(hall, str) and hall:
             self.hall = hall
         self.issuing = bool(snapshot.get("issuing", True))
-        self.counters = {counter.number: counter for counter in counters}
+        self.counters = {
+            counter.number: counter for counter in counters if self.mine(counter.number)
+        }
         self._recent.clear()
         for call in reversed(calls):
-            self._add_call(call)
+            if self.mine(call.counter):
+                self._add_call(call)
         self.latest = self._recent[0] if self._recent else None
         self.waiting = waiting
         self.kiosks = {kiosk.client: kiosk for kiosk in kiosks}
@@ -280,6 +320,13 @@ class BoardModel:
                     name_en=_optional_text(data, "name_en"),
                 )
             )
+        self._category_of = {
+            data["code"]: data["category"]
+            for data in catalog.get("services") or []
+            if isinstance(data, Mapping)
+            and isinstance(data.get("code"), str)
+            and isinstance(data.get("category"), str)
+        }
         changed = departments != self.departments
         self.departments = departments
         hall = catalog.get("hall")
@@ -307,6 +354,9 @@ class BoardModel:
         update = Update()
         if name == "ticket_called":
             call = parse_call(data, "ticket_called")
+            if not self.mine(call.counter):
+                self.seq = seq
+                return update  # another board's counter
             self._add_call(call)
             self.latest = call
             update.parts.add(Part.CALLS)
@@ -316,8 +366,11 @@ class BoardModel:
             update.parts.add(Part.CALLS)
         elif name == "counter_changed":
             counter = parse_counter(_require(data, "counter", Mapping, "counter_changed"))
-            self.counters[counter.number] = counter
-            update.parts.add(Part.COUNTERS)
+            if self.mine(counter.number):
+                self.counters[counter.number] = counter
+                update.parts.add(Part.COUNTERS)
+                if self.assigned is not None:
+                    update.parts.add(Part.WAITING)  # the departments this board shows
         elif name == "waiting_changed":
             self.waiting = parse_waiting(_require(data, "waiting", Mapping, "waiting_changed"))
             update.parts.add(Part.WAITING)

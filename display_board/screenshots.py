@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from shared.client import BlockingHallClient
 from shared.config import HallConfig, default_config
@@ -81,7 +82,7 @@ def hall_server_thread(db_path: Path, config: HallConfig) -> Iterator[tuple[str,
 
 
 def known_services(admin: BlockingHallClient) -> set[str]:
-    return {service["code"] for service in admin.call("catalog")["services"]}
+    return {service["code"] for service in admin.call_all("catalog")["services"]}
 
 
 def busy_morning(host: str, port: int) -> None:
@@ -119,13 +120,94 @@ def busy_morning(host: str, port: int) -> None:
             client.close()
 
 
+def county_morning(host: str, port: int, counters: int) -> None:
+    """A county hall: tickets in every department, most counters calling or serving."""
+    with BlockingHallClient(host, port, "admin", "screenshot-admin") as admin:
+        services = admin.call_all("catalog")["services"]
+        for index in range(160):
+            code = services[(index * 97) % len(services)]["code"]
+            ticket = admin.call("issue", service=code, req=uuid.uuid4().hex)["ticket"]
+            admin.call("printed", ticket=ticket["id"])
+    for number in range(1, counters + 1):
+        if number % 7 == 0:
+            continue  # a few counters closed
+        with BlockingHallClient(host, port, "counter", f"c-{number}", counter=number) as client:
+            client.call("login", clerk="1001", pin="1234")
+            client.call("call_next", req=uuid.uuid4().hex)
+            if number % 3:
+                client.call("start")
+
+
+def county_shots(out_dir: Path, lang: str) -> None:
+    """Boards of a county hall: 20+ departments and 60 counters, all or 25-60."""
+    from PySide6.QtWidgets import QApplication
+
+    from shared.config import Catalog, parse_counter_range
+    from shared.demo import demo_config
+    from shared.qt.i18n import install_translations
+
+    app = QApplication.instance() or QApplication([])
+    install_translations(app, lang)
+    county = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+    twenty = county.catalog.categories[:20]
+    codes = {category.code for category in twenty}
+    small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
+    for label, config, boards in (
+        ("county", county, (("all", None), ("25-60", parse_counter_range("25-60")))),
+        ("20_departments", replace(county, catalog=small), (("all", None),)),
+    ):
+        _county_boards(app, out_dir, label, config, boards)
+
+
+def _county_boards(app: Any, out_dir: Path, label: str, config: HallConfig, boards: Any) -> None:
+    from PySide6.QtCore import QDeadlineTimer, QEventLoop
+
+    from display_board.app import build_board
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        hall_server_thread(Path(tmp) / "hall.db", config) as (host, port),
+    ):
+        county_morning(host, port, 60)
+        for name, counters in boards:
+            board = build_board(host, port, config=config, counters=counters)
+            board.resize(*SIZES[0])
+            board.show()
+            deadline = QDeadlineTimer(20000)
+            while (
+                not (board.model.latest and board.model.departments) and not deadline.hasExpired()
+            ):
+                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            for width, height in SIZES:
+                board.resize(width, height)
+                settled = QDeadlineTimer(5000)
+                while board.size().toTuple() != (width, height) and not settled.hasExpired():
+                    app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+                    board.resize(width, height)
+                for _ in range(20):
+                    app.processEvents()
+                board.headline.set_flash(False)
+                suffix = f"_{name}" if label == "county" else ""
+                path = out_dir / f"board_{label}{suffix}_{width}x{height}.png"
+                board.grab().save(str(path))
+                print(path)
+            board.connection.stop()
+            board.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(DEFAULT_OUT_DIR), help="folder for the PNG files")
     parser.add_argument("--lang", default="zh_CN", help="interface language (zh_CN or en)")
+    parser.add_argument(
+        "--catalog", choices=["sample", "county"], default="sample", help="the hall to show"
+    )
     args = parser.parse_args(argv)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    if args.catalog == "county":
+        county_shots(out_dir, args.lang)
+        return 0
 
     from PySide6.QtCore import QDeadlineTimer, QEventLoop
     from PySide6.QtWidgets import QApplication

@@ -24,6 +24,8 @@ from shared.client import (
     HEARTBEAT_S,
     REPLAY_MAX_AGE_S,
     SILENCE_LIMIT_S,
+    PageCollector,
+    PagingError,
     Reply,
     new_req,
 )
@@ -105,6 +107,7 @@ class HallLink:
         self._backoff = reconnect_min_s
         self._running = False
         self._synced = False
+        self._pages = PageCollector("snapshot")  # the pages of the snapshot being read
         self._login: tuple[str, str] | None = None
         self._login_day: str | None = None
         self._ids = itertools.count(1)
@@ -404,6 +407,7 @@ class HallLink:
         self._failures = 0
         self._call("on_hello", reply.result)
         self._synced = False
+        self._pages = PageCollector("snapshot")
         self._send_internal("snapshot", {}, self._on_first_snapshot)
 
     def _on_first_snapshot(self, frame: dict[str, Any]) -> None:
@@ -429,14 +433,26 @@ class HallLink:
 
     def _resync(self) -> None:
         self._synced = False
+        self._pages = PageCollector("snapshot")
         self._send_internal("snapshot", {}, self._on_snapshot)
 
     def _on_snapshot(self, frame: dict[str, Any]) -> None:
         reply = Reply.from_frame(frame)
+        try:
+            if not reply.ok and reply.reason == "page_expired":
+                self._send_internal("snapshot", self._pages.restart(), self._on_snapshot)
+                return
+        except PagingError:
+            pass
         if not reply.ok:
             log.error("%s: snapshot refused: %s %s", self.client_name, reply.code, reply.message)
             self._abort()
             return
+        more = self._pages.feed(reply.result)
+        if more is not None:  # a big hall: the rest of the snapshot comes in further pages
+            self._send_internal("snapshot", more, self._on_snapshot)
+            return
+        reply = Reply(True, self._pages.whole or {})
         self.snapshot = reply.result
         self.seq = int(reply.result.get("seq") or 0)
         self._synced = True

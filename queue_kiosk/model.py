@@ -29,6 +29,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from shared import search
+from shared.client import fetch_pages
+
 log = logging.getLogger(__name__)
 
 CONFIRMATION_S = 8.0  # the confirmation screen returns to the start by itself
@@ -243,19 +246,17 @@ def printer_state_of_error(error: BaseException) -> str:
     return _ERROR_STATES.get(str(getattr(error, "code", "")), "error")
 
 
+def _matter_name(matter: Matter) -> str:
+    return matter.name
+
+
+def _matter_pinyin(matter: Matter) -> str:
+    return matter.pinyin
+
+
 def matches_search(matter: Matter, text: str) -> bool:
     """Whether a matter matches what was typed: part of its name, or its pinyin initials."""
-    text = text.strip().lower()
-    if not text:
-        return True
-    return text in matter.name.lower() or text.replace(" ", "") in matter.pinyin
-
-
-def _search_rank(matter: Matter, text: str) -> int:
-    text = text.strip().lower()
-    if not text:
-        return 0
-    return 0 if matter.pinyin.startswith(text) or matter.name.startswith(text) else 1
+    return search.matches(matter.name, matter.pinyin, text)
 
 
 class KioskModel:
@@ -407,7 +408,7 @@ class KioskModel:
             return
         self._catalog_loading = True
         self._catalog_at = self.clock()
-        self.hall.request("catalog", {}, self._on_catalog)
+        fetch_pages(self.hall.request, "catalog", self._on_catalog)
 
     def _on_catalog(self, reply: Any) -> None:
         self._catalog_loading = False
@@ -502,8 +503,7 @@ class KioskModel:
     def visible_matters(self) -> list[Matter]:
         """The matters the current department and search show, best matches first."""
         pool = self.matters if self.category is None else self.matters_of(self.category.code)
-        found = [m for m in pool if matches_search(m, self.search_text)]
-        return sorted(found, key=lambda m: _search_rank(m, self.search_text))  # stable
+        return search.search(pool, self.search_text, _matter_name, _matter_pinyin)
 
     @property
     def page_count(self) -> int:

@@ -67,7 +67,7 @@ def _take_tickets(port: int) -> None:
     from shared.client import BlockingHallClient, new_req
 
     with BlockingHallClient("127.0.0.1", port, "kiosk", "kiosk-lobby") as kiosk:
-        services = kiosk.call("catalog")["services"]
+        services = kiosk.call_all("catalog")["services"]
         by_category: dict[str, list[str]] = {}
         for service in services:
             by_category.setdefault(service["category"], []).append(service["code"])
@@ -177,6 +177,70 @@ def _shoot_paper_out(
     return path
 
 
+def _shoot_county(
+    app: object, port: int, config: object, out: Path, size: tuple[int, int]
+) -> list[Path]:
+    """A county hall: the start screen with 25 departments and an 84-matter department."""
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.printing import open_printer
+
+    width, height = size
+    kiosk = Kiosk(
+        "127.0.0.1",
+        port,
+        printer=open_printer("none"),
+        config=config,  # type: ignore[arg-type]
+        client_name=f"kiosk-county-{width}x{height}",
+    )
+    window, model = kiosk.window, kiosk.model
+    window.resize(width, height)
+    window.show()
+    kiosk.start()
+    saved = []
+    try:
+        _wait_until(app, lambda: model.online and len(model.matters) >= 1500, "the catalog")
+        for name, action in (
+            ("start", lambda: None),
+            (
+                "matters",
+                lambda: [
+                    model.select_category("hrss"),
+                    *map(lambda _: model.next_page(), range(3)),
+                ],
+            ),
+        ):
+            action()
+            app.processEvents()  # type: ignore[attr-defined]
+            path = out / f"kiosk_county_{name}_{width}x{height}.png"
+            window.grab().save(str(path))
+            saved.append(path)
+    finally:
+        kiosk.close()
+    return saved
+
+
+def take_county_screenshots(out: Path) -> list[Path]:
+    from PySide6.QtWidgets import QApplication
+
+    from shared.demo import demo_config
+    from shared.qt.i18n import install_translations
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    install_translations(app, "zh_CN")
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:
+        config = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+        server = _Server(Path(folder) / "hall.db", config).start()
+        try:
+            _take_tickets(server.port)
+            for size in SIZES:
+                saved += _shoot_county(app, server.port, config, out, size)
+        finally:
+            server.stop()
+    return saved
+
+
 def take_screenshots(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
@@ -206,8 +270,12 @@ def take_screenshots(out: Path) -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="where to save the PNGs")
+    parser.add_argument(
+        "--catalog", choices=["sample", "county"], default="sample", help="the hall to show"
+    )
     args = parser.parse_args(argv)
-    for path in take_screenshots(args.out):
+    take = take_county_screenshots if args.catalog == "county" else take_screenshots
+    for path in take(args.out):
         print(path)
     return 0
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QPixmap, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -147,6 +148,34 @@ class Tile(QPushButton):
     def sizeHint(self) -> QSize:
         return QSize(200, 100)
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_name()
+
+    def fit_name(self) -> None:
+        """Shrink the name's font until it fits the tile (a long official name in a hall of
+        many departments would otherwise be cut off)."""
+        label = self.name_label
+        label.setStyleSheet("")
+        label.ensurePolished()
+        base = label.font().pixelSize()
+        if base <= 0:
+            return
+        width = max(1, self.width() - 24)
+        height = max(1, self.height() - self.info_label.sizeHint().height() - 16)
+        font = QFont(label.font())
+        size = base
+        while size > 12:
+            font.setPixelSize(size)
+            box = QFontMetrics(font).boundingRect(
+                0, 0, width, 100_000, Qt.TextFlag.TextWordWrap, label.text()
+            )
+            if box.width() <= width and box.height() <= height:
+                break
+            size -= 2
+        if size != base:
+            label.setStyleSheet(f"font-size: {size}px;")
+
 
 class StartPage(QWidget):
     """Departments with their waiting counts, the search entry and the 绿色通道 button."""
@@ -167,6 +196,23 @@ class StartPage(QWidget):
         layout.addLayout(top)
         self.grid = QGridLayout()
         layout.addLayout(self.grid, 1)
+        # A hall of more departments than fit one screen pages through them.
+        self.pager = QWidget()
+        pager = QHBoxLayout(self.pager)
+        pager.setContentsMargins(0, 0, 0, 0)
+        self.previous_button = QPushButton(self.tr("Previous page"))
+        self.previous_button.setObjectName("nav")
+        self.previous_button.clicked.connect(lambda: self.turn(-1))
+        pager.addWidget(self.previous_button)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("hint")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        pager.addWidget(self.page_label, 1)
+        self.next_button = QPushButton(self.tr("Next page"))
+        self.next_button.setObjectName("nav")
+        self.next_button.clicked.connect(lambda: self.turn(1))
+        pager.addWidget(self.next_button)
+        layout.addWidget(self.pager)
         bottom = QHBoxLayout()
         self.hint = QLabel()
         self.hint.setObjectName("hint")
@@ -186,7 +232,31 @@ class StartPage(QWidget):
         self.tiles: dict[str, Tile] = {}
         self._pressed_at = 0.0
         self._shown: tuple[Any, ...] | None = None
-        self.columns = 3
+        self.portrait = False
+        self.page = 0
+
+    def grid_shape(self) -> tuple[int, int]:
+        """(columns, rows) of department tiles for the hall's departments and the orientation.
+
+        Up to 25 departments share one landscape screen (5 x 5) and 27 a portrait one
+        (3 x 9); a hall of more pages through them."""
+        count = max(1, len(self.model.categories))
+        if self.portrait:
+            columns = 2 if count <= 12 else 3
+            rows = min(9, math.ceil(count / columns))
+        else:
+            columns = 3 if count <= 9 else 4 if count <= 16 else 5
+            rows = min(5, math.ceil(count / columns))
+        return columns, rows
+
+    @property
+    def page_count(self) -> int:
+        columns, rows = self.grid_shape()
+        return max(1, math.ceil(len(self.model.categories) / (columns * rows)))
+
+    def turn(self, step: int) -> None:
+        self.page = max(0, min(self.page_count - 1, self.page + step))
+        self.refresh()
 
     def _pressed(self) -> None:
         self._pressed_at = time.monotonic()
@@ -203,23 +273,38 @@ class StartPage(QWidget):
 
     def refresh(self) -> None:
         model = self.model
+        columns, rows = self.grid_shape()
+        per_page = columns * rows
+        self.page = min(self.page, self.page_count - 1)
+        shown = model.categories[self.page * per_page : (self.page + 1) * per_page]
         state = (
-            self.columns,
+            columns,
+            rows,
             model.issuing,
-            tuple((c, model.category_open(c.code)) for c in model.categories),
+            tuple((c, model.category_open(c.code)) for c in shown),
         )
         if state != self._shown:
             self._shown = state
             _clear(self.grid)
             self.tiles = {}
-            for index, category in enumerate(model.categories):
+            for index, category in enumerate(shown):
                 info, closed = self.tile_info(category)
                 tile = Tile(category.name, info, closed)
                 tile.clicked.connect(
                     lambda _=False, code=category.code: model.select_category(code)
                 )
-                self.grid.addWidget(tile, index // self.columns, index % self.columns)
+                self.grid.addWidget(tile, index // columns, index % columns)
                 self.tiles[category.code] = tile
+            for index in range(len(shown), per_page if self.page_count > 1 else 0):
+                spacer = QWidget()  # the last page's tiles keep the size of the others
+                spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+                self.grid.addWidget(spacer, index // columns, index % columns)
+        self.pager.setVisible(self.page_count > 1)
+        self.page_label.setText(
+            self.tr("Page {page} of {pages}").format(page=self.page + 1, pages=self.page_count)
+        )
+        self.previous_button.setEnabled(self.page > 0)
+        self.next_button.setEnabled(self.page + 1 < self.page_count)
         self.cancel_priority_button.setVisible(model.priority_armed)
         if model.priority_armed:
             self.hint.setText(self.tr("Priority lane: the next ticket is a priority ticket."))
@@ -670,6 +755,11 @@ class KioskWindow(QWidget):
             self.banner.setProperty("level", level)
             _restyle(self.banner)
         page = self.pages[model.screen]
+        if model.screen is Screen.START and self.stack.currentWidget() in (
+            self.confirmation_page,
+            self.notice_page,
+        ):
+            self.start_page.page = 0  # the next resident starts on the first departments
         if model.screen is Screen.START:
             self.start_page.refresh()
         elif model.screen is Screen.MATTERS:
@@ -722,7 +812,7 @@ class KioskWindow(QWidget):
             self.setStyleSheet(
                 STYLE.format(**{k: max(1, round(v * scale)) for k, v in sizes.items()})
             )
-            self.start_page.columns = 2 if portrait else 3
+            self.start_page.portrait = portrait
             self.matters_page.rows = 6 if portrait else 3
             self.matters_page.columns = 2 if portrait else 4
             self.confirmation_page.set_portrait(portrait)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shared import cli
+from shared import cli, limits
 from shared.config import (
     _CODE_RE,
     _CODE_RULE,
@@ -450,9 +450,22 @@ def _read_row(result: CsvCatalog, line: int, values: dict[str, str]) -> None:
                 result.problem(
                     line, f"daily_limit {daily_limit} is out of range (1 to {DAILY_LIMIT_MAX})"
                 )
+    for column, limit in (
+        ("category_name", limits.MAX_CATEGORY_NAME),
+        ("category_name_en", limits.MAX_CATEGORY_NAME_EN),
+        ("service_name", limits.MAX_SERVICE_NAME),
+        ("service_name_en", limits.MAX_SERVICE_NAME_EN),
+    ):
+        problem = limits.text_problem(column, values.get(column, ""), limit)
+        if problem and not any(char in values.get(column, "") for char in "\r\n\t"):
+            result.problem(line, problem)
     pinyin = values.get("pinyin", "").lower()
-    if not _PINYIN_RE.fullmatch(pinyin):
-        result.problem(line, f'pinyin "{pinyin}" must be plain letters (initials like "sbdj")')
+    if not _PINYIN_RE.fullmatch(pinyin) or len(pinyin) > limits.MAX_PINYIN:
+        result.problem(
+            line,
+            f'pinyin "{pinyin}" must be plain letters (initials like "sbdj"), '
+            f"at most {limits.MAX_PINYIN}",
+        )
     if len(result.problems) != problems_before:
         return
 
@@ -489,6 +502,19 @@ def _read_row(result: CsvCatalog, line: int, values: dict[str, str]) -> None:
 
 
 def _check_across_rows(result: CsvCatalog) -> None:
+    categories = list(result.categories.values())
+    if len(categories) > limits.MAX_CATEGORIES:
+        result.problem(
+            categories[limits.MAX_CATEGORIES].line,
+            f"the file names {len(categories)} departments; a hall can have at most "
+            f"{limits.MAX_CATEGORIES} (a kiosk start screen and a board show them all)",
+        )
+    if len(result.services) > limits.MAX_SERVICES:
+        result.problem(
+            result.services[limits.MAX_SERVICES].line,
+            f"the file lists {len(result.services)} matters; a hall can have at most "
+            f"{limits.MAX_SERVICES}",
+        )
     by_prefix: dict[str, CsvCategory] = {}
     for category in result.categories.values():
         if not category.defined:
@@ -903,6 +929,12 @@ def cmd_counter_set_services(args: argparse.Namespace) -> int:
                 expanded, problems = expand_codes(codes, by_category, services)
                 if problems:
                     raise CommandError("; ".join(problems) + "; nothing was changed")
+                if len(expanded) > limits.MAX_COUNTER_SERVICES:
+                    raise CommandError(
+                        f"that is {len(expanded)} matters; a counter can name at most "
+                        f'{limits.MAX_COUNTER_SERVICES} (use "all" to serve every matter); '
+                        "nothing was changed"
+                    )
             conn.execute(
                 "UPDATE counters SET services = ? WHERE number = ?",
                 (None if expanded is None else dumps(expanded), args.number),
@@ -1062,6 +1094,46 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
     return report
 
 
+def _catalog_bound_problems(conn: sqlite3.Connection) -> list[str]:
+    """Where the database's active catalog exceeds what kiosks and boards can show."""
+    problems = []
+    categories = conn.execute(
+        "SELECT code, name, name_en FROM categories WHERE code IN"
+        " (SELECT category FROM services WHERE active = 1) ORDER BY position, code"
+    ).fetchall()
+    services = conn.execute(
+        "SELECT code, name, name_en, pinyin FROM services WHERE active = 1 ORDER BY position, code"
+    ).fetchall()
+    if len(categories) > limits.MAX_CATEGORIES:
+        problems.append(
+            f"the catalog has {len(categories)} departments with matters; at most "
+            f"{limits.MAX_CATEGORIES} are allowed"
+        )
+    if len(services) > limits.MAX_SERVICES:
+        problems.append(
+            f"the catalog has {len(services)} active matters; at most {limits.MAX_SERVICES} "
+            "are allowed"
+        )
+    for row in categories:
+        for label, value, limit in (
+            ("name", row[1], limits.MAX_CATEGORY_NAME),
+            ("name_en", row[2], limits.MAX_CATEGORY_NAME_EN),
+        ):
+            problem = limits.text_problem(f'the {label} of department "{row[0]}"', value, limit)
+            if problem:
+                problems.append(problem)
+    for row in services:
+        for label, value, limit in (
+            ("name", row[1], limits.MAX_SERVICE_NAME),
+            ("name_en", row[2], limits.MAX_SERVICE_NAME_EN),
+            ("pinyin", row[3], limits.MAX_PINYIN),
+        ):
+            problem = limits.text_problem(f'the {label} of matter "{row[0]}"', value, limit)
+            if problem:
+                problems.append(problem)
+    return problems[:50]
+
+
 def _check_database(
     report: CheckReport, db: Path, conn: sqlite3.Connection, config: HallConfig | None
 ) -> None:
@@ -1099,6 +1171,7 @@ def _check_database(
     by_category, services = _active_catalog(conn)
     if not services:
         report.problems.append(f"{db}: the catalog is empty; create the hall with queue-hall init")
+    report.problems.extend(f"{db}: {problem}" for problem in _catalog_bound_problems(conn))
     for category, members in by_category.items():
         if not members:
             report.warnings.append(f'the department "{category}" has no active matters')

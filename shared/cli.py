@@ -16,7 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared import auth
+from shared import auth, limits
 from shared.clock import SystemClock, iso
 from shared.config import ConfigError, HallConfig, load_config
 from shared.paths import data_dir
@@ -149,6 +149,10 @@ def cmd_clerk(args: argparse.Namespace) -> int:
                 return 1
             if not args.name or not args.name.strip():
                 print("queue-hall: a clerk needs a --name", file=sys.stderr)
+                return 2
+            problem = limits.text_problem("--name", args.name.strip(), limits.MAX_CLERK_NAME)
+            if problem:
+                print(f"queue-hall: {problem}", file=sys.stderr)
                 return 2
             conn.execute(
                 "INSERT INTO clerks(id, name, pin_hash, created_at) VALUES (?,?,?,?)",

@@ -55,6 +55,111 @@ class Reply:
         )
 
 
+PAGED_OPS = ("catalog", "snapshot")
+MAX_PAGE_RESTARTS = 3  # a catalog that keeps changing while it is read is given up on
+
+
+class PagingError(Exception):
+    """The pages of a reply could not be joined (the catalog kept changing)."""
+
+
+class PageCollector:
+    """Joins the pages of a `catalog` or `snapshot` reply (docs/protocol.md, "Pages").
+
+    `feed(result)` takes one page and returns the params of the next request, or None when
+    the whole reply is in `whole`. A catalog page of another `version` than the first starts
+    the reading over (at most MAX_PAGE_RESTARTS times)."""
+
+    def __init__(self, op: str) -> None:
+        if op not in PAGED_OPS:
+            raise ValueError(f"{op!r} is not paged")
+        self.op = op
+        self.whole: dict[str, Any] | None = None
+        self.restarts = 0
+        self.pages = 0
+
+    def restart(self) -> dict[str, Any]:
+        self.restarts += 1
+        if self.restarts > MAX_PAGE_RESTARTS:
+            raise PagingError(f"the {self.op} changed {self.restarts} times while it was read")
+        self.whole = None
+        return {}
+
+    def feed(self, result: dict[str, Any]) -> dict[str, Any] | None:
+        self.pages += 1
+        nxt = result.get("next")
+        if self.whole is None:
+            self.whole = dict(result)
+            for key in ("services", "counters", "kiosks"):
+                if isinstance(self.whole.get(key), list):
+                    self.whole[key] = list(self.whole[key])
+        elif self.op == "catalog":
+            if result.get("version") != self.whole.get("version"):
+                return self.restart()
+            self.whole["services"].extend(_items(result, "services"))
+            for key in ("issuing", "categories", "hall"):
+                if key in result:
+                    self.whole[key] = result[key]
+        else:
+            if result.get("seq") != self.whole.get("seq"):  # not of one moment: read again
+                return self.restart()
+            for key in ("counters", "kiosks"):
+                self.whole.setdefault(key, []).extend(_items(result, key))
+        if not isinstance(nxt, str) or not nxt:
+            self.whole["next"] = None
+            return None
+        return {"after": nxt} if self.op == "catalog" else {"page": nxt}
+
+
+def _items(result: dict[str, Any], key: str) -> list[Any]:
+    value = result.get(key)
+    return value if isinstance(value, list) else []
+
+
+def fetch_pages(request: Any, op: str, callback: Any, params: dict[str, Any] | None = None) -> None:
+    """Ask for every page of `op` through `request(op, params, callback)` (a HallConnection's
+    or a test port's); `callback` gets one Reply whose result is the whole, joined reply."""
+    collector = PageCollector(op)
+    base = dict(params or {})
+
+    def on_reply(reply: Any) -> None:
+        try:
+            if not reply.ok:
+                if getattr(reply, "reason", "") == "page_expired":
+                    request(op, {**base, **collector.restart()}, on_reply)
+                    return
+                callback(reply)
+                return
+            more = collector.feed(reply.result)
+        except PagingError as exc:
+            callback(Reply(False, {}, "conflict", str(exc), "catalog_changed"))
+            return
+        if more is None:
+            callback(Reply(True, collector.whole or {}))
+        else:
+            request(op, {**base, **more}, on_reply)
+
+    request(op, dict(base), on_reply)
+
+
+class SizedFrameDecoder(FrameDecoder):
+    """A decoder that notes the size of every frame it reads, newline included (tests and
+    `make bench` measure replies with it); it reads frames of any size so they can be shown."""
+
+    def __init__(self) -> None:
+        super().__init__(max_frame=1 << 28)
+        self.sizes: list[int] = []
+        self._partial = 0
+
+    def feed(self, data: bytes) -> list[dict[str, Any] | _BadFrame]:
+        parts = data.split(b"\n")
+        for part in parts[:-1]:
+            self.sizes.append(self._partial + len(part) + 1)
+            self._partial = 0
+        self._partial += len(parts[-1])
+        return super().feed(data)
+
+
 def parse_server(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]:
     """'HOST[:PORT]' -> (host, port); ValueError naming the problem."""
     text = text.strip()
@@ -212,6 +317,18 @@ class HallClient:
         """Send a request and return its result; HallError for an error reply."""
         return _result(await self.send(op, **params))
 
+    async def call_all(self, op: str, **params: Any) -> dict[str, Any]:
+        """Every page of a paged op (`catalog`, `snapshot`) joined into one result."""
+        collector = PageCollector(op)
+        more: dict[str, Any] | None = {}
+        while more is not None:
+            frame = await self.send(op, **params, **more)
+            if not frame.get("ok") and (frame.get("error") or {}).get("reason") == "page_expired":
+                more = collector.restart()
+                continue
+            more = collector.feed(_result(frame))
+        return collector.whole or {}
+
     async def close(self) -> None:
         self.writer.close()
         try:
@@ -268,11 +385,15 @@ class BlockingHallClient:
     def send_raw(self, data: bytes) -> None:
         self.sock.sendall(data)
 
-    def send(self, op: str, **params: Any) -> dict[str, Any]:
-        """Send a request; return the whole reply frame. Events met meanwhile go to `events`."""
+    def post(self, op: str, **params: Any) -> int:
+        """Send a request without waiting; `reply(id)` fetches its reply later."""
         rid = next(self._ids)
         self.sock.sendall(encode({"id": rid, "op": op, **params}))
-        return self.reply(rid)
+        return rid
+
+    def send(self, op: str, **params: Any) -> dict[str, Any]:
+        """Send a request; return the whole reply frame. Events met meanwhile go to `events`."""
+        return self.reply(self.post(op, **params))
 
     def reply(self, rid: Any) -> dict[str, Any]:
         while rid not in self._replies:
@@ -285,6 +406,18 @@ class BlockingHallClient:
 
     def call(self, op: str, **params: Any) -> dict[str, Any]:
         return _result(self.send(op, **params))
+
+    def call_all(self, op: str, **params: Any) -> dict[str, Any]:
+        """Every page of a paged op (`catalog`, `snapshot`) joined into one result."""
+        collector = PageCollector(op)
+        more: dict[str, Any] | None = {}
+        while more is not None:
+            frame = self.send(op, **params, **more)
+            if not frame.get("ok") and (frame.get("error") or {}).get("reason") == "page_expired":
+                more = collector.restart()
+                continue
+            more = collector.feed(_result(frame))
+        return collector.whole or {}
 
     def next_frame(self) -> dict[str, Any]:
         """The next frame of any kind (events first from what was already read)."""

@@ -31,6 +31,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
+from shared import limits
+
 KEY_ENV_VAR = "QUEUE_HALL_KEY"
 DEFAULT_PORT = 7310
 DATA_DIR = Path(__file__).resolve().with_name("data")
@@ -168,6 +170,33 @@ class CounterConfig:
 
     def serves(self, service_code: str) -> bool:
         return self.services is None or service_code in self.services
+
+
+@dataclass(frozen=True)
+class BoardConfig:
+    """A display board hung for some counters (`display-board --board NAME`)."""
+
+    name: str
+    counters: frozenset[int]
+
+
+def parse_counter_range(text: str) -> frozenset[int]:
+    """Counter numbers from "25-60", "1-12,30" or "3 5 7"; ValueError names what is wrong."""
+    numbers: set[int] = set()
+    for part in text.replace(" ", ",").split(","):
+        if not part:
+            continue
+        low, _, high = part.partition("-")
+        try:
+            first, last = int(low), int(high or low)
+        except ValueError:
+            raise ValueError(f'"{part}" is not a counter number or a range like 25-60') from None
+        if not 1 <= first <= last <= 999:
+            raise ValueError(f'"{part}": counters are numbered 1 to 999, low to high')
+        numbers.update(range(first, last + 1))
+    if not numbers:
+        raise ValueError("no counter numbers given")
+    return frozenset(numbers)
 
 
 @dataclass(frozen=True)
@@ -313,6 +342,9 @@ class HallConfig:
     catalog: Catalog = field(default_factory=sample_catalog)
     counters: tuple[CounterConfig, ...] = field(default_factory=_default_counters)
     clerks: tuple[ClerkConfig, ...] = field(default_factory=_demo_clerks)
+    boards: tuple[BoardConfig, ...] = ()  # boards that show only some counters
+    board_waiting: str = "all"  # the board's waiting counts: "all" departments or the "busiest"
+    board_busiest: int = 8  # how many departments "busiest" shows (the rest summed in one)
     db_path: str | None = None
     log_dir: str | None = None
     config_path: str | None = None  # the hall file these settings came from, if any
@@ -613,6 +645,23 @@ class _Table:
             raise self.error(key, f"{self.name(key)} must not be empty")
         return value
 
+    def shown_text(
+        self, key: str, limit: int, default: str | None = None, *, empty_ok: bool = False
+    ) -> str | None:
+        """Text that kiosks and boards show: at most `limit` characters, no control characters."""
+        value = self.text(key, default, empty_ok=empty_ok)
+        if value is not None and key in self.data:
+            problem = limits.text_problem(self.name(key), value, limit)
+            if problem:
+                raise self.error(key, problem)
+        return value
+
+    def required_shown_text(self, key: str, limit: int) -> str:
+        self.text(key, required=True)
+        value = self.shown_text(key, limit)
+        assert value is not None
+        return value
+
     def required_text(self, key: str) -> str:
         value = self.text(key, required=True)
         assert value is not None
@@ -711,10 +760,12 @@ _TOP_LEVEL_KEYS = (
     "hours",
     "announce",
     "kiosk",
+    "board",
     "calls",
     "report",
     "counters",
     "clerks",
+    "boards",
     "hardware",  # read by `queue-hall hardware` (hall_hardware.config)
 )
 
@@ -787,9 +838,22 @@ def _parse_catalog(doc: _Document) -> Catalog:
             Category(
                 code=code,
                 prefix=prefix,
-                name=table.required_text("name"),
-                name_en=table.text("name_en", "", empty_ok=True) or "",
+                name=table.required_shown_text("name", limits.MAX_CATEGORY_NAME),
+                name_en=table.shown_text("name_en", limits.MAX_CATEGORY_NAME_EN, "", empty_ok=True)
+                or "",
             )
+        )
+    if len(category_tables) > limits.MAX_CATEGORIES:
+        raise category_tables[limits.MAX_CATEGORIES].error(
+            None,
+            f"the catalog lists {len(category_tables)} departments; a hall can have at most "
+            f"{limits.MAX_CATEGORIES} (a kiosk start screen and a board show them all)",
+        )
+    if len(service_tables) > limits.MAX_SERVICES:
+        raise service_tables[limits.MAX_SERVICES].error(
+            None,
+            f"the catalog lists {len(service_tables)} matters; a hall can have at most "
+            f"{limits.MAX_SERVICES}",
         )
     for key, values, what in (
         ("code", [c.code for c in categories], "category code"),
@@ -816,17 +880,19 @@ def _parse_catalog(doc: _Document) -> Catalog:
                 "code", f'service code "{code}" is already a category code; give it another'
             )
         pinyin = (table.text("pinyin", "", empty_ok=True) or "").lower()
-        if not _PINYIN_RE.fullmatch(pinyin):
+        if not _PINYIN_RE.fullmatch(pinyin) or len(pinyin) > limits.MAX_PINYIN:
             raise table.error(
                 "pinyin",
-                f'{table.name("pinyin")} "{pinyin}" must be plain letters (initials like "sbdj")',
+                f'{table.name("pinyin")} "{pinyin}" must be plain letters (initials like "sbdj"), '
+                f"at most {limits.MAX_PINYIN}",
             )
         services.append(
             Service(
                 code=code,
-                name=table.required_text("name"),
+                name=table.required_shown_text("name", limits.MAX_SERVICE_NAME),
                 category=category,
-                name_en=table.text("name_en", "", empty_ok=True) or "",
+                name_en=table.shown_text("name_en", limits.MAX_SERVICE_NAME_EN, "", empty_ok=True)
+                or "",
                 daily_limit=table.integer("daily_limit", None, 1, 100_000),
                 pinyin=pinyin,
             )
@@ -897,7 +963,7 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["catalog"] = catalog
 
     hall = root.subtable("hall", ("name", "key", "timezone", "notice"))
-    settings["hall_name"] = hall.text("name", SAMPLE_HALL_NAME)
+    settings["hall_name"] = hall.shown_text("name", limits.MAX_HALL_NAME, SAMPLE_HALL_NAME)
     settings["key"] = hall.text("key")
     timezone = hall.text("timezone")
     if timezone is not None:
@@ -958,6 +1024,29 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["priority_pin"] = _pin(kiosk, "priority_pin", required=False)
     settings["ticket_notice"] = kiosk.text("notice", HallConfig.ticket_notice, empty_ok=True)
 
+    board = root.subtable("board", ("waiting", "busiest"))
+    waiting = board.text("waiting", "all")
+    if waiting not in ("all", "busiest"):
+        raise board.error("waiting", f'[board] waiting "{waiting}" must be "all" or "busiest"')
+    settings["board_waiting"] = waiting
+    settings["board_busiest"] = board.integer("busiest", 8, 1, limits.MAX_CATEGORIES)
+    boards = []
+    for table in root.table_array("boards", ("name", "counters")) or []:
+        text = table.required_text("counters")
+        try:
+            numbers = parse_counter_range(text)
+        except ValueError as exc:
+            raise table.error("counters", f"{table.name('counters')}: {exc}") from None
+        boards.append(BoardConfig(table.required_text("name"), numbers))
+    duplicate = _first_duplicate(
+        root.table_array("boards", ("name", "counters")) or [],
+        "name",
+        [b.name for b in boards],
+        "board name",
+    )
+    if duplicate:
+        raise duplicate
+    settings["boards"] = tuple(boards)
     calls = root.subtable("calls", ("min_gap_s",))
     settings["call_gap_s"] = calls.integer("min_gap_s", HallConfig.call_gap_s, 0, 600)
     report = root.subtable("report", ("short_service_s",))
@@ -1050,7 +1139,7 @@ def _counters(root: _Table, catalog: Catalog) -> tuple[CounterConfig, ...] | Non
     for table in tables:
         number = table.integer("number", None, 1, 999, required=True)
         assert number is not None
-        name = table.text("name", f"{number}号窗口")
+        name = table.shown_text("name", limits.MAX_COUNTER_NAME, f"{number}号窗口")
         assert name is not None
         codes = table.string_list("services")
         services: tuple[str, ...] | None = None
@@ -1075,8 +1164,21 @@ def _counters(root: _Table, catalog: Catalog) -> tuple[CounterConfig, ...] | Non
                         needle=f'"{code}"',
                     )
                 expanded.extend(member for member in members if member not in expanded)
+            if len(expanded) > limits.MAX_COUNTER_SERVICES:
+                raise table.error(
+                    "services",
+                    f"{table.name('services')} names {len(expanded)} matters (departments "
+                    f"counted by their matters); a counter can name at most "
+                    f"{limits.MAX_COUNTER_SERVICES}: leave services out to serve every matter",
+                )
             services = tuple(expanded)
         counters.append(CounterConfig(number, name, services))
+    if len(tables) > limits.MAX_COUNTERS:
+        raise tables[limits.MAX_COUNTERS].error(
+            None,
+            f"the hall file lists {len(tables)} counters; a hall can have at most "
+            f"{limits.MAX_COUNTERS}",
+        )
     duplicate = _first_duplicate(tables, "number", [c.number for c in counters], "counter number")
     if duplicate:
         raise duplicate
@@ -1093,7 +1195,7 @@ def _clerks(root: _Table) -> tuple[ClerkConfig, ...]:
             "id", _CLERK_ID_RE, "use letters, digits, _ . or - (at most 32)", required=True
         )
         assert clerk_id is not None
-        name = table.required_text("name")
+        name = table.required_shown_text("name", limits.MAX_CLERK_NAME)
         pin = _pin(table, "pin", required=True)
         assert pin is not None
         clerks.append(ClerkConfig(clerk_id, name, pin))

@@ -10,6 +10,7 @@ process the demo started.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import signal
@@ -23,7 +24,8 @@ from pathlib import Path
 
 from shared import auth
 from shared.clock import SystemClock, iso
-from shared.config import default_config
+from shared.config import CounterConfig, HallConfig, default_config
+from shared.county import county_catalog
 from shared.geometry import tile_demo
 from shared.paths import data_dir
 from shared.service import HallService
@@ -49,13 +51,32 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def prepare_database(folder: Path, sim_counters: range) -> Path:
-    """A fresh demo database with the sample hall and the simulated counters' clerks."""
+COUNTY_COUNTERS = 60  # `--catalog county`: a county hall's counters
+
+
+def demo_config(catalog: str = "sample") -> HallConfig:
+    """The demo hall: the sample town hall, or (`county`) 1,500 matters, 25 departments and
+    60 counters."""
+    config = default_config()
+    if catalog == "county":
+        config = dataclasses.replace(
+            config,
+            hall_name="青山县政务服务中心",
+            catalog=county_catalog(),
+            counters=tuple(
+                CounterConfig(number, f"{number}号窗口") for number in range(1, COUNTY_COUNTERS + 1)
+            ),
+        )
+    return config
+
+
+def prepare_database(folder: Path, sim_counters: range, catalog: str = "sample") -> Path:
+    """A fresh demo database with the demo hall and the simulated counters' clerks."""
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "demo.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    config = default_config()
+    config = demo_config(catalog)
     service = HallService(HallStore(db), config, SystemClock(config.timezone))
     now = iso(service.clock.now())
     with service.store.transaction() as conn:
@@ -214,7 +235,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"queue-hall demo: {problem}", file=sys.stderr)
         return 1
     folder = Path(args.folder) if args.folder else data_dir() / "demo"
-    db = prepare_database(folder, range(3, args.counters + 1) if args.simulate else range(0))
+    db = prepare_database(
+        folder, range(3, args.counters + 1) if args.simulate else range(0), args.catalog
+    )
     port = args.port or free_port()
     env = {**os.environ, "QUEUE_HALL_HOME": str(folder)}
     env.pop("QUEUE_HALL_KEY", None)  # the demo runs without a hall key
@@ -266,6 +289,13 @@ def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> No
         "--folder", help="where the demo keeps its files (default: the per-user data folder)"
     )
     parser.add_argument("--lang", help="interface language: zh_CN (default) or en")
+    parser.add_argument(
+        "--catalog",
+        default="sample",
+        choices=["sample", "county"],
+        help="sample: a town hall (242 matters); county: 1,500 matters, 25 departments, "
+        "60 counters",
+    )
     parser.add_argument("--voice", default="auto", choices=["auto", "qt", "clips", "off"])
     parser.add_argument(
         "--no-simulate",

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import ErrorCode, HallError
+from shared.limits import MAX_KIOSK_MESSAGE
 
 KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
 ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)
@@ -60,6 +61,20 @@ def _int(name: str, value: Any) -> int:
     return value
 
 
+def _cursor(name: str, value: Any) -> str:
+    """A page cursor as a reply's `next` gave it (digits)."""
+    if not isinstance(value, str) or not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise ValueError(f"'{name}' must be the 'next' of an earlier reply, got {_kind(value)}")
+    return value
+
+
+def _page_size(name: str, value: Any) -> int:
+    value = _int(name, value)
+    if value < 1:
+        raise ValueError(f"'{name}' must be at least 1")
+    return value
+
+
 def _ticket_ref(name: str, value: Any) -> int | str:
     """A ticket id (int) or a ticket number like "A007"."""
     if isinstance(value, str) and value.strip() and len(value) <= 16 and is_text(value):
@@ -102,8 +117,10 @@ REQ = {"req": _text(MAX_REQ)}
 OPS: dict[str, OpSpec] = {
     "hello": OpSpec(ALL),  # checked by the server itself (handshake)
     "ping": OpSpec(ALL),
-    "catalog": OpSpec(ALL),
-    "snapshot": OpSpec(ALL),
+    # Added to v1: `after` and `limit` page the services; the reply's `next` continues.
+    "catalog": OpSpec(ALL, optional={"after": _cursor, "limit": _page_size}),
+    # Added to v1: `page` fetches the next page of a snapshot too big for one frame.
+    "snapshot": OpSpec(ALL, optional={"page": _text(64)}),
     "issue": OpSpec(
         frozenset({KIOSK, ADMIN}),
         required={"service": _text(64), **REQ},
@@ -150,7 +167,7 @@ OPS: dict[str, OpSpec] = {
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),
         required={"printer": _text(32)},
-        optional={"message": _text(MAX_TEXT, empty=True)},
+        optional={"message": _text(MAX_KIOSK_MESSAGE, empty=True)},
     ),
 }
 

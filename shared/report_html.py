@@ -40,6 +40,8 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "clerks": "人员考核",
         "categories": "部门",
         "services": "事项",
+        "services_note": "按部门分组，点部门名称展开；只列出本期间有取号的事项，CSV 文件列出全部行。",
+        "department_line": "{name}：{count} 个事项，取号 {issued}，办结 {served}",
         "hours": "分时段",
         "wait_table": "等候时长分布",
         "empty": "本期间没有取号记录。",
@@ -83,6 +85,9 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "clerks": "Clerks",
         "categories": "Departments",
         "services": "Services",
+        "services_note": "Grouped by department: open a department to see its services. Only"
+        " services with tickets in the period are listed; the CSV file has every row.",
+        "department_line": "{name}: {count} services, {issued} issued, {served} served",
         "hours": "By hour",
         "wait_table": "Distribution of waits",
         "empty": "No tickets were issued in this period.",
@@ -141,6 +146,10 @@ tr:nth-child(even) td { background: #fafafa; }
 svg { background: #fff; border: 1px solid #eceff1; max-width: 100%; height: auto; }
 svg text { font-size: 12px; fill: #37474f; }
 ul.defs li { margin: 3px 0; }
+details.department { margin: 2px 0; }
+details.department summary { cursor: pointer; padding: 3px 0; }
+details.department table { margin-left: 16px; }
+@media print { details.department > *:not(summary) { display: block; } }
 tr.standout td { background: #fffde7; }
 td.flag { background: #ffe082 !important; font-weight: bold; }
 table.clerks td:nth-child(2) { white-space: nowrap; }
@@ -369,6 +378,27 @@ def _numeric(value: str) -> bool:
     return True
 
 
+def _services_by_department(report: HallReport, t: dict[str, str]) -> str:
+    """The per-service table, one folding section per department (a county hall has 1,500)."""
+    header, rows = TABLES["services"](report, "zh_CN" if t is PAGE_TEXT["zh_CN"] else "en")
+    by_category: dict[str, list[list[str]]] = {}
+    for service, row in zip(report.services, rows, strict=True):
+        by_category.setdefault(service.category, []).append(
+            row[1:]
+        )  # the department is the heading
+    sections = [f'<p class="note">{escape(t["services_note"])}</p>']
+    for category in report.categories:
+        members = by_category.get(category.code, [])
+        line = t["department_line"].format(
+            name=category.name, count=len(members), issued=category.issued, served=category.served
+        )
+        sections.append(
+            f'<details class="department"><summary>{escape(line)}</summary>'
+            f"{_table(header[1:], members)}</details>"
+        )
+    return "\n".join(sections)
+
+
 def render_html(report: HallReport, lang: str = "zh_CN") -> str:
     t = PAGE_TEXT[lang]
     total = report.hall_total
@@ -423,6 +453,9 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
         header, rows = TABLES[name](report, lang)
         if name == "hours":
             rows = [r for r, h in zip(rows, report.hours, strict=True) if h.arrivals]
+        if name == "services":
+            parts.append(_services_by_department(report, t))
+            continue
         parts.append(_table(header, rows))
     weights = ", ".join(f"{level}={RATING_WEIGHTS[level]}" for level in RATING_LEVELS)
     definitions = [t[k] for k in ("def_period", "def_wait", "def_served", "def_service",

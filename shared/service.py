@@ -7,11 +7,14 @@ the reply and the events to send once that transaction has committed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
+import secrets
 import sqlite3
-from collections import deque
+import time
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,6 +35,7 @@ from shared.lifecycle import (
     TransitionError,
     next_state,
 )
+from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.numbering import format_number, parse_number
 from shared.ops import COUNTER, OPS, Request
 from shared.report import ClerkFigures, FigureRules, clerk_work
@@ -40,7 +44,9 @@ from shared.store import HallStore, dumps
 log = logging.getLogger(__name__)
 
 RECENT_CALLS = 10
-QUEUE_LIMIT = 200  # tickets in one `queue` reply, so the frame stays far under 64 KiB
+QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
+SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
+SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
@@ -90,6 +96,10 @@ class HallService:
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
         self._day = ""
+        self._services_parsed: dict[str, frozenset[str]] = {}
+        self._batch_services: dict[int, frozenset[str] | None] | None = None
+        # Further pages of snapshots too big for one frame: token -> (made, pages).
+        self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name:
@@ -198,6 +208,7 @@ class HallService:
         because only then is the transaction committed.
         """
         seq_before = self.seq
+        self._batch_services = None
         try:
             with self.store.transaction():
                 now = self.clock.now()
@@ -449,7 +460,16 @@ class HallService:
         return self.store.one("SELECT 1 FROM counters WHERE number = ?", (number,)) is not None
 
     def _counter_services(self, row: sqlite3.Row) -> frozenset[str] | None:
-        return frozenset(json.loads(row["services"])) if row["services"] else None
+        text = row["services"]
+        if not text:
+            return None
+        # Parsed once per distinct list: a county hall's counters name up to 1,000 matters each.
+        services = self._services_parsed.get(text)
+        if services is None:
+            if len(self._services_parsed) > 4 * 999:
+                self._services_parsed.clear()
+            services = self._services_parsed[text] = frozenset(json.loads(text))
+        return services
 
     def waiting_counts(self) -> dict[str, int]:
         """Waiting tickets per category code (every category, zeros included)."""
@@ -514,7 +534,9 @@ class HallService:
             "kiosks": [
                 dict(r)
                 for r in self.store.all(
-                    "SELECT client, printer, message, at FROM kiosks ORDER BY client"
+                    "SELECT * FROM (SELECT client, printer, message, at FROM kiosks"
+                    " ORDER BY at DESC, client LIMIT ?) ORDER BY client",
+                    (MAX_SNAPSHOT_KIOSKS,),
                 )
             ],
         }
@@ -637,7 +659,38 @@ class HallService:
         return Outcome(result={"server_time": iso(now)})
 
     def op_snapshot(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
-        return Outcome(result=self.snapshot(now))
+        """The hall as it is; a snapshot too big for one frame comes in pages (`next`)."""
+        token = params.get("page")
+        if token is None:
+            pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+        else:
+            made, pages = self._snapshot_pages.pop(token, (0.0, []))
+            if not pages or time.monotonic() - made > SNAPSHOT_PAGE_TTL_S:
+                raise HallError(
+                    ErrorCode.CONFLICT,
+                    "that snapshot page is no longer kept; ask for a new snapshot",
+                    reason="page_expired",
+                )
+        page, rest = pages[0], pages[1:]
+        page["next"] = None
+        if rest:
+            page["next"] = f"{page['seq']}-{secrets.token_hex(8)}"
+            self._snapshot_pages[page["next"]] = (time.monotonic(), rest)
+            while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
+                self._snapshot_pages.popitem(last=False)
+        return Outcome(result=page)
+
+    def catalog_version(self, categories: list[dict[str, Any]], rows: list[sqlite3.Row]) -> str:
+        """A fingerprint of the active catalog (not its counts): pages of one version belong together."""
+        fields = ("code", "name", "name_en", "category", "pinyin", "daily_limit")
+        static = [
+            self.hall,
+            [[c[k] for k in ("code", "prefix", "name", "name_en")] for c in categories],
+            [[r[k] for k in fields] for r in rows],
+        ]
+        return hashlib.sha256(json.dumps(static, ensure_ascii=False).encode("utf-8")).hexdigest()[
+            :16
+        ]
 
     def op_catalog(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         day = self.day(now)
@@ -661,31 +714,43 @@ class HallService:
                 " ORDER BY position, code"
             )
         ]
-        services = []
-        for r in self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code"):
+        rows = self.store.all("SELECT * FROM services WHERE active = 1 ORDER BY position, code")
+        after = params.get("after")
+        start = int(after) if after is not None else 0
+        result: dict[str, Any] = {
+            "hall": self.hall,
+            "issuing": issuing,
+            "categories": categories,
+            "services": [],
+            "version": self.catalog_version(categories, rows),
+            "total": len(rows),
+            "next": str(len(rows)),
+        }
+        room = PAGE_BUDGET - json_size(result)
+        page_size = params.get("limit", len(rows))
+        services = result["services"]
+        end = start
+        for r in rows[start : start + page_size]:
             limit = r["daily_limit"]
             full = limit is not None and issued.get(r["code"], 0) >= limit
-            services.append(
-                {
-                    "code": r["code"],
-                    "name": r["name"],
-                    "name_en": r["name_en"],
-                    "category": r["category"],
-                    "pinyin": r["pinyin"],
-                    "waiting": by_service.get(r["code"], 0),
-                    "open": issuing and not full,
-                    "daily_limit": limit,
-                    "full": full,
-                }
-            )
-        return Outcome(
-            result={
-                "hall": self.hall,
-                "issuing": issuing,
-                "categories": categories,
-                "services": services,
+            service = {
+                "code": r["code"],
+                "name": r["name"],
+                "name_en": r["name_en"],
+                "category": r["category"],
+                "pinyin": r["pinyin"],
+                "waiting": by_service.get(r["code"], 0),
+                "open": issuing and not full,
+                "daily_limit": limit,
+                "full": full,
             }
-        )
+            room -= json_size(service) + 1
+            if room < 0 and services:
+                break
+            services.append(service)
+            end += 1
+        result["next"] = str(end) if end < len(rows) else None
+        return Outcome(result=result)
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
@@ -750,8 +815,13 @@ class HallService:
 
     def _estimate(self, service: str, ahead: int, day: str) -> int:
         serving = open_ = 0
-        for row in self.store.all("SELECT state, services FROM counters"):
-            services = self._counter_services(row)
+        if self._batch_services is None:  # read once per batch (the transaction sees no others)
+            self._batch_services = {
+                row["number"]: self._counter_services(row)
+                for row in self.store.all("SELECT number, services FROM counters")
+            }
+        for row in self.store.all("SELECT number, state FROM counters"):
+            services = self._batch_services.get(row["number"])
             if services is None or service in services:
                 serving += 1
                 open_ += row["state"] == CounterState.OPEN
@@ -1251,12 +1321,10 @@ class HallService:
         limit = min(params.get("limit", QUEUE_LIMIT), QUEUE_LIMIT)
         order = self.queue.order_for(counter["number"], services, counter["priority_streak"], limit)
         rows = {r["id"]: r for r in self._rows([t.id for t in order])}
-        return Outcome(
-            result={
-                "tickets": [self.ticket_json(rows[t.id]) for t in order],
-                "total": self.queue.count_for(counter["number"], services),
-            }
-        )
+        tickets = [self.ticket_json(rows[t.id]) for t in order]
+        total = self.queue.count_for(counter["number"], services)
+        end = fill_page(tickets, PAGE_BUDGET - json_size({"tickets": [], "total": total}))
+        return Outcome(result={"tickets": tickets[:end], "total": total})
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)

@@ -286,7 +286,7 @@ class Simulation:
         client: HallClient = await self._retrying("catalog", connect)
         while True:
             try:
-                catalog = await client.call("catalog")
+                catalog = await client.call_all("catalog")
             except (ConnectionError, OSError):
                 client = await self._retrying("catalog", connect)
                 continue

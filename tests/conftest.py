@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -150,3 +151,13 @@ def clocked_server(
     server = ServerThread(tmp_path / "hall.db", hall_config, hall_clock).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def start_server() -> Any:
+    """Start a ServerThread on a given database and settings (the test stops it)."""
+
+    def start(db: Path, config: HallConfig, clock: FakeClock | None = None) -> ServerThread:
+        return ServerThread(db, config, clock).start()
+
+    return start

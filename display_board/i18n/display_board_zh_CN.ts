@@ -4,92 +4,102 @@
 <context>
     <name>DisplayBoard</name>
     <message>
-        <location filename="../board.py" line="543"/>
+        <location filename="../board.py" line="572"/>
         <source>Recent calls</source>
         <translation>最近叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="545"/>
+        <location filename="../board.py" line="574"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../board.py" line="546"/>
+        <location filename="../board.py" line="575"/>
         <source>Paused</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../board.py" line="547"/>
+        <location filename="../board.py" line="576"/>
         <source>Closed</source>
         <translation>未开放</translation>
     </message>
     <message>
-        <location filename="../board.py" line="840"/>
+        <location filename="../board.py" line="720"/>
+        <source>Other departments (%1)</source>
+        <translation>其他 %1 个部门</translation>
+    </message>
+    <message>
+        <location filename="../board.py" line="949"/>
         <source>Welcome</source>
         <translation>欢迎光临</translation>
     </message>
     <message>
-        <location filename="../board.py" line="842"/>
+        <location filename="../board.py" line="951"/>
         <source>Please wait for your number</source>
         <translation>请留意叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="846"/>
+        <location filename="../board.py" line="955"/>
         <source>Calling again</source>
         <translation>再次呼叫</translation>
     </message>
     <message>
-        <location filename="../board.py" line="846"/>
+        <location filename="../board.py" line="955"/>
         <source>Now calling</source>
         <translation>请</translation>
     </message>
     <message>
-        <location filename="../board.py" line="851"/>
+        <location filename="../board.py" line="960"/>
         <source>Please go to %1</source>
         <translation>到 %1 办理</translation>
     </message>
     <message>
-        <location filename="../board.py" line="885"/>
+        <location filename="../board.py" line="975"/>
+        <source>Counters, page %1 of %2</source>
+        <translation>窗口 第 %1/%2 页</translation>
+    </message>
+    <message>
+        <location filename="../board.py" line="1007"/>
         <source>%1 waiting</source>
         <translation>%1 人等候</translation>
     </message>
     <message>
-        <location filename="../board.py" line="902"/>
+        <location filename="../board.py" line="1024"/>
         <source>paper running low</source>
         <translation>打印纸将用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="903"/>
+        <location filename="../board.py" line="1025"/>
         <source>out of paper</source>
         <translation>打印纸已用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="904"/>
+        <location filename="../board.py" line="1026"/>
         <source>printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../board.py" line="905"/>
+        <location filename="../board.py" line="1027"/>
         <source>printer error</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../board.py" line="908"/>
+        <location filename="../board.py" line="1030"/>
         <source>Kiosk %1: %2</source>
         <translation>取号机 %1：%2</translation>
     </message>
     <message>
-        <location filename="../board.py" line="920"/>
+        <location filename="../board.py" line="1042"/>
         <source>The hall server refused this board (%1)</source>
         <translation>大厅服务器拒绝了本显示屏（%1）</translation>
     </message>
     <message>
-        <location filename="../board.py" line="922"/>
+        <location filename="../board.py" line="1044"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../board.py" line="924"/>
+        <location filename="../board.py" line="1046"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>

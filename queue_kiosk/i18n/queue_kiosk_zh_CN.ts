@@ -4,42 +4,42 @@
 <context>
     <name>ConfirmationPage</name>
     <message>
-        <location filename="../window.py" line="432"/>
+        <location filename="../window.py" line="517"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="434"/>
+        <location filename="../window.py" line="519"/>
         <source>Priority lane</source>
         <translation>绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="445"/>
+        <location filename="../window.py" line="530"/>
         <source>Please take your ticket</source>
         <translation>请取走您的号票</translation>
     </message>
     <message>
-        <location filename="../window.py" line="462"/>
+        <location filename="../window.py" line="547"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../window.py" line="483"/>
+        <location filename="../window.py" line="568"/>
         <source>Back to the start in {seconds} s</source>
         <translation>{seconds} 秒后自动返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="497"/>
+        <location filename="../window.py" line="582"/>
         <source>People ahead of you: {count}</source>
         <translation>前面还有 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="499"/>
+        <location filename="../window.py" line="584"/>
         <source>You will be called shortly</source>
         <translation>即将为您叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="502"/>
+        <location filename="../window.py" line="587"/>
         <source>Estimated wait: about {minutes} min</source>
         <translation>预计等候约 {minutes} 分钟</translation>
     </message>
@@ -47,47 +47,47 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="669"/>
         <source>Take a ticket</source>
         <translation>自助取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="645"/>
+        <location filename="../window.py" line="730"/>
         <source>The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff.</source>
         <translation>取号服务器拒绝了本取号机（%1），暂停取号，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="649"/>
+        <location filename="../window.py" line="734"/>
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="737"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="654"/>
+        <location filename="../window.py" line="739"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="656"/>
+        <location filename="../window.py" line="741"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="658"/>
+        <location filename="../window.py" line="743"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="660"/>
+        <location filename="../window.py" line="745"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="692"/>
+        <location filename="../window.py" line="782"/>
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -95,63 +95,63 @@
 <context>
     <name>MattersPage</name>
     <message>
-        <location filename="../window.py" line="240"/>
+        <location filename="../window.py" line="325"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="252"/>
+        <location filename="../window.py" line="337"/>
         <source>Search: type pinyin initials, e.g. shbzk</source>
         <translation>搜索：输入拼音首字母，如 shbzk（社会保障卡）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="268"/>
+        <location filename="../window.py" line="353"/>
         <source>Delete</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../window.py" line="272"/>
+        <location filename="../window.py" line="357"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="282"/>
+        <location filename="../window.py" line="367"/>
         <source>No matter matches your search.</source>
         <translation>没有找到相符的事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="288"/>
+        <location filename="../window.py" line="373"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="296"/>
+        <location filename="../window.py" line="381"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="311"/>
-        <location filename="../window.py" line="315"/>
+        <location filename="../window.py" line="396"/>
+        <location filename="../window.py" line="400"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="313"/>
+        <location filename="../window.py" line="398"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="316"/>
+        <location filename="../window.py" line="401"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="321"/>
+        <location filename="../window.py" line="406"/>
         <source>All matters</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="347"/>
+        <location filename="../window.py" line="432"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
@@ -159,62 +159,62 @@
 <context>
     <name>NoticePage</name>
     <message>
-        <location filename="../window.py" line="550"/>
+        <location filename="../window.py" line="635"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="557"/>
+        <location filename="../window.py" line="642"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="558"/>
+        <location filename="../window.py" line="643"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="559"/>
+        <location filename="../window.py" line="644"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="560"/>
+        <location filename="../window.py" line="645"/>
         <source>The ticket could not be printed. Please ask the staff.</source>
         <translation>号票打印失败，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="561"/>
+        <location filename="../window.py" line="646"/>
         <source>The queue server cannot be reached.</source>
         <translation>无法连接取号服务器，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="562"/>
+        <location filename="../window.py" line="647"/>
         <source>The queue server did not answer in time.</source>
         <translation>取号服务器响应超时，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="563"/>
+        <location filename="../window.py" line="648"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="564"/>
+        <location filename="../window.py" line="649"/>
         <source>This matter is not issuing tickets now.</source>
         <translation>该事项暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="565"/>
+        <location filename="../window.py" line="650"/>
         <source>Today&apos;s tickets for this matter have all been taken.</source>
         <translation>该事项今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="566"/>
+        <location filename="../window.py" line="651"/>
         <source>No ticket could be issued. Please ask the staff.</source>
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="574"/>
+        <location filename="../window.py" line="659"/>
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>
@@ -222,32 +222,32 @@
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../window.py" line="362"/>
+        <location filename="../window.py" line="447"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="366"/>
+        <location filename="../window.py" line="451"/>
         <source>Priority lane: staff PIN</source>
         <translation>绿色通道：请工作人员输入密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="383"/>
+        <location filename="../window.py" line="468"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="383"/>
+        <location filename="../window.py" line="468"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../window.py" line="404"/>
+        <location filename="../window.py" line="489"/>
         <source>Too many wrong PINs; try again in a minute.</source>
         <translation>密码错误次数过多，请一分钟后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="406"/>
+        <location filename="../window.py" line="491"/>
         <source>Wrong PIN.</source>
         <translation>密码错误</translation>
     </message>
@@ -255,52 +255,67 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../window.py" line="160"/>
+        <location filename="../window.py" line="189"/>
         <source>Please choose a department</source>
         <translation>请选择办理部门</translation>
     </message>
     <message>
-        <location filename="../window.py" line="163"/>
+        <location filename="../window.py" line="192"/>
         <source>Search matters by pinyin initials</source>
         <translation>按拼音首字母搜索事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="175"/>
+        <location filename="../window.py" line="203"/>
+        <source>Previous page</source>
+        <translation>上一页</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="211"/>
+        <source>Next page</source>
+        <translation>下一页</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="221"/>
         <source>Priority lane (staff)</source>
         <translation>绿色通道（工作人员）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="181"/>
+        <location filename="../window.py" line="227"/>
         <source>Cancel priority</source>
         <translation>取消绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="199"/>
+        <location filename="../window.py" line="269"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="201"/>
+        <location filename="../window.py" line="271"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="202"/>
+        <location filename="../window.py" line="272"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="225"/>
+        <location filename="../window.py" line="304"/>
+        <source>Page {page} of {pages}</source>
+        <translation>第 {page} / {pages} 页</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="310"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="227"/>
+        <location filename="../window.py" line="312"/>
         <source>Staff: hold the priority button for two seconds.</source>
         <translation>工作人员：长按“绿色通道”两秒开启优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="229"/>
+        <location filename="../window.py" line="314"/>
         <source>Touch a department, then the matter you need.</source>
         <translation>请先点选部门，再点选要办理的事项</translation>
     </message>
@@ -308,7 +323,7 @@
 <context>
     <name>WorkingPage</name>
     <message>
-        <location filename="../window.py" line="417"/>
+        <location filename="../window.py" line="502"/>
         <source>Printing your ticket, please wait…</source>
         <translation>正在为您出票，请稍候…</translation>
     </message>

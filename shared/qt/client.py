@@ -19,7 +19,16 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from shared import auth
-from shared.client import HEARTBEAT_S, REPLAY_MAX_AGE_S, SILENCE_LIMIT_S, Reply, new_req
+from shared.client import (
+    HEARTBEAT_S,
+    REPLAY_MAX_AGE_S,
+    SILENCE_LIMIT_S,
+    PageCollector,
+    PagingError,
+    Reply,
+    fetch_pages,
+    new_req,
+)
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode
 from shared.ops import OPS
 
@@ -80,6 +89,7 @@ class HallConnection(QObject):
         self._backoff = reconnect_min_s
         self._running = False
         self._synced = False
+        self._pages = PageCollector("snapshot")  # the pages of the snapshot being read
         self._login: tuple[str, str] | None = None
         self._login_day: str | None = None
         self._ids = itertools.count(1)
@@ -138,6 +148,10 @@ class HallConnection(QObject):
             self._answer(req, Reply(False, {}, "disconnected", "not connected to the hall server"))
             return 0
         return self._send_request(req)
+
+    def fetch(self, op: str, callback: Callback, params: dict[str, Any] | None = None) -> None:
+        """Every page of a paged op (`catalog`, `snapshot`): `callback` gets one joined Reply."""
+        fetch_pages(self.request, op, callback, params)
 
     def login(self, clerk: str, pin: str, callback: Callback | None = None) -> None:
         """Log the counter's clerk in now and again after every reconnect."""
@@ -346,6 +360,7 @@ class HallConnection(QObject):
             return
         self.hello = reply.result
         self._synced = False
+        self._pages = PageCollector("snapshot")
         self._send_internal("snapshot", {}, self._on_first_snapshot)
 
     def _on_first_snapshot(self, frame: dict[str, Any]) -> None:
@@ -373,15 +388,27 @@ class HallConnection(QObject):
 
     def _resync(self) -> None:
         self._synced = False
+        self._pages = PageCollector("snapshot")
         self._send_internal("snapshot", {}, self._on_snapshot)
 
     def _on_snapshot(self, frame: dict[str, Any]) -> None:
         reply = Reply.from_frame(frame)
+        try:
+            if not reply.ok and reply.reason == "page_expired":
+                self._send_internal("snapshot", self._pages.restart(), self._on_snapshot)
+                return
+        except PagingError:
+            pass
         if not reply.ok:
             log.error("snapshot refused: %s %s", reply.code, reply.message)
             self._sock.abort()
             self._lost()
             return
+        more = self._pages.feed(reply.result)
+        if more is not None:  # a big hall: the rest of the snapshot comes in further pages
+            self._send_internal("snapshot", more, self._on_snapshot)
+            return
+        reply = Reply(True, self._pages.whole or {})
         self._connect_timer.stop()
         self.snapshot = reply.result
         self.seq = int(reply.result.get("seq") or 0)

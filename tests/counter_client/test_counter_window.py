@@ -356,6 +356,50 @@ def test_a_call_in_flight_when_the_server_goes_down_is_applied_once(
     assert counter_on_server(hall_server, 1)["ticket"]["number"] == first
 
 
+def test_transfer_finds_a_matter_by_typing_pinyin_initials_or_characters(qtbot, admin, open_window):
+    first = issue(admin)
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    settle(qtbot, window)
+    press(qtbot, window, "transfer")
+    dialog = window.dialog
+    assert isinstance(dialog, TransferDialog)
+    target = window.model.services["ss_card_apply"]
+    qtbot.keyClicks(dialog.service_search, target["pinyin"].upper())
+    assert 0 < dialog.service_box.count() < len(window.model.services)
+    assert dialog.service_box.currentData() == "ss_card_apply"
+    dialog.service_search.clear()
+    dialog.service_search.setText(target["name"])  # typed with an input method
+    assert [dialog.service_box.itemData(i) for i in range(dialog.service_box.count())] == [
+        "ss_card_apply"
+    ]
+    accept(qtbot, window)
+    qtbot.waitUntil(lambda: window.model.ticket is None)
+    qtbot.waitUntil(lambda: any(t["number"] == first for t in window.model.queue))
+    moved = next(t for t in window.model.queue if t["number"] == first)
+    assert moved["service"] == "ss_card_apply"
+
+
+def test_special_call_filters_the_waiting_tickets_by_matter(qtbot, admin, open_window):
+    numbers = [issue(admin) for _ in range(2)]
+    other = issue(admin, "ss_card_apply")
+    window = open_window(1)
+    login(qtbot, window)
+    qtbot.waitUntil(lambda: shown_queue(window) == [*numbers, other])
+    press(qtbot, window, "call")
+    dialog = window.dialog
+    assert isinstance(dialog, CallDialog)
+    qtbot.keyClicks(dialog.search_edit, window.model.services["ss_card_apply"]["pinyin"])
+    assert dialog.tickets.count() == 1
+    dialog.tickets.setCurrentRow(0)
+    assert dialog.number() == other
+    dialog.search_edit.clear()
+    qtbot.keyClicks(dialog.search_edit, numbers[1])
+    assert dialog.tickets.count() == 1
+
+
 # -- the call gap: a double press of F1, fast (a bouncing key) or slow (a worn keypad) -----------
 
 

@@ -456,3 +456,20 @@ def test_a_new_business_day_asks_the_clerk_to_log_in_again_and_blanks_the_screen
         rig.k1.wait_for("空闲 等候0人")
     finally:
         rig.close()
+
+
+def test_a_snapshot_in_pages_is_read_whole(rig, monkeypatch):
+    import shared.limits
+
+    monkeypatch.setattr(shared.limits, "PAGE_BUDGET", 2_000)  # 24 counters: several pages
+    with rig.server.counter(24, "1002", "2345") as c24:
+        rig.issue(2)
+        c24.call("call_next", req="c24-1")
+        bridge = rig.start_bridge()
+        rig.login(rig.k1)
+        assert bridge.display_link is not None and bridge.hub is not None
+        assert bridge.display_link._pages.pages > 1
+        assert sorted(bridge.hub.counters) == list(range(1, 25))
+        assert bridge.hub.counters[24]["ticket"]["number"] == "A001"
+        rig.k1.press(Key.CALL)
+        rig.s1.wait_for("A002")

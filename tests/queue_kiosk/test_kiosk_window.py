@@ -184,7 +184,7 @@ def test_server_down_shows_banner_and_recovers(qtbot, kiosk, hall_server):
 def test_layout_scales_to_portrait(qtbot, kiosk):
     window = kiosk.window
     window.resize(1080, 1920)
-    qtbot.waitUntil(lambda: window.start_page.columns == 2, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: window.start_page.grid_shape()[0] == 2, timeout=WAIT_MS)
     open_first_department(qtbot, kiosk)
     assert kiosk.model.page_size == window.matters_page.columns * window.matters_page.rows
     for tile in window.matters_page.tiles.values():

@@ -231,3 +231,33 @@ def test_bench_report_times_the_latest_month(small_day, tmp_path):
     HallStore(empty).close()
     with pytest.raises(ReportError, match="no tickets"):
         bench_report(empty)
+
+
+def test_a_county_report_groups_1500_services_by_department_and_the_csv_keeps_every_row(
+    tmp_path, start_server, hall_clock
+):
+    from dataclasses import replace
+
+    from shared.config import default_config
+    from shared.county import county_catalog
+
+    catalog = county_catalog()
+    config = replace(default_config(), key=None, timezone="Asia/Shanghai", catalog=catalog)
+    server = start_server(tmp_path / "hall.db", config, hall_clock)
+    with server.client("admin", "report-admin") as admin:
+        posted = [
+            admin.post("issue", service=service.code, req=new_req()) for service in catalog.services
+        ]
+        assert all(admin.reply(rid)["ok"] for rid in posted)
+    server.stop()
+    report = build_report(server.db, parse_period("2026-11"))
+    files = write_report(report, tmp_path / "out")
+    services_csv = next(path for path in files if "service" in path.name)
+    with services_csv.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[1:]
+    assert sorted(row[1] for row in rows) == sorted(s.code for s in catalog.services)
+    html = check_html(files[-1])
+    assert html.seen.count("details") == 25  # one folding section per department
+    text = "".join(html.text)
+    assert "人力资源和社会保障局：84 个事项，取号 84，办结 0" in text
+    assert all(service.name in text for service in catalog.services[::50])

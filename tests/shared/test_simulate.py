@@ -33,7 +33,10 @@ def test_simulated_hall_issues_calls_and_finishes(hall_server):
     assert len(snapshot["recent_calls"]) > 0
     store = hall_server.service.store
     assert store.scalar("SELECT count(*) FROM tickets") >= tally.issued
-    assert store.scalar("SELECT count(*) FROM tickets WHERE state = 'done'") == tally.finished
+    # A finish sent just before the simulation stopped is saved, but its reply was never read:
+    # at most one such ticket per counter.
+    done = store.scalar("SELECT count(*) FROM tickets WHERE state = 'done'")
+    assert tally.finished <= done <= tally.finished + 4, (done, tally.finished)
 
 
 def test_counter_without_its_clerk_stops_with_a_clear_message(hall_server):
