@@ -270,6 +270,11 @@ class CounterModel:
         self.services: dict[str, dict[str, Any]] = {}  # catalog services by code
         self.counters: list[dict[str, Any]] = []  # every counter of the hall (transfer targets)
         self.notice: Notice | None = None
+        self.kiosks: dict[str, dict[str, Any]] = {}  # kiosk client -> Kiosk (printer state)
+        self.no_shows: list[dict[str, Any]] = []  # today's no-shows, for reactivate
+        self._before: dict[str, Any] | None = None  # the ticket held when an op was sent
+        self._transfer_to: dict[str, Any] = {}  # the target of the transfer in flight
+        self._sent: dict[str, Any] = {}  # the params of the op in flight
         self.figures = DayFigures()
         self._figures_at = 0.0  # local clock when `figures` came from the server
         self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
@@ -390,6 +395,17 @@ class CounterModel:
             return None
         return max(0, int(self.server_now() - begun))
 
+    def ticket_waited_s(self, ticket: Mapping[str, Any] | None = None) -> int | None:
+        """How long a resident waited: from issue to the (last) call, or to now if waiting."""
+        ticket = ticket if ticket is not None else self.ticket
+        if not ticket:
+            return None
+        issued = _parse_time(ticket.get("issued_at"))
+        if issued is None:
+            return None
+        until = _parse_time(ticket.get("called_at")) if ticket.get("state") in HELD_STATES else None
+        return max(0, int((until if until is not None else self.server_now()) - issued))
+
     def transfer_counters(self) -> list[dict[str, Any]]:
         """The other counters a ticket may be reserved for."""
         return [c for c in self.counters if c.get("number") != self.number]
@@ -398,6 +414,35 @@ class CounterModel:
         """The matters a ticket may be transferred to or called for; `text` finds them by part
         of their name (either language) or their pinyin initials."""
         return search.search(self.services.values(), text, _service_names, _service_pinyin)
+
+    def counter_label(self, number: int | None) -> str:
+        """A counter's name as the hall calls it ("21号窗口"), or its number."""
+        for counter in self.counters:
+            if counter.get("number") == number:
+                return str(counter.get("name") or number)
+        return str(number)
+
+    def counter_is_closed(self, number: int | None) -> bool:
+        for counter in self.counters:
+            if counter.get("number") == number:
+                return counter.get("state") == "closed"
+        return False
+
+    def kiosks_needing_attention(self) -> list[dict[str, Any]]:
+        """Kiosks whose printer is out of paper, offline or faulty (for the staff banner)."""
+        return [k for k in self.kiosks.values() if k.get("printer") not in (None, "ok", "unknown")]
+
+    def warn(self, key: str, **args: Any) -> None:
+        """Show a notice the window itself raised (e.g. a confirmation question)."""
+        self.notice = Notice("info", key, args)
+        self._changed()
+
+    def clear_notice(self, notice: Notice | None = None) -> None:
+        """Clear the notice (only `notice`, if given and still shown)."""
+        if self.notice is None or (notice is not None and self.notice is not notice):
+            return
+        self.notice = None
+        self._changed()
 
     # -- connection -----------------------------------------------------------------------------
 
@@ -440,6 +485,11 @@ class CounterModel:
             self._set_counter(mine)
         if self.notice and self.notice.key in ("disconnected", "handshake_failed"):
             self.notice = None
+        self.kiosks = {
+            str(k["client"]): k
+            for k in snapshot.get("kiosks") or []
+            if isinstance(k, dict) and isinstance(k.get("client"), str)
+        }
         self._load_catalog()
         if self.logged_in:
             self.schedule_queue_refresh()
@@ -466,7 +516,13 @@ class CounterModel:
                 ]
                 if counter.get("number") == self.number:
                     self._set_counter(counter)
+        elif name == "kiosk_changed":
+            kiosk = data.get("kiosk")
+            if isinstance(kiosk, dict) and isinstance(kiosk.get("client"), str):
+                self.kiosks[kiosk["client"]] = kiosk
         elif name == "day_reset":
+            self.kiosks.clear()
+            self.no_shows = []
             self.figures = DayFigures()
             self._closed_ids.clear()
             self.day = str(data.get("day") or "") or None
@@ -526,7 +582,7 @@ class CounterModel:
             self._set_counter(reply.result.get("counter"))
             self.queue = []
         else:
-            self._error(reply)
+            self._error(reply, "logout")
         self._changed()
 
     def trigger(self, action: str) -> bool:
@@ -571,6 +627,7 @@ class CounterModel:
         if (service is None) == (counter is None):
             raise ValueError("transfer needs exactly one of service or counter")
         params: dict[str, Any] = {"service": service} if service else {"counter": counter}
+        self._transfer_to = dict(params)
         self._op("transfer", "transfer", params)
 
     def call(self, ticket: int | str) -> None:
@@ -606,15 +663,18 @@ class CounterModel:
         if not self.enabled(action):
             return  # also the second press of a double press: the first is in flight
         self._begin(action)
+        self._before = self.ticket
+        self._sent = dict(params)
         self.transport.request(op, params, lambda reply: self._on_op(op, reply))
 
     def _on_op(self, op: str, reply: ReplyLike) -> None:
         self.busy = None
+        before, self._before = self._before, None
         if not reply.ok:
             if getattr(reply, "reason", "") == CALL_TOO_SOON:
                 retry = getattr(reply, "retry_after_s", None)
                 self._lock_calls(retry if isinstance(retry, int) else self.call_gap_s)
-            self._error(reply)
+            self._error(reply, op)
             self._changed()
             return
         result = reply.result
@@ -626,18 +686,52 @@ class CounterModel:
         if isinstance(ticket, dict):
             self._note_closed(ticket)
             self._apply_ticket(op, ticket)
-        if op == "call_next" and ticket is None:
-            self.notice = Notice("info", "nobody_waiting")
-        elif op == "reactivate" and isinstance(ticket, dict):
-            self.notice = Notice("info", "reactivated", {"number": ticket["number"]})
-        elif op == "transfer" and isinstance(ticket, dict):
-            self.notice = Notice("info", "transferred", {"number": ticket["number"]})
+        self.notice = self._outcome_notice(op, before, ticket if isinstance(ticket, dict) else None)
         if op in ("pause", "resume"):
             self.refresh_figures()  # the paused time counts on from here
         if op == "finish" and isinstance(ticket, dict) and self.on_finished is not None:
             self.on_finished(ticket)
         self.schedule_queue_refresh()
         self._changed()
+
+    def _outcome_notice(
+        self, op: str, before: dict[str, Any] | None, ticket: dict[str, Any] | None
+    ) -> Notice | None:
+        """What the clerk is told after an op succeeded: always what happened to which ticket."""
+        done = before["number"] if before and op in ("call_next", "call") else None
+        if op in ("call_next", "call"):
+            if ticket is None:
+                key = "finished_nobody_waiting" if done else "nobody_waiting"
+                return Notice("info", key, {"done": done})
+            if done:
+                return Notice(
+                    "info", "finished_and_called", {"done": done, "number": ticket["number"]}
+                )
+            return None
+        if ticket is None:
+            return None
+        number = ticket["number"]
+        if op == "finish":
+            return Notice("info", "finished", {"number": number})
+        if op == "no_show":
+            return Notice("info", "no_show_done", {"number": number})
+        if op == "reactivate":
+            self.no_shows = [t for t in self.no_shows if t.get("id") != ticket.get("id")]
+            return Notice("info", "reactivated", {"number": number})
+        if op == "transfer":
+            target, self._transfer_to = self._transfer_to, {}
+            if "counter" in target:
+                return Notice(
+                    "info",
+                    "transferred_to_counter",
+                    {"number": number, "to": self.counter_label(target["counter"])},
+                )
+            return Notice(
+                "info",
+                "transferred_to_service",
+                {"number": number, "to": self.service_name(ticket.get("service"))},
+            )
+        return None
 
     def _apply_ticket(self, op: str, ticket: dict[str, Any]) -> None:
         """Put an op's resulting ticket on the counter at once (the counter event follows)."""
@@ -650,10 +744,29 @@ class CounterModel:
         elif (self.counter.get("ticket") or {}).get("id") == ticket.get("id"):
             self.counter = {**self.counter, "ticket": None}
 
-    def _error(self, reply: ReplyLike) -> None:
+    def _error(self, reply: ReplyLike, op: str = "") -> None:
         key = "disconnected" if reply.code == "disconnected" else "op_failed"
-        args = {"code": reply.code, "reason": getattr(reply, "reason", "")}
+        args = {
+            "code": reply.code,
+            "op": op,
+            "reason": getattr(reply, "reason", "") or "",
+            "ticket": str(self._sent.get("ticket", "")) if op else "",
+        }
         self.notice = Notice("error", key, args, reply.message)
+
+    def refresh_no_shows(self) -> None:
+        """Ask the server for today's no-shows (`no_shows`), for the reactivate list."""
+        if not self.logged_in or self.connection != ONLINE:
+            return
+
+        def loaded(reply: ReplyLike) -> None:
+            if reply.ok:
+                self.no_shows = [
+                    t for t in reply.result.get("tickets") or [] if isinstance(t, dict)
+                ]
+                self._changed()
+
+        self.transport.request("no_shows", {}, loaded)
 
     # -- the waiting list ---------------------------------------------------------------------
 

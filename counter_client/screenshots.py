@@ -17,9 +17,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_client.app import build_window
+from counter_client.window import CallDialog, NoShowDialog, TransferDialog
 from shared.client import BlockingHallClient, new_req
 from shared.config import ClerkConfig, default_config
 from shared.qt.i18n import install_translations
@@ -42,7 +43,13 @@ MORNING = (
 
 def start_server(db: Path) -> tuple[int, Callable[[], None]]:
     """A hall server in a thread; returns its port and a function that stops it."""
-    config = replace(default_config(), clerks=(DEMO_CLERK,), open_time=None, close_time=None)
+    config = replace(
+        default_config(),
+        clerks=(DEMO_CLERK,),
+        open_time=None,
+        close_time=None,
+        kiosk_names=(("kiosk-east", "东门取号机"),),
+    )
     ready = threading.Event()
     state: dict[str, object] = {}
 
@@ -125,12 +132,57 @@ def main(argv: list[str] | None = None) -> int:
             wait_for(lambda: model.figures.served == 1 and model.figures.no_shows == 1)
             window.grab().save(str(out / f"counter_main{suffix}.png"))
             window.figures.grab().save(str(out / f"counter_today{suffix}.png"))
+            saved = [
+                f"counter_login{suffix}.png",
+                f"counter_main{suffix}.png",
+                f"counter_today{suffix}.png",
+            ]
+
+            def shot(name: str, widget: QWidget | None = None) -> None:
+                QApplication.processEvents()
+                (widget or window).grab().save(str(out / f"{name}{suffix}.png"))
+                saved.append(f"{name}{suffix}.png")
+
+            # F1 on a ticket called but never started: the window asks first.
+            wait_for(lambda: model.enabled("call_next"))  # after the call gap
+            window.act("call_next")
+            shot("counter_confirm")
+            # A kiosk out of paper: the staff banner.
+            with BlockingHallClient("127.0.0.1", port, "kiosk", "kiosk-east") as kiosk:
+                kiosk.call("kiosk_status", printer="paper_out")
+                wait_for(lambda: not window.staff_banner.isHidden())
+                shot("counter_paper_out")
+                kiosk.call("kiosk_status", printer="ok")
+            for action, name in (
+                ("transfer", "counter_transfer"),
+                ("call", "counter_call"),
+                ("reactivate", "counter_reactivate"),
+            ):
+                wait_for(lambda a=action: model.enabled(a))  # the call gap has passed
+                window.act(action)
+                dialog = window.dialog
+                assert dialog is not None
+                if isinstance(dialog, TransferDialog):
+                    dialog.to_counter.setChecked(True)
+                    dialog.counter_box.setCurrentIndex(dialog.counter_box.findData(22))
+                if isinstance(dialog, NoShowDialog):
+                    wait_for(lambda d=dialog: d.tickets.count() > 0)
+                dialog.adjustSize()
+                shot(name, dialog)
+                dialog.reject()
+                wait_for(lambda: window.dialog is None)
+            # A refusal from the server, in the clerk's language.
+            wait_for(lambda: model.enabled("call"))
+            window.act("call")
+            assert isinstance(window.dialog, CallDialog)
+            window.dialog.number_edit.setText("X999")
+            window.dialog.accept()
+            wait_for(lambda: model.notice is not None and model.notice.level == "error")
+            shot("counter_refused")
             window.close()
         finally:
             stop()
-    print(
-        f"saved counter_login{suffix}.png, counter_main{suffix}.png and counter_today{suffix}.png in {out}"
-    )
+    print(f"saved {', '.join(saved)} in {out}")
     return 0
 
 

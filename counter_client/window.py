@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+import re
+import time
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -29,6 +32,11 @@ from PySide6.QtWidgets import (
 
 from counter_client.model import ACTIONS, CALL_ACTIONS, ONLINE, CounterModel, Notice
 
+log = logging.getLogger(__name__)
+
+NOTICE_CLEAR_S = 10  # an information notice goes after this long (or at the next action)
+CONFIRM_S = 10  # how long a second F1 confirms finishing a ticket that was never started
+
 STYLE = """
 QWidget#banner { background: #c62828; }
 QLabel#bannerText { color: white; font-weight: bold; padding: 4px; }
@@ -52,6 +60,13 @@ QLabel#loginTitle { font-size: 20px; font-weight: bold; }
 QLabel#loginCounter { font-size: 16px; color: #455a64; }
 QLabel#loginHall { color: #607d8b; }
 QLabel#ticketService { font-size: 16px; }
+QLabel#ticketDetail { font-size: 15px; color: #37474f; }
+QWidget#staffBanner { background: #fff3cd; }
+QLabel#staffBannerText { color: #7a4f01; font-weight: bold; padding: 4px; font-size: 14px; }
+QListWidget#waitingList { font-size: 15px; }
+QLabel#notice { font-size: 14px; }
+QLabel#notice[level="confirm"] { color: #e65100; font-weight: bold; }
+QLabel#transferWarning, QLabel#callWarning { color: #c62828; }
 """
 
 
@@ -160,9 +175,16 @@ class TransferDialog(QDialog):
 
         self.counter_box = QComboBox(objectName="counterBox")
         for counter in model.transfer_counters():
-            clerk = (counter.get("clerk") or {}).get("name") or self.tr("(closed)")
             label = str(counter.get("name") or counter["number"])
-            self.counter_box.addItem(f"{label}  {clerk}", counter["number"])
+            if counter.get("state") == "closed":
+                state = self.tr("(closed)")
+            elif counter.get("state") == "paused":
+                state = self.tr("(paused)")
+            else:
+                state = (counter.get("clerk") or {}).get("name") or ""
+            self.counter_box.addItem(f"{label}  {state}".strip(), counter["number"])
+        self.warning = QLabel(objectName="transferWarning", wordWrap=True)
+        self.counter_box.currentIndexChanged.connect(lambda _index: self._sync())
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -175,6 +197,7 @@ class TransferDialog(QDialog):
         layout.addWidget(self.service_box)
         layout.addWidget(self.to_counter)
         layout.addWidget(self.counter_box)
+        layout.addWidget(self.warning)
         layout.addWidget(buttons)
         self.to_service.toggled.connect(self._sync)
         self._sync()
@@ -192,6 +215,16 @@ class TransferDialog(QDialog):
         self.service_search.setEnabled(self.to_service.isChecked())
         self.service_box.setEnabled(self.to_service.isChecked())
         self.counter_box.setEnabled(self.to_counter.isChecked())
+        number = self.counter_box.currentData()
+        closed = self.to_counter.isChecked() and self.model.counter_is_closed(number)
+        self.warning.setText(
+            self.tr(
+                "{counter} is not open: the ticket will only be called once a clerk logs in there."
+            ).format(counter=self.model.counter_label(number))
+            if closed
+            else ""
+        )
+        self.warning.setVisible(closed)
 
     def choice(self) -> dict[str, Any]:
         if self.to_service.isChecked():
@@ -229,6 +262,13 @@ class CallDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        held = model.ticket
+        if held:
+            note = QLabel(objectName="callWarning", wordWrap=True)
+            note.setText(
+                self.tr("{number} in hand will be finished first.").format(number=held["number"])
+            )
+            layout.addWidget(note)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.tickets)
         layout.addWidget(self.number_edit)
@@ -250,6 +290,64 @@ class CallDialog(QDialog):
             item = QListWidgetItem(f"{number}  {model.service_name(ticket['service'])}")
             item.setData(Qt.ItemDataRole.UserRole, number)
             self.tickets.addItem(item)
+
+    def number(self) -> str:
+        return self.number_edit.text()
+
+
+class NoShowDialog(QDialog):
+    """Put a no-show back in the queue: pick one of today's no-shows or type its number."""
+
+    def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setWindowTitle(self.tr("Reactivate a no-show"))
+        self.title = QLabel(self.tr("Today's no-shows, the latest first:"))
+        self.tickets = QListWidget(objectName="noShowList")
+        self.empty = QLabel(objectName="noShowEmpty")
+        self.number_edit = QLineEdit(objectName="noShowNumber")
+        self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
+        self.number_edit.setMaxLength(16)
+        self.tickets.currentItemChanged.connect(
+            lambda item, _old: (
+                item and self.number_edit.setText(item.data(Qt.ItemDataRole.UserRole))
+            )
+        )
+        self.tickets.itemDoubleClicked.connect(lambda _item: self.accept())
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.tickets)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.number_edit)
+        layout.addWidget(buttons)
+        self._shown: list[tuple[str, str]] = []
+        self.fill()
+
+    def fill(self) -> None:
+        rows = []
+        for ticket in self.model.no_shows:
+            called = (ticket.get("called_at") or "")[11:16]
+            text = self.tr("{number}  called {time}  {service}").format(
+                number=ticket["number"],
+                time=called,
+                service=self.model.service_name(ticket.get("service")),
+            )
+            rows.append((text, str(ticket["number"])))
+        if rows == self._shown:
+            return
+        self._shown = rows
+        self.tickets.clear()
+        for text, number in rows:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, number)
+            self.tickets.addItem(item)
+        self.empty.setText("" if rows else self.tr("No no-shows today."))
+        self.empty.setVisible(not rows)
 
     def number(self) -> str:
         return self.number_edit.text()
@@ -307,6 +405,16 @@ class CounterWindow(QWidget):
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(6, 2, 6, 2)
         banner_layout.addWidget(self.banner_text)
+        # Staff only: a kiosk whose printer needs attention (paper out, offline ...).
+        self.staff_banner = QWidget(objectName="staffBanner")
+        self.staff_banner_text = QLabel(objectName="staffBannerText", wordWrap=True)
+        staff_layout = QHBoxLayout(self.staff_banner)
+        staff_layout.setContentsMargins(6, 2, 6, 2)
+        staff_layout.addWidget(self.staff_banner_text)
+        self.staff_banner.hide()
+        self.notice_clear_s: float = NOTICE_CLEAR_S
+        self._notice_since: tuple[Notice | None, float] = (None, 0.0)
+        self._confirm: tuple[int, float] | None = None  # (ticket id, when) of the first F1
 
         self.login_page = LoginPage()
         self.login_page.submitted.connect(self.model.login)
@@ -319,6 +427,7 @@ class CounterWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.banner)
+        layout.addWidget(self.staff_banner)
         layout.addWidget(self.pages)
 
         self.shortcuts: dict[str, QShortcut] = {}
@@ -357,9 +466,12 @@ class CounterWindow(QWidget):
         self.ticket_state = QLabel(objectName="ticketState")
         self.ticket_timer = QLabel(objectName="ticketTimer")
         self.ticket_timer.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.ticket_detail = QLabel(objectName="ticketDetail", wordWrap=True)
+        self.ticket_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card_layout = QVBoxLayout(card)
         card_layout.addWidget(self.ticket_number)
         card_layout.addWidget(self.ticket_service)
+        card_layout.addWidget(self.ticket_detail)
         state_row = QHBoxLayout()
         state_row.addWidget(self.ticket_state)
         state_row.addStretch(1)
@@ -422,38 +534,162 @@ class CounterWindow(QWidget):
         }.get(state, state)
 
     def notice_text(self, notice: Notice) -> str:
-        code = str(notice.args.get("code", ""))
-        texts = {
-            "login_incomplete": self.tr("Enter your clerk ID and PIN."),
-            "login_failed": self.tr(
-                "Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator "
-                "can reset the PIN)."
+        """The clerk's message for a notice, in the interface language (never the server's
+        English text: that goes to the log)."""
+        args = dict(notice.args)
+        code = str(args.get("code", ""))
+        if notice.key == "op_failed":
+            text = self.refusal_text(
+                str(args.get("op", "")), code, str(args.get("reason", "")), args
             )
-            if notice.args.get("reason") == "locked_out"
-            else self.tr("This clerk ID is disabled.")
-            if notice.args.get("reason") == "disabled"
-            else self.tr("Login refused: unknown clerk ID or wrong PIN.")
-            if code == "not_authenticated"
-            else self.tr("Login failed: no connection to the hall server.")
-            if code == "disconnected"
-            else self.tr("Login failed."),
+        elif notice.key == "login_failed":
+            text = self.login_refusal_text(code, str(args.get("reason", "")), notice.detail)
+        else:
+            key = self.model.shortcuts
+            texts = self.notice_texts(code, notice.detail)
+            args.setdefault("again", key["call_next"])
+            args.setdefault("no_show", key["no_show"])
+            text = texts.get(notice.key, "")
+            if not text:
+                log.warning("no text for notice %s", notice.key)
+                text = self.tr("Done.") if notice.level == "info" else self.tr("Not done.")
+            text = text.format(**args)
+        if notice.detail:
+            log.info("server said: %s (%s)", notice.detail, notice.key)
+        return text
+
+    def notice_texts(self, code: str = "", detail: str = "") -> dict[str, str]:
+        """The text of every notice key but the refusals (see refusal_texts)."""
+        return {
+            "login_incomplete": self.tr("Enter your clerk ID and PIN."),
             "login_lost": self.tr("A new business day has begun: please log in again.")
             if code == "day_reset"
             else self.tr("You have been logged out: the server refused your login."),
-            "handshake_failed": self.tr("The hall server refused this counter."),
+            "handshake_failed": self.handshake_text(code, detail),
             "disconnected": self.tr("Not done: the connection to the hall server was lost."),
-            "op_failed": self.tr("Too soon after the last call: wait a few seconds.")
-            if notice.args.get("reason") == "call_too_soon"
-            else self.tr("The server refused this action."),
             "nobody_waiting": self.tr("Nobody is waiting for this counter."),
+            "finished_nobody_waiting": self.tr(
+                "{done} finished. Nobody else is waiting for this counter."
+            ),
+            "finished_and_called": self.tr("{done} finished; now calling {number}."),
+            "finished": self.tr("{number} finished."),
+            "no_show_done": self.tr("{number} marked as a no-show."),
             "reactivated": self.tr("{number} is back in the queue."),
-            "transferred": self.tr("{number} has been transferred."),
+            "transferred_to_counter": self.tr("{number} has been transferred to {to}."),
+            "transferred_to_service": self.tr(
+                "{number} has been transferred to the queue of {to}."
+            ),
             "number_missing": self.tr("Enter a ticket number."),
+            "confirm_finish_unstarted": self.tr(
+                "{number} has not been started. Press {again} again to finish it and call "
+                "the next, or {no_show} to mark it a no-show."
+            ),
         }
-        text = texts.get(notice.key, notice.key).format(**notice.args)
-        if notice.detail and notice.detail.lower() not in ("unknown clerk or wrong pin",):
-            text += f"\n({notice.detail})"
-        return text
+
+    def login_refusal_text(self, code: str, reason: str, detail: str) -> str:
+        if reason == "locked_out":
+            until = re.search(r"until (\d{1,2}:\d{2})", detail or "")
+            if until:
+                return self.tr(
+                    "Too many wrong PINs: this clerk is locked out until {time} (the "
+                    "administrator can reset the PIN)."
+                ).format(time=until.group(1))
+            return self.tr(
+                "Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator "
+                "can reset the PIN)."
+            )
+        if reason == "disabled":
+            return self.tr("This clerk ID is disabled.")
+        if code == "not_authenticated":
+            return self.tr("Login refused: unknown clerk ID or wrong PIN.")
+        if code == "disconnected":
+            return self.tr("Login failed: no connection to the hall server.")
+        if code == "conflict":
+            return self.tr("This clerk is logged in at another counter: log out there first.")
+        return self.refusal_text("login", code, reason, {})
+
+    def handshake_text(self, code: str, detail: str) -> str:
+        if code == "not_authenticated":
+            return self.tr(
+                "The hall server refused this counter: the hall key is wrong or missing (set "
+                "QUEUE_HALL_KEY or --key)."
+            )
+        if code == "proto_mismatch":
+            return self.tr("The hall server speaks another protocol version: update this program.")
+        if "does not exist" in (detail or ""):
+            return self.tr("Counter {n} does not exist in this hall.").format(n=self.model.number)
+        return self.tr("The hall server refused this counter.")
+
+    def refusal_text(self, op: str, code: str, reason: str, args: dict[str, Any]) -> str:
+        """A refusal's text: by op and error code, else by error code alone."""
+        texts = self.refusal_texts()
+        text = texts.get(("reason", reason)) or texts.get((op, code)) or texts.get(("", code))
+        if text is None:
+            log.warning("no text for refusal %s of %s", code, op)
+            text = self.tr("The hall server refused this action.")
+        return text.format(ticket=str(args.get("ticket") or ""))
+
+    def refusal_texts(self) -> dict[tuple[str, str], str]:
+        """One table: every refusal a clerk can meet, by (op, error code); op "" for any op;
+        ("reason", r) for a refusal that names its reason."""
+        return {
+            ("reason", "call_too_soon"): self.tr(
+                "Too soon after the last call: wait a few seconds."
+            ),
+            ("call", "not_found"): self.tr("There is no ticket {ticket} today."),
+            ("call", "conflict"): self.tr(
+                "{ticket} cannot be called here: it is not waiting, or it is kept for another "
+                "counter."
+            ),
+            ("call", "bad_request"): self.tr(
+                "{ticket} is not a ticket number: a letter and digits, e.g. A007."
+            ),
+            ("call_next", "conflict"): self.tr("The counter is paused: resume it before calling."),
+            ("recall", "conflict"): self.tr(
+                "Only a called ticket can be called again: this one was already started or closed."
+            ),
+            ("start", "conflict"): self.tr("This ticket was already started or closed."),
+            ("finish", "conflict"): self.tr("This ticket was already closed."),
+            ("no_show", "conflict"): self.tr(
+                "Only a called ticket that was not started can be marked a no-show."
+            ),
+            ("transfer", "not_found"): self.tr("That service or counter no longer exists."),
+            ("transfer", "conflict"): self.tr(
+                "Not transferred: the ticket is no longer at this counter, or the target is this "
+                "counter."
+            ),
+            ("reactivate", "not_found"): self.tr("There is no ticket {ticket} today."),
+            ("reactivate", "conflict"): self.tr("{ticket} is not one of today's no-shows."),
+            ("reactivate", "bad_request"): self.tr(
+                "{ticket} is not a ticket number: a letter and digits, e.g. A007."
+            ),
+            ("pause", "conflict"): self.tr("Finish or transfer the ticket in hand before pausing."),
+            ("resume", "conflict"): self.tr("The counter is not paused."),
+            ("", "forbidden"): self.tr(
+                "Refused: another clerk has logged in at this counter, or you were logged out. "
+                "Log in again."
+            ),
+            ("", "not_authenticated"): self.tr(
+                "Refused: the hall server does not know this counter any more. Restart the program."
+            ),
+            ("", "unavailable"): self.tr(
+                "Not done: the hall server cannot save right now (disk full or read-only). Try "
+                "again shortly."
+            ),
+            ("", "internal"): self.tr("Not done: the hall server had an error. Try again."),
+            ("", "not_found"): self.tr("Not done: the hall server does not know this ticket."),
+            ("", "conflict"): self.tr(
+                "Not done: the ticket or counter has changed meanwhile (another counter or the "
+                "administrator). The window shows the current state."
+            ),
+            ("", "bad_request"): self.tr(
+                "Not done: the hall server did not understand the request. Update this program."
+            ),
+            ("", "unknown_op"): self.tr(
+                "Not done: the hall server is older than this program and lacks this action."
+            ),
+            ("", "disconnected"): self.tr("Not done: the connection to the hall server was lost."),
+        }
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -491,11 +727,32 @@ class CounterWindow(QWidget):
             self.banner_text.setText(text)
             self.banner.show()
 
+        self._render_staff_banner()
         self.pages.setCurrentWidget(self.main_page if model.logged_in else self.login_page)
+        if isinstance(self.dialog, NoShowDialog):
+            self.dialog.fill()
         if not model.logged_in:
             self._render_login()
             return
         self._render_main()
+
+    def _render_staff_banner(self) -> None:
+        troubled = self.model.kiosks_needing_attention() if self.model.logged_in else []
+        problems = {
+            "near_end": self.tr("paper running low"),
+            "paper_out": self.tr("out of paper: replace the roll"),
+            "offline": self.tr("printer offline: check its cable and power"),
+            "error": self.tr("printer fault: check the printer"),
+        }
+        lines = [
+            self.tr("Kiosk {name}: {problem}").format(
+                name=kiosk.get("name") or kiosk.get("client"),
+                problem=problems.get(str(kiosk.get("printer")), self.tr("printer fault")),
+            )
+            for kiosk in troubled
+        ]
+        self.staff_banner_text.setText("\n".join(lines))
+        self.staff_banner.setVisible(bool(lines))
 
     def _render_login(self) -> None:
         model = self.model
@@ -546,6 +803,17 @@ class CounterWindow(QWidget):
             self.ticket_state.setText(self.state_label(ticket["state"]))
             _restyle(self.ticket_state, "state", ticket["state"])
             _restyle(self.ticket_number, "empty", False)
+            waited = model.ticket_waited_s()
+            detail = []
+            if waited is not None and waited < 60:
+                detail.append(self.tr("Waited under a minute"))
+            elif waited is not None:
+                detail.append(self.tr("Waited {minutes} min").format(minutes=waited // 60))
+            calls = int(ticket.get("calls") or 0)
+            if calls:
+                detail.append(self.tr("called {n} times").format(n=calls))
+            self.ticket_detail.setText(" · ".join(detail))
+            self.ticket_detail.setVisible(bool(detail))
         else:
             self.ticket_number.setText(self.tr("No ticket"))
             self.ticket_service.setText(
@@ -554,6 +822,8 @@ class CounterWindow(QWidget):
                 )
             )
             self.ticket_state.setText("")
+            self.ticket_detail.setText("")
+            self.ticket_detail.setVisible(False)
             _restyle(self.ticket_number, "empty", True)
         self._tick()
 
@@ -562,7 +832,10 @@ class CounterWindow(QWidget):
         notice = model.notice
         self.notice.setText(self.notice_text(notice) if notice else "")
         self.notice.setVisible(notice is not None)
-        _restyle(self.notice, "level", notice.level if notice else "")
+        level = notice.level if notice else ""
+        if notice and notice.key.startswith("confirm_"):
+            level = "confirm"
+        _restyle(self.notice, "level", level)
 
         self.waiting_title.setText(
             self.tr("Waiting for this counter: {n}").format(n=model.queue_total)
@@ -625,8 +898,16 @@ class CounterWindow(QWidget):
         model = self.model
         rows = []
         for ticket in model.queue:
-            issued = (ticket.get("issued_at") or "")[11:16]
-            text = f"{ticket['number']:<6} {issued}  {model.service_name(ticket.get('service'))}"
+            waited = model.ticket_waited_s(ticket)
+            if waited is None:
+                minutes = ""
+            elif waited < 60:
+                minutes = self.tr("<1 min")
+            else:
+                minutes = self.tr("{n} min").format(n=waited // 60)
+            text = (
+                f"{ticket['number']:<6} {minutes:>7}  {model.service_name(ticket.get('service'))}"
+            )
             if ticket.get("priority"):
                 text += "  " + self.tr("(priority)")
             rows.append((text, ticket["number"]))
@@ -646,6 +927,7 @@ class CounterWindow(QWidget):
             self.waiting_list.addItem(item)
 
     def _tick(self) -> None:
+        self._expire_notice()
         if self.model.logged_in:
             self._render_buttons()  # the call gap's countdown
             self.figures.setText(self.figures_text())  # the time logged in runs on
@@ -654,6 +936,20 @@ class CounterWindow(QWidget):
             return
         self.ticket_timer.setText(_format_duration(self.model.ticket_elapsed_s()))
 
+    def _expire_notice(self) -> None:
+        """A notice on the main page goes after `notice_clear_s` (the next action clears it too)."""
+        notice = self.model.notice
+        now = time.monotonic()
+        if notice is not self._notice_since[0]:
+            self._notice_since = (notice, now)
+            return
+        if (
+            notice is not None
+            and self.model.logged_in
+            and now - self._notice_since[1] >= (self.notice_clear_s)
+        ):
+            self.model.clear_notice(notice)
+
     # -- actions ------------------------------------------------------------------------------
 
     def act(self, action: str) -> None:
@@ -661,6 +957,9 @@ class CounterWindow(QWidget):
         model = self.model
         if not model.logged_in or not model.enabled(action) or self.dialog is not None:
             return
+        if action == "call_next" and not self._confirmed_finish():
+            return
+        self._confirm = None
         if model.trigger(action):
             return
         if action == "transfer":
@@ -672,14 +971,25 @@ class CounterWindow(QWidget):
             dialog = TextDialog(self.tr("Pause the counter"), self.tr("Reason"), reasons, self)
             self._ask(dialog, lambda d: model.pause(d.text()))
         elif action == "reactivate":
-            dialog = TextDialog(
-                self.tr("Reactivate a no-show"),
-                self.tr("Ticket number, e.g. A007"),
-                [],
-                self,
-                upper=True,
-            )
-            self._ask(dialog, lambda d: model.reactivate(d.text()))
+            model.refresh_no_shows()
+            self._ask(NoShowDialog(model, self), lambda d: model.reactivate(d.number()))
+
+    def _confirmed_finish(self) -> bool:
+        """F1 finishes the held ticket; one that was called but never started is asked first:
+        the second press within CONFIRM_S goes ahead."""
+        ticket = self.model.ticket
+        if not ticket or ticket.get("state") != "called":
+            return True
+        now = time.monotonic()
+        if (
+            self._confirm
+            and self._confirm[0] == ticket["id"]
+            and now - self._confirm[1] < CONFIRM_S
+        ):
+            return True
+        self._confirm = (ticket["id"], now)
+        self.model.warn("confirm_finish_unstarted", number=ticket["number"])
+        return False
 
     def _ask(self, dialog: QDialog, then: Any) -> None:
         """Open a choice dialog without blocking; `then(dialog)` runs when it is accepted."""
@@ -690,6 +1000,10 @@ class CounterWindow(QWidget):
             if result == QDialog.DialogCode.Accepted:
                 then(dialog)
             dialog.deleteLater()
+            # The F-keys are shortcuts of this window: give it the keyboard back at once.
+            self.raise_()
+            self.activateWindow()
+            self.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
         dialog.finished.connect(finished)
         dialog.open()

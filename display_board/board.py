@@ -78,6 +78,8 @@ PAUSED = "#f4b266"
 CLOSED_TEXT = "#7d8fa3"
 CLOSED_PANEL = "#0f2740"
 STAFF_NOTE = "#f4b266"
+STAFF_NOTE_PX = 32
+CAPTION = "#e3ecf5"  # the headline's "请": near-white, readable across the hall
 
 STYLE_SHEET = f"""
 #displayBoard {{ background: {BACKGROUND}; }}
@@ -88,6 +90,7 @@ QFrame#panel, QFrame#counterCell, QFrame#departmentCell, QFrame#recentRow {{
 QFrame#headline[flash="true"] {{ background: {PANEL_FLASH}; border-radius: 14px; }}
 QFrame#headline[flash="false"] {{ background: {PANEL}; border-radius: 14px; }}
 QLabel#muted, QLabel#date {{ color: {MUTED}; }}
+QLabel#caption {{ color: {CAPTION}; }}
 QLabel#ticket, QLabel#recentNumber[calling="true"] {{ color: {ACCENT}; }}
 QLabel#recentNumber[calling="false"] {{ color: {TEXT}; }}
 QFrame#counterCell[state="closed"] {{ background: {CLOSED_PANEL}; }}
@@ -320,7 +323,7 @@ class HeadlinePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("headline")
         self.setProperty("flash", False)
-        self.caption = _label("muted", self)
+        self.caption = _label("caption", self)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number = BigText(self)
         self.destination = _label("", self)
@@ -408,11 +411,22 @@ class CounterCell(QFrame):
             status = counter.ticket
         else:
             visual, status = "idle", texts["idle"]
-        _set_text(self.name, counter.name)
+        # The number part only ("20号窗口" of "20号窗口（不动产）"): a tile has room for one
+        # line of at least 32 px, and the number is what the calls name.
+        _set_text(self.name, _counter_parts(counter.name)[0])
         _set_text(self.status, status)
         _set_style_state(self, "state", "closed" if visual == "closed" else "open")
         _set_style_state(self.name, "state", "closed" if visual == "closed" else "open")
         _set_style_state(self.status, "state", visual)
+
+
+def _counter_parts(name: str) -> tuple[str, str]:
+    """'20号窗口（不动产）' -> ('20号窗口', '不动产'): the number part and the department part."""
+    for opening, closing in (("（", "）"), ("(", ")")):
+        head, sep, tail = name.partition(opening)
+        if sep and head.strip():
+            return head.strip(), tail.rstrip(closing).strip()
+    return name, ""
 
 
 class DepartmentCell(QFrame):
@@ -758,7 +772,7 @@ class DisplayBoard(QWidget):
         self.header.setFixedHeight(round((150 if self._portrait else 84) * scale))
         self.hall_label.setFont(board_font(50 * scale, bold=True))
         self.connection_mark.setFont(board_font(22 * scale))
-        self.staff_note.setFont(board_font(22 * scale))
+        self.staff_note.setFont(board_font(STAFF_NOTE_PX * scale))
         self.date_label.setFont(board_font(30 * scale))
         self.time_label.setFont(board_font(58 * scale, bold=True))
 
@@ -943,7 +957,7 @@ class DisplayBoard(QWidget):
         _set_text(self.hall_label, self.model.hall or self._default_hall_name)
 
     def _render_calls(self) -> None:
-        latest = self.model.latest
+        latest = self.model.headline
         headline = self.headline
         if latest is None:
             _set_text(headline.caption, self.tr("Welcome"))
@@ -952,17 +966,24 @@ class DisplayBoard(QWidget):
         else:
             _set_text(
                 headline.caption,
-                self.tr("Calling again") if latest.recall else self.tr("Now calling"),
+                self.tr("Calling again")
+                if latest.recall and self.model.latest_is_live
+                else self.tr("Now calling"),
             )
             headline.number.setText(latest.number)
             _set_text(
                 headline.destination,
                 self.tr("Please go to %1").replace("%1", self.model.counter_name(latest.counter)),
             )
+        if latest is None and self.flashing():
+            self._flash_timer.stop()
+            self.headline.set_flash(False)
         older = [call for call in self.model.recent if latest is None or call is not latest]
         for index, row in enumerate(self.recent_rows):
             call = older[index] if index < len(older) else None
-            row.show_call(call, self.model.counter_name(call.counter) if call else "")
+            # The counter's number part only ("20号窗口", not "20号窗口（不动产）"): large.
+            name = _counter_parts(self.model.counter_name(call.counter))[0] if call else ""
+            row.show_call(call, name)
 
     def _render_counters(self) -> None:
         counters, pages = self.shown_counters()
@@ -1028,7 +1049,7 @@ class DisplayBoard(QWidget):
         }
         return (
             self.tr("Kiosk %1: %2")
-            .replace("%1", kiosk.client)
+            .replace("%1", kiosk.name or kiosk.client)
             .replace("%2", problems.get(kiosk.printer, kiosk.printer))
         )
 

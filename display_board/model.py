@@ -22,6 +22,7 @@ from typing import Any
 
 DEFAULT_RECENT_LIMIT = 12
 COUNTER_STATES = ("closed", "open", "paused")
+HEADLINE_STATES = ("called", "serving")  # the resident is expected at, or is at, the counter
 PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error")
 
 
@@ -77,6 +78,7 @@ class KioskStatus:
     printer: str
     message: str = ""
     at: str = ""
+    name: str = ""  # the friendly name from the hall file ("东门取号机"), if any
 
     @property
     def needs_attention(self) -> bool:
@@ -177,7 +179,13 @@ def parse_kiosk(data: Mapping[str, Any], where: str = "kiosk") -> KioskStatus:
     printer = _require(data, "printer", str, where)
     if printer not in PRINTER_STATES:
         raise BoardDataError(f"{where} {client}: unknown printer state {printer!r}")
-    return KioskStatus(client, printer, _optional_text(data, "message"), _optional_text(data, "at"))
+    return KioskStatus(
+        client,
+        printer,
+        _optional_text(data, "message"),
+        _optional_text(data, "at"),
+        _optional_text(data, "name"),
+    )
 
 
 def parse_waiting(data: Any, where: str = "waiting") -> dict[str, int]:
@@ -203,6 +211,9 @@ class BoardModel:
         self.seq: int | None = None
         self.issuing = True
         self.latest: Call | None = None
+        # Whether `latest` was called while this board watched (False: it came with a
+        # snapshot, e.g. at start-up, and is not announced as a new call or a recall).
+        self.latest_is_live = False
         self._recent: deque[Call] = deque()
         self.counters: dict[int, CounterStatus] = {}
         self.waiting: dict[str, int] = {}
@@ -259,6 +270,20 @@ class BoardModel:
         ]
         return rows
 
+    @property
+    def headline(self) -> Call | None:
+        """The call the headline may show: the latest one while its resident is still expected
+        there (the ticket called or served at that counter, the counter open). A call whose
+        ticket was finished, transferred or marked no-show, or whose counter paused or
+        closed, is not shown as if it were still current."""
+        call = self.latest
+        if call is None or call.state not in HEADLINE_STATES:
+            return None
+        counter = self.counters.get(call.counter)
+        if counter is not None and (counter.state != "open" or counter.ticket != call.number):
+            return None
+        return call
+
     def kiosks_needing_attention(self) -> list[KioskStatus]:
         return [kiosk for kiosk in self.kiosks.values() if kiosk.needs_attention]
 
@@ -304,6 +329,7 @@ class BoardModel:
             if self.mine(call.counter):
                 self._add_call(call)
         self.latest = self._recent[0] if self._recent else None
+        self.latest_is_live = bool(missed) and self.latest is missed[-1]
         self.waiting = waiting
         self.kiosks = {kiosk.client: kiosk for kiosk in kiosks}
         return missed
@@ -359,6 +385,13 @@ class BoardModel:
                 return update  # another board's counter
             self._add_call(call)
             self.latest = call
+            self.latest_is_live = True
+            counter = self.counters.get(call.counter)
+            if counter is not None:  # its counter_changed follows; hold the ticket already
+                self.counters[call.counter] = dataclasses.replace(
+                    counter, ticket=call.number, ticket_state=call.state
+                )
+                update.parts.add(Part.COUNTERS)
             update.parts.add(Part.CALLS)
             update.new_calls.append(call)
         elif name == "ticket_changed":
@@ -369,6 +402,7 @@ class BoardModel:
             if self.mine(counter.number):
                 self.counters[counter.number] = counter
                 update.parts.add(Part.COUNTERS)
+                update.parts.add(Part.CALLS)  # the headline follows its counter
                 if self.assigned is not None:
                     update.parts.add(Part.WAITING)  # the departments this board shows
         elif name == "waiting_changed":

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.client import BlockingHallClient
-from shared.config import HallConfig, default_config
+from shared.config import ClerkConfig, HallConfig, default_config
 from shared.server import HallServer
 from shared.service import HallService
 from shared.store import HallStore
@@ -81,6 +81,10 @@ def hall_server_thread(db_path: Path, config: HallConfig) -> Iterator[tuple[str,
         thread.join(30)
 
 
+# One clerk per counter: a clerk logged in at a second counter leaves the first.
+CLERKS = tuple((f"20{n:02d}", "1234") for n in range(24))
+
+
 def known_services(admin: BlockingHallClient) -> set[str]:
     return {service["code"] for service in admin.call_all("catalog")["services"]}
 
@@ -95,7 +99,7 @@ def busy_morning(host: str, port: int) -> None:
             for _ in range(count):
                 ticket = admin.call("issue", service=service, req=uuid.uuid4().hex)["ticket"]
                 admin.call("printed", ticket=ticket["id"])
-    clerks = (("1001", "1234"), ("1002", "2345"), ("1003", "3456"), ("1004", "4567"))
+    clerks = CLERKS
     counters = []
     for number in range(1, 21):
         clerk, pin = clerks[number % len(clerks)]
@@ -148,7 +152,7 @@ def county_shots(out_dir: Path, lang: str) -> None:
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, lang)
-    county = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+    county = replace(demo_config("county"), key=None, open_time=None, close_time=None, call_gap_s=0)
     twenty = county.catalog.categories[:20]
     codes = {category.code for category in twenty}
     small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
@@ -217,7 +221,21 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, args.lang)
-    config = replace(default_config(), key=None, open_time=None, close_time=None)
+    base = default_config()
+    counters = tuple(
+        replace(c, name=f"{c.number}号窗口（不动产）") if c.number in (19, 20) else c
+        for c in base.counters
+    )
+    config = replace(
+        base,
+        key=None,
+        open_time=None,
+        close_time=None,
+        counters=counters,
+        kiosk_names=(("kiosk-2", "东门取号机"),),
+        call_gap_s=0,  # a morning's calls made in a second
+        clerks=tuple(ClerkConfig(clerk, f"柜员{clerk[2:]}", pin) for clerk, pin in CLERKS),
+    )
     with (
         tempfile.TemporaryDirectory() as tmp,
         hall_server_thread(Path(tmp) / "hall.db", config) as (host, port),
@@ -237,6 +255,40 @@ def main(argv: list[str] | None = None) -> int:
                 app.processEvents()
             board.headline.set_flash(False)  # the steady look, not mid-blink
             path = out_dir / f"board_{width}x{height}.png"
+            if not board.grab().save(str(path)):
+                raise SystemExit(f"could not write {path}")
+            print(path)
+        # The counter of the latest call finishes that ticket and pauses: the headline must
+        # not keep sending residents there.
+        latest = board.model.latest
+        with BlockingHallClient(
+            host, port, "counter", f"counter-{latest.counter}", counter=latest.counter
+        ) as counter:
+            counter.call("login", clerk=CLERKS[latest.counter % len(CLERKS)][0],
+                         pin=CLERKS[latest.counter % len(CLERKS)][1])  # fmt: skip
+            counter.call("finish")
+            counter.call("pause", reason="break")
+        board.connection.stop()
+        board.close()
+        # A fresh board (a portrait layout's minimum height would hold the old one taller).
+        board = build_board(host, port, config=config)
+        board.resize(*SIZES[0])
+        board.show()
+        deadline = QDeadlineTimer(10000)
+        while (
+            latest.counter not in board.model.counters
+            or board.model.counters[latest.counter].state != "paused"
+            or not board.model.departments
+        ):
+            if deadline.hasExpired():
+                raise SystemExit("the board did not see the counter pause")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        for width, height in SIZES[:1]:
+            board.resize(width, height)
+            for _ in range(20):
+                app.processEvents()
+            board.headline.set_flash(False)
+            path = out_dir / f"board_paused_after_call_{width}x{height}.png"
             if not board.grab().save(str(path)):
                 raise SystemExit(f"could not write {path}")
             print(path)

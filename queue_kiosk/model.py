@@ -42,6 +42,7 @@ PRINTER_CHECK_TIMEOUT_S = 5.0  # a printer that does not answer a status query c
 ISSUE_TIMEOUT_S = 10.0  # the resident is told "no ticket" after this; a late ticket is cancelled
 CATALOG_REFRESH_S = 30.0  # opening hours and daily limits change with time, not only by events
 PRINTER_POLL_S = 60.0  # an idle kiosk re-reads its printer so staff hear of paper out early
+PRINTER_FAULT_POLL_S = 12.0  # while the printer is faulty: a refill is seen within seconds
 PIN_ATTEMPTS = 5
 PIN_LOCKOUT_S = 60.0
 PRIORITY_LONG_PRESS_S = 2.0
@@ -143,6 +144,17 @@ class JobResult:
     error: BaseException | None = None
 
 
+MAX_NAMED_COUNTERS = 6  # more counters than this: the ticket names none ("any counter")
+
+
+def _counter_numbers(value: Any) -> tuple[int, ...]:
+    """A catalog service's `counters` (a list of numbers, or null) as the kiosk keeps it."""
+    if not isinstance(value, list):
+        return ()
+    numbers = tuple(n for n in value if isinstance(n, int) and not isinstance(n, bool))
+    return numbers if len(numbers) <= MAX_NAMED_COUNTERS else ()
+
+
 class InlineRunner:
     """Runs jobs at once on the caller's thread (command line, tests of the flow)."""
 
@@ -174,6 +186,7 @@ class Matter:
     waiting: int
     open: bool
     full: bool
+    counters: tuple[int, ...] = ()  # the only counters that serve it; () = any counter
 
 
 @dataclass(frozen=True)
@@ -185,6 +198,7 @@ class Confirmation:
     est_wait_s: int
     priority: bool
     preview_path: str | None = None
+    counters: tuple[int, ...] = ()  # the only counters that serve the matter, if not all
 
     @property
     def est_wait_min(self) -> int:
@@ -301,6 +315,7 @@ class KioskModel:
         self.screen = Screen.START
         self.online = False
         self.issuing = True
+        self.hours: tuple[str, ...] = ("", "")  # issuing hours "HH:MM" from the catalog, or ""
         self.categories: list[Category] = []
         self.matters: list[Matter] = []
         self.category: Category | None = None  # None on the matters screen: search everything
@@ -430,6 +445,11 @@ class KioskModel:
         """Take a `catalog` result as the buttons to show."""
         self.hall_name = str(result.get("hall") or self.hall_name)
         self.issuing = bool(result.get("issuing", True))
+        hours = result.get("hours") if isinstance(result.get("hours"), dict) else {}
+        self.hours = tuple(
+            str(hours.get(key)) if isinstance(hours.get(key), str) else ""
+            for key in ("open", "close")
+        )
         self.categories = [
             Category(
                 str(c["code"]), str(c.get("prefix", "")), self._name(c), int(c.get("waiting", 0))
@@ -445,6 +465,7 @@ class KioskModel:
                 waiting=int(s.get("waiting", 0)),
                 open=bool(s.get("open", True)),
                 full=bool(s.get("full", False)),
+                counters=_counter_numbers(s.get("counters")),
             )
             for s in result.get("services", [])
         ]
@@ -758,6 +779,7 @@ class KioskModel:
             priority=bool(ticket.get("priority", flow.priority)),
             notice=self.ticket_notice,
             lang=self.lang,
+            counters=flow.matter.counters,
         )
 
     def _print_done(self, token: int, result: JobResult) -> None:
@@ -782,6 +804,7 @@ class KioskModel:
             est_wait_s=flow.est_wait_s,
             priority=bool(flow.ticket.get("priority", flow.priority)),
             preview_path=result.value if isinstance(result.value, str) else None,
+            counters=flow.matter.counters,
         )
         self._flow = None
         self.priority_armed = False
@@ -881,5 +904,6 @@ class KioskModel:
             self.cancel_priority()
         if self.online and now - self._catalog_at >= CATALOG_REFRESH_S:
             self.refresh_catalog()
-        if now - self._printer_polled_at >= PRINTER_POLL_S and self.screen is Screen.START:
+        poll_every = PRINTER_FAULT_POLL_S if self.printer_blocked else PRINTER_POLL_S
+        if now - self._printer_polled_at >= poll_every and self.screen is Screen.START:
             self.poll_printer()

@@ -137,6 +137,17 @@ def _shoot(
         model.pin_digit("1")
         model.pin_digit("2")
         shot("pin")
+        # A priority ticket with the preview: the window stays within its screen.
+        settled = time.monotonic() + 2.0  # a touch right after a ticket counts as the same one
+        _wait_until(app, lambda: time.monotonic() >= settled, "a pause")
+        model.pin_clear()
+        for digit in "2580":
+            model.pin_digit(digit)
+        model.pin_submit()
+        model.select_category(model.categories[0].code)
+        model.select_matter(model.page_matters()[0].code)
+        _wait_until(app, lambda: model.screen is Screen.CONFIRMATION, "the priority ticket")
+        shot("priority_confirmation")
     finally:
         kiosk.close()
     return saved
@@ -174,6 +185,47 @@ def _shoot_paper_out(
             kiosk.window.grab().save(str(path))
         finally:
             kiosk.close()
+    return path
+
+
+def _shoot_closed(app: object, out: Path, work: Path, size: tuple[int, int]) -> Path:
+    """The start screen outside issuing hours."""
+    import datetime
+
+    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.printing import open_printer
+    from shared.config import default_config
+
+    width, height = size
+    config = replace(
+        default_config(),
+        key=None,
+        open_weekdays=(),
+        open_time=datetime.time(8, 30),
+        close_time=datetime.time(17, 0),
+    )
+    server = _Server(work / f"closed-{width}.db", config).start()
+    try:
+        kiosk = Kiosk(
+            "127.0.0.1",
+            server.port,
+            printer=open_printer("preview"),
+            config=config,
+            client_name=f"kiosk-closed-{width}x{height}",
+        )
+        try:
+            kiosk.window.resize(width, height)
+            kiosk.window.show()
+            kiosk.start()
+            model = kiosk.model
+            _wait_until(app, lambda: model.online and bool(model.categories), "the catalog")
+            app.processEvents()  # type: ignore[attr-defined]
+            path = out / f"kiosk_closed_{width}x{height}.png"
+            kiosk.window.grab().save(str(path))
+        finally:
+            kiosk.close()
+    finally:
+        server.stop()
     return path
 
 
@@ -262,6 +314,7 @@ def take_screenshots(out: Path) -> list[Path]:
             for size in SIZES:
                 saved += _shoot(app, server.port, config, work, out, size)
                 saved.append(_shoot_paper_out(app, server.port, config, out, size))
+                saved.append(_shoot_closed(app, out, work, size))
         finally:
             server.stop()
     return saved

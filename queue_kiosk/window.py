@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QObject, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QFont, QFontMetrics, QPixmap, QResizeEvent
+from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -33,6 +33,7 @@ from queue_kiosk.model import (
 )
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+PIN_BOXES = 4  # empty boxes shown on the PIN screen (staff PINs have 4 to 8 digits)
 BASE_SHORT_SIDE = 1080  # the layout is drawn for a 1080-pixel short side and scaled from it
 
 STYLE = """
@@ -76,6 +77,8 @@ QLabel#noticeText {{ color: #c62828; font-size: {h1}px; font-weight: bold; }}
 QLabel#pinDots {{ color: #0b2e59; font-size: {h1}px; letter-spacing: {pad}px; }}
 QLabel#pinError {{ color: #c62828; font-size: {h3}px; font-weight: bold; }}
 QLabel#preview {{ background: white; border: 1px solid #a7b0bb; }}
+QLabel#closedTitle {{ color: #0b2e59; font-size: {h1}px; font-weight: bold; }}
+QLabel#closedHours {{ color: #0b4f9c; font-size: {hours}px; font-weight: bold; }}
 """
 
 
@@ -195,7 +198,23 @@ class StartPage(QWidget):
         top.addWidget(self.search_button)
         layout.addLayout(top)
         self.grid = QGridLayout()
-        layout.addLayout(self.grid, 1)
+        self.grid_holder = QWidget()
+        self.grid_holder.setLayout(self.grid)
+        layout.addWidget(self.grid_holder, 1)
+        self.closed_box = QWidget()
+        closed_layout = QVBoxLayout(self.closed_box)
+        closed_layout.addStretch(1)
+        self.closed_title = QLabel(self.tr("Tickets are not issued at this time"))
+        self.closed_title.setObjectName("closedTitle")
+        self.closed_hours = QLabel()
+        self.closed_hours.setObjectName("closedHours")
+        for label in (self.closed_title, self.closed_hours):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            closed_layout.addWidget(label)
+        closed_layout.addStretch(1)
+        self.closed_box.hide()
+        layout.addWidget(self.closed_box, 1)
         # A hall of more departments than fit one screen pages through them.
         self.pager = QWidget()
         pager = QHBoxLayout(self.pager)
@@ -267,6 +286,8 @@ class StartPage(QWidget):
     def tile_info(self, category: Category) -> tuple[str, bool]:
         if not self.model.issuing:
             return self.tr("Not issuing now"), True
+        if self.model.printer_blocked:
+            return self.tr("Please ask the staff"), True
         if not self.model.category_open(category.code):
             return self.tr("Full for today"), True
         return self.tr("Waiting: {count}").format(count=category.waiting), False
@@ -281,6 +302,7 @@ class StartPage(QWidget):
             columns,
             rows,
             model.issuing,
+            model.printer_blocked,
             tuple((c, model.category_open(c.code)) for c in shown),
         )
         if state != self._shown:
@@ -299,13 +321,34 @@ class StartPage(QWidget):
                 spacer = QWidget()  # the last page's tiles keep the size of the others
                 spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
                 self.grid.addWidget(spacer, index // columns, index % columns)
-        self.pager.setVisible(self.page_count > 1)
+        self.pager.setVisible(self.page_count > 1 and model.issuing)
         self.page_label.setText(
             self.tr("Page {page} of {pages}").format(page=self.page + 1, pages=self.page_count)
         )
         self.previous_button.setEnabled(self.page > 0)
         self.next_button.setEnabled(self.page + 1 < self.page_count)
         self.cancel_priority_button.setVisible(model.priority_armed)
+        # Outside issuing hours: the hours, large and centred, and nothing to touch.
+        closed = not model.issuing
+        self.closed_box.setVisible(closed)
+        self.grid_holder.setVisible(not closed)
+        self.search_button.setVisible(not closed)
+        self.title.setVisible(not closed)
+        self.hint.setVisible(not closed)
+        self.search_button.setEnabled(not model.printer_blocked)
+        if closed:
+            opens, closes = model.hours
+            if opens and closes:
+                hours = self.tr("Tickets are issued from {open} to {close}").format(
+                    open=opens, close=closes
+                )
+            elif opens:
+                hours = self.tr("Tickets are issued from {open}").format(open=opens)
+            elif closes:
+                hours = self.tr("Tickets are issued until {close}").format(close=closes)
+            else:
+                hours = self.tr("No tickets are issued today")
+            self.closed_hours.setText(hours)
         if model.priority_armed:
             self.hint.setText(self.tr("Priority lane: the next ticket is a priority ticket."))
         elif model.priority_mode is PriorityMode.LONG_PRESS:
@@ -363,11 +406,17 @@ class MattersPage(QWidget):
         layout.addWidget(self.keyboard)
 
         self.grid = QGridLayout()
-        layout.addLayout(self.grid, 1)
         self.empty = QLabel(self.tr("No matter matches your search."))
-        self.empty.setObjectName("hint")
+        self.empty.setObjectName("title")
+        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty)
+        # The list area: the matters' grid, or in its place the "no match" message.
+        self.list_area = QStackedWidget()
+        grid_holder = QWidget()
+        grid_holder.setLayout(self.grid)
+        self.list_area.addWidget(grid_holder)
+        self.list_area.addWidget(self.empty)
+        layout.addWidget(self.list_area, 1)
 
         pager = QHBoxLayout()
         self.previous_button = QPushButton(self.tr("Previous page"))
@@ -427,7 +476,16 @@ class MattersPage(QWidget):
                 spacer = QWidget()
                 spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
                 self.grid.addWidget(spacer, index // self.columns, index % self.columns)
-        self.empty.setVisible(not shown)
+        self.list_area.setCurrentWidget(self.grid.parentWidget() if shown else self.empty)
+        # The pinyin keyboard helps only where there is something to search: all matters, or
+        # a department with more matters than one page shows.
+        searching = model.category is None or bool(model.search_text)
+        in_department = [
+            m for m in model.matters if model.category and m.category == model.category.code
+        ]
+        helps = searching or len(in_department) > self.columns * self.rows
+        self.keyboard.setVisible(helps)
+        self.search.setVisible(helps)
         self.page_label.setText(
             self.tr("Page {page} of {pages}").format(page=model.page + 1, pages=model.page_count)
         )
@@ -484,13 +542,17 @@ class PinPage(QWidget):
         layout.addStretch(1)
 
     def refresh(self) -> None:
-        self.dots.setText("●" * len(self.model.pin_entry) or " ")
+        entered = len(self.model.pin_entry)
+        boxes = max(PIN_BOXES, entered)
+        self.dots.setText("●" * entered + "○" * (boxes - entered))
+        # The error line keeps its height when empty, so the keypad never moves.
+        self.error.setMinimumHeight(self.error.fontMetrics().height())
         if self.model.pin_locked:
             self.error.setText(self.tr("Too many wrong PINs; try again in a minute."))
         elif self.model.pin_error:
             self.error.setText(self.tr("Wrong PIN."))
         else:
-            self.error.setText("")
+            self.error.setText("\u3000")  # a full-width space: the line keeps its height
 
 
 class WorkingPage(QWidget):
@@ -527,6 +589,11 @@ class ConfirmationPage(QWidget):
         self.ahead.setObjectName("confirmLine")
         self.wait = QLabel()
         self.wait.setObjectName("confirmLine")
+        self.counters = QLabel()
+        self.counters.setObjectName("confirmLine")
+        self.counters.setWordWrap(True)
+        self.valid = QLabel(self.tr("Valid today only"))
+        self.valid.setObjectName("hint")
         self.take = QLabel(self.tr("Please take your ticket"))
         self.take.setObjectName("takeTicket")
         for label in (
@@ -536,7 +603,9 @@ class ConfirmationPage(QWidget):
             self.matter,
             self.ahead,
             self.wait,
+            self.counters,
             self.take,
+            self.valid,
         ):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             if label is self.priority_tag:
@@ -556,9 +625,13 @@ class ConfirmationPage(QWidget):
         self.preview = QLabel()
         self.preview.setObjectName("preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # The ticket image is scaled into whatever room is left: it never sets a minimum
+        # size, so the window never grows past its screen.
+        self.preview.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.preview.setMinimumSize(1, 1)
         self.outer.addWidget(self.preview, 2)
         self._pixmap: QPixmap | None = None
-        self._pixmap_path: str | None = None
+        self._pixmap_for: object = None  # the confirmation the pixmap shows
 
     def show_countdown(self) -> None:
         left = self.model.seconds_left()
@@ -579,18 +652,30 @@ class ConfirmationPage(QWidget):
         self.number.setText(shown.number)
         self.priority_tag.setVisible(shown.priority)
         self.matter.setText(shown.service_name)
-        self.ahead.setText(self.tr("People ahead of you: {count}").format(count=shown.ahead))
+        if shown.ahead == 0:
+            self.ahead.setText(self.tr("No one ahead of you"))
+        else:
+            self.ahead.setText(self.tr("People ahead of you: {count}").format(count=shown.ahead))
+        self.counters.setText(
+            self.tr("Please watch for calls at counters {counters}").format(
+                counters="、".join(str(n) for n in shown.counters)
+            )
+            if shown.counters
+            else ""
+        )
+        self.counters.setVisible(bool(shown.counters))
         if shown.ahead == 0:
             self.wait.setText(self.tr("You will be called shortly"))
         else:
             self.wait.setText(
                 self.tr("Estimated wait: about {minutes} min").format(minutes=shown.est_wait_min)
             )
-        if shown.preview_path != self._pixmap_path:
-            self._pixmap_path = shown.preview_path
-            self._pixmap = QPixmap(shown.preview_path) if shown.preview_path else None
-            if self._pixmap is not None and self._pixmap.isNull():
-                self._pixmap = None
+        if shown is not self._pixmap_for:
+            # A new ticket: read its image afresh (the preview file keeps one path, so a
+            # cache keyed by the path would show the ticket before).
+            self._pixmap_for = shown
+            image = QImage(shown.preview_path) if shown.preview_path else QImage()
+            self._pixmap = None if image.isNull() else QPixmap.fromImage(image)
         self.preview.setVisible(self._pixmap is not None)
         self._fit_preview()
         self.show_countdown()
@@ -739,7 +824,7 @@ class KioskWindow(QWidget):
             return "error", self.tr("The printer is offline. Please ask the staff.")
         if model.printer_state == "error":
             return "error", self.tr("The printer has a fault. Please ask the staff.")
-        if not model.issuing:
+        if not model.issuing and model.screen is not Screen.START:  # the start page says it
             return "warn", self.tr("Tickets are not issued at this time.")
         if model.priority_armed:
             return "priority", self.tr("Priority lane: the next ticket is a priority ticket.")
@@ -805,9 +890,10 @@ class KioskWindow(QWidget):
                 "radius": 14,
                 "border": 3,
                 "touch": 90,
-                "key": 72,
+                "key": 96,  # pinyin keys: at least 96 px (about 25 mm on a 43-inch kiosk)
                 "navwidth": 200,
                 "pinkey": 120,
+                "hours": 96,
             }
             self.setStyleSheet(
                 STYLE.format(**{k: max(1, round(v * scale)) for k, v in sizes.items()})

@@ -335,6 +335,8 @@ class HallConfig:
     ticket_notice: str = "过号请重新取号"
     board_notice: str = "一窗受理 · 一号通办　请留意叫号，过号请重新取号"
     priority_pin: str | None = field(default=None, repr=False)
+    # Friendly kiosk names shown to staff ("东门取号机"), by the kiosk's client id.
+    kiosk_names: tuple[tuple[str, str], ...] = ()
     paper_mm: int = 80
     printer: str = "preview"
     call_gap_s: int = 5  # [calls] min_gap_s: seconds a counter must wait between two calls
@@ -1004,7 +1006,7 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
         settings[target] = template
     settings["announce_times"] = announce.integer("times", 2, 1, 5)
 
-    kiosk = root.subtable("kiosk", ("printer", "paper_mm", "priority_pin", "notice"))
+    kiosk = root.subtable("kiosk", ("printer", "paper_mm", "priority_pin", "notice", "names"))
     printer = kiosk.text("printer", "preview")
     assert printer is not None
     kind = printer.split(":", 1)[0].strip().lower()
@@ -1023,6 +1025,7 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["paper_mm"] = paper_mm
     settings["priority_pin"] = _pin(kiosk, "priority_pin", required=False)
     settings["ticket_notice"] = kiosk.text("notice", HallConfig.ticket_notice, empty_ok=True)
+    settings["kiosk_names"] = _kiosk_names(kiosk)
 
     board = root.subtable("board", ("waiting", "busiest"))
     waiting = board.text("waiting", "all")
@@ -1059,6 +1062,27 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
         settings["counters"] = counters
     settings["clerks"] = _clerks(root)
     return HallConfig(**settings)
+
+
+KIOSK_NAME_MAX = 32
+
+
+def _kiosk_names(kiosk: _Table) -> tuple[tuple[str, str], ...]:
+    """[kiosk] names = {"kiosk-1" = "东门取号机"}: what staff screens call each kiosk."""
+    value = kiosk.data.get("names", {})
+    if not isinstance(value, dict):
+        raise kiosk.error("names", '[kiosk] names must be a table like {"kiosk-1" = "东门取号机"}')
+    names = []
+    for client, name in value.items():
+        if not isinstance(name, str) or not name.strip():
+            raise kiosk.error("names", f"[kiosk] names: the name of {client!r} must be text")
+        if len(name) > KIOSK_NAME_MAX:
+            raise kiosk.error(
+                "names",
+                f"[kiosk] names: the name of {client!r} is longer than {KIOSK_NAME_MAX} characters",
+            )
+        names.append((str(client), name.strip()))
+    return tuple(names)
 
 
 def _resolve(base_dir: Path, name: str) -> Path:

@@ -163,6 +163,8 @@ OPS: dict[str, OpSpec] = {
     "server_stats": OpSpec(frozenset({ADMIN}), optional={"reset": _bool}),
     # The server's own: a counter whose client has been gone too long closes (no client sends it).
     "counter_gone": OpSpec(frozenset({"server"})),
+    # Added to v1: today's no-shows, for the counter's reactivate list.
+    "no_shows": OpSpec(frozenset({COUNTER}), optional={"limit": _int}, needs_clerk=True),
     # Added to v1: a kiosk reports its printer so counters and the board can show it.
     "kiosk_status": OpSpec(
         frozenset({KIOSK}),

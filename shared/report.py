@@ -44,7 +44,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from datetime import time as day_time
 from pathlib import Path
 from typing import Any
@@ -313,6 +313,7 @@ class HallReport:
     wait_buckets: list[WaitBucket]
     hall_total: GroupFigures
     ratings: dict[str, int]
+    days: list[GroupFigures] = field(default_factory=list)  # per day of issue, in date order
     rules: FigureRules = field(default_factory=FigureRules)
     clerk_total: ClerkFigures = field(default_factory=lambda: ClerkFigures("", ""))
     # clerk id -> the figures ("short_share", "calls_per_served") in which the clerk stands out
@@ -357,6 +358,23 @@ def open_database(path: str | Path) -> sqlite3.Connection:
             f" with it to upgrade it to version {MIN_SCHEMA_VERSION} or later"
         )
     return conn
+
+
+def _hall_now(conn: sqlite3.Connection) -> datetime:
+    """Now, at the hall's UTC offset (the latest ticket's), else at this machine's."""
+    zone = _hall_zone(conn)
+    return datetime.now(zone) if zone is not None else datetime.now().astimezone()
+
+
+def _hall_zone(conn: sqlite3.Connection) -> tzinfo | None:
+    """The hall's UTC offset as its server wrote the latest ticket's time (None: this machine's)."""
+    row = conn.execute("SELECT issued_at FROM tickets ORDER BY id DESC LIMIT 1").fetchone()
+    if row is None:
+        return None
+    try:
+        return datetime.fromisoformat(row[0]).tzinfo
+    except (TypeError, ValueError):
+        return None
 
 
 def _seconds_between(start: str, end: str) -> float:
@@ -515,7 +533,7 @@ def compute_report(
     rules: FigureRules = FigureRules(),
 ) -> HallReport:
     """Every figure of the report for `period`, read from an open hall database."""
-    now = now or datetime.now().astimezone()
+    now = now or _hall_now(conn)
     bounds = {"first": period.first.isoformat(), "last": period.last.isoformat()}
     hall = conn.execute("SELECT value FROM meta WHERE key = 'hall'").fetchone()
     clerk_names = dict(conn.execute("SELECT id, name FROM clerks").fetchall())
@@ -540,6 +558,7 @@ def compute_report(
     categories: dict[str, GroupFigures] = {}
     services: dict[str, GroupFigures] = {}
     hours = [HourFigures(h) for h in range(24)]
+    days: dict[str, GroupFigures] = {}
     total = GroupFigures("", "")
     for ticket_id, issued_at, service, category, state, _seconds in tickets:
         if category not in categories:
@@ -550,7 +569,8 @@ def compute_report(
             name, _, _ = service_names.get(service, (service, category, 0))
             services[service] = GroupFigures(service, name, category)
         hour = hours[int(issued_at[11:13])]  # local hall time, as the server wrote it
-        groups = (categories[category], services[service], total)
+        day = days.setdefault(issued_at[:10], GroupFigures(issued_at[:10], issued_at[:10]))
+        groups = (categories[category], services[service], total, day)
         wait = None
         if ticket_id in first_calls:
             called_at, caller = first_calls[ticket_id]
@@ -601,6 +621,7 @@ def compute_report(
         hours=hours,
         wait_buckets=buckets,
         hall_total=total,
+        days=[days[d] for d in sorted(days)],
         ratings=hall_ratings,
         rules=rules,
         clerk_total=clerk_total,
@@ -939,7 +960,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     out_dir = Path(args.out) if args.out else Path("hall-report")
     rules = FigureRules(config.short_service_s, config.day_reset)
     try:
-        report = build_report(db, period, args.lang, rules=rules)
+        # "Generated at" in the hall's own time zone, like every time in the report.
+        now = config.hall_time() if config.timezone else None  # else the database's offset
+        report = build_report(db, period, args.lang, now=now, rules=rules)
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 1

@@ -26,10 +26,20 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "served": "办结",
         "no_shows": "过号",
         "mean_wait": "平均等候",
-        "p90_wait": "P90 等候",
+        "p90_wait": "九成群众等候不超过",
         "score": "满意度得分",
         "rated": "{n} 条评价",
         "minutes": "{m} 分钟",
+        "min_sec": "{m}分{s}秒",
+        "sec": "{s}秒",
+        "ranking": "人员排名",
+        "ranking_note": "按办结件数排名；件数相同时满意度得分高者在前。",
+        "rank": "名次",
+        "trend": "每日趋势",
+        "trend_note": "每天的取号数与平均等候",
+        "day": "日期",
+        "per_day": "{n} 人",
+        "hour_row": "{h}时",
         "none": "—",
         "hourly": "分时段到达人数与平均等候",
         "hourly_note": "柱：到达人数（左轴）；折线：平均等候分钟（右轴）",
@@ -51,7 +61,7 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "def_service": "办理时长 = 办结时间 − 开始办理时间（未按“开始”时从叫号时间算），按办结人员统计。",
         "def_clerk_wait": "人员的平均等候：该人员首次叫到的居民的等候时长平均值。",
         "def_transfer": "转到其他事项的号计入其最终办理的事项；取号数不含打印失败作废的号。",
-        "def_p90": "P90：最近秩法，至少 90% 的数值不超过它的最小值。",
+        "def_p90": "九成群众等候不超过：把所有人的等候时长从短到长排好，十个人里有九个等得不比它长。",
         "def_score": "满意度得分 = 100 × (1.0×非常满意 + 0.8×满意 + 0.6×基本满意 + 0×不满意) ÷ 评价数；无评价时不计。",
         "def_period": "期间按业务日统计（取号所属业务日）。",
         "def_without_start": "其中未按开始办结：办结件数中，叫号后未按“开始”就办结（或被下一次叫号自动办结）的件数。",
@@ -71,10 +81,20 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "served": "Served",
         "no_shows": "No-shows",
         "mean_wait": "Mean wait",
-        "p90_wait": "P90 wait",
+        "p90_wait": "9 in 10 waited at most",
         "score": "Satisfaction score",
         "rated": "{n} ratings",
         "minutes": "{m} min",
+        "min_sec": "{m} min {s} s",
+        "sec": "{s} s",
+        "ranking": "Clerks ranked",
+        "ranking_note": "By tickets served; on a tie, the higher satisfaction score first.",
+        "rank": "Rank",
+        "trend": "Day by day",
+        "trend_note": "Tickets issued and mean wait each day",
+        "day": "Day",
+        "per_day": "{n}",
+        "hour_row": "{h}:00",
         "none": "—",
         "hourly": "Arrivals and mean wait by hour",
         "hourly_note": "Bars: arrivals (left axis); line: mean wait in minutes (right axis)",
@@ -100,8 +120,8 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
         "def_clerk_wait": "A clerk's mean wait: over the residents whose first call the clerk made.",
         "def_transfer": "A ticket transferred to another service counts under the service it ended"
         " in; issued tickets exclude those cancelled because printing failed.",
-        "def_p90": "P90: nearest rank, the smallest value that at least 90 % of values do not"
-        " exceed.",
+        "def_p90": "9 in 10 waited at most: of all waits put in order, nine in ten are no longer"
+        " than this one (the 90th percentile, nearest rank).",
         "def_score": "Satisfaction score = 100 × (1.0×very satisfied + 0.8×satisfied + 0.6×basic"
         " + 0×unsatisfied) ÷ ratings; none without ratings.",
         "def_period": "Periods are business days (the day a ticket was issued on).",
@@ -128,7 +148,8 @@ PAGE_TEXT: dict[str, dict[str, str]] = {
 
 STYLE = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", "WenQuanYi Micro Hei",
-  sans-serif; margin: 24px auto; max-width: 1280px; color: #263238; padding: 0 16px; }
+  sans-serif; margin: 24px auto; max-width: 1280px; color: #263238; padding: 0 16px;
+  -webkit-text-size-adjust: 100%; }
 h1 { font-size: 26px; margin-bottom: 4px; }
 h2 { font-size: 20px; border-bottom: 2px solid #1565c0; padding-bottom: 4px; margin-top: 32px; }
 p.meta { color: #607d8b; margin: 2px 0; }
@@ -138,8 +159,26 @@ p.note { color: #607d8b; font-size: 13px; margin: 2px 0 8px; }
   min-width: 140px; }
 .card .label { color: #546e7a; font-size: 13px; }
 .card .value { font-size: 26px; font-weight: bold; color: #0d47a1; }
-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
-th, td { border: 1px solid #cfd8dc; padding: 4px 8px; }
+.scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; margin: 8px 0 16px; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { border: 1px solid #cfd8dc; padding: 4px 8px; white-space: nowrap; }
+th:first-child, td:first-child { position: sticky; left: 0; background: #fff; }
+th:first-child { background: #e3f2fd; }
+.bars { display: none; }
+.bars .row { display: flex; align-items: center; gap: 8px; margin: 4px 0; font-size: 14px; }
+.bars .name { flex: 0 0 6.5em; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+.bars .track { flex: 1 1 auto; background: #eceff1; height: 14px; border-radius: 3px; }
+.bars .fill { background: #1e88e5; height: 14px; border-radius: 3px; }
+.bars .figure { flex: 0 0 auto; min-width: 5.5em; text-align: right; white-space: nowrap; }
+@media (max-width: 700px) {
+  body { margin: 12px auto; padding: 0 10px; }
+  h1 { font-size: 21px; }
+  h2 { font-size: 18px; margin-top: 24px; }
+  .card { min-width: 0; flex: 1 1 40%; padding: 8px 10px; }
+  .card .value { font-size: 21px; }
+  .wide { display: none; }
+  .bars { display: block; }
+}
 th { background: #e3f2fd; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr:nth-child(even) td { background: #fafafa; }
@@ -158,12 +197,6 @@ table.clerks td:nth-child(2) { white-space: nowrap; }
 BAR = "#1e88e5"
 LINE = "#e65100"
 GOOD = "#43a047"
-
-
-def _minutes(seconds: float | None, t: dict[str, str]) -> str:
-    if seconds is None:
-        return t["none"]
-    return t["minutes"].format(m=f"{seconds / 60:.1f}")
 
 
 AXIS_STEPS = 4  # grid lines above zero on every chart
@@ -316,16 +349,75 @@ def clerk_chart(report: HallReport, t: dict[str, str]) -> str:
     return _svg(width, height, t["compare"], body)
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
-    lines = []
+def _duration(seconds: float | None, t: dict[str, str]) -> str:
+    """Seconds as the reader says them: "5分12秒" (or "45秒")."""
+    if seconds is None:
+        return t["none"]
+    whole = round(seconds)
+    minutes, secs = divmod(whole, 60)
+    return t["min_sec"].format(m=minutes, s=secs) if minutes else t["sec"].format(s=secs)
+
+
+# How the HTML page shows a table column (by its key in shared.report.TEXT): a plain header
+# instead of the CSV's, and seconds as minutes and seconds. Code columns are left out: the
+# page is for people; the CSV files keep the codes.
+HIDDEN_COLUMNS = ("category_code", "service_code")
+HTML_HEADERS: dict[str, dict[str, str]] = {
+    "zh_CN": {
+        "mean_service_s": "平均办理时长",
+        "p90_service_s": "九成办理不超过",
+        "called": "已叫号人数",
+        "mean_wait_s": "平均等候",
+        "p90_wait_s": "九成群众等候不超过",
+    },
+    "en": {
+        "mean_service_s": "Mean service",
+        "p90_service_s": "9 in 10 served within",
+        "called": "Called",
+        "mean_wait_s": "Mean wait",
+        "p90_wait_s": "9 in 10 waited at most",
+    },
+}
+SECONDS_COLUMNS = ("mean_service_s", "p90_service_s", "mean_wait_s", "p90_wait_s")
+
+
+def _html_columns(header: list[str], lang: str) -> list[tuple[int, str, bool]]:
+    """(index in the CSV table, header for people, holds seconds) of each column shown."""
+    keys = {text: key for key, text in TEXT[lang].items()}
+    shown = []
+    for index, title in enumerate(header):
+        key = keys.get(title, "")
+        if key in HIDDEN_COLUMNS:
+            continue
+        shown.append((index, HTML_HEADERS[lang].get(key, title), key in SECONDS_COLUMNS))
+    return shown
+
+
+def _cell_value(value: str, seconds: bool, t: dict[str, str]) -> str:
+    return _duration(float(value), t) if seconds and value else value
+
+
+def _html_table(header: list[str], rows: list[list[str]], lang: str, t: dict[str, str]) -> str:
+    """A report table for people: no code columns, plain headers, times in 分/秒, and a
+    container that scrolls sideways on a narrow screen (the first column stays put)."""
+    shown = _html_columns(header, lang)
+    body = []
     for row in rows:
-        cells = "".join(
-            f'<td class="num">{escape(v)}</td>' if _numeric(v) else f"<td>{escape(v)}</td>"
-            for v in row
-        )
-        lines.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
+        cells = []
+        for index, _title, seconds in shown:
+            value = row[index]
+            if seconds and value:
+                value = _duration(float(value), t)
+            numeric = seconds or _numeric(value)
+            cells.append(
+                f'<td class="num">{escape(value)}</td>' if numeric else f"<td>{escape(value)}</td>"
+            )
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    head = "".join(f"<th>{escape(title)}</th>" for _i, title, _s in shown)
+    return (
+        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table></div>"
+    )
 
 
 def clerk_table_html(report: HallReport, lang: str, t: dict[str, str]) -> str:
@@ -340,15 +432,17 @@ def clerk_table_html(report: HallReport, lang: str, t: dict[str, str]) -> str:
         ),
         "calls_per_served": number(report.medians.get("calls_per_served"), 2),
     }
-    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    shown = _html_columns(header, lang)
+    head = "".join(f"<th>{escape(title)}</th>" for _i, title, _s in shown)
     lines = []
     for index, row in enumerate(rows):
         clerk = report.clerks[index].clerk_id if index < len(report.clerks) else None
         marked = report.standouts.get(clerk, ()) if clerk is not None else ()
         flagged = {columns[figure]: figure for figure in marked}
         cells = []
-        for column, value in enumerate(row):
-            classes = ["num"] if _numeric(value) else []
+        for column, _title, seconds in shown:
+            value = _cell_value(row[column], seconds, t)
+            classes = ["num"] if seconds or _numeric(row[column]) else []
             title = ""
             if column in flagged:
                 classes.append("flag")
@@ -366,7 +460,8 @@ def clerk_table_html(report: HallReport, lang: str, t: dict[str, str]) -> str:
     )  # fmt: skip
     return (
         f'<p class="note">{escape(note)}</p>'
-        f'<table class="clerks"><thead><tr>{head}</tr></thead><tbody>{"".join(lines)}</tbody></table>'
+        f'<div class="scroll"><table class="clerks"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(lines)}</tbody></table></div>"
     )
 
 
@@ -378,9 +473,93 @@ def _numeric(value: str) -> bool:
     return True
 
 
+def _bars(rows: list[tuple[str, float, str]]) -> str:
+    """A bar list that reflows on any width: (name, value, figure text) per row."""
+    top = max((value for _n, value, _f in rows), default=0) or 1
+    return (
+        '<div class="bars">'
+        + "".join(
+            f'<div class="row"><span class="name">{escape(name)}</span>'
+            f'<span class="track"><span class="fill" style="display:block;width:{100 * value / top:.1f}%">'
+            f'</span></span><span class="figure">{escape(figure)}</span></div>'
+            for name, value, figure in rows
+        )
+        + "</div>"
+    )
+
+
+def ranking_table(report: HallReport, lang: str) -> str:
+    t = PAGE_TEXT[lang]
+    ranked = sorted(report.clerks, key=lambda c: (-c.served, -(c.score or 0.0), c.clerk_id))
+    header = [t["rank"], TEXT[lang]["clerk"], t["served"], t["score"],
+              HTML_HEADERS[lang]["mean_service_s"]]  # fmt: skip
+    rows = []
+    for place, c in enumerate(ranked, start=1):
+        score = t["none"] if c.score is None else f"{c.score:.1f}"
+        rows.append(
+            f'<tr><td class="num">{place}</td><td>{escape(c.name)}</td>'
+            f'<td class="num">{c.served}</td><td class="num">{score}</td>'
+            f'<td class="num">{escape(_duration(c.mean_service_s, t))}</td></tr>'
+        )
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    return (
+        f'<div class="scroll"><table id="ranking"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def trend_chart(report: HallReport, t: dict[str, str]) -> str:
+    """Tickets issued per day (bars) with the mean wait (line), for the period."""
+    days = report.days
+    if not days:
+        return ""
+    width, height, left, right, top, bottom = 1200, 300, 60, 56, 20, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / len(days)
+    top_issued = _nice_max(max(d.issued for d in days))
+    waits = [d.mean_wait_s / 60 for d in days if d.mean_wait_s is not None]
+    top_wait = _nice_max(max(waits, default=0), whole=False)
+    body = []
+    for i in range(AXIS_STEPS + 1):
+        y = top + plot_h * i / AXIS_STEPS
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
+        )
+        body.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{_fmt(top_issued * (AXIS_STEPS - i) / AXIS_STEPS)}</text>"
+        )
+        body.append(
+            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">'
+            f"{_fmt(top_wait * (AXIS_STEPS - i) / AXIS_STEPS)}</text>"
+        )
+    points = []
+    for i, d in enumerate(days):
+        x = left + i * slot
+        bar_h = plot_h * d.issued / top_issued
+        body.append(
+            f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}"'
+            f' width="{slot * 0.7:.1f}" height="{bar_h:.1f}" fill="{BAR}">'
+            f"<title>{d.code} {d.issued}</title></rect>"
+        )
+        body.append(
+            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+            f"{int(d.code[8:10])}</text>"
+        )
+        if d.mean_wait_s is not None:
+            y = top + plot_h - plot_h * (d.mean_wait_s / 60) / top_wait
+            points.append(f"{x + slot / 2:.1f},{y:.1f}")
+    if points:
+        body.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{LINE}" stroke-width="2"/>'
+        )
+    return _svg(width, height, t["trend"], body)
+
+
 def _services_by_department(report: HallReport, t: dict[str, str]) -> str:
     """The per-service table, one folding section per department (a county hall has 1,500)."""
-    header, rows = TABLES["services"](report, "zh_CN" if t is PAGE_TEXT["zh_CN"] else "en")
+    lang = "zh_CN" if t is PAGE_TEXT["zh_CN"] else "en"
+    header, rows = TABLES["services"](report, lang)
     by_category: dict[str, list[list[str]]] = {}
     for service, row in zip(report.services, rows, strict=True):
         by_category.setdefault(service.category, []).append(
@@ -394,7 +573,7 @@ def _services_by_department(report: HallReport, t: dict[str, str]) -> str:
         )
         sections.append(
             f'<details class="department"><summary>{escape(line)}</summary>'
-            f"{_table(header[1:], members)}</details>"
+            f"{_html_table(header[1:], members, lang, t)}</details>"
         )
     return "\n".join(sections)
 
@@ -408,21 +587,27 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
         (t["issued"], str(total.issued)),
         (t["served"], str(total.served)),
         (t["no_shows"], str(total.no_shows)),
-        (t["mean_wait"], _minutes(total.mean_wait_s, t)),
-        (t["p90_wait"], _minutes(total.p90_wait_s, t)),
+        (t["mean_wait"], escape(_duration(total.mean_wait_s, t))),
+        (t["p90_wait"], escape(_duration(total.p90_wait_s, t))),
         (
             t["score"],
             f'{score} <span class="label">({escape(t["rated"].format(n=report.rated))})</span>',
         ),
     ]
+    generated = report.generated_at.strftime("%Y-%m-%d %H:%M")
+    offset = report.generated_at.strftime("%z")
+    if offset:
+        generated += f" (UTC{offset[:3]}:{offset[3:]})"
+    busy_hours = [h for h in report.hours if h.arrivals]
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh_CN" else "en"}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(t['title'].format(hall=hall))} {escape(report.period.label)}</title>",
         f"<style>{STYLE}</style></head><body>",
         f"<h1>{escape(t['title'].format(hall=hall))}</h1>",
         f'<p class="meta">{escape(t["period"].format(first=report.period.first, last=report.period.last, days=report.period.days))}</p>',
-        f'<p class="meta">{escape(t["generated"].format(at=report.generated_at.strftime("%Y-%m-%d %H:%M")))}</p>',
+        f'<p class="meta">{escape(t["generated"].format(at=generated))}</p>',
         f"<h2>{escape(t['summary'])}</h2>",
         '<div class="cards">'
         + "".join(
@@ -434,15 +619,62 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
     if report.empty:
         parts.append(f"<p>{escape(t['empty'])}</p>")
     parts += [
+        f'<h2 id="ranking-title">{escape(t["ranking"])}</h2>',
+        f'<p class="note">{escape(t["ranking_note"])}</p>',
+        ranking_table(report, lang),
+    ]
+    if len(report.days) > 1:
+        parts += [
+            f'<h2 id="trend">{escape(t["trend"])}</h2>',
+            f'<p class="note">{escape(t["trend_note"])}</p>',
+            f'<div class="wide">{trend_chart(report, t)}</div>',
+            _bars(
+                [
+                    (
+                        d.code[5:],
+                        d.issued,
+                        f"{t['per_day'].format(n=d.issued)} · {_duration(d.mean_wait_s, t)}",
+                    )
+                    for d in report.days
+                ]
+            ),
+        ]
+    parts += [
         f'<h2 id="hourly">{escape(t["hourly"])}</h2>',
         f'<p class="note">{escape(t["hourly_note"])}</p>',
-        hourly_chart(report, t),
+        f'<div class="wide">{hourly_chart(report, t)}</div>',
+        _bars(
+            [
+                (
+                    t["hour_row"].format(h=f"{h.hour:02d}"),
+                    h.arrivals,
+                    f"{t['per_day'].format(n=h.arrivals)} · {_duration(h.mean_wait_s, t)}",
+                )
+                for h in busy_hours
+            ]
+        ),
         f"<h2>{escape(t['waits'])}</h2>",
         f'<p class="note">{escape(t["waits_note"])}</p>',
-        wait_chart(report, t),
+        f'<div class="wide">{wait_chart(report, t)}</div>',
+        _bars(
+            [
+                (bucket_label(b), b.count, t["per_day"].format(n=b.count))
+                for b in report.wait_buckets
+            ]
+        ),
         f"<h2>{escape(t['compare'])}</h2>",
         f'<p class="note">{escape(t["compare_note"])}</p>',
-        clerk_chart(report, t),
+        f'<div class="wide">{clerk_chart(report, t)}</div>',
+        _bars(
+            [
+                (
+                    c.name,
+                    c.served,
+                    f"{c.served} · {t['none'] if c.score is None else f'{c.score:.1f}'}",
+                )
+                for c in report.clerks
+            ]
+        ),
     ]
     for name, key in (("clerks", "clerks"), ("categories", "categories"), ("services", "services"),
                       ("hours", "hours"), ("waits", "wait_table")):  # fmt: skip
@@ -456,7 +688,7 @@ def render_html(report: HallReport, lang: str = "zh_CN") -> str:
         if name == "services":
             parts.append(_services_by_department(report, t))
             continue
-        parts.append(_table(header, rows))
+        parts.append(_html_table(header, rows, lang, t))
     weights = ", ".join(f"{level}={RATING_WEIGHTS[level]}" for level in RATING_LEVELS)
     definitions = [t[k] for k in ("def_period", "def_wait", "def_served", "def_service",
                                   "def_clerk_wait", "def_transfer", "def_p90", "def_score")]  # fmt: skip

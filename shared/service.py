@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 RECENT_CALLS = 10
 QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
+NO_SHOWS_LIMIT = 100  # tickets in one `no_shows` reply
 SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
 SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
 LOCKOUT_FAILURES = 5
@@ -532,7 +533,7 @@ class HallService:
             "waiting": self.waiting_counts(),
             "issuing": self.issuing_now(now)[0],
             "kiosks": [
-                dict(r)
+                self._kiosk_json(dict(r))
                 for r in self.store.all(
                     "SELECT * FROM (SELECT client, printer, message, at FROM kiosks"
                     " ORDER BY at DESC, client LIMIT ?) ORDER BY client",
@@ -701,6 +702,8 @@ class HallService:
             (day,),
         )
         issued = self._issued_today(day)
+        served_at = self._counters_by_service()
+        cfg = self.config
         categories = [
             {
                 "code": r["code"],
@@ -725,6 +728,11 @@ class HallService:
             "version": self.catalog_version(categories, rows),
             "total": len(rows),
             "next": str(len(rows)),
+            "hours": {
+                "open": f"{cfg.open_time:%H:%M}" if cfg.open_time else None,
+                "close": f"{cfg.close_time:%H:%M}" if cfg.close_time else None,
+                "weekdays": [d + 1 for d in sorted(cfg.open_weekdays)],
+            },
         }
         room = PAGE_BUDGET - json_size(result)
         page_size = params.get("limit", len(rows))
@@ -743,6 +751,7 @@ class HallService:
                 "open": issuing and not full,
                 "daily_limit": limit,
                 "full": full,
+                "counters": served_at.get(r["code"]),
             }
             room -= json_size(service) + 1
             if room < 0 and services:
@@ -751,6 +760,17 @@ class HallService:
             end += 1
         result["next"] = str(end) if end < len(rows) else None
         return Outcome(result=result)
+
+    def _counters_by_service(self) -> dict[str, list[int]]:
+        """Service code -> the counters that serve it; empty when some counter serves all."""
+        rows = self.store.all("SELECT number, services FROM counters ORDER BY number")
+        if any(not r["services"] for r in rows):
+            return {}
+        result: dict[str, list[int]] = {}
+        for r in rows:
+            for code in json.loads(r["services"]):
+                result.setdefault(code, []).append(r["number"])
+        return result
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
@@ -877,9 +897,15 @@ class HallService:
             kiosk["printer"],
             kiosk["message"],
         )
+        kiosk = self._kiosk_json(kiosk)
         return Outcome(
             result={"kiosk": kiosk}, events=[("kiosk_changed", {"kiosk": kiosk})] if changed else []
         )
+
+    def _kiosk_json(self, kiosk: dict[str, Any]) -> dict[str, Any]:
+        """A Kiosk object; `name` is the friendly name the hall file gives it, if any."""
+        name = dict(self.config.kiosk_names).get(kiosk["client"])
+        return {**kiosk, "name": name} if name else kiosk
 
     # -- ops: ratings and figures ---------------------------------------------------------------
 
@@ -1325,6 +1351,18 @@ class HallService:
         total = self.queue.count_for(counter["number"], services)
         end = fill_page(tickets, PAGE_BUDGET - json_size({"tickets": [], "total": total}))
         return Outcome(result={"tickets": tickets[:end], "total": total})
+
+    def op_no_shows(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        """Today's no-show tickets, the latest first: what a counter may reactivate."""
+        self._counter_for_op(caller)
+        limit = min(params.get("limit", NO_SHOWS_LIMIT), NO_SHOWS_LIMIT)
+        rows = self.store.all(
+            "SELECT * FROM tickets WHERE day = ? AND state = ? ORDER BY called_at DESC, id DESC",
+            (self.day(now), TicketState.NO_SHOW.value),
+        )
+        tickets = [self.ticket_json(row) for row in rows[:limit]]
+        end = fill_page(tickets, PAGE_BUDGET - json_size({"tickets": [], "total": len(rows)}))
+        return Outcome(result={"tickets": tickets[:end], "total": len(rows)})
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)

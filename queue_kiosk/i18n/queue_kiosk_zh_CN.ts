@@ -4,42 +4,57 @@
 <context>
     <name>ConfirmationPage</name>
     <message>
-        <location filename="../window.py" line="517"/>
+        <location filename="../window.py" line="579"/>
         <source>Your number</source>
         <translation>您的号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="519"/>
+        <location filename="../window.py" line="581"/>
         <source>Priority lane</source>
         <translation>绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="530"/>
+        <location filename="../window.py" line="595"/>
+        <source>Valid today only</source>
+        <translation>当日有效</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="597"/>
         <source>Please take your ticket</source>
         <translation>请取走您的号票</translation>
     </message>
     <message>
-        <location filename="../window.py" line="547"/>
+        <location filename="../window.py" line="616"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../window.py" line="568"/>
+        <location filename="../window.py" line="641"/>
         <source>Back to the start in {seconds} s</source>
         <translation>{seconds} 秒后自动返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="582"/>
+        <location filename="../window.py" line="656"/>
+        <source>No one ahead of you</source>
+        <translation>前面没有人等候</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="658"/>
         <source>People ahead of you: {count}</source>
         <translation>前面还有 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="660"/>
+        <source>Please watch for calls at counters {counters}</source>
+        <translation>请留意 {counters} 号窗口叫号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="668"/>
         <source>You will be called shortly</source>
         <translation>即将为您叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="587"/>
+        <location filename="../window.py" line="671"/>
         <source>Estimated wait: about {minutes} min</source>
         <translation>预计等候约 {minutes} 分钟</translation>
     </message>
@@ -47,47 +62,47 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="669"/>
+        <location filename="../window.py" line="754"/>
         <source>Take a ticket</source>
         <translation>自助取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="730"/>
+        <location filename="../window.py" line="815"/>
         <source>The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff.</source>
         <translation>取号服务器拒绝了本取号机（%1），暂停取号，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="734"/>
+        <location filename="../window.py" line="819"/>
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="737"/>
+        <location filename="../window.py" line="822"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="739"/>
+        <location filename="../window.py" line="824"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="741"/>
+        <location filename="../window.py" line="826"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="743"/>
+        <location filename="../window.py" line="828"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="745"/>
+        <location filename="../window.py" line="830"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="782"/>
+        <location filename="../window.py" line="867"/>
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -95,63 +110,63 @@
 <context>
     <name>MattersPage</name>
     <message>
-        <location filename="../window.py" line="325"/>
+        <location filename="../window.py" line="368"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="337"/>
+        <location filename="../window.py" line="380"/>
         <source>Search: type pinyin initials, e.g. shbzk</source>
         <translation>搜索：输入拼音首字母，如 shbzk（社会保障卡）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="353"/>
+        <location filename="../window.py" line="396"/>
         <source>Delete</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../window.py" line="357"/>
+        <location filename="../window.py" line="400"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="367"/>
+        <location filename="../window.py" line="409"/>
         <source>No matter matches your search.</source>
         <translation>没有找到相符的事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="373"/>
+        <location filename="../window.py" line="422"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="381"/>
+        <location filename="../window.py" line="430"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="396"/>
-        <location filename="../window.py" line="400"/>
+        <location filename="../window.py" line="445"/>
+        <location filename="../window.py" line="449"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="398"/>
+        <location filename="../window.py" line="447"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="401"/>
+        <location filename="../window.py" line="450"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="406"/>
+        <location filename="../window.py" line="455"/>
         <source>All matters</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="432"/>
+        <location filename="../window.py" line="490"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
@@ -159,62 +174,62 @@
 <context>
     <name>NoticePage</name>
     <message>
-        <location filename="../window.py" line="635"/>
+        <location filename="../window.py" line="720"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="642"/>
+        <location filename="../window.py" line="727"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="643"/>
+        <location filename="../window.py" line="728"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="644"/>
+        <location filename="../window.py" line="729"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="645"/>
+        <location filename="../window.py" line="730"/>
         <source>The ticket could not be printed. Please ask the staff.</source>
         <translation>号票打印失败，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="646"/>
+        <location filename="../window.py" line="731"/>
         <source>The queue server cannot be reached.</source>
         <translation>无法连接取号服务器，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="647"/>
+        <location filename="../window.py" line="732"/>
         <source>The queue server did not answer in time.</source>
         <translation>取号服务器响应超时，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="648"/>
+        <location filename="../window.py" line="733"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="649"/>
+        <location filename="../window.py" line="734"/>
         <source>This matter is not issuing tickets now.</source>
         <translation>该事项暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="650"/>
+        <location filename="../window.py" line="735"/>
         <source>Today&apos;s tickets for this matter have all been taken.</source>
         <translation>该事项今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="651"/>
+        <location filename="../window.py" line="736"/>
         <source>No ticket could be issued. Please ask the staff.</source>
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="659"/>
+        <location filename="../window.py" line="744"/>
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>
@@ -222,32 +237,32 @@
 <context>
     <name>PinPage</name>
     <message>
-        <location filename="../window.py" line="447"/>
+        <location filename="../window.py" line="505"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
     <message>
-        <location filename="../window.py" line="451"/>
+        <location filename="../window.py" line="509"/>
         <source>Priority lane: staff PIN</source>
         <translation>绿色通道：请工作人员输入密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="468"/>
+        <location filename="../window.py" line="526"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../window.py" line="468"/>
+        <location filename="../window.py" line="526"/>
         <source>OK</source>
         <translation>确定</translation>
     </message>
     <message>
-        <location filename="../window.py" line="489"/>
+        <location filename="../window.py" line="551"/>
         <source>Too many wrong PINs; try again in a minute.</source>
         <translation>密码错误次数过多，请一分钟后再试</translation>
     </message>
     <message>
-        <location filename="../window.py" line="491"/>
+        <location filename="../window.py" line="553"/>
         <source>Wrong PIN.</source>
         <translation>密码错误</translation>
     </message>
@@ -255,67 +270,97 @@
 <context>
     <name>StartPage</name>
     <message>
-        <location filename="../window.py" line="189"/>
+        <location filename="../window.py" line="192"/>
         <source>Please choose a department</source>
         <translation>请选择办理部门</translation>
     </message>
     <message>
-        <location filename="../window.py" line="192"/>
+        <location filename="../window.py" line="195"/>
         <source>Search matters by pinyin initials</source>
         <translation>按拼音首字母搜索事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="203"/>
+        <location filename="../window.py" line="207"/>
+        <source>Tickets are not issued at this time</source>
+        <translation>当前不在取号时间</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="222"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="211"/>
+        <location filename="../window.py" line="230"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="221"/>
+        <location filename="../window.py" line="240"/>
         <source>Priority lane (staff)</source>
         <translation>绿色通道（工作人员）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="227"/>
+        <location filename="../window.py" line="246"/>
         <source>Cancel priority</source>
         <translation>取消绿色通道</translation>
     </message>
     <message>
-        <location filename="../window.py" line="269"/>
+        <location filename="../window.py" line="288"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="271"/>
+        <location filename="../window.py" line="290"/>
+        <source>Please ask the staff</source>
+        <translation>请咨询工作人员</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="292"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../window.py" line="272"/>
+        <location filename="../window.py" line="293"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="304"/>
+        <location filename="../window.py" line="326"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
     <message>
-        <location filename="../window.py" line="310"/>
+        <location filename="../window.py" line="342"/>
+        <source>Tickets are issued from {open} to {close}</source>
+        <translation>取号时间 {open} – {close}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="346"/>
+        <source>Tickets are issued from {open}</source>
+        <translation>{open} 起开始取号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="348"/>
+        <source>Tickets are issued until {close}</source>
+        <translation>取号截至 {close}</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="350"/>
+        <source>No tickets are issued today</source>
+        <translation>今天不取号</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="353"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="312"/>
+        <location filename="../window.py" line="355"/>
         <source>Staff: hold the priority button for two seconds.</source>
         <translation>工作人员：长按“绿色通道”两秒开启优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="314"/>
+        <location filename="../window.py" line="357"/>
         <source>Touch a department, then the matter you need.</source>
         <translation>请先点选部门，再点选要办理的事项</translation>
     </message>
@@ -323,7 +368,7 @@
 <context>
     <name>WorkingPage</name>
     <message>
-        <location filename="../window.py" line="502"/>
+        <location filename="../window.py" line="564"/>
         <source>Printing your ticket, please wait…</source>
         <translation>正在为您出票，请稍候…</translation>
     </message>

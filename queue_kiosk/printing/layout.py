@@ -28,6 +28,8 @@ _TEXT = {
         "wait_soon": "即将为您叫号",
         "wait": "预计等候约 {} 分钟",
         "issued": "取号时间：{:%Y-%m-%d %H:%M}",
+        "counters": "请留意 {} 号窗口叫号",
+        "valid": "当日有效",
     },
     "en": {
         "your_number": "Your number",
@@ -40,6 +42,8 @@ _TEXT = {
         "wait_soon": "You will be called shortly",
         "wait": "Estimated wait: about {} min",
         "issued": "Issued: {:%Y-%m-%d %H:%M}",
+        "counters": "Please watch for calls at counters {}",
+        "valid": "Valid today only",
     },
 }
 
@@ -190,7 +194,11 @@ def render_ticket(slip: TicketSlip, paper_mm: int = 80, *, charset: str = "gbk")
     ticket.line(ahead, height=2, bold=True)
     minutes = _wait_minutes(slip.est_wait_s)
     ticket.line(text["wait"].format(minutes) if minutes else text["wait_soon"])
+    if slip.counters:
+        joiner = "、" if slip.lang == "zh_CN" else ", "
+        ticket.paragraph(text["counters"].format(joiner.join(str(n) for n in slip.counters)))
     ticket.line(text["issued"].format(slip.issued_at))
+    ticket.line(text["valid"])
     ticket.blank()
 
     ticket.align("center")

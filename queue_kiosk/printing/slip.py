@@ -45,8 +45,15 @@ class TicketSlip:
     priority: bool = False
     notice: str = ""
     lang: str = "zh_CN"
+    counters: tuple[int, ...] = ()  # the only counters that serve the matter (at most 6)
 
     def __post_init__(self) -> None:
+        if len(self.counters) > 6 or not all(
+            isinstance(n, int) and not isinstance(n, bool) and 0 < n < 10_000 for n in self.counters
+        ):
+            raise ValueError(
+                f"ticket counters must be at most 6 counter numbers, not {self.counters!r}"
+            )
         for field in ("hall", "service_name", "category_name", "notice"):
             value = getattr(self, field)
             _check_printable(field, value, allow_newline=field == "notice")

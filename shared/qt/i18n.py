@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 PACKAGES = (
     "queue_kiosk",
@@ -53,6 +53,12 @@ def install_translations(app: QCoreApplication, requested: str | None = None) ->
     )
     if lang == "en":
         return lang
+    # Qt's own texts (OK / Cancel on standard buttons, context menus) from PySide6's folder.
+    qt_folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    qt_translator = QTranslator(app)
+    if qt_translator.load(f"qtbase_{lang}", qt_folder):
+        app.installTranslator(qt_translator)
+        _installed.append(qt_translator)
     for package in PACKAGES:
         path = qm_path(package, lang)
         if not path.exists():

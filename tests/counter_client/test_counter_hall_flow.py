@@ -77,15 +77,21 @@ def test_tickets_flow_to_the_counters_that_serve_them(qtbot, hall_server):
     assert pension_counter.ticket_number.text() == issued["pension_enrol"]
     call_next(qtbot, card_counter)
     assert card_counter.ticket_number.text() == issued["ss_card_apply"]
+    call_next(qtbot, pension_counter)  # never started: the window asks first
+    assert pension_counter.ticket_number.text() == issued["pension_enrol"]
+    assert pension_counter.model.notice.key == "confirm_finish_unstarted"
     call_next(qtbot, pension_counter)  # finishes the first and takes the next pension ticket
     assert pension_counter.ticket_number.text() == issued["pension_claim"]
+    assert pension_counter.model.notice.key == "finished_and_called"
     qtbot.waitUntil(lambda: pension_counter.model.figures.served == 1, timeout=5000)
+    call_next(qtbot, card_counter)
     call_next(qtbot, card_counter)
     assert card_counter.ticket_number.text() == issued["ss_card_replace"]
 
     call_next(qtbot, pension_counter)
+    call_next(qtbot, pension_counter)
     assert pension_counter.model.ticket is None
-    assert pension_counter.model.notice.key == "nobody_waiting"
+    assert pension_counter.model.notice.key == "finished_nobody_waiting"
     assert card_counter.model.ticket["number"] == issued["ss_card_replace"]
     for window in (pension_counter, card_counter):
         window.close()

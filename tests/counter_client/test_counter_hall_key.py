@@ -15,7 +15,7 @@ def hall_config(hall_config):
 
 
 @pytest.mark.parametrize(
-    ("key", "problem"), [(None, "QUEUE_HALL_KEY"), ("wrong-secret", "wrong or missing hall key")]
+    ("key", "problem"), [(None, "QUEUE_HALL_KEY"), ("wrong-secret", "hall key is wrong or missing")]
 )
 def test_a_missing_or_wrong_hall_key_is_named_in_the_banner(qtbot, hall_server, key, problem):
     window = build_window(hall_server.host, hall_server.port, 1, key=key, reconnect_min_s=0.05)

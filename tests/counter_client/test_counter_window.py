@@ -12,7 +12,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from counter_client.app import build_window
-from counter_client.window import CallDialog, CounterWindow, TextDialog, TransferDialog
+from counter_client.window import (
+    CallDialog,
+    CounterWindow,
+    NoShowDialog,
+    TextDialog,
+    TransferDialog,
+)
 from shared.client import BlockingHallClient, new_req
 from shared.qt.i18n import install_translations
 
@@ -95,6 +101,10 @@ def counter_on_server(server, number: int) -> dict[str, Any]:
     return next(c for c in snapshot["counters"] if c["number"] == number)
 
 
+def window_name_of(number: int, hall_server) -> str:
+    return counter_on_server(hall_server, number)["name"]
+
+
 def accept(qtbot, window: CounterWindow) -> None:
     dialog = window.dialog
     assert dialog is not None
@@ -172,11 +182,32 @@ def test_no_show_then_reactivate_by_number(qtbot, admin, open_window):
     qtbot.waitUntil(lambda: shown_queue(window) == [second])
 
     press(qtbot, window, "reactivate")
-    assert isinstance(window.dialog, TextDialog)
-    window.dialog.box.setCurrentText(first.lower())
+    dialog = window.dialog
+    assert isinstance(dialog, NoShowDialog)
+    # Today's no-shows are listed (the `no_shows` op): pick one instead of typing it.
+    qtbot.waitUntil(lambda: dialog.tickets.count() == 1)
+    assert dialog.tickets.item(0).data(Qt.ItemDataRole.UserRole) == first
+    dialog.tickets.setCurrentRow(0)
+    assert dialog.number() == first
     accept(qtbot, window)
     qtbot.waitUntil(lambda: shown_queue(window) == [second, first])
     assert first in window.notice.text()
+
+
+def test_reactivate_by_a_typed_number_of_lower_case(qtbot, admin, open_window):
+    first = issue(admin)
+    window = open_window(1)
+    login(qtbot, window)
+    press(qtbot, window, "call_next")
+    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    settle(qtbot, window)
+    press(qtbot, window, "no_show")
+    qtbot.waitUntil(lambda: window.model.ticket is None)
+    settle(qtbot, window)
+    press(qtbot, window, "reactivate")
+    window.dialog.number_edit.setText(first.lower())
+    accept(qtbot, window)
+    qtbot.waitUntil(lambda: first in shown_queue(window))
 
 
 def test_transfer_to_another_service_keeps_the_place(qtbot, hall_server, admin, open_window):
@@ -215,6 +246,7 @@ def test_transfer_to_another_counter_is_called_there_first(qtbot, hall_server, a
     dialog.counter_box.setCurrentIndex(dialog.counter_box.findData(2))
     accept(qtbot, one)
     qtbot.waitUntil(lambda: one.model.ticket is None)
+    assert window_name_of(2, hall_server) in one.notice.text()  # says where it went
     # Reserved for counter 2: counter 1 no longer sees it, counter 2 has it first.
     qtbot.waitUntil(lambda: shown_queue(one) == [second, third])
     qtbot.waitUntil(lambda: shown_queue(two) == [first, second, third])
@@ -458,6 +490,8 @@ def test_the_call_keys_come_back_after_the_gap(qtbot, hall_server, admin, open_w
     assert not window.buttons["call_next"].isEnabled()
     qtbot.waitUntil(lambda: window.buttons["call_next"].isEnabled(), timeout=3000)
     assert window.buttons["call_next"].property("cooling") is False
+    press(qtbot, window, "call_next")  # `first` was never started: the window asks first
+    assert window.model.notice.key == "confirm_finish_unstarted"
     press(qtbot, window, "call_next")  # the gap has passed: this call finishes `first`
     qtbot.waitUntil(lambda: window.ticket_number.text() == second)
     assert len(server_calls(hall_server)) == 2

@@ -162,7 +162,7 @@ def test_ticket_called_becomes_latest_and_is_reported_new():
 def test_counter_waiting_ticket_and_kiosk_events_update_their_parts():
     model = model_with(snapshot(seq=10, calls=[call(1, "A001", 1, 10)]))
     update = model.apply_event("counter_changed", 11, {"counter": counter(4, "paused")})
-    assert update.parts == {Part.COUNTERS} and model.counters[4].state == "paused"
+    assert update.parts == {Part.COUNTERS, Part.CALLS} and model.counters[4].state == "paused"
 
     update = model.apply_event("waiting_changed", 12, {"waiting": {"tax": 9}})
     assert update.parts == {Part.WAITING} and model.waiting == {"tax": 9}

@@ -18,6 +18,8 @@ from queue_kiosk.model import (
     ISSUE_TIMEOUT_S,
     NOTICE_S,
     PIN_ATTEMPTS,
+    PRINTER_FAULT_POLL_S,
+    PRINTER_POLL_S,
     InlineRunner,
     JobResult,
     KioskModel,
@@ -33,7 +35,7 @@ from queue_kiosk.printing import TicketSlip, decode, open_printer, render_ticket
 from queue_kiosk.printing.fake import FakeNetworkPrinter
 from queue_kiosk.printing.status import make_status
 from shared.client import Reply
-from shared.config import default_config, sample_catalog
+from shared.config import CounterConfig, default_config, sample_catalog
 
 
 class BlockingHall:
@@ -583,3 +585,49 @@ def test_english_kiosk_shows_the_english_names_of_the_catalog(hall_server, clock
     chinese, _ = make_model(hall_server, "none", clock, online=False, lang="zh_CN")
     chinese.load_catalog(catalog)
     assert chinese.categories[0].name == "社会保险"
+
+
+def test_a_faulty_printer_is_read_again_every_few_seconds_until_refilled(hall_server, clock):
+    with FakeNetworkPrinter(paper="out") as fake:
+        model, hall = make_model(hall_server, fake.spec, clock)
+        matter = first_open_matter(model)
+        open_matter_screen(model, matter)
+        model.select_matter(matter.code)
+        assert model.printer_blocked
+        model.return_to_start()
+        fake.paper = "ok"  # staff refill the roll
+        clock.now += PRINTER_FAULT_POLL_S
+        model.tick()
+        # Seen within seconds, not at the next minute's poll: the banner goes, tiles come back.
+        assert not model.printer_blocked
+        assert PRINTER_FAULT_POLL_S <= 15 < PRINTER_POLL_S
+    assert [s["printer"] for s in hall.ops("kiosk_status")] == ["paper_out", "ok"]
+
+
+SOME_COUNTERS = tuple(
+    CounterConfig(n, f"{n}号窗口", ("re_transfer",) if n in (21, 22) else ("pension_enrol",))
+    for n in range(1, 25)
+)
+
+
+@pytest.mark.parametrize("hall_config", [kiosk_config(counters=SOME_COUNTERS)])
+def test_a_matter_served_at_some_counters_names_them_on_screen_and_ticket(
+    hall_server, fake_printer, clock
+):
+    service = "re_transfer"
+    with hall_server.client("admin", "counters-admin") as admin:
+        catalog = admin.call("catalog")
+    served_at = {s["code"]: s["counters"] for s in catalog["services"]}
+    assert served_at[service] == [21, 22]
+    assert served_at["pension_enrol"] == [*range(1, 21), 23, 24]
+    assert catalog["hours"]["weekdays"] == [1, 2, 3, 4, 5, 6, 7]
+    model, _hall = make_model(hall_server, fake_printer.spec, clock)
+    matter = next(m for m in model.matters if m.code == service)
+    assert matter.counters == (21, 22)
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.confirmation.counters == (21, 22)
+    printed = [op.text for op in decode(fake_printer.received) if hasattr(op, "text")]
+    assert "请留意 21、22 号窗口叫号" in printed and "当日有效" in printed
+    # Twenty-two counters are no help to a resident: none are named.
+    assert next(m for m in model.matters if m.code == "pension_enrol").counters == ()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 import time
 from contextlib import closing
@@ -10,6 +11,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.model import CONFIRMATION_S, Phase, Problem, Screen
@@ -101,9 +103,12 @@ def test_touch_department_matter_confirmation_and_back_to_start(
     number = window.confirmation_page.number.text()
     assert number.endswith("001")
     assert "请取走您的号票" in window.confirmation_page.take.text()
-    assert "前面还有 0 人" in window.confirmation_page.ahead.text()
+    # The screen and the ticket say the same for nobody ahead; both say 当日有效.
+    assert window.confirmation_page.ahead.text() == "前面没有人等候"
+    assert window.confirmation_page.valid.text() == "当日有效"
     printed = [op.text for op in decode(fake_printer.received) if hasattr(op, "text")]
     assert any(number in text for text in printed)
+    assert "前面没有人等候" in printed and "当日有效" in printed
     qtbot.waitUntil(lambda: tickets(hall_server)[0]["state"] == "waiting", timeout=WAIT_MS)
     [ticket] = tickets(hall_server)
     assert (ticket["number"], ticket["service"]) == (number, code)
@@ -222,15 +227,29 @@ def test_priority_ticket_through_the_staff_pin_pad(qtbot, qapp, hall_server, fak
         kiosk.close()
 
 
-@pytest.mark.parametrize("hall_config", [replace(default_config(), open_weekdays=())])
-def test_closed_hall_says_so_on_every_button(qtbot, kiosk, hall_server):
+@pytest.mark.parametrize(
+    "hall_config",
+    [
+        replace(
+            default_config(),
+            open_weekdays=(),
+            open_time=datetime.time(8, 30),
+            close_time=datetime.time(17, 0),
+        )
+    ],
+)
+def test_closed_hall_shows_the_hours_large_and_nothing_to_touch(qtbot, kiosk, hall_server):
     window = kiosk.window
-    assert window.banner.isVisible() and "取号时间" in window.banner.text()
-    tiles = list(window.start_page.tiles.values())
-    assert tiles and all(not t.isEnabled() for t in tiles)
-    assert all(t.info_label.text() == "暂停取号" for t in tiles)
-    touch(qtbot, tiles[0])
-    assert kiosk.model.screen is Screen.START and tickets(hall_server) == []
+    page = window.start_page
+    assert page.closed_box.isVisible()
+    assert page.closed_title.text() == "当前不在取号时间"
+    assert page.closed_hours.text() == "取号时间 08:30 – 17:00"
+    assert page.closed_hours.fontInfo().pixelSize() >= 64
+    # No department to touch, no touch invitation, no search.
+    assert not page.grid_holder.isVisible() and not page.hint.isVisible()
+    assert not page.search_button.isVisible()
+    assert not window.banner.isVisible()  # the page itself says it, once
+    assert tickets(hall_server) == []
 
 
 def test_preview_printer_shows_the_ticket_and_saves_a_png(qtbot, qapp, hall_server, tmp_path):
@@ -256,5 +275,132 @@ def test_preview_printer_shows_the_ticket_and_saves_a_png(qtbot, qapp, hall_serv
         assert saved.read_bytes().startswith(b"\x89PNG")
         assert page.preview.isVisible() and not page.preview.pixmap().isNull()
         qtbot.waitUntil(lambda: tickets(hall_server)[0]["state"] == "waiting", timeout=WAIT_MS)
+    finally:
+        kiosk.close()
+
+
+def test_preview_and_priority_never_make_the_window_taller_than_the_screen(
+    qtbot, qapp, hall_server, tmp_path
+):
+    install_translations(qapp, "zh_CN")
+    config = replace(hall_server.config, priority_pin="2580")
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer("preview"),
+        config=config,
+        client_name="kiosk-preview-priority",
+        priority="pin",
+        preview_dir=tmp_path,
+    )
+    window = kiosk.window
+    try:
+        for width, height in ((1920, 1080), (1080, 1920)):
+            window.resize(width, height)
+            window.show()
+            if not kiosk.model.categories:
+                kiosk.start()
+                qtbot.waitUntil(lambda: bool(kiosk.model.categories), timeout=WAIT_MS)
+            touch(qtbot, window.start_page.priority_button)
+            for key in ("2", "5", "8", "0", "ok"):
+                touch(qtbot, window.pin_page.keys[key])
+            open_first_department(qtbot, kiosk)
+            touch(qtbot, first_matter_tile(kiosk)[1])
+            qtbot.waitUntil(lambda: kiosk.model.screen is Screen.CONFIRMATION, timeout=WAIT_MS)
+            qtbot.wait(50)  # let the layout settle with the ticket image in it
+            assert window.minimumSizeHint().height() <= height
+            assert (window.width(), window.height()) == (width, height)
+            kiosk.model.return_to_start()
+    finally:
+        kiosk.close()
+
+
+def test_the_preview_shows_the_ticket_just_printed(qtbot, qapp, hall_server, tmp_path):
+    from PySide6.QtGui import QImage
+
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer("preview"),
+        config=hall_server.config,
+        client_name="kiosk-preview-two",
+        preview_dir=tmp_path,
+    )
+    page = kiosk.window.confirmation_page
+    shown: list[QImage] = []
+    try:
+        kiosk.window.resize(1920, 1080)
+        kiosk.window.show()
+        kiosk.start()
+        qtbot.waitUntil(lambda: bool(kiosk.model.categories), timeout=WAIT_MS)
+        for _ in range(2):
+            open_first_department(qtbot, kiosk)
+            touch(qtbot, first_matter_tile(kiosk)[1])
+            qtbot.waitUntil(lambda: kiosk.model.screen is Screen.CONFIRMATION, timeout=WAIT_MS)
+            saved = QImage(kiosk.model.confirmation.preview_path)
+            # What the page shows is the file written for this very ticket.
+            assert page._pixmap is not None and page._pixmap.toImage() == saved.convertToFormat(
+                page._pixmap.toImage().format()
+            )
+            shown.append(saved)
+            kiosk.model.return_to_start()
+        assert shown[0] != shown[1]  # two tickets, two numbers: two different images
+    finally:
+        kiosk.close()
+
+
+def test_pinyin_keys_are_large_and_the_search_fits_a_portrait_screen(qtbot, kiosk):
+    window = kiosk.window
+    window.resize(1080, 1920)
+    kiosk.model.open_search()
+    qtbot.waitUntil(lambda: window.matters_page.keyboard.isVisible())
+    qtbot.wait(50)
+    keys = [k for k in window.matters_page.keyboard.findChildren(QPushButton)]
+    assert keys and min(min(k.width(), k.height()) for k in keys) >= 96
+    assert (window.width(), window.height()) == (1080, 1920)
+    kiosk.model.set_search("zzzzzz")  # nothing matches: said where the list would be
+    qtbot.waitUntil(
+        lambda: window.matters_page.list_area.currentWidget() is window.matters_page.empty
+    )
+    # A department whose matters fit on one page needs no keyboard.
+    kiosk.model.back()
+    category = next(c for c in kiosk.model.categories if kiosk.model.category_open(c.code))
+    kiosk.model.select_category(category.code)
+    if len([m for m in kiosk.model.matters if m.category == category.code]) <= 12:
+        qtbot.waitUntil(lambda: not window.matters_page.keyboard.isVisible())
+
+
+def test_pin_screen_shows_empty_boxes_and_a_wrong_pin_does_not_move_the_keypad(
+    qtbot, qapp, hall_server, fake_printer
+):
+    install_translations(qapp, "zh_CN")
+    config = replace(hall_server.config, priority_pin="2580")
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer(fake_printer.spec, timeout=1.0),
+        config=config,
+        client_name="kiosk-pin-boxes",
+        priority="pin",
+    )
+    try:
+        window = kiosk.window
+        window.resize(1920, 1080)
+        window.show()
+        kiosk.start()
+        qtbot.waitUntil(lambda: bool(kiosk.model.categories), timeout=WAIT_MS)
+        touch(qtbot, window.start_page.priority_button)
+        page = window.pin_page
+        qtbot.wait(20)
+        assert page.dots.text() == "○○○○"  # where the digits go, before any is typed
+        key_at = page.keys["5"].mapTo(window, page.keys["5"].rect().topLeft())
+        for key in ("1", "1"):
+            touch(qtbot, page.keys[key])
+        assert page.dots.text() == "●●○○"
+        for key in ("1", "1", "ok"):
+            touch(qtbot, page.keys[key])
+        assert "密码" in page.error.text()
+        qtbot.wait(20)
+        assert page.keys["5"].mapTo(window, page.keys["5"].rect().topLeft()) == key_at
     finally:
         kiosk.close()

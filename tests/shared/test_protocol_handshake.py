@@ -60,6 +60,7 @@ VALID_PARAMS: dict[str, dict] = {
     "queue": {},
     "rate": {"ticket": 1, "level": "satisfied"},
     "clerk_stats": {},
+    "no_shows": {},
     "ping": {},
     "catalog": {},
     "snapshot": {},
@@ -86,6 +87,7 @@ ROLE_OPS = {
         "queue",
         "rate",
         "clerk_stats",
+        "no_shows",
     },
 }
 FORBIDDEN_CASES = [

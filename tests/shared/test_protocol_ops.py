@@ -618,6 +618,24 @@ def test_clerk_stats_counts_todays_work_of_the_logged_in_clerk(clocked_server, i
     assert stats["ratings"].get("satisfied") == 1
 
 
+def test_no_shows_lists_todays_no_shows_latest_first(clocked_server, issue, hall_clock):
+    first, second, _served = issue(), issue(), issue()
+    counter = clocked_server.counter(1)
+    assert counter.call("no_shows") == {"tickets": [], "total": 0}
+    for _ in (first, second):
+        counter.call("call_next", req=req())
+        hall_clock.advance(30)
+        counter.call("no_show")
+    counter.call("call_next", req=req())
+    counter.call("finish")
+    listed = counter.call("no_shows")
+    assert [t["number"] for t in listed["tickets"]] == [second["number"], first["number"]]
+    assert listed["total"] == 2
+    assert [t["number"] for t in counter.call("no_shows", limit=1)["tickets"]] == [second["number"]]
+    counter.call("reactivate", ticket=second["number"])
+    assert [t["number"] for t in counter.call("no_shows")["tickets"]] == [first["number"]]
+
+
 def test_identical_requests_in_one_packet_make_one_ticket(clocked_server, kiosk):
     frame = {"op": "issue", "service": A1, "req": "same-packet"}
     kiosk.send_raw(encode({"id": "x1", **frame}) + encode({"id": "x2", **frame}))
