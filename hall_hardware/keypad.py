@@ -43,7 +43,7 @@ ACTION_KEYS: dict[Key, str] = {
 def notice_text(notice: Notice) -> str:
     """The keypad's words for a counter-model notice (unknown refusals get a generic one)."""
     code = str(notice.args.get("code") or "")
-    if notice.key == "nobody_waiting":
+    if notice.key in ("nobody_waiting", "finished_nobody_waiting"):
         return texts.NOBODY_WAITING
     if notice.key == "login_failed":
         reason = str(notice.args.get("reason") or "")

@@ -435,6 +435,10 @@ def test_the_clerk_calling_on_while_the_rating_prompt_shows_is_not_held_up(rig):
     rig.k1.wait_for("评价:按1-4")
     rig.k1.press(Key.CALL)  # the resident left without rating
     rig.k1.wait_for("A002 已呼叫 等候0人")
+    mark = rig.k1.mark()
+    rig.k1.press(Key.CALL)  # finishes A002; nobody is left
+    rig.k1.wait_for("无人等候", since=mark)
+    rig.k1.wait_for("空闲 等候0人")
 
 
 def test_a_new_business_day_asks_the_clerk_to_log_in_again_and_blanks_the_screens(

@@ -9,6 +9,7 @@ from hall_hardware.keypad import notice_text
 
 CASES = [
     (Notice("info", "nobody_waiting"), "无人等候"),
+    (Notice("info", "finished_nobody_waiting", {"done": "A001"}), "无人等候"),
     (
         Notice("error", "login_failed", {"code": "not_authenticated", "reason": "wrong_pin"}),
         "密码错误",
