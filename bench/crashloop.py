@@ -27,7 +27,25 @@ from pathlib import Path
 from shared.client import BlockingHallClient
 from shared.errors import HallError
 
+PRIORITY_PIN = "2580"
 COUNTERS = (("1001", "1234"), ("1002", "2345"), ("1003", "3456"), ("1004", "4567"))
+
+
+def write_hall_file(folder: Path) -> Path:
+    """The crash loop's hall: its clerks, the staff PIN for priority tickets, and kiosks that
+    issue without the issuing limit (the loop measures what survives a kill, not how fast
+    one kiosk may issue)."""
+    path = folder / "crash_hall.toml"
+    clerks = "".join(
+        f'\n[[clerks]]\nid = "{clerk}"\nname = "柜员{clerk}"\npin = "{pin}"\n'
+        for clerk, pin in COUNTERS
+    )
+    path.write_text(
+        "[kiosk]\nissue_burst = 100000\nissues_per_minute = 100000\n"
+        f'priority_pin = "{PRIORITY_PIN}"\n' + clerks,
+        encoding="utf-8",
+    )
+    return path
 
 
 def free_port() -> int:
@@ -93,6 +111,7 @@ def kiosk_worker(port: int, name: str, ack: Acknowledged, stop: threading.Event)
                 service=rng.choice(services),
                 req=uuid.uuid4().hex,
                 priority=rng.random() < 0.1,
+                priority_pin=PRIORITY_PIN,
             )
             ticket = result["ticket"]
             with ack.lock:
@@ -175,7 +194,8 @@ def run(
     ack = Acknowledged()
     counts = Counts()
     rng = random.Random(seed)
-    proc = start_server(db, port)
+    hall_file = write_hall_file(workdir)
+    proc = start_server(db, port, hall_file)
     try:
         for _ in range(rounds):
             stop = threading.Event()
@@ -201,7 +221,7 @@ def run(
             stop.set()
             for t in threads:
                 t.join(10)
-            proc = start_server(db, port)
+            proc = start_server(db, port, hall_file)
             check(db, ack, port, counts)
             counts.rounds += 1
             if counts.broken:

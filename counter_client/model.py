@@ -11,6 +11,7 @@ server holds the same rule.
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -22,6 +23,14 @@ from typing import Any, Protocol
 from shared import search
 from shared.client import fetch_pages
 from shared.lifecycle import HELD_STATES, counter_ops
+from shared.readable import (
+    problem_of_counter,
+    problem_of_service,
+    problem_of_ticket,
+    readable,
+)
+
+log = logging.getLogger(__name__)
 
 # The clerk's actions, in button order. `pause_resume` is one button that pauses an open
 # counter and resumes a paused one.
@@ -478,9 +487,14 @@ class CounterModel:
             self.figures = DayFigures()
         if day:
             self.day = str(day)
-        self.counters = [c for c in snapshot.get("counters") or [] if isinstance(c, dict)]
+        raw = snapshot.get("counters")
+        self.counters = readable(raw, problem_of_counter, "snapshot", log)
         mine = next((c for c in self.counters if c.get("number") == self.number), None)
-        self.counter_exists = mine is not None
+        # Our own counter in a form this client cannot read still exists: keep what we knew.
+        listed = isinstance(raw, list) and any(
+            isinstance(c, dict) and c.get("number") == self.number for c in raw
+        )
+        self.counter_exists = mine is not None or listed
         if mine is not None:
             self._set_counter(mine)
         if self.notice and self.notice.key in ("disconnected", "handshake_failed"):
@@ -509,7 +523,11 @@ class CounterModel:
     def on_event(self, name: str, seq: int, data: Mapping[str, Any]) -> None:
         if name == "counter_changed":
             counter = data.get("counter")
-            if isinstance(counter, dict):
+            problem = problem_of_counter(counter)
+            if problem is not None:
+                log.warning("counter_changed (seq %s): skipped, unreadable: %s", seq, problem)
+            else:
+                assert isinstance(counter, dict)
                 self.counters = [
                     counter if c.get("number") == counter.get("number") else c
                     for c in self.counters
@@ -527,7 +545,7 @@ class CounterModel:
             self._closed_ids.clear()
             self.day = str(data.get("day") or "") or None
         ticket = data.get("ticket")
-        if isinstance(ticket, dict):
+        if isinstance(ticket, dict) and problem_of_ticket(ticket) is None:
             self._note_closed(ticket)
         if name in _QUEUE_EVENTS and self.logged_in:
             self.schedule_queue_refresh()
@@ -794,7 +812,7 @@ class CounterModel:
     def _on_queue(self, reply: ReplyLike) -> None:
         self._queue_inflight = False
         if reply.ok:
-            self.queue = [t for t in reply.result.get("tickets") or [] if isinstance(t, dict)]
+            self.queue = readable(reply.result.get("tickets"), problem_of_ticket, "queue", log)
             self.queue_total = int(reply.result.get("total", len(self.queue)))
             self._changed()
         if self._queue_again:
@@ -804,8 +822,9 @@ class CounterModel:
     def _load_catalog(self) -> None:
         def loaded(reply: ReplyLike) -> None:
             if reply.ok:
+                services = reply.result.get("services")
                 self.services = {
-                    s["code"]: s for s in reply.result.get("services") or [] if isinstance(s, dict)
+                    s["code"]: s for s in readable(services, problem_of_service, "catalog", log)
                 }
                 self._changed()
 

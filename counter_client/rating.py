@@ -16,10 +16,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from counter_client.model import CounterModel, ReplyLike, Transport
 from shared.ops import RATING_LEVELS
+from shared.qt.widgets import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -124,15 +125,17 @@ class RatingWindow(QWidget):
         self._remaining_s = timeout_s
         self._thanks_ms = int(thanks_s * 1000)
 
-        self.title = QLabel(objectName="ratingTitle", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.ticket_label = QLabel(
+        self.title = PlainLabel(objectName="ratingTitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.ticket_label = PlainLabel(
             objectName="ratingTicket", alignment=Qt.AlignmentFlag.AlignCenter
         )
-        self.clerk_label = QLabel(objectName="ratingClerk", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.message = QLabel(
+        self.clerk_label = PlainLabel(
+            objectName="ratingClerk", alignment=Qt.AlignmentFlag.AlignCenter
+        )
+        self.message = PlainLabel(
             objectName="ratingMessage", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True
         )
-        self.countdown = QLabel(
+        self.countdown = PlainLabel(
             objectName="ratingCountdown", alignment=Qt.AlignmentFlag.AlignCenter
         )
         self.buttons: dict[str, QPushButton] = {}

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -31,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_client.model import ACTIONS, CALL_ACTIONS, ONLINE, CounterModel, Notice
+from shared.qt.widgets import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -94,11 +94,11 @@ class LoginPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(objectName="loginTitle", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.counter_label = QLabel(
+        self.title = PlainLabel(objectName="loginTitle", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.counter_label = PlainLabel(
             objectName="loginCounter", alignment=Qt.AlignmentFlag.AlignCenter
         )
-        self.hall_label = QLabel(objectName="loginHall", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.hall_label = PlainLabel(objectName="loginHall", alignment=Qt.AlignmentFlag.AlignCenter)
         self.clerk_edit = QLineEdit(objectName="clerkEdit")
         self.clerk_edit.setMaxLength(32)
         self.pin_edit = QLineEdit(objectName="pinEdit")
@@ -106,11 +106,11 @@ class LoginPage(QWidget):
         self.pin_edit.setMaxLength(8)
         self.login_button = QPushButton(objectName="loginButton")
         self.login_button.setDefault(True)
-        self.message = QLabel(objectName="notice", wordWrap=True)
+        self.message = PlainLabel(objectName="notice", wordWrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         form = QFormLayout()
-        self.clerk_label, self.pin_label = QLabel(), QLabel()
+        self.clerk_label, self.pin_label = PlainLabel(), PlainLabel()
         form.addRow(self.clerk_label, self.clerk_edit)
         form.addRow(self.pin_label, self.pin_edit)
         layout = QVBoxLayout(self)
@@ -183,7 +183,7 @@ class TransferDialog(QDialog):
             else:
                 state = (counter.get("clerk") or {}).get("name") or ""
             self.counter_box.addItem(f"{label}  {state}".strip(), counter["number"])
-        self.warning = QLabel(objectName="transferWarning", wordWrap=True)
+        self.warning = PlainLabel(objectName="transferWarning", wordWrap=True)
         self.counter_box.currentIndexChanged.connect(lambda _index: self._sync())
 
         buttons = QDialogButtonBox(
@@ -264,7 +264,7 @@ class CallDialog(QDialog):
         layout = QVBoxLayout(self)
         held = model.ticket
         if held:
-            note = QLabel(objectName="callWarning", wordWrap=True)
+            note = PlainLabel(objectName="callWarning", wordWrap=True)
             note.setText(
                 self.tr("{number} in hand will be finished first.").format(number=held["number"])
             )
@@ -302,9 +302,9 @@ class NoShowDialog(QDialog):
         super().__init__(parent)
         self.model = model
         self.setWindowTitle(self.tr("Reactivate a no-show"))
-        self.title = QLabel(self.tr("Today's no-shows, the latest first:"))
+        self.title = PlainLabel(self.tr("Today's no-shows, the latest first:"))
         self.tickets = QListWidget(objectName="noShowList")
-        self.empty = QLabel(objectName="noShowEmpty")
+        self.empty = PlainLabel(objectName="noShowEmpty")
         self.number_edit = QLineEdit(objectName="noShowNumber")
         self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
         self.number_edit.setMaxLength(16)
@@ -377,7 +377,7 @@ class TextDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(label))
+        layout.addWidget(PlainLabel(label))
         layout.addWidget(self.box)
         layout.addWidget(buttons)
 
@@ -401,13 +401,13 @@ class CounterWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
         self.banner = QWidget(objectName="banner")
-        self.banner_text = QLabel(objectName="bannerText", wordWrap=True)
+        self.banner_text = PlainLabel(objectName="bannerText", wordWrap=True)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(6, 2, 6, 2)
         banner_layout.addWidget(self.banner_text)
         # Staff only: a kiosk whose printer needs attention (paper out, offline ...).
         self.staff_banner = QWidget(objectName="staffBanner")
-        self.staff_banner_text = QLabel(objectName="staffBannerText", wordWrap=True)
+        self.staff_banner_text = PlainLabel(objectName="staffBannerText", wordWrap=True)
         staff_layout = QHBoxLayout(self.staff_banner)
         staff_layout.setContentsMargins(6, 2, 6, 2)
         staff_layout.addWidget(self.staff_banner_text)
@@ -447,9 +447,9 @@ class CounterWindow(QWidget):
 
     def _build_main_page(self) -> QWidget:
         page = QWidget()
-        self.counter_name = QLabel(objectName="counterName")
-        self.clerk_name = QLabel(objectName="clerkName")
-        self.counter_state = QLabel(objectName="counterState", wordWrap=True)
+        self.counter_name = PlainLabel(objectName="counterName")
+        self.clerk_name = PlainLabel(objectName="clerkName")
+        self.counter_state = PlainLabel(objectName="counterState", wordWrap=True)
         self.logout_button = QPushButton(objectName="logoutButton")
         self.logout_button.clicked.connect(self.model.logout)
         header = QGridLayout()
@@ -459,14 +459,14 @@ class CounterWindow(QWidget):
         header.addWidget(self.counter_state, 1, 1, Qt.AlignmentFlag.AlignRight)
 
         card = QFrame(objectName="ticketCard")
-        self.ticket_number = QLabel(objectName="ticketNumber")
+        self.ticket_number = PlainLabel(objectName="ticketNumber")
         self.ticket_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_service = QLabel(objectName="ticketService", wordWrap=True)
+        self.ticket_service = PlainLabel(objectName="ticketService", wordWrap=True)
         self.ticket_service.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.ticket_state = QLabel(objectName="ticketState")
-        self.ticket_timer = QLabel(objectName="ticketTimer")
+        self.ticket_state = PlainLabel(objectName="ticketState")
+        self.ticket_timer = PlainLabel(objectName="ticketTimer")
         self.ticket_timer.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.ticket_detail = QLabel(objectName="ticketDetail", wordWrap=True)
+        self.ticket_detail = PlainLabel(objectName="ticketDetail", wordWrap=True)
         self.ticket_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         card_layout = QVBoxLayout(card)
         card_layout.addWidget(self.ticket_number)
@@ -489,16 +489,16 @@ class CounterWindow(QWidget):
             grid.addWidget(button, index // 3, index % 3)
             self.buttons[action] = button
 
-        self.notice = QLabel(objectName="notice", wordWrap=True)
+        self.notice = PlainLabel(objectName="notice", wordWrap=True)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.waiting_title = QLabel(objectName="waitingTitle")
+        self.waiting_title = PlainLabel(objectName="waitingTitle")
         font = QFont(self.waiting_title.font())
         font.setBold(True)
         self.waiting_title.setFont(font)
         self.waiting_list = QListWidget(objectName="waitingList")
         self.waiting_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.waiting_list.itemDoubleClicked.connect(self._call_item)
-        self.figures = QLabel(objectName="figures", wordWrap=True)
+        self.figures = PlainLabel(objectName="figures", wordWrap=True)
 
         layout = QVBoxLayout(page)
         layout.setContentsMargins(10, 8, 10, 8)

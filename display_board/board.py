@@ -35,6 +35,7 @@ from display_board.model import (
     KioskStatus,
     Part,
 )
+from shared.qt.widgets import PlainLabel
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +123,7 @@ def _set_style_state(widget: QWidget, name: str, value: Any) -> None:
     widget.style().polish(widget)
 
 
-class BoardLabel(QLabel):
+class BoardLabel(PlainLabel):
     """A label that asks for its text's height but never forces the board past its screen.
 
     Text wider than the label (a long department name, a long translation) is drawn with
@@ -557,7 +558,7 @@ class DisplayBoard(QWidget):
 
         self.counter_panel = QWidget(self)
         # "窗口 1/3" when the counters turn pages, beside the recent calls' title.
-        self.counter_page_mark = QLabel(self.recent_panel)
+        self.counter_page_mark = PlainLabel(self.recent_panel)
         self.counter_page_mark.setObjectName("muted")
         self.counter_page_mark.setAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

@@ -8,22 +8,30 @@ keeps a flat memory.
 
 `apply_event` returns an `Update` saying which parts changed, which calls are new (to be
 highlighted and announced) and whether the board must resync with a `snapshot` (a gap
-in `seq`, a day reset, or an event the model could not read).
+in `seq`, a day reset, or an event whose frame the model could not read at all).
+
+A single item the model cannot read (a counter, call or kiosk entry with a missing field or
+a state this board does not know, e.g. from a newer server) is skipped and logged; the
+rest of the snapshot or event is applied.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+from shared.vocabulary import COUNTER_STATES, PRINTER_NEEDS_STAFF, PRINTER_STATES
+
+log = logging.getLogger(__name__)
 
 DEFAULT_RECENT_LIMIT = 12
-COUNTER_STATES = ("closed", "open", "paused")
 HEADLINE_STATES = ("called", "serving")  # the resident is expected at, or is at, the counter
-PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error")
+T = TypeVar("T")
 
 
 class BoardDataError(ValueError):
@@ -82,7 +90,7 @@ class KioskStatus:
 
     @property
     def needs_attention(self) -> bool:
-        return self.printer != "ok"
+        return self.printer in PRINTER_NEEDS_STAFF
 
 
 class Part(StrEnum):
@@ -189,14 +197,27 @@ def parse_kiosk(data: Mapping[str, Any], where: str = "kiosk") -> KioskStatus:
 
 
 def parse_waiting(data: Any, where: str = "waiting") -> dict[str, int]:
+    """Department counts; a count that is not a number is skipped and logged."""
     if not isinstance(data, Mapping):
         raise BoardDataError(f"{where} must be an object of department counts")
     counts = {}
     for code, count in data.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise BoardDataError(f"{where}: the count of {code!r} is not a number ({count!r})")
+            log.warning("%s: skipped the count of %r, not a number (%.80r)", where, code, count)
+            continue
         counts[str(code)] = count
     return counts
+
+
+def parse_each(parse: Callable[[Any, str], T], items: Iterable[Any], where: str) -> list[T]:
+    """Every item `parse` can read; one it cannot read is skipped and logged, not fatal."""
+    parsed = []
+    for item in items:
+        try:
+            parsed.append(parse(item, where))
+        except BoardDataError as error:
+            log.warning("skipped an unreadable %s: %s", where, error)
+    return parsed
 
 
 class BoardModel:
@@ -297,16 +318,17 @@ class BoardModel:
         made while the board was offline. A first snapshot, or one of a new day, returns none.
         """
         seq = _require(snapshot, "seq", int, "snapshot")
-        counters = [
-            parse_counter(data, "snapshot counter")
-            for data in _require(snapshot, "counters", list, "snapshot")
-        ]
-        calls = [
-            parse_call(data, "snapshot call")
-            for data in _require(snapshot, "recent_calls", list, "snapshot")
-        ]
+        counters = parse_each(
+            parse_counter, _require(snapshot, "counters", list, "snapshot"), "snapshot counter"
+        )
+        calls = parse_each(
+            parse_call, _require(snapshot, "recent_calls", list, "snapshot"), "snapshot call"
+        )
         waiting = parse_waiting(snapshot.get("waiting", {}), "snapshot waiting")
-        kiosks = [parse_kiosk(data, "snapshot kiosk") for data in snapshot.get("kiosks") or []]
+        kiosk_items = snapshot.get("kiosks")
+        kiosks = parse_each(
+            parse_kiosk, kiosk_items if isinstance(kiosk_items, list) else [], "snapshot kiosk"
+        )
         day = snapshot.get("day") if isinstance(snapshot.get("day"), str) else None
 
         missed = (
@@ -378,11 +400,26 @@ class BoardModel:
         if check is SeqCheck.GAP:
             return Update(resync=True)
         update = Update()
+        if not isinstance(data, Mapping):
+            raise BoardDataError(f"{name}: data must be an object, not {type(data).__name__}")
+        try:
+            self._apply_item(name, data, update)
+        except BoardDataError as error:
+            # One event's item: skip it; the next snapshot (a gap, a new day) brings it again.
+            log.warning("skipped the unreadable %s event (seq %s): %s", name, seq, error)
+        if name == "day_reset":
+            self.start_new_day(data.get("day") if isinstance(data.get("day"), str) else None)
+            update.parts.update(Part)
+            update.resync = True
+        # Unknown events are new parts of the protocol this board does not show: skip them.
+        self.seq = seq
+        return update
+
+    def _apply_item(self, name: str, data: Mapping[str, Any], update: Update) -> None:
         if name == "ticket_called":
             call = parse_call(data, "ticket_called")
             if not self.mine(call.counter):
-                self.seq = seq
-                return update  # another board's counter
+                return  # another board's counter
             self._add_call(call)
             self.latest = call
             self.latest_is_live = True
@@ -412,13 +449,6 @@ class BoardModel:
             kiosk = parse_kiosk(_require(data, "kiosk", Mapping, "kiosk_changed"))
             self.kiosks[kiosk.client] = kiosk
             update.parts.add(Part.KIOSKS)
-        elif name == "day_reset":
-            self.start_new_day(data.get("day") if isinstance(data.get("day"), str) else None)
-            update.parts.update(Part)
-            update.resync = True
-        # Unknown events are new parts of the protocol this board does not show: skip them.
-        self.seq = seq
-        return update
 
     def start_new_day(self, day: str | None) -> None:
         """Clear yesterday's calls and counters' tickets; the resync brings the new day's state."""

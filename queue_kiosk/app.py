@@ -76,9 +76,12 @@ def _size(text: str | None) -> tuple[int, int]:
 def priority_mode(choice: str | None, config: HallConfig) -> str:
     if choice is None:
         return "pin" if config.priority_pin else "off"
-    if choice == "pin" and not config.priority_pin:
+    if choice in ("pin", "long-press") and not config.priority_pin:
+        # The server grants a priority ticket only with the hall's staff PIN, also after a
+        # long press (the kiosk then sends the PIN from its hall file).
         raise ValueError(
-            "--priority pin needs a staff PIN: set priority_pin in the [kiosk] table of the hall file"
+            f"--priority {choice} needs a staff PIN: set priority_pin in the [kiosk] table of "
+            "the hall file (the server checks it)"
         )
     return choice
 

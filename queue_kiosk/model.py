@@ -31,6 +31,8 @@ from typing import Any, Protocol
 
 from shared import search
 from shared.client import fetch_pages
+from shared.readable import problem_of_catalog_entry, problem_of_service, readable
+from shared.vocabulary import PRINTER_BLOCKED, PRINTER_NEEDS_STAFF
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +48,6 @@ PRINTER_FAULT_POLL_S = 12.0  # while the printer is faulty: a refill is seen wit
 PIN_ATTEMPTS = 5
 PIN_LOCKOUT_S = 60.0
 PRIORITY_LONG_PRESS_S = 2.0
-
-PRINTER_BAD = ("paper_out", "offline", "error")
-PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
 
 
 class Screen(enum.Enum):
@@ -80,6 +79,7 @@ class Problem(enum.Enum):
     SERVICE_CLOSED = "service_closed"
     SERVICE_FULL = "service_full"
     ISSUE_REFUSED = "issue_refused"
+    TOO_FAST = "too_fast"  # this kiosk asked for tickets faster than the server allows
 
 
 class PriorityMode(enum.Enum):
@@ -365,7 +365,7 @@ class KioskModel:
 
     @property
     def printer_blocked(self) -> bool:
-        return self.printer_state in PRINTER_BAD
+        return self.printer_state in PRINTER_BLOCKED
 
     def _go(self, screen: Screen) -> None:
         self.screen = screen
@@ -397,9 +397,16 @@ class KioskModel:
     def on_event(self, name: str, data: dict[str, Any]) -> None:
         """A server event: waiting counts and opening state change the buttons."""
         if name == "waiting_changed":
-            waiting = data.get("waiting") or {}
+            waiting = data.get("waiting")
+            waiting = waiting if isinstance(waiting, dict) else {}
+            counts = {}
+            for code, count in waiting.items():
+                if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+                    counts[code] = count
+                else:
+                    log.warning("waiting_changed: skipped the count of %.64r (%.40r)", code, count)
             self.categories = [
-                replace(c, waiting=int(waiting.get(c.code, c.waiting))) for c in self.categories
+                replace(c, waiting=counts.get(c.code, c.waiting)) for c in self.categories
             ]
             if self.category is not None:
                 self.category = next(
@@ -450,11 +457,13 @@ class KioskModel:
             str(hours.get(key)) if isinstance(hours.get(key), str) else ""
             for key in ("open", "close")
         )
+        categories = readable(result.get("categories"), problem_of_catalog_entry, "catalog", log)
+        services = readable(result.get("services"), problem_of_service, "catalog", log)
         self.categories = [
             Category(
                 str(c["code"]), str(c.get("prefix", "")), self._name(c), int(c.get("waiting", 0))
             )
-            for c in result.get("categories", [])
+            for c in categories
         ]
         self.matters = [
             Matter(
@@ -467,7 +476,7 @@ class KioskModel:
                 full=bool(s.get("full", False)),
                 counters=_counter_numbers(s.get("counters")),
             )
-            for s in result.get("services", [])
+            for s in services
         ]
         if self.category is not None:
             self.category = next((c for c in self.categories if c.code == self.category.code), None)
@@ -701,12 +710,12 @@ class KioskModel:
         else:
             state, detail = printer_state_of(result.value)
             staff_message = getattr(result.value, "staff_message", None)
-            if callable(staff_message) and state not in ("ok", "unknown"):
+            if callable(staff_message) and state in PRINTER_NEEDS_STAFF:
                 message = str(staff_message(self.lang))
         self._set_printer_state(state, detail, message)
         if flow is None or flow.phase is not Phase.CHECKING_PRINTER:
             return  # gave up waiting, or a background poll
-        if state in PRINTER_BAD:
+        if state in PRINTER_BLOCKED:
             problem = {"paper_out": Problem.PAPER_OUT, "offline": Problem.PRINTER_OFFLINE}.get(
                 state, Problem.PRINTER_ERROR
             )
@@ -717,7 +726,9 @@ class KioskModel:
     def _issue(self, flow: _Flow) -> None:
         flow.phase = Phase.ISSUING
         flow.started = self.clock()
-        params = {"service": flow.matter.code, "priority": flow.priority}
+        params: dict[str, Any] = {"service": flow.matter.code, "priority": flow.priority}
+        if flow.priority and self._priority_pin:
+            params["priority_pin"] = self._priority_pin  # the server checks the staff PIN too
         self.hall.request("issue", params, lambda reply: self._on_issued(flow.token, reply))
 
     def _on_issued(self, token: int, reply: Any) -> None:
@@ -736,9 +747,11 @@ class KioskModel:
         if not reply.ok:
             if reply.code == "issuing_closed":
                 self.refresh_catalog()
-                # One code covers both; the error's reason tells the daily limit apart.
-                full = reply.reason == "daily_limit"
-                problem = Problem.SERVICE_FULL if full else Problem.HALL_CLOSED
+                # One code covers these; the error's reason tells them apart.
+                problem = {
+                    "daily_limit": Problem.SERVICE_FULL,
+                    "rate_limit": Problem.TOO_FAST,
+                }.get(reply.reason, Problem.HALL_CLOSED)
             elif reply.code == "disconnected":
                 problem = Problem.SERVER_OFFLINE
             else:
@@ -808,7 +821,7 @@ class KioskModel:
         )
         self._flow = None
         self.priority_armed = False
-        if self.printer_state in PRINTER_BAD:
+        if self.printer_state in PRINTER_BLOCKED:
             self._set_printer_state("ok", "")  # it printed, so the trouble is over
         self._go(Screen.CONFIRMATION)
         self._changed()

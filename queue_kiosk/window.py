@@ -13,7 +13,6 @@ from PySide6.QtGui import QFont, QFontMetrics, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSizePolicy,
@@ -31,6 +30,7 @@ from queue_kiosk.model import (
     Problem,
     Screen,
 )
+from shared.qt.widgets import PlainLabel
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
 PIN_BOXES = 4  # empty boxes shown on the PIN screen (staff PINs have 4 to 8 digits)
@@ -134,11 +134,11 @@ class Tile(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        self.name_label = QLabel(name)
+        self.name_label = PlainLabel(name)
         self.name_label.setObjectName("tileName")
         self.name_label.setWordWrap(True)
         self.name_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.info_label = QLabel(info)
+        self.info_label = PlainLabel(info)
         self.info_label.setObjectName("tileInfo")
         self.info_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         for label in (self.name_label, self.info_label):
@@ -189,7 +189,7 @@ class StartPage(QWidget):
         self.setObjectName("startPage")
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.title = QLabel(self.tr("Please choose a department"))
+        self.title = PlainLabel(self.tr("Please choose a department"))
         self.title.setObjectName("title")
         top.addWidget(self.title, 1)
         self.search_button = QPushButton(self.tr("Search matters by pinyin initials"))
@@ -204,9 +204,9 @@ class StartPage(QWidget):
         self.closed_box = QWidget()
         closed_layout = QVBoxLayout(self.closed_box)
         closed_layout.addStretch(1)
-        self.closed_title = QLabel(self.tr("Tickets are not issued at this time"))
+        self.closed_title = PlainLabel(self.tr("Tickets are not issued at this time"))
         self.closed_title.setObjectName("closedTitle")
-        self.closed_hours = QLabel()
+        self.closed_hours = PlainLabel()
         self.closed_hours.setObjectName("closedHours")
         for label in (self.closed_title, self.closed_hours):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -223,7 +223,7 @@ class StartPage(QWidget):
         self.previous_button.setObjectName("nav")
         self.previous_button.clicked.connect(lambda: self.turn(-1))
         pager.addWidget(self.previous_button)
-        self.page_label = QLabel()
+        self.page_label = PlainLabel()
         self.page_label.setObjectName("hint")
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         pager.addWidget(self.page_label, 1)
@@ -233,7 +233,7 @@ class StartPage(QWidget):
         pager.addWidget(self.next_button)
         layout.addWidget(self.pager)
         bottom = QHBoxLayout()
-        self.hint = QLabel()
+        self.hint = PlainLabel()
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         bottom.addWidget(self.hint, 1)
@@ -369,7 +369,7 @@ class MattersPage(QWidget):
         self.back_button.setObjectName("nav")
         self.back_button.clicked.connect(model.back)
         top.addWidget(self.back_button)
-        self.title = QLabel()
+        self.title = PlainLabel()
         self.title.setObjectName("title")
         top.addWidget(self.title, 1)
         layout.addLayout(top)
@@ -406,7 +406,7 @@ class MattersPage(QWidget):
         layout.addWidget(self.keyboard)
 
         self.grid = QGridLayout()
-        self.empty = QLabel(self.tr("No matter matches your search."))
+        self.empty = PlainLabel(self.tr("No matter matches your search."))
         self.empty.setObjectName("title")
         self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -423,7 +423,7 @@ class MattersPage(QWidget):
         self.previous_button.setObjectName("nav")
         self.previous_button.clicked.connect(model.previous_page)
         pager.addWidget(self.previous_button)
-        self.page_label = QLabel()
+        self.page_label = PlainLabel()
         self.page_label.setObjectName("hint")
         self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         pager.addWidget(self.page_label, 1)
@@ -506,16 +506,16 @@ class PinPage(QWidget):
         back.setObjectName("nav")
         back.clicked.connect(model.back)
         top.addWidget(back)
-        title = QLabel(self.tr("Priority lane: staff PIN"))
+        title = PlainLabel(self.tr("Priority lane: staff PIN"))
         title.setObjectName("title")
         top.addWidget(title, 1)
         layout.addLayout(top)
         layout.addStretch(1)
-        self.dots = QLabel()
+        self.dots = PlainLabel()
         self.dots.setObjectName("pinDots")
         self.dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.dots)
-        self.error = QLabel()
+        self.error = PlainLabel()
         self.error.setObjectName("pinError")
         self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.error)
@@ -561,7 +561,7 @@ class WorkingPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        self.label = QLabel(self.tr("Printing your ticket, please wait…"))
+        self.label = PlainLabel(self.tr("Printing your ticket, please wait…"))
         self.label.setObjectName("title")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.label)
@@ -576,25 +576,25 @@ class ConfirmationPage(QWidget):
         self.outer = QHBoxLayout(self)
         text = QVBoxLayout()
         text.addStretch(1)
-        self.your_number = QLabel(self.tr("Your number"))
+        self.your_number = PlainLabel(self.tr("Your number"))
         self.your_number.setObjectName("confirmLine")
-        self.priority_tag = QLabel(self.tr("Priority lane"))
+        self.priority_tag = PlainLabel(self.tr("Priority lane"))
         self.priority_tag.setObjectName("priorityTag")
-        self.number = QLabel()
+        self.number = PlainLabel()
         self.number.setObjectName("bigNumber")
-        self.matter = QLabel()
+        self.matter = PlainLabel()
         self.matter.setObjectName("confirmLine")
         self.matter.setWordWrap(True)
-        self.ahead = QLabel()
+        self.ahead = PlainLabel()
         self.ahead.setObjectName("confirmLine")
-        self.wait = QLabel()
+        self.wait = PlainLabel()
         self.wait.setObjectName("confirmLine")
-        self.counters = QLabel()
+        self.counters = PlainLabel()
         self.counters.setObjectName("confirmLine")
         self.counters.setWordWrap(True)
-        self.valid = QLabel(self.tr("Valid today only"))
+        self.valid = PlainLabel(self.tr("Valid today only"))
         self.valid.setObjectName("hint")
-        self.take = QLabel(self.tr("Please take your ticket"))
+        self.take = PlainLabel(self.tr("Please take your ticket"))
         self.take.setObjectName("takeTicket")
         for label in (
             self.your_number,
@@ -617,12 +617,12 @@ class ConfirmationPage(QWidget):
         self.done_button.setObjectName("nav")
         self.done_button.clicked.connect(model.dismiss)
         text.addWidget(self.done_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.countdown = QLabel()
+        self.countdown = PlainLabel()
         self.countdown.setObjectName("hint")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         text.addWidget(self.countdown)
         self.outer.addLayout(text, 3)
-        self.preview = QLabel()
+        self.preview = PlainLabel()
         self.preview.setObjectName("preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         # The ticket image is scaled into whatever room is left: it never sets a minimum
@@ -706,12 +706,12 @@ class NoticePage(QWidget):
         self.model = model
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        self.text = QLabel()
+        self.text = PlainLabel()
         self.text.setObjectName("noticeText")
         self.text.setWordWrap(True)
         self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.text)
-        self.sub = QLabel()
+        self.sub = PlainLabel()
         self.sub.setObjectName("confirmLine")
         self.sub.setWordWrap(True)
         self.sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -734,6 +734,7 @@ class NoticePage(QWidget):
             Problem.SERVICE_CLOSED: self.tr("This matter is not issuing tickets now."),
             Problem.SERVICE_FULL: self.tr("Today's tickets for this matter have all been taken."),
             Problem.ISSUE_REFUSED: self.tr("No ticket could be issued. Please ask the staff."),
+            Problem.TOO_FAST: self.tr("Please wait a few seconds, then touch again."),
         }[problem]
 
     def refresh(self) -> None:
@@ -761,15 +762,15 @@ class KioskWindow(QWidget):
         header.setObjectName("header")
         header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         header_layout = QHBoxLayout(header)
-        self.hall_label = QLabel()
+        self.hall_label = PlainLabel()
         self.hall_label.setObjectName("hallName")
         header_layout.addWidget(self.hall_label, 1)
-        self.clock_label = QLabel()
+        self.clock_label = PlainLabel()
         self.clock_label.setObjectName("clock")
         header_layout.addWidget(self.clock_label)
         layout.addWidget(header)
 
-        self.banner = QLabel()
+        self.banner = PlainLabel()
         self.banner.setObjectName("banner")
         self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.banner.setWordWrap(True)

@@ -19,6 +19,7 @@ import io
 import json
 import os
 import sqlite3
+import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,7 +39,16 @@ from shared.config import (
     load_config,
     pinyin_initials,
 )
-from shared.store import SCHEMA_VERSION, HallStore, dumps
+from shared.dblock import DatabaseInUse, ServerLock
+from shared.spreadsheet import from_cell, to_row
+from shared.store import (
+    SCHEMA_VERSION,
+    HallStore,
+    check_file,
+    create_private,
+    dumps,
+    unusable,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -120,8 +130,9 @@ def _db_of(args: argparse.Namespace) -> tuple[HallConfig, Path]:
 
 def _existing_db(args: argparse.Namespace) -> Path:
     _, db = _db_of(args)
-    if not db.is_file():
+    if not db.exists():
         raise CommandError(f"no hall database at {db}; create one with `queue-hall init`")
+    check_file(db, writable=False)  # a folder or an empty file: StoreError names it
     return db
 
 
@@ -173,6 +184,10 @@ def _sidecars(db: Path) -> list[Path]:
 
 def _move_aside(db: Path) -> Path:
     """Rename the database (and its WAL files) to `<name>.<timestamp>.bak`; refuse while in use."""
+    try:
+        ServerLock.acquire(db, "queue-hall init --force").release()
+    except DatabaseInUse as exc:
+        raise CommandError(str(exc)) from None
     if db.is_file():
         try:
             conn = sqlite3.connect(db)
@@ -351,7 +366,9 @@ def read_catalog_csv(path: Path) -> CsvCatalog:
                 "columns (is a comma missing quotes?)",
             )
             continue
-        values = {name: (record[i].strip() if i < len(record) else "") for i, name in columns}
+        values = {
+            name: (from_cell(record[i].strip()) if i < len(record) else "") for i, name in columns
+        }
         _read_row(result, line, values)
     if not result.services and not result.problems:
         result.problem(header_line + 1, "the file lists no matters (services)")
@@ -748,9 +765,7 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
         )
     finally:
         store.close()
-    records = [
-        ["" if row[name] is None else str(row[name]) for name in CSV_COLUMNS] for row in rows
-    ]
+    records = [to_row([row[name] for name in CSV_COLUMNS]) for row in rows]
     if args.out is None:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(CSV_COLUMNS)
@@ -989,11 +1004,13 @@ def cmd_counter_list(args: argparse.Namespace) -> int:
 # -- backup -----------------------------------------------------------------------------------
 
 
-def _backup_target(dest: Path, db: Path) -> Path:
-    text = str(dest)
-    if dest.is_dir() or text.endswith(("/", os.sep)):
-        if not dest.exists():
-            dest.mkdir(parents=True)
+def _backup_target(text: str, db: Path) -> Path:
+    """The backup file for DEST: inside it when it is a folder or ends with a slash."""
+    dest = Path(text)
+    if dest.is_dir() or text.endswith(("/", os.sep)):  # Path() would drop the slash
+        if dest.exists() and not dest.is_dir():
+            raise CommandError(f"{dest} is a file, not a folder")
+        dest.mkdir(parents=True, exist_ok=True)
         return _free_name(dest, f"hall-{_stamp()}", ".db")
     if dest.exists():
         raise CommandError(f"{dest} already exists; give a new file name or a folder")
@@ -1007,13 +1024,18 @@ def _backup_target(dest: Path, db: Path) -> Path:
 @_guarded
 def cmd_backup(args: argparse.Namespace) -> int:
     db = _existing_db(args)
-    target = _backup_target(Path(args.dest), db)
+    target = _backup_target(args.dest, db)
     partial = target.with_name(target.name + ".partial")
     source = sqlite3.connect(db)
     copy: sqlite3.Connection | None = None
     try:
+        partial.unlink(missing_ok=True)  # left by a backup that was killed
+        create_private(partial)  # the copy holds the clerks' PIN hashes too
         source.execute("PRAGMA busy_timeout=5000")
-        version = source.execute("PRAGMA user_version").fetchone()[0]
+        try:
+            version = source.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise unusable(str(db), f"not a usable hall database ({exc})") from None
         if version == 0:
             raise CommandError(f"{db} is not a hall database")
         copy = sqlite3.connect(partial)
@@ -1080,6 +1102,12 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
         message = f"no hall database at {db}; `queue-hall init` creates it"
         (report.problems if db_override is not None else report.warnings).append(message)
         return report
+    mode = stat.S_IMODE(db.stat().st_mode)
+    if os.name == "posix" and mode & 0o077:
+        report.warnings.append(
+            f"{db} can be read by other users of this computer (mode {mode:o}) and holds the "
+            f"clerks' PIN hashes: chmod 600 {db}*"
+        )
     try:
         conn = sqlite3.connect(db)
     except sqlite3.Error as exc:
@@ -1209,6 +1237,12 @@ def _check_database(
         )
 
     if config is not None:
+        from shared.service import settings_mismatch
+
+        made_with = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
+        mismatch = settings_mismatch(str(db), made_with[0] if made_with else None, config)
+        if mismatch:
+            report.problems.append(mismatch)
         _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
 
 
@@ -1358,7 +1392,11 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
         description="Copy the hall database with SQLite's online backup, check the copy and "
         "print its size. DEST is a new file or a folder (then hall-YYYYmmdd-HHMMSS.db).",
     )
-    backup.add_argument("dest", metavar="DEST", type=Path, help="a new file, or a folder")
+    backup.add_argument(
+        "dest",
+        metavar="DEST",
+        help="a new file, or a folder (an existing one, or any path ending with /)",
+    )
     common(backup)
     backup.set_defaults(func=cmd_backup)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import getpass
 import importlib
 import json
 import logging
@@ -19,8 +20,9 @@ from typing import TYPE_CHECKING
 from shared import auth, limits
 from shared.clock import SystemClock, iso
 from shared.config import ConfigError, HallConfig, load_config
+from shared.dblock import DatabaseInUse, ServerLock
 from shared.paths import data_dir
-from shared.store import HallStore, StoreError
+from shared.store import HallStore, StoreError, unusable
 
 if TYPE_CHECKING:
     from shared.service import HallService
@@ -73,15 +75,35 @@ def open_service(config: HallConfig, db: Path | None = None) -> HallService:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from shared.server import HallServer
-
     config = _load(args)
     db = default_db(config)
+    if db.is_dir():
+        raise unusable(str(db), "this is a folder, not a database file")
+    db.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = ServerLock.acquire(db, f"{config.host}:{config.port}")
+    except DatabaseInUse as exc:
+        print(f"queue-hall: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        raise StoreError(f"{db}: cannot lock the database ({exc.strerror or exc})") from exc
+    try:
+        return _serve_locked(args, config, db, lock)
+    finally:
+        lock.release()
+
+
+def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: ServerLock) -> int:
+    from shared.server import HallServer
+
     setup_logging(
         Path(config.log_dir) if config.log_dir else db.parent / "logs", verbose=args.verbose
     )
     service = open_service(config, db)
-    log.info("hall database %s", db)
+    service.store.quick_check()
+    log.info("hall database %s (quick check ok)", db)
+    if service.settings_mismatch:
+        print(f"queue-hall: warning: {service.settings_mismatch}", file=sys.stderr, flush=True)
     # What start-up built lives all day: keep it out of the collector's full scans, which
     # would otherwise pause every reply for milliseconds on a long queue.
     gc.collect()
@@ -96,6 +118,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     async def run() -> None:
         server = HallServer(service, config.key)
         await server.start(config.host, config.port)
+        if server.address:
+            lock.describe(f"{config.host}:{server.address[1]}")
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -133,12 +157,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_clerk(args: argparse.Namespace) -> int:
     config = _load(args)
-    store = HallStore(default_db(config))
-    now = iso(SystemClock(config.timezone).now())
     clerk_id = args.id.strip()
+    if args.action in ("add", "reset-pin") and args.pin is None:
+        try:
+            args.pin = _ask_pin(clerk_id)
+        except (EOFError, KeyboardInterrupt):
+            print("\nqueue-hall: no PIN given: type it when asked, or give --pin", file=sys.stderr)
+            return 2
+        if args.pin is None:
+            print("queue-hall: the two PINs differ; nothing was changed", file=sys.stderr)
+            return 2
     if args.action in ("add", "reset-pin") and not auth.valid_pin_text(args.pin):
         print("queue-hall: a PIN is 4 to 8 digits", file=sys.stderr)
         return 2
+    store = HallStore(default_db(config))
+    now = iso(SystemClock(config.timezone).now())
     exists = store.scalar("SELECT 1 FROM clerks WHERE id = ?", (clerk_id,)) is not None
     with store.transaction() as conn:
         if args.action == "add":
@@ -178,6 +211,13 @@ def cmd_clerk(args: argparse.Namespace) -> int:
             print(f"clerk {clerk_id} enabled")
     store.close()
     return 0
+
+
+def _ask_pin(clerk_id: str) -> str | None:
+    """The new PIN typed twice without echo (so it stays out of the shell history)."""
+    first = getpass.getpass(f"PIN for clerk {clerk_id} (4 to 8 digits): ")
+    second = getpass.getpass("the same PIN again: ")
+    return first if first == second else None
 
 
 def cmd_clerk_list(args: argparse.Namespace) -> int:
@@ -281,10 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     add = clerk_sub.add_parser("add", help="add a clerk")
     add.add_argument("id")
     add.add_argument("--name", required=True)
-    add.add_argument("--pin", required=True)
+    pin_help = "the PIN (4 to 8 digits); without it the command asks for it twice, hidden"
+    add.add_argument("--pin", help=pin_help)
     reset = clerk_sub.add_parser("reset-pin", help="set a new PIN (and lift a lockout)")
     reset.add_argument("id")
-    reset.add_argument("--pin", required=True)
+    reset.add_argument("--pin", help=pin_help)
     for name in ("disable", "enable"):
         p = clerk_sub.add_parser(name, help=f"{name} a clerk")
         p.add_argument("id")

@@ -335,6 +335,10 @@ class HallConfig:
     ticket_notice: str = "过号请重新取号"
     board_notice: str = "一窗受理 · 一号通办　请留意叫号，过号请重新取号"
     priority_pin: str | None = field(default=None, repr=False)
+    # Issuing limit per kiosk (a token bucket): a burst of `issue_burst` tickets, then
+    # `issues_per_minute`; one device cannot take a day's quota in a second.
+    issue_burst: int = 10
+    issues_per_minute: int = 20
     # Friendly kiosk names shown to staff ("东门取号机"), by the kiosk's client id.
     kiosk_names: tuple[tuple[str, str], ...] = ()
     paper_mm: int = 80
@@ -1006,7 +1010,18 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
         settings[target] = template
     settings["announce_times"] = announce.integer("times", 2, 1, 5)
 
-    kiosk = root.subtable("kiosk", ("printer", "paper_mm", "priority_pin", "notice", "names"))
+    kiosk = root.subtable(
+        "kiosk",
+        (
+            "printer",
+            "paper_mm",
+            "priority_pin",
+            "notice",
+            "names",
+            "issue_burst",
+            "issues_per_minute",
+        ),
+    )
     printer = kiosk.text("printer", "preview")
     assert printer is not None
     kind = printer.split(":", 1)[0].strip().lower()
@@ -1025,6 +1040,10 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["paper_mm"] = paper_mm
     settings["priority_pin"] = _pin(kiosk, "priority_pin", required=False)
     settings["ticket_notice"] = kiosk.text("notice", HallConfig.ticket_notice, empty_ok=True)
+    settings["issue_burst"] = kiosk.integer("issue_burst", HallConfig.issue_burst, 1, 100_000)
+    settings["issues_per_minute"] = kiosk.integer(
+        "issues_per_minute", HallConfig.issues_per_minute, 1, 100_000
+    )
     settings["kiosk_names"] = _kiosk_names(kiosk)
 
     board = root.subtable("board", ("waiting", "busiest"))

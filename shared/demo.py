@@ -163,7 +163,16 @@ def plan(
             )
         )
     if args.simulate:
-        rate = ["--speed", str(args.speed), "--rate", str(args.rate), "--initial", "30"]
+        rate = [
+            "--speed",
+            str(args.speed),
+            "--rate",
+            str(args.rate),
+            "--initial",
+            "30",
+            "--kiosks",
+            "3",
+        ]
         # counter 3's simulated clerk is hasty, so the report's highlighting shows in the demo
         counters = ["--counters", f"3-{args.counters}"]
         counters += ["--hasty", "3"] if args.counters >= 3 else []

@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.errors import ErrorCode, HallError
 from shared.limits import MAX_KIOSK_MESSAGE
+from shared.vocabulary import PRINTER_STATES, RATING_LEVELS
 
 KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
 ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)
@@ -124,7 +125,8 @@ OPS: dict[str, OpSpec] = {
     "issue": OpSpec(
         frozenset({KIOSK, ADMIN}),
         required={"service": _text(64), **REQ},
-        optional={"priority": _bool},
+        # Added to v1: the staff PIN that proves a priority ticket was granted by staff.
+        optional={"priority": _bool, "priority_pin": _text(64)},
     ),
     "printed": OpSpec(frozenset({KIOSK, ADMIN}), required={"ticket": _int}),
     "print_failed": OpSpec(
@@ -156,7 +158,12 @@ OPS: dict[str, OpSpec] = {
     "resume": OpSpec(frozenset({COUNTER}), needs_clerk=True),
     "queue": OpSpec(frozenset({COUNTER}), optional={"limit": _int}, needs_clerk=True),
     # Added to v1: the resident rates a finished ticket once (评价器), from the counter's rating panel.
-    "rate": OpSpec(frozenset({COUNTER, ADMIN}), required={"ticket": _int, "level": _text(32)}),
+    # A counter needs its clerk logged in (ratings feed the clerks' assessment).
+    "rate": OpSpec(
+        frozenset({COUNTER, ADMIN}),
+        required={"ticket": _int, "level": _text(32)},
+        needs_clerk=True,
+    ),
     # Added to v1: today's figures of the clerk logged in at this counter.
     "clerk_stats": OpSpec(frozenset({COUNTER}), needs_clerk=True),
     # Added to v1: the running server's connections, load and reply times (for the IT person).
@@ -172,11 +179,6 @@ OPS: dict[str, OpSpec] = {
         optional={"message": _text(MAX_KIOSK_MESSAGE, empty=True)},
     ),
 }
-
-
-PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")
-# Satisfaction levels, best first: 非常满意 / 满意 / 基本满意 / 不满意.
-RATING_LEVELS = ("very_satisfied", "satisfied", "basic", "unsatisfied")
 
 
 @dataclass(frozen=True)

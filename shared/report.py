@@ -50,7 +50,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from shared.ops import RATING_LEVELS
+from shared.spreadsheet import to_row
+from shared.vocabulary import RATING_LEVELS
 
 RATING_WEIGHTS: dict[str, float] = {
     "very_satisfied": 1.0,
@@ -888,8 +889,8 @@ def write_csv(report: HallReport, out_dir: Path, lang: str = "zh_CN") -> list[Pa
         path = out_dir / f"{report.period.label}-{name}.csv"
         with path.open("w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(header)
-            writer.writerows(rows)
+            writer.writerow(to_row(header))
+            writer.writerows(to_row(row) for row in rows)
         written.append(path)
     return written
 

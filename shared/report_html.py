@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from shared.ops import RATING_LEVELS
 from shared.report import (
     RATING_WEIGHTS,
     STANDOUT_FACTOR,
@@ -15,6 +14,7 @@ from shared.report import (
     bucket_label,
     number,
 )
+from shared.vocabulary import RATING_LEVELS
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
     "zh_CN": {

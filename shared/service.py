@@ -8,6 +8,7 @@ the reply and the events to send once that transaction has committed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import math
@@ -24,7 +25,7 @@ from shared import auth
 from shared.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.clock import Clock, SystemClock, business_day, iso
 from shared.codec import encode, event
-from shared.config import HallConfig
+from shared.config import HallConfig, default_config
 from shared.errors import ErrorCode, HallError
 from shared.estimate import RECENT, estimate_wait_s, mean_service_s
 from shared.lifecycle import (
@@ -37,7 +38,7 @@ from shared.lifecycle import (
 )
 from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
 from shared.numbering import format_number, parse_number
-from shared.ops import COUNTER, OPS, Request
+from shared.ops import COUNTER, KIOSK, OPS, Request
 from shared.report import ClerkFigures, FigureRules, clerk_work
 from shared.store import HallStore, dumps
 
@@ -52,10 +53,33 @@ LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
+ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
+# Which settings made a database (meta "settings"): only a demo database gets demo settings.
+DEMO_SETTINGS, HALL_FILE_SETTINGS = "demo", "hall file"
+DEMO_CONFIG = default_config()
 CALL_TOO_SOON = "call_too_soon"  # the error reason of a call inside the call gap
 
 Event = tuple[str, dict[str, Any]]  # (name, data) as an op makes it
 Numbered = tuple[int, str, bytes]  # (seq, name, the event's frame) once stored
+
+
+def settings_mismatch(db: str, made_with: str | None, config: HallConfig) -> str | None:
+    """Why a database made with `made_with` settings does not belong with `config`, or None."""
+    given = DEMO_SETTINGS if config.config_path is None else HALL_FILE_SETTINGS
+    if made_with is None or made_with == given:
+        return None
+    if made_with == HALL_FILE_SETTINGS:
+        return (
+            f"{db} was made from a hall file, but this run has the demo settings (no "
+            "--config): the database's clerks, counters and hall name are kept as they are, "
+            "no demo clerks are added; give the hall file with --config FILE"
+        )
+    return (
+        f"{db} was made by the demo (demo clerks with published PINs), but this run has "
+        f"the hall file {config.config_path}: nothing of the hall file's clerks, "
+        "counters or hall name is applied; make the hall's own database with "
+        "`queue-hall init --config FILE`"
+    )
 
 
 @dataclass
@@ -85,17 +109,25 @@ class HallService:
         self.store = store
         self.config = config
         self.clock = clock or SystemClock(config.timezone)
+        # Set when the database and the settings do not belong together (see _settings_origin).
+        self.settings_mismatch: str | None = None
         if store.is_empty():
             self._seed()
+            self._add_missing_clerks()
         else:
-            self._sync_counters()
-        self._add_missing_clerks()
+            self.settings_mismatch = self._check_settings_origin()
+            if self.settings_mismatch is None:
+                self._sync_counters()
+                self._add_missing_clerks()
+            else:
+                log.warning("%s", self.settings_mismatch)
         self.seq = int(store.get_meta("seq", "0") or 0)
         self.queue = WaitingQueue()
         self._undo: list[Callable[[], object]] = []
         self._recent_s: deque[float] = deque(maxlen=RECENT)
         self._clerk_names: dict[str, str] = {}
         self._order_no = 0
+        self._issue_tokens: dict[str, tuple[float, float]] = {}  # client: (tokens, at)
         self._day = ""
         self._services_parsed: dict[str, frozenset[str]] = {}
         self._batch_services: dict[int, frozenset[str] | None] | None = None
@@ -103,7 +135,7 @@ class HallService:
         self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
-        if self.hall != config.hall_name:
+        if self.hall != config.hall_name and self.settings_mismatch is None:
             with store.transaction():
                 store.set_meta("hall", config.hall_name)
             self.hall = config.hall_name
@@ -134,9 +166,30 @@ class HallService:
                     ),
                 )
             self.store.set_meta("hall", cfg.hall_name)
+            self.store.set_meta("settings", self._settings_origin())
             self.store.set_meta("seq", "0")
             self.store.set_meta("created_at", now)
         self._sync_counters(overwrite=True)
+
+    def _settings_origin(self) -> str:
+        """What settings this run has: the demo's built-in ones, or a hall file's."""
+        return DEMO_SETTINGS if self.config.config_path is None else HALL_FILE_SETTINGS
+
+    def _check_settings_origin(self) -> str | None:
+        """None when the database was made with the kind of settings given now, else why not.
+
+        A database made from a hall file and served without `--config` must not get the
+        demo's clerks (with published PINs), counters or hall name, nor the other way round.
+        """
+        made_with = self.store.get_meta("settings")
+        if made_with is None:  # made before this was recorded: judge by what it holds
+            demo_ids = {clerk.id for clerk in DEMO_CONFIG.clerks}
+            clerks = {r[0] for r in self.store.all("SELECT id FROM clerks")}
+            looks_demo = self.store.get_meta("hall") == DEMO_CONFIG.hall_name and clerks <= demo_ids
+            made_with = DEMO_SETTINGS if looks_demo else HALL_FILE_SETTINGS
+            with self.store.transaction():
+                self.store.set_meta("settings", made_with)
+        return settings_mismatch(self.store.path, made_with, self.config)
 
     def _sync_counters(self, overwrite: bool = False) -> None:
         """Counters come from the configuration at first start; later starts only add new ones.
@@ -774,7 +827,55 @@ class HallService:
 
     # -- ops: kiosk ---------------------------------------------------------------------------
 
+    def _take_issue_token(self, caller: Caller, now: datetime) -> None:
+        """Every issuing client has a token bucket: `issue_burst` at once, then a steady rate."""
+        burst = float(self.config.issue_burst)
+        per_s = self.config.issues_per_minute / 60.0
+        moment = now.timestamp()
+        tokens, at = self._issue_tokens.get(caller.client, (burst, moment))
+        tokens = min(burst, tokens + max(0.0, moment - at) * per_s)
+        if tokens < 1.0:
+            self._issue_tokens[caller.client] = (tokens, moment)
+            wait_s = math.ceil((1.0 - tokens) / per_s)
+            raise HallError(
+                ErrorCode.ISSUING_CLOSED,
+                f"'{caller.client}' takes tickets too fast (at most {self.config.issue_burst} at "
+                f"once and {self.config.issues_per_minute} a minute); try again in {wait_s} s",
+                reason="rate_limit",
+                retry_after_s=wait_s,
+            )
+        if len(self._issue_tokens) >= ISSUE_CLIENTS_KEPT:
+            # Full buckets carry no information: forget them (clients that change names).
+            self._issue_tokens = {
+                client: (left, when)
+                for client, (left, when) in self._issue_tokens.items()
+                if left + (moment - when) * per_s < burst
+            }
+        self._issue_tokens[caller.client] = (tokens - 1.0, moment)
+
+    def _check_priority_proof(self, caller: Caller, params: dict[str, Any]) -> None:
+        """A priority ticket needs the hall's staff PIN, so a device alone cannot grant one."""
+        expected = self.config.priority_pin
+        if not expected:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                "this hall issues no priority tickets (no [kiosk] priority_pin in the hall file)",
+                reason="priority_proof",
+            )
+        given = params.get("priority_pin")
+        if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
+            # Staff should hear of a device guessing the PIN (the issuing limit slows it).
+            log.warning("priority ticket refused to %s: wrong or missing staff PIN", caller.client)
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                "a priority ticket needs the staff PIN in 'priority_pin'",
+                reason="priority_proof",
+            )
+
     def op_issue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        self._take_issue_token(caller, now)
+        if params.get("priority", False):
+            self._check_priority_proof(caller, params)
         service = self.store.one(
             "SELECT * FROM services WHERE code = ? AND active = 1", (params["service"],)
         )
@@ -847,8 +948,18 @@ class HallService:
                 open_ += row["state"] == CounterState.OPEN
         return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
 
+    def _require_issuer(self, caller: Caller, row: sqlite3.Row, op: str) -> None:
+        """Only the kiosk that issued a ticket may confirm or cancel it (admin tools may too)."""
+        if caller.role == KIOSK and row["kiosk"] != caller.client:
+            raise HallError(
+                ErrorCode.FORBIDDEN,
+                f"ticket {row['number']} was issued by another kiosk; only it may send '{op}'",
+                reason="other_kiosk",
+            )
+
     def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
+        self._require_issuer(caller, row, "printed")
         if row["state"] in (TicketState.CANCELLED, TicketState.EXPIRED):
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -866,6 +977,7 @@ class HallService:
 
     def op_print_failed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
+        self._require_issuer(caller, row, "print_failed")
         if row["state"] != TicketState.PENDING:
             raise HallError(
                 ErrorCode.CONFLICT,
@@ -911,10 +1023,20 @@ class HallService:
 
     def op_rate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
         row = self._ticket_row(params["ticket"])
-        if caller.role == COUNTER and row["counter"] != caller.counter:
-            raise HallError(
-                ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
-            )
+        if caller.role == COUNTER:
+            # Ratings feed the clerks' monthly assessment: only the counter that served the
+            # ticket, with the clerk who finished it (or the clerk now at that counter).
+            if row["counter"] != caller.counter:
+                raise HallError(
+                    ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
+                )
+            at_counter = self._counter_row(caller.counter)["clerk_id"]
+            if caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter):
+                raise HallError(
+                    ErrorCode.FORBIDDEN,
+                    f"ticket {row['number']} can be rated only while its clerk is logged in here",
+                    reason="clerk_not_logged_in",
+                )
         if row["state"] != TicketState.DONE:
             raise HallError(
                 ErrorCode.CONFLICT,

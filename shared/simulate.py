@@ -35,7 +35,7 @@ from typing import Any
 
 from shared.client import HallClient, parse_server
 from shared.errors import HallError
-from shared.ops import RATING_LEVELS
+from shared.vocabulary import RATING_LEVELS
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +112,13 @@ class Simulation:
         initial: int = 0,
         hasty: frozenset[int] = frozenset(),
         hasty_behaviour: HastyBehaviour | None = None,
+        priority_pin: str | None = None,
     ) -> None:
         self.host, self.port, self.counters, self.kiosks = host, port, counters, kiosks
         self.initial = initial  # residents already queuing at the door when the hall opens
         self.hasty = hasty  # counters whose clerk is in a hurry (HastyBehaviour)
         self.hasty_b = hasty_behaviour or HastyBehaviour()
+        self.priority_pin = priority_pin  # the staff PIN; without it no priority tickets
         self.b, self.speed, self.key = behaviour, speed, key
         self.rng = random.Random(seed)
         self.tally = Tally()
@@ -143,7 +145,9 @@ class Simulation:
 
         client: HallClient = await self._retrying("kiosk", connect)
         per_kiosk = self.b.arrivals_per_hour / 3600 / self.kiosks
-        waiting_at_the_door = self.initial if index == 0 else 0
+        # The crowd at the door spreads over the kiosks, as residents do (and as each kiosk's
+        # issuing limit needs).
+        waiting_at_the_door = self.initial // self.kiosks + (index < self.initial % self.kiosks)
         while True:
             if waiting_at_the_door:
                 waiting_at_the_door -= 1
@@ -155,17 +159,23 @@ class Simulation:
             service = self.rng.choices(open_services, weights=[s["weight"] for s in open_services])[
                 0
             ]
+            priority = self.rng.random() < self.b.priority and self.priority_pin is not None
+            proof = {"priority_pin": self.priority_pin} if priority else {}
             try:
                 result = await client.call(
                     "issue",
                     service=service["code"],
                     req=uuid.uuid4().hex,
-                    priority=self.rng.random() < self.b.priority,
+                    priority=priority,
+                    **proof,
                 )
                 await client.call("printed", ticket=result["ticket"]["id"])
                 self.tally.issued += 1
             except HallError as exc:
                 self.tally.errors[exc.code.value] += 1
+                if exc.reason == "rate_limit":  # a crowd at one kiosk: the next one waits
+                    waiting_at_the_door += 1
+                    await asyncio.sleep(1.0)
             except (ConnectionError, OSError):
                 self.tally.errors["connection"] += 1
                 client = await self._retrying("kiosk", connect)
@@ -385,6 +395,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="counters whose clerk is hasty (double presses, no start, instant finishes),"
         " e.g. 3 or 3,5; they must be among --counters",
     )
+    parser.add_argument(
+        "--priority-pin",
+        default=os.environ.get("QUEUE_HALL_PRIORITY_PIN"),
+        help="the hall's staff PIN for priority tickets (default: none, no priority tickets)",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -414,6 +429,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         args.seed,
         max(0, args.initial),
         hasty,
+        priority_pin=args.priority_pin,
     )
 
     async def main() -> Tally:

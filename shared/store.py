@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -108,15 +109,76 @@ class StoreError(Exception):
     """The database cannot be used as it is (newer schema, not a hall database, …)."""
 
 
+# What to do about a database that cannot be opened; every such error ends with it.
+ADVICE = (
+    "run `queue-hall check --db {path}` to see what is wrong; restore the latest copy "
+    "made by `queue-hall backup` if the hall's data is damaged"
+)
+
+
+def unusable(path: str, problem: str) -> StoreError:
+    """A one-line StoreError naming the file, the problem and what to do."""
+    return StoreError(f"{path}: {problem}; " + ADVICE.format(path=path))
+
+
+def create_private(path: Path) -> bool:
+    """Create `path` as an empty file only its owner may read (0600); False if it exists.
+
+    SQLite gives the WAL and shared-memory files the database file's permissions, so
+    they are private too. The hall database holds the clerks' PIN hashes.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def check_file(path: Path, writable: bool = True) -> None:
+    """Refuse, before SQLite sees it, a path that cannot be a hall database file
+    (or, with `writable`, one this user cannot change)."""
+    if path.is_dir():
+        raise unusable(str(path), "this is a folder, not a database file")
+    if not path.exists():
+        return
+    if path.stat().st_size == 0 and not Path(f"{path}-wal").exists():
+        # SQLite would quietly make a new, empty hall of it: the old hall's data is gone.
+        raise unusable(
+            str(path),
+            "the file is empty (0 bytes), so it holds no hall; to start a new hall on "
+            "purpose, delete it and run `queue-hall init`",
+        )
+    if not writable:
+        return
+    if not os.access(path, os.R_OK | os.W_OK):
+        raise unusable(str(path), "the file is read-only for this user (check its permissions)")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise unusable(
+            str(path),
+            f"the folder {path.parent} is read-only for this user, so the database's "
+            "journal cannot be written (check its permissions)",
+        )
+
+
 class HallStore:
     """The hall's SQLite database."""
 
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(self.path)
+            try:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                check_file(file)
+                create_private(file)
+            except OSError as exc:
+                raise unusable(self.path, exc.strerror or str(exc)) from exc
         # Autocommit mode: transactions are begun and ended explicitly below.
-        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise unusable(self.path, f"SQLite cannot open it ({exc})") from exc
         self.conn.row_factory = sqlite3.Row
         try:
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -126,7 +188,17 @@ class HallStore:
             self._migrate()
         except sqlite3.DatabaseError as exc:
             self.conn.close()
-            raise StoreError(f"{self.path}: not a usable hall database ({exc})") from exc
+            raise unusable(self.path, f"not a usable hall database ({exc})") from exc
+
+    def quick_check(self) -> None:
+        """PRAGMA quick_check: StoreError naming the damage when the file is not sound."""
+        try:
+            found = [row[0] for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            found = [str(exc)]
+        if found != ["ok"]:
+            found = [" ".join(line.split()) for line in found]  # one line
+            raise unusable(self.path, "the database is damaged (" + "; ".join(found) + ")")
 
     def close(self) -> None:
         self.conn.close()
@@ -214,7 +286,10 @@ class HallStore:
                 f"understands ({SCHEMA_VERSION}); upgrade the program"
             )
         if version == 0 and self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
-            raise StoreError(f"{self.path}: this SQLite file is not a hall database")
+            raise StoreError(
+                f"{self.path}: this SQLite file is not a hall database (another program's?); "
+                "give the hall's database with --db or create one with `queue-hall init`"
+            )
         for target in range(version, SCHEMA_VERSION):
             with self.transaction():
                 for statement in _statements(MIGRATIONS[target]):

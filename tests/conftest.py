@@ -39,6 +39,7 @@ TEST_CLERKS = (
     # one clerk per counter, for tests that open many counters (a clerk works at one)
     *(ClerkConfig(f"t{n:02d}", f"柜员{n:02d}", "1234") for n in range(1, 25)),
 )
+TEST_PRIORITY_PIN = "2580"
 
 
 def test_config(**changes: object) -> HallConfig:
@@ -49,6 +50,10 @@ def test_config(**changes: object) -> HallConfig:
         open_time=None,
         close_time=None,
         clerks=TEST_CLERKS,
+        priority_pin=TEST_PRIORITY_PIN,
+        # Tests issue many tickets at once from one client; the limit has tests of its own.
+        issue_burst=1_000_000,
+        issues_per_minute=1_000_000,
     )
     return replace(base, **changes)  # type: ignore[arg-type]
 

@@ -576,67 +576,67 @@
 <context>
     <name>RatingWindow</name>
     <message>
-        <location filename="../rating.py" line="178"/>
+        <location filename="../rating.py" line="181"/>
         <source>Very satisfied</source>
         <translation>非常满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="179"/>
+        <location filename="../rating.py" line="182"/>
         <source>Satisfied</source>
         <translation>满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="180"/>
+        <location filename="../rating.py" line="183"/>
         <source>Basically satisfied</source>
         <translation>基本满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="181"/>
+        <location filename="../rating.py" line="184"/>
         <source>Unsatisfied</source>
         <translation>不满意</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="186"/>
+        <location filename="../rating.py" line="189"/>
         <source>Service rating</source>
         <translation>服务评价</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="187"/>
+        <location filename="../rating.py" line="190"/>
         <source>Please rate our service</source>
         <translation>请您对本次服务进行评价</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="188"/>
+        <location filename="../rating.py" line="191"/>
         <source>Ticket {number}</source>
         <translation>{number} 号</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="189"/>
+        <location filename="../rating.py" line="192"/>
         <source>Served by {name}</source>
         <translation>办理人员：{name}</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="201"/>
+        <location filename="../rating.py" line="204"/>
         <source>Sending…</source>
         <translation>正在提交…</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="202"/>
+        <location filename="../rating.py" line="205"/>
         <source>Thank you for your rating!</source>
         <translation>感谢您的评价！</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="203"/>
+        <location filename="../rating.py" line="206"/>
         <source>This ticket has already been rated. Thank you!</source>
         <translation>该号已经评价过，不能重复评价。谢谢！</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="204"/>
+        <location filename="../rating.py" line="207"/>
         <source>The rating could not be sent. Please touch again.</source>
         <translation>评价未能提交，请再点一次。</translation>
     </message>
     <message>
-        <location filename="../rating.py" line="222"/>
+        <location filename="../rating.py" line="225"/>
         <source>This window closes in {n} s</source>
         <translation>{n} 秒后自动关闭</translation>
     </message>

@@ -4,102 +4,102 @@
 <context>
     <name>DisplayBoard</name>
     <message>
-        <location filename="../board.py" line="584"/>
+        <location filename="../board.py" line="587"/>
         <source>Recent calls</source>
         <translation>最近叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="586"/>
+        <location filename="../board.py" line="589"/>
         <source>Available</source>
         <translation>空闲</translation>
     </message>
     <message>
-        <location filename="../board.py" line="587"/>
+        <location filename="../board.py" line="590"/>
         <source>Paused</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../board.py" line="588"/>
+        <location filename="../board.py" line="591"/>
         <source>Closed</source>
         <translation>未开放</translation>
     </message>
     <message>
-        <location filename="../board.py" line="732"/>
+        <location filename="../board.py" line="735"/>
         <source>Other departments (%1)</source>
         <translation>其他 %1 个部门</translation>
     </message>
     <message>
-        <location filename="../board.py" line="961"/>
+        <location filename="../board.py" line="964"/>
         <source>Welcome</source>
         <translation>欢迎光临</translation>
     </message>
     <message>
-        <location filename="../board.py" line="963"/>
+        <location filename="../board.py" line="966"/>
         <source>Please wait for your number</source>
         <translation>请留意叫号</translation>
     </message>
     <message>
-        <location filename="../board.py" line="967"/>
+        <location filename="../board.py" line="970"/>
         <source>Calling again</source>
         <translation>再次呼叫</translation>
     </message>
     <message>
-        <location filename="../board.py" line="969"/>
+        <location filename="../board.py" line="972"/>
         <source>Now calling</source>
         <translation>请</translation>
     </message>
     <message>
-        <location filename="../board.py" line="974"/>
+        <location filename="../board.py" line="977"/>
         <source>Please go to %1</source>
         <translation>到 %1 办理</translation>
     </message>
     <message>
-        <location filename="../board.py" line="994"/>
+        <location filename="../board.py" line="997"/>
         <source>Counters, page %1 of %2</source>
         <translation>窗口 第 %1/%2 页</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1026"/>
+        <location filename="../board.py" line="1029"/>
         <source>%1 waiting</source>
         <translation>%1 人等候</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1043"/>
+        <location filename="../board.py" line="1046"/>
         <source>paper running low</source>
         <translation>打印纸将用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1044"/>
+        <location filename="../board.py" line="1047"/>
         <source>out of paper</source>
         <translation>打印纸已用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1045"/>
+        <location filename="../board.py" line="1048"/>
         <source>printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1046"/>
+        <location filename="../board.py" line="1049"/>
         <source>printer error</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1049"/>
+        <location filename="../board.py" line="1052"/>
         <source>Kiosk %1: %2</source>
         <translation>取号机 %1：%2</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1061"/>
+        <location filename="../board.py" line="1064"/>
         <source>The hall server refused this board (%1)</source>
         <translation>大厅服务器拒绝了本显示屏（%1）</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1063"/>
+        <location filename="../board.py" line="1066"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1065"/>
+        <location filename="../board.py" line="1068"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>

@@ -62,47 +62,47 @@
 <context>
     <name>KioskWindow</name>
     <message>
-        <location filename="../window.py" line="754"/>
+        <location filename="../window.py" line="755"/>
         <source>Take a ticket</source>
         <translation>自助取号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="815"/>
+        <location filename="../window.py" line="816"/>
         <source>The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff.</source>
         <translation>取号服务器拒绝了本取号机（%1），暂停取号，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="819"/>
+        <location filename="../window.py" line="820"/>
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="822"/>
+        <location filename="../window.py" line="823"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="824"/>
+        <location filename="../window.py" line="825"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="826"/>
+        <location filename="../window.py" line="827"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="828"/>
+        <location filename="../window.py" line="829"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../window.py" line="830"/>
+        <location filename="../window.py" line="831"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="867"/>
+        <location filename="../window.py" line="868"/>
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -229,7 +229,12 @@
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../window.py" line="744"/>
+        <location filename="../window.py" line="737"/>
+        <source>Please wait a few seconds, then touch again.</source>
+        <translation>请稍等几秒后再点选</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="745"/>
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>

@@ -275,3 +275,33 @@ def test_new_business_day_clears_the_board(qtbot, clocked_server, hall_clock, an
         assert board.model.day == "2026-11-27"
     finally:
         board.connection.stop()
+
+
+def test_a_kiosk_reporting_unknown_does_not_blind_the_board(
+    qtbot, hall_server, board, counters, announcer
+):
+    kiosk = hall_server.client("kiosk", "kiosk-unknown")
+    try:
+        kiosk.call("kiosk_status", printer="unknown", message="")
+        qtbot.waitUntil(lambda: "kiosk-unknown" in board.model.kiosks, timeout=5000)
+        (ticket,) = issue(hall_server, 1)
+        issue(hall_server, 2, service="pension_enrol")
+        call_next(counters[2])
+        # A fresh snapshot with the "unknown" kiosk in it is read too (a reconnect, a resync).
+        board.request_resync()
+        qtbot.waitUntil(
+            lambda: (
+                board.model.latest is not None
+                and board.model.latest.number == ticket["number"]
+                and board.model.waiting.get("social_insurance") == 2
+            ),
+            timeout=5000,
+        )
+        assert board.headline.number.text() == ticket["number"]
+        assert board.counter_cell(2).status.text() == ticket["number"]
+        assert board.counter_cell(1).status.text() == board.tr("Available")
+        cell = next(c for c in board.department_cells if c.name.text() == "社会保险")
+        assert cell.count.text() == board.tr("%1 waiting").replace("%1", "2")
+        assert not board.staff_note.isVisibleTo(board)  # "unknown" is not a printer fault
+    finally:
+        kiosk.close()

@@ -340,11 +340,27 @@ def test_resync_of_a_new_day_announces_nothing():
         ("ticket_changed", {"ticket": "A001"}, "has the wrong type"),
     ],
 )
-def test_unreadable_event_names_the_problem_and_changes_nothing(name, data, problem):
+def test_unreadable_event_item_is_skipped_and_logged_and_changes_nothing(
+    name, data, problem, caplog
+):
     model = model_with(snapshot(seq=10, calls=[call(1, "A001", 1, 10)]))
-    with pytest.raises(BoardDataError, match=problem):
-        model.apply_event(name, 11, data)
-    assert model.seq == 10 and model.latest.number == "A001"
+    counters, waiting = dict(model.counters), dict(model.waiting)
+    update = model.apply_event(name, 11, data)
+    assert problem in caplog.text
+    assert not update.resync and not update.new_calls  # no resync loop over one bad item
+    assert model.seq == 11 and model.latest.number == "A001"
+    assert model.counters == counters
+    if name != "waiting_changed":
+        assert model.waiting == waiting
+    # The next event is applied as usual.
+    model.apply_event("ticket_called", 12, called_event(2, "A002", 2, 12))
+    assert model.latest.number == "A002"
+
+
+def test_an_event_whose_data_is_not_an_object_is_unreadable():
+    model = model_with(snapshot(seq=10))
+    with pytest.raises(BoardDataError, match="must be an object"):
+        model.apply_event("counter_changed", 11, ["x"])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -352,7 +368,7 @@ def test_unreadable_event_names_the_problem_and_changes_nothing(name, data, prob
     [
         ({"seq": None}, "'seq' has the wrong type"),
         ({"counters": None}, "'counters' has the wrong type"),
-        ({"recent_calls": [{"counter": 1}]}, "snapshot call has no 'ticket'"),
+        ({"recent_calls": None}, "'recent_calls' has the wrong type"),
         ({"waiting": ["tax"]}, "snapshot waiting must be an object"),
     ],
 )
@@ -366,3 +382,63 @@ def test_unreadable_snapshot_names_the_problem_and_keeps_the_state(change, probl
 def test_recent_limit_must_be_positive():
     with pytest.raises(ValueError, match="recent_limit"):
         BoardModel(recent_limit=0)
+
+
+BAD_SNAPSHOT_ITEMS = [
+    pytest.param({"kiosks": [{"client": "k9", "printer": "on_fire"}]}, "on_fire", id="kiosk-state"),
+    pytest.param({"kiosks": ["k9"]}, "snapshot kiosk must be an object", id="kiosk-not-object"),
+    pytest.param({"kiosks": [{"printer": "ok"}]}, "has no 'client'", id="kiosk-no-client"),
+    pytest.param(
+        {"counters": [counter(1), {"number": 2, "state": "closing"}, counter(3)]},
+        "unknown state 'closing'",
+        id="counter-state",
+    ),
+    pytest.param(
+        {"counters": [counter(1), {"state": "open"}, counter(3)]},
+        "no 'number'",
+        id="counter-number",
+    ),
+    pytest.param(
+        {"counters": [counter(1), counter(2, held="A001"), counter(3)]},  # type: ignore[arg-type]
+        "ticket must be an object",
+        id="counter-ticket",
+    ),
+    pytest.param(
+        {"recent_calls": [call(1, "A001", 1, 10), {"counter": 1}]}, "no 'ticket'", id="call"
+    ),
+    pytest.param({"waiting": {"social_insurance": 3, "tax": "many"}}, "'tax'", id="waiting-count"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), BAD_SNAPSHOT_ITEMS)
+def test_snapshot_with_one_bad_item_keeps_everything_else(change, problem, caplog):
+    good = snapshot(
+        seq=20,
+        calls=[call(1, "A001", 1, 10)],
+        counters=[counter(1), counter(3)],
+        kiosks=[{"client": "k1", "printer": "paper_out", "message": "", "at": ""}],
+    )
+    model = BoardModel()
+    model.apply_snapshot({**good, **change})
+    assert problem in caplog.text
+    assert model.seq == 20
+    assert model.latest is not None and model.latest.number == "A001"
+    assert {1, 3} <= set(model.counters) and 2 not in model.counters
+    assert model.waiting.get("social_insurance") == 3
+    if "kiosks" not in change:
+        assert [k.client for k in model.kiosks_needing_attention()] == ["k1"]
+
+
+def test_every_printer_state_of_the_contract_is_read():
+    from shared.vocabulary import PRINTER_STATES
+
+    kiosks = [{"client": f"k-{state}", "printer": state} for state in PRINTER_STATES]
+    model = BoardModel()
+    model.apply_snapshot(snapshot(seq=5, kiosks=kiosks))
+    assert len(model.kiosks) == len(PRINTER_STATES)
+    assert {k.printer for k in model.kiosks_needing_attention()} == {
+        "near_end",
+        "paper_out",
+        "offline",
+        "error",
+    }

@@ -118,6 +118,12 @@ def test_ticket_goes_from_kiosk_to_counter_to_board(tmp_path):
         number = issued["number"]
         assert re.fullmatch(r"A\d{3}", number)
 
+        # The kiosk counts a ticket once it has sent `printed`; the server may not have it yet.
+        with BlockingHallClient("127.0.0.1", port, "display", "e2e-watch") as watch:
+            deadline = time.monotonic() + 30
+            while watch.call("snapshot")["waiting"].get("social_insurance", 0) < 1:
+                assert time.monotonic() < deadline, "the printed ticket never became waiting"
+                time.sleep(0.1)
         assert counter.ask("key F1") is True  # 叫号: call next
         called = counter.wait_until("state", lambda s: s["ticket"] is not None)
         assert called["ticket"]["number"] == number and called["ticket"]["state"] == "called"

@@ -91,6 +91,7 @@ def test_test_print_as_a_program(tmp_path):
         (["--size", "big"], "WIDTHxHEIGHT"),
         (["--config", "/nonexistent/hall.toml"], "hall.toml"),
         (["--priority", "pin"], "priority_pin"),
+        (["--priority", "long-press"], "priority_pin"),
     ],
 )
 def test_bad_flags_exit_2_naming_the_problem(capsys, argv, problem):

@@ -400,6 +400,7 @@ def test_staff_pin_gives_one_priority_ticket(hall_server, fake_printer, clock):
     model.select_matter(matter.code)
     assert model.confirmation.priority
     assert hall.ops("issue")[0]["priority"] is True
+    assert hall.ops("issue")[0]["priority_pin"] == "2580"  # the server checks it
     assert not model.priority_armed  # one priority ticket per PIN
     model.return_to_start()
     open_matter_screen(model, matter)
@@ -433,6 +434,25 @@ def test_long_press_arms_priority_only_when_held(hall_server, fake_printer, cloc
     clock.now += IDLE_S
     model.tick()
     assert not model.priority_armed  # an abandoned priority lane does not wait for a stranger
+
+
+@pytest.mark.parametrize("hall_config", [kiosk_config(priority_pin="2580")])
+def test_long_press_priority_ticket_carries_the_hall_files_staff_pin(
+    hall_server, fake_printer, clock
+):
+    model, hall = make_model(
+        hall_server,
+        fake_printer.spec,
+        clock,
+        priority_mode=PriorityMode.LONG_PRESS,
+        priority_pin="2580",
+    )
+    model.priority_pressed(2.5)
+    matter = first_open_matter(model)
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.confirmation is not None and model.confirmation.priority  # the server agreed
+    assert hall.ops("issue")[0]["priority_pin"] == "2580"
 
 
 def test_pin_mode_without_a_pin_is_refused():
@@ -585,6 +605,69 @@ def test_english_kiosk_shows_the_english_names_of_the_catalog(hall_server, clock
     chinese, _ = make_model(hall_server, "none", clock, online=False, lang="zh_CN")
     chinese.load_catalog(catalog)
     assert chinese.categories[0].name == "社会保险"
+
+
+# -- items the kiosk cannot read ---------------------------------------------------------------
+
+
+def offline_model() -> KioskModel:
+    return KioskModel(None, None, InlineRunner(), render_ticket, TicketSlip)  # type: ignore[arg-type]
+
+
+GOOD_CATALOG = {
+    "hall": "白沙镇政务服务中心",
+    "issuing": True,
+    "categories": [
+        {"code": "social_insurance", "prefix": "A", "name": "社会保险", "waiting": 2},
+        {"code": "tax", "prefix": "D", "name": "税务", "waiting": 0},
+    ],
+    "services": [
+        {"code": "pension_enrol", "name": "养老保险参保", "category": "social_insurance"},
+        {"code": "tax_return", "name": "个税申报", "category": "tax"},
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("part", "bad", "problem"),
+    [
+        ("categories", {"prefix": "B", "name": "无代码"}, "'code'"),
+        ("categories", {"code": "x", "name": "坏数", "waiting": "many"}, "'waiting'"),
+        ("categories", "social", "must be an object"),
+        ("services", {"code": "orphan", "name": "无部门"}, "names no 'category'"),
+        ("services", {"code": "nameless", "category": "tax"}, "'name'"),
+        ("services", None, "must be an object"),
+    ],
+)
+def test_catalog_with_one_bad_entry_keeps_the_others(part, bad, problem, caplog):
+    model = offline_model()
+    catalog = {**GOOD_CATALOG, part: [bad, *GOOD_CATALOG[part]]}
+    model.load_catalog(catalog)
+    assert problem in caplog.text
+    assert [c.code for c in model.categories] == ["social_insurance", "tax"]
+    assert [m.code for m in model.matters] == ["pension_enrol", "tax_return"]
+
+
+def test_waiting_changed_with_one_bad_count_keeps_the_others(caplog):
+    model = offline_model()
+    model.load_catalog(GOOD_CATALOG)
+    model.on_event("waiting_changed", {"waiting": {"social_insurance": "lots", "tax": 4}})
+    assert "'social_insurance'" in caplog.text
+    assert [(c.code, c.waiting) for c in model.categories] == [("social_insurance", 2), ("tax", 4)]
+
+
+@pytest.mark.parametrize("hall_config", [kiosk_config(issue_burst=1, issues_per_minute=1)])
+def test_a_kiosk_over_its_issuing_limit_asks_to_wait(hall_server, fake_printer, clock):
+    model, hall = make_model(hall_server, fake_printer.spec, clock)
+    matter = first_open_matter(model)
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.confirmation is not None
+    model.return_to_start()
+    open_matter_screen(model, matter)
+    model.select_matter(matter.code)
+    assert model.screen is Screen.NOTICE and model.notice.problem is Problem.TOO_FAST
+    assert len(hall.ops("issue")) == 2
 
 
 def test_a_faulty_printer_is_read_again_every_few_seconds_until_refilled(hall_server, clock):

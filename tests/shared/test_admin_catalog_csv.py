@@ -357,3 +357,28 @@ def test_import_while_the_server_runs_reaches_the_kiosk(hall_server, tmp_path, c
         assert "pension_new" in [s["code"] for s in catalog["services"]]
         ticket = kiosk.call("issue", service="pension_new", req="r2")["ticket"]
         assert ticket["number"] == "A002"
+
+
+# As typed in Excel (a leading ' marks text there), and as the database then holds them.
+FORMULA_NAMES = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "'=quoted", "-12", "普通名称"]
+STORED = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "=quoted", "-12", "普通名称"]
+
+
+def test_names_that_look_like_formulas_are_exported_as_text_and_import_back(db, tmp_path, capsys):
+    rows = export_rows(db, tmp_path / "before.csv")
+    for row, name in zip(rows, FORMULA_NAMES, strict=False):
+        row["service_name"] = name
+        row["pinyin"] = "x"
+    write_rows(tmp_path / "named.csv", rows)
+    assert main(["catalog", "import", str(tmp_path / "named.csv"), "--db", str(db)]) == 0
+    codes = [row["service_code"] for row in rows[: len(STORED)]]
+    names = {row[0]: row[1] for row in catalog_state(db)[1]}
+    assert [names[code] for code in codes] == STORED
+    exported = export_rows(db, tmp_path / "after.csv")
+    shown = [row["service_name"] for row in exported[: len(STORED)]]
+    assert shown == ["'=1+1", "'+SUM(A1)", "'-2+3", "'@cmd", "'=quoted", "-12", "普通名称"]
+    state = catalog_state(db)
+    capsys.readouterr()
+    assert main(["catalog", "import", str(tmp_path / "after.csv"), "--db", str(db)]) == 0
+    assert "0 changed" in capsys.readouterr().out
+    assert catalog_state(db) == state  # export then import gives the same names

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import stat
+import sys
 import threading
 from pathlib import Path
 
@@ -387,3 +389,23 @@ def test_check_warns_about_an_open_network_without_a_key(hall_file, hall_db, cap
     assert main(["check", "--config", str(hall_file), "--db", str(hall_db)]) == 0
     out = capsys.readouterr().out
     assert "warning: the server listens on 0.0.0.0 without a hall key" in out
+
+
+def test_backup_to_a_new_folder_with_a_trailing_slash_writes_inside_it(hall_db, tmp_path, capsys):
+    folder = tmp_path / "new" / "backups"
+    assert main(["backup", f"{folder}/", "--db", str(hall_db)]) == 0
+    (copy,) = folder.glob("hall-*.db")
+    out = capsys.readouterr().out
+    assert f"to {copy}:" in out  # says where the backup went
+    assert query(copy, "SELECT count(*) FROM services") == [(3,)]
+    # Into the same, now existing folder without the slash: a second file beside the first.
+    assert main(["backup", str(folder), "--db", str(hall_db)]) == 0
+    assert len(list(folder.glob("hall-*.db"))) == 2
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+def test_check_warns_of_a_database_other_users_can_read(hall_file, hall_db, capsys):
+    assert stat.S_IMODE(hall_db.stat().st_mode) == 0o600  # as init made it
+    hall_db.chmod(0o644)  # as made by an older version
+    assert main(["check", "--config", str(hall_file), "--db", str(hall_db)]) == 0
+    assert "can be read by other users" in capsys.readouterr().out

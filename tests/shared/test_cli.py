@@ -152,3 +152,74 @@ def test_server_stats_break_a_batch_into_phases(hall_server):
         assert isinstance(stats["gc"], dict)
         assert admin.call("server_stats")["phases"]["batch_size"]["n"] == 0  # reset took effect
     kiosk.close()
+
+
+def _in_a_terminal(argv: list[str], typed: list[str], home) -> tuple[int, str]:
+    """Run `queue-hall ARGV` with a pseudo-terminal as its terminal, typing each of `typed`
+    at a prompt. `setsid --ctty` makes the pty the controlling terminal getpass reads."""
+    import os
+    import select
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    setsid = shutil.which("setsid")
+    if setsid is None:
+        pytest.skip("needs setsid (util-linux) to give the command a terminal")
+    main_fd, tty_fd = os.openpty()
+    proc = subprocess.Popen(
+        [setsid, "--ctty", "--wait", sys.executable, "-m", "shared.cli", *argv],
+        stdin=tty_fd,
+        stdout=tty_fd,
+        stderr=tty_fd,
+        env={**os.environ, "QUEUE_HALL_HOME": str(home)},
+        close_fds=True,
+    )
+    os.close(tty_fd)
+    screen = b""
+    pending = list(typed)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([main_fd], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(main_fd, 1024)
+                except OSError:  # the command ended and closed the terminal
+                    break
+                if not chunk:
+                    break
+                screen += chunk
+                if pending and screen.endswith(b": "):  # a prompt, echo already off
+                    os.write(main_fd, pending.pop(0).encode() + b"\n")
+            elif proc.poll() is not None:
+                break
+        code = proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main_fd)
+    return code, screen.decode("utf-8", "replace")
+
+
+def test_clerk_add_without_pin_asks_twice_without_echo(tmp_path):
+    db = tmp_path / "hall.db"
+    argv = ["clerk", "add", "2002", "--name", "钱七", "--db", str(db)]
+    code, screen = _in_a_terminal(argv, ["24680", "24680"], tmp_path)
+    assert code == 0, screen
+    assert "PIN for clerk 2002" in screen and "the same PIN again" in screen
+    assert "24680" not in screen  # nothing typed was echoed
+    store = HallStore(db)
+    try:
+        stored = store.scalar("SELECT pin_hash FROM clerks WHERE id = '2002'")
+    finally:
+        store.close()
+    assert auth.check_pin("24680", stored)
+
+
+def test_clerk_add_refuses_two_different_pins(tmp_path):
+    db = tmp_path / "hall.db"
+    argv = ["clerk", "add", "2003", "--name", "孙八", "--db", str(db)]
+    code, screen = _in_a_terminal(argv, ["1357", "7531"], tmp_path)
+    assert code == 2 and "differ" in screen

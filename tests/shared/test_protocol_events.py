@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from shared.client import BlockingHallClient
+from tests.conftest import TEST_PRIORITY_PIN
 
 A1, B1 = "pension_enrol", "med_enrol"
 EVENT_NAMES = {
@@ -26,7 +27,9 @@ def req() -> str:
 
 
 def issue(kiosk, service: str = A1, priority: bool = False) -> dict:
-    ticket = kiosk.call("issue", service=service, priority=priority, req=req())["ticket"]
+    ticket = kiosk.call(
+        "issue", service=service, priority=priority, priority_pin=TEST_PRIORITY_PIN, req=req()
+    )["ticket"]
     return kiosk.call("printed", ticket=ticket["id"])["ticket"]
 
 

@@ -93,8 +93,8 @@ ROLE_OPS = {
 FORBIDDEN_CASES = [
     (role, op) for role in ROLE_OPS for op in sorted(VALID_PARAMS) if op not in ROLE_OPS[role]
 ]
-# `rate` is added to v1 for the resident's rating panel, which works without a clerk.
-CLERK_OPS = sorted(ROLE_OPS["counter"] - COMMON_OPS - {"login", "rate"})
+# `rate` too: ratings feed the clerks' assessment, so a counter without a clerk may not rate.
+CLERK_OPS = sorted(ROLE_OPS["counter"] - COMMON_OPS - {"login"})
 
 
 # -- welcome and hello ---------------------------------------------------------------------------

@@ -9,6 +9,8 @@ import pytest
 
 from shared.codec import encode
 from shared.errors import HallError
+from tests.conftest import TEST_PRIORITY_PIN
+from tests.conftest import test_config as hall_settings
 
 A1, A2, B1 = "pension_enrol", "pension_claim", "med_enrol"  # A1, A2: category A; B1: category B
 
@@ -28,7 +30,9 @@ def issue(kiosk, hall_clock):
 
     def issue_ticket(service: str = A1, priority: bool = False, printed: bool = True) -> dict:
         hall_clock.advance(1)
-        ticket = kiosk.call("issue", service=service, priority=priority, req=req())["ticket"]
+        ticket = kiosk.call(
+            "issue", service=service, priority=priority, priority_pin=TEST_PRIORITY_PIN, req=req()
+        )["ticket"]
         if printed:
             ticket = kiosk.call("printed", ticket=ticket["id"])["ticket"]
         return ticket
@@ -470,9 +474,19 @@ def test_ahead_counts_waiting_tickets_of_the_same_service_before_the_new_one(
     issue(A1, printed=False)
     assert kiosk.call("issue", service=A1, req=req())["ahead"] == 2
     assert kiosk.call("issue", service=A2, req=req())["ahead"] == 1
-    assert kiosk.call("issue", service=A1, priority=True, req=req())["ahead"] == 0
+    assert (
+        kiosk.call("issue", service=A1, priority=True, priority_pin=TEST_PRIORITY_PIN, req=req())[
+            "ahead"
+        ]
+        == 0
+    )
     issue(A1, priority=True)
-    assert kiosk.call("issue", service=A1, priority=True, req=req())["ahead"] == 1
+    assert (
+        kiosk.call("issue", service=A1, priority=True, priority_pin=TEST_PRIORITY_PIN, req=req())[
+            "ahead"
+        ]
+        == 1
+    )
     assert kiosk.call("issue", service=A1, req=req())["ahead"] == 3
 
 
@@ -642,3 +656,94 @@ def test_identical_requests_in_one_packet_make_one_ticket(clocked_server, kiosk)
     first, second = kiosk.reply("x1"), kiosk.reply("x2")
     assert first["ok"] is True and second["result"] == first["result"]
     assert kiosk.call("issue", service=A1, req=req())["ticket"]["number"] == "A002"
+
+
+# -- who may confirm, cancel and rate ---------------------------------------------------------------
+
+
+def error_of(client, op: str, **params: object) -> HallError:
+    with pytest.raises(HallError) as err:
+        client.call(op, **params)
+    return err.value
+
+
+def test_only_the_issuing_kiosk_may_confirm_or_cancel_its_ticket(clocked_server, kiosk):
+    ticket = kiosk.call("issue", service=A1, req=req())["ticket"]
+    other = clocked_server.client("kiosk", "kiosk-2")
+    for op in ("print_failed", "printed"):
+        refused = error_of(other, op, ticket=ticket["id"])
+        assert (refused.code, refused.reason) == ("forbidden", "other_kiosk")
+        assert ticket["number"] in refused.message
+    # The issuer is not hindered by the refused attempts.
+    assert kiosk.call("printed", ticket=ticket["id"])["ticket"]["state"] == "waiting"
+    # The same kiosk on a new connection (a restart) still confirms its own tickets.
+    again = clocked_server.client("kiosk", "kiosk-1")
+    assert again.call("printed", ticket=ticket["id"])["ticket"]["state"] == "waiting"
+
+
+def test_rate_needs_a_logged_in_clerk_of_that_counter(clocked_server, issue):
+    ticket = issue()
+    counter = clocked_server.counter(1)
+    counter.call("call_next", req=req())
+    counter.call("finish")
+    counter.call("logout")
+    refused = error_of(counter, "rate", ticket=ticket["id"], level="unsatisfied")
+    assert refused.code == "forbidden"
+    # A connection at that counter that never logged in is refused too.
+    bare = clocked_server.client("counter", "counter-1b", counter=1)
+    assert code_of(bare, "rate", ticket=ticket["id"], level="unsatisfied") == "forbidden"
+    # The clerk who finished it, logged in again, may record the resident's rating.
+    counter.call("login", clerk="1001", pin="1234")
+    assert counter.call("rate", ticket=ticket["id"], level="satisfied")["rating"]["clerk"] == "1001"
+
+
+def test_rate_by_the_clerk_now_at_the_counter_is_accepted(clocked_server, issue):
+    ticket = issue()
+    first = clocked_server.counter(1)
+    first.call("call_next", req=req())
+    first.call("finish")
+    first.call("logout")
+    successor = clocked_server.counter(1, "1002", "2345", name="counter-1-next")
+    rating = successor.call("rate", ticket=ticket["id"], level="basic")["rating"]
+    assert rating["clerk"] == "1001"  # the rating stays with the clerk who served
+
+
+# -- priority proof and the issuing rate ------------------------------------------------------------
+
+
+def test_priority_ticket_needs_the_staff_pin_checked_by_the_server(clocked_server, kiosk):
+    for proof in ({}, {"priority_pin": "0000"}, {"priority_pin": TEST_PRIORITY_PIN + "0"}):
+        refused = error_of(kiosk, "issue", service=A1, priority=True, req=req(), **proof)
+        assert (refused.code, refused.reason) == ("forbidden", "priority_proof")
+    granted = kiosk.call(
+        "issue", service=A1, priority=True, priority_pin=TEST_PRIORITY_PIN, req=req()
+    )["ticket"]
+    assert granted["priority"] is True and granted["number"] == "A001"  # refusals took no number
+    # Ordinary tickets need no proof, as before.
+    assert kiosk.call("issue", service=A1, req=req())["ticket"]["priority"] is False
+
+
+@pytest.mark.parametrize("hall_config", [hall_settings(priority_pin=None)])
+def test_a_hall_without_a_priority_pin_issues_no_priority_tickets(clocked_server, kiosk):
+    refused = error_of(kiosk, "issue", service=A1, priority=True, priority_pin="2580", req=req())
+    assert (refused.code, refused.reason) == ("forbidden", "priority_proof")
+
+
+@pytest.mark.parametrize("hall_config", [hall_settings(issue_burst=10, issues_per_minute=20)])
+def test_one_kiosk_takes_at_most_its_burst_then_its_rate(clocked_server, kiosk, hall_clock):
+    for _ in range(10):
+        kiosk.call("issue", service=A1, req=req())
+    refused = error_of(kiosk, "issue", service=A1, req=req())
+    assert (refused.code, refused.reason) == ("issuing_closed", "rate_limit")
+    assert "try again in 3 s" in refused.message and refused.retry_after_s == 3
+    # Another kiosk is not slowed down by the first one.
+    other = clocked_server.client("kiosk", "kiosk-2")
+    assert other.call("issue", service=A1, req=req())["ticket"]["state"] == "pending"
+    hall_clock.advance(3)  # 20 a minute: one more ticket every 3 s
+    kiosk.call("issue", service=A1, req=req())
+    assert error_of(kiosk, "issue", service=A1, req=req()).reason == "rate_limit"
+    # A retry of a ticket already issued is a replay, not a new ticket: it costs nothing.
+    hall_clock.advance(3)
+    again = req()
+    first = kiosk.call("issue", service=A1, req=again)
+    assert kiosk.call("issue", service=A1, req=again) == first

@@ -355,6 +355,10 @@ def hasty_day(clocked_server, hall_clock) -> dict:
     t(9, 19, 0)
     c3.call("finish")  # Z2: 600 s
     stats = c2.call("clerk_stats")  # what 李强's "today" line shows at 09:19
+    # Residents rate while their clerks are still logged in (rate needs the counter's clerk).
+    for counter, name, level in ((c1, "Y1", "very_satisfied"), (c1, "Y2", "very_satisfied"),
+                                 (c2, "X4", "satisfied"), (c3, "Z2", "basic")):  # fmt: skip
+        counter.call("rate", ticket=ids[name], level=level)
     t(9, 20, 0)
     c2.call("logout")  # 李强 logged in 09:00 -> 09:20
     t(9, 26, 0)
@@ -366,9 +370,6 @@ def hasty_day(clocked_server, hall_clock) -> dict:
     c1.call("resume")
     t(9, 40, 0)
     c1.call("logout")  # 张敏 logged in 09:00 -> 09:40
-    for counter, name, level in ((c1, "Y1", "very_satisfied"), (c1, "Y2", "very_satisfied"),
-                                 (c2, "X4", "satisfied"), (c3, "Z2", "basic")):  # fmt: skip
-        counter.call("rate", ticket=ids[name], level=level)
     for client in (kiosk, c1, c2, c3):
         client.close()
     return {"db": s.db, "stats": stats}

@@ -242,7 +242,13 @@ def test_a_county_report_groups_1500_services_by_department_and_the_csv_keeps_ev
     from shared.county import county_catalog
 
     catalog = county_catalog()
-    config = replace(default_config(), key=None, timezone="Asia/Shanghai", catalog=catalog)
+    config = replace(
+        default_config(),
+        key=None,
+        timezone="Asia/Shanghai",
+        catalog=catalog,
+        issue_burst=len(catalog.services),  # one admin tool issues one ticket per matter
+    )
     server = start_server(tmp_path / "hall.db", config, hall_clock)
     with server.client("admin", "report-admin") as admin:
         posted = [
@@ -261,3 +267,23 @@ def test_a_county_report_groups_1500_services_by_department_and_the_csv_keeps_ev
     text = "".join(html.text)
     assert "人力资源和社会保障局：84 个事项，取号 84，办结 0" in text
     assert all(service.name in text for service in catalog.services[::50])
+
+
+def test_csv_cells_that_could_run_as_formulas_are_written_as_text(small_day, tmp_path, capsys):
+    import sqlite3
+
+    conn = sqlite3.connect(small_day)
+    conn.execute("UPDATE clerks SET name = '=HYPERLINK(\"http://x\",\"张敏\")' WHERE id = '1001'")
+    conn.execute("UPDATE services SET name = '@SUM(1+1)' WHERE code = 'pension_enrol'")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "reports"
+    assert main(["report", "--db", str(small_day), "--month", "2026-11", "--out", str(out)]) == 0
+    cells = []
+    for path in out.glob("*.csv"):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            cells += [cell for row in csv.reader(handle) for cell in row]
+    assert '\'=HYPERLINK("http://x","张敏")' in cells
+    assert "'@SUM(1+1)" in cells
+    risky = [c for c in cells if c[:1] in ("=", "+", "@", "\t", "\r") or c.startswith("-")]
+    assert all(c.lstrip("-").replace(".", "").isdigit() for c in risky), risky

@@ -21,9 +21,19 @@ TZ = ZoneInfo("Asia/Shanghai")
 CLERKS = default_config().clerks
 
 
+PRIORITY_PIN = "2580"
+
+
 def config(**changes):
     base = replace(
-        default_config(), key=None, timezone="Asia/Shanghai", open_time=None, close_time=None
+        default_config(),
+        key=None,
+        timezone="Asia/Shanghai",
+        open_time=None,
+        close_time=None,
+        priority_pin=PRIORITY_PIN,
+        issue_burst=1_000_000,
+        issues_per_minute=1_000_000,
     )
     return replace(base, **changes)
 
@@ -80,7 +90,14 @@ class Hall:
 
     def issue(self, service="pension_enrol", printed=True, priority=False, kiosk=None):
         kiosk = kiosk or Caller("kiosk", "k1")
-        result = self.ok(kiosk, "issue", service=service, req=uuid.uuid4().hex, priority=priority)
+        result = self.ok(
+            kiosk,
+            "issue",
+            service=service,
+            req=uuid.uuid4().hex,
+            priority=priority,
+            priority_pin=PRIORITY_PIN,
+        )
         if printed:
             self.ok(kiosk, "printed", ticket=result["ticket"]["id"])
         return result
