@@ -18,7 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -69,11 +69,14 @@ class KeypadWidget(QGroupBox):
         self.keypad = keypad
         layout = QVBoxLayout(self)
         self.display = QLabel()
+        self.display.setTextFormat(Qt.TextFormat.PlainText)  # device text, never markup
         self.display.setStyleSheet(LCD)
         self.display.setMinimumWidth(220)
         layout.addWidget(self.display)
         if hint:
-            layout.addWidget(QLabel(hint))
+            hint_label = QLabel(hint)
+            hint_label.setTextFormat(Qt.TextFormat.PlainText)
+            layout.addWidget(hint_label)
         grid = QGridLayout()
         names = {
             Key.CALL: self.tr("Call"),
@@ -114,6 +117,7 @@ class ScreenWidget(QGroupBox):
         self._offset = 0
         layout = QVBoxLayout(self)
         self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setStyleSheet(LED)
         font = QFont()
         font.setPointSize(18)
