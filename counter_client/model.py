@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from shared import search
 from shared.client import fetch_pages
 from shared.lifecycle import HELD_STATES, counter_ops
+from shared.limits import MAX_CALL_GAP_S
 from shared.readable import (
     problem_of_counter,
     problem_of_service,
@@ -691,7 +692,10 @@ class CounterModel:
         if not reply.ok:
             if getattr(reply, "reason", "") == CALL_TOO_SOON:
                 retry = getattr(reply, "retry_after_s", None)
-                self._lock_calls(retry if isinstance(retry, int) else self.call_gap_s)
+                # Never longer than the hall's gap (MAX_CALL_GAP_S at most): a server clock set back
+                # must not lock the keys for hours.
+                gap = self.call_gap_s or MAX_CALL_GAP_S
+                self._lock_calls(min(retry, gap) if isinstance(retry, int) else self.call_gap_s)
             self._error(reply, op)
             self._changed()
             return

@@ -11,6 +11,7 @@ import json
 import logging
 import logging.handlers
 import signal
+import sqlite3
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -52,7 +53,12 @@ def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool 
 
 
 def _load(args: argparse.Namespace) -> HallConfig:
-    config = load_config(getattr(args, "config", None))
+    if getattr(args, "demo_catalog", None):  # the demo's own server (`queue-hall demo`)
+        from shared.demo import demo_config
+
+        config = demo_config(args.demo_catalog)
+    else:
+        config = load_config(getattr(args, "config", None))
     changes: dict[str, object] = {}
     if getattr(args, "db", None):
         changes["db_path"] = str(args.db)
@@ -67,8 +73,13 @@ def open_service(config: HallConfig, db: Path | None = None) -> HallService:
     """The hall service on the hall database (created with the catalog on first use)."""
     from shared.service import HallService
 
-    store = HallStore(db or default_db(config))
-    return HallService(store, config, SystemClock(config.timezone))
+    path = db or default_db(config)
+    store = HallStore(path)
+    try:
+        return HallService(store, config, SystemClock(config.timezone))
+    except sqlite3.DatabaseError as exc:  # damage in the tables read at start-up
+        store.close()
+        raise unusable(str(path), f"the database is damaged ({exc})") from exc
 
 
 # -- serve ------------------------------------------------------------------------------------
@@ -99,8 +110,13 @@ def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: 
     setup_logging(
         Path(config.log_dir) if config.log_dir else db.parent / "logs", verbose=args.verbose
     )
+    # The damage check comes before anything reads the hall's tables.
+    store = HallStore(db)
+    try:
+        store.quick_check()
+    finally:
+        store.close()
     service = open_service(config, db)
-    service.store.quick_check()
     log.info("hall database %s (quick check ok)", db)
     if service.settings_mismatch:
         print(f"queue-hall: warning: {service.settings_mismatch}", file=sys.stderr, flush=True)
@@ -314,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the hall server")
     _common(serve, server=True)
     serve.add_argument("-v", "--verbose", action="store_true")
+    # `queue-hall demo --catalog county` serves its county hall with the same settings it made.
+    serve.add_argument("--demo-catalog", choices=["sample", "county"], help=argparse.SUPPRESS)
     serve.set_defaults(func=cmd_serve)
 
     clerk = sub.add_parser("clerk", help="manage clerks: add, reset-pin, disable, enable, list")

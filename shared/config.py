@@ -1070,7 +1070,9 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
         raise duplicate
     settings["boards"] = tuple(boards)
     calls = root.subtable("calls", ("min_gap_s",))
-    settings["call_gap_s"] = calls.integer("min_gap_s", HallConfig.call_gap_s, 0, 600)
+    settings["call_gap_s"] = calls.integer(
+        "min_gap_s", HallConfig.call_gap_s, 0, limits.MAX_CALL_GAP_S
+    )
     report = root.subtable("report", ("short_service_s",))
     settings["short_service_s"] = report.integer(
         "short_service_s", HallConfig.short_service_s, 1, 3600

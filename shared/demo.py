@@ -123,7 +123,12 @@ def plan(
     children = [
         Child(
             "server",
-            [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)],
+            [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)]
+            + (
+                ["--demo-catalog", catalog]
+                if (catalog := getattr(args, "catalog", "sample")) != "sample"
+                else []
+            ),
             window=False,
         ),
         app("kiosk", "queue_kiosk.app", "--printer", "preview", "--name", "demo-kiosk"),

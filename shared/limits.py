@@ -28,6 +28,7 @@ MAX_COUNTERS = 99  # counters of one hall (numbered 1 to 999)
 MAX_COUNTER_NAME = 20
 MAX_CLERK_NAME = 20  # a clerk's name, shown on the counter and in the snapshot
 MAX_COUNTER_SERVICES = 1000  # matters one counter names (after departments are expanded)
+MAX_CALL_GAP_S = 600  # the longest minimum gap between two calls at one counter
 MAX_CLIENT_NAME = 64  # `hello` client names (kiosk-1, counter-3 ...)
 MAX_KIOSK_MESSAGE = 200  # the message of `kiosk_status`
 MAX_SNAPSHOT_KIOSKS = 50  # kiosks in a snapshot: those that reported most recently today

@@ -47,8 +47,9 @@ log = logging.getLogger(__name__)
 RECENT_CALLS = 10
 QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
 NO_SHOWS_LIMIT = 100  # tickets in one `no_shows` reply
-SNAPSHOT_PAGES_KEPT = 64  # snapshots whose further pages wait to be fetched
+SNAPSHOT_PAGES_KEPT = 16  # paged snapshots kept for their further pages (shared by clients)
 SNAPSHOT_PAGE_TTL_S = 60.0  # how long the further pages of a snapshot can be fetched
+SNAPSHOT_SHARE_S = 5.0  # clients asking at the same seq within this share one paged snapshot
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
@@ -102,6 +103,11 @@ class Outcome:
     clerk: str | None = None  # set by login / logout so the connection can remember it
 
 
+# How long after a finish the counter's rating panel may still send the resident's rating
+# when the clerk has logged out in between.
+RATE_AFTER_LOGOUT_S = 120.0
+
+
 class HallService:
     """Every op of the hall protocol, applied to a HallStore."""
 
@@ -132,7 +138,12 @@ class HallService:
         self._services_parsed: dict[str, frozenset[str]] = {}
         self._batch_services: dict[int, frozenset[str] | None] | None = None
         # Further pages of snapshots too big for one frame: token -> (made, pages).
-        self._snapshot_pages: OrderedDict[str, tuple[float, list[dict[str, Any]]]] = OrderedDict()
+        # nonce -> (made at, seq, pages): paged snapshots whose further pages may be fetched.
+        # Clients asking at the same seq within SNAPSHOT_SHARE_S share one, so a hall's boards
+        # resyncing together cost one copy.
+        self._snapshot_pages: OrderedDict[str, tuple[float, int, list[dict[str, Any]]]] = (
+            OrderedDict()
+        )
         self._load_memory()
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name and self.settings_mismatch is None:
@@ -185,7 +196,12 @@ class HallService:
         if made_with is None:  # made before this was recorded: judge by what it holds
             demo_ids = {clerk.id for clerk in DEMO_CONFIG.clerks}
             clerks = {r[0] for r in self.store.all("SELECT id FROM clerks")}
-            looks_demo = self.store.get_meta("hall") == DEMO_CONFIG.hall_name and clerks <= demo_ids
+            # The demo always adds its clerks: a hall with none of them was not the demo's.
+            looks_demo = (
+                self.store.get_meta("hall") == DEMO_CONFIG.hall_name
+                and bool(clerks)
+                and clerks <= demo_ids
+            )
             made_with = DEMO_SETTINGS if looks_demo else HALL_FILE_SETTINGS
             with self.store.transaction():
                 self.store.set_meta("settings", made_with)
@@ -716,22 +732,33 @@ class HallService:
         """The hall as it is; a snapshot too big for one frame comes in pages (`next`)."""
         token = params.get("page")
         if token is None:
-            pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+            latest = next(reversed(self._snapshot_pages), None)
+            kept = self._snapshot_pages[latest] if latest is not None else None
+            if kept is None or kept[1] != self.seq or time.monotonic() - kept[0] > SNAPSHOT_SHARE_S:
+                pages = split_pages(self.snapshot(now), ("counters", "kiosks"), ("seq",))
+                latest, kept = secrets.token_hex(8), (time.monotonic(), self.seq, pages)
+                if len(pages) > 1:
+                    self._snapshot_pages[latest] = kept
+                    while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
+                        self._snapshot_pages.popitem(last=False)
+            nonce, index = latest, 0
         else:
-            made, pages = self._snapshot_pages.pop(token, (0.0, []))
-            if not pages or time.monotonic() - made > SNAPSHOT_PAGE_TTL_S:
+            nonce, _, index_text = str(token).partition(".")
+            kept = self._snapshot_pages.get(nonce)
+            index = int(index_text) if index_text.isdigit() else 0
+            if (
+                kept is None
+                or not 0 < index < len(kept[2])
+                or time.monotonic() - kept[0] > SNAPSHOT_PAGE_TTL_S
+            ):
                 raise HallError(
                     ErrorCode.CONFLICT,
                     "that snapshot page is no longer kept; ask for a new snapshot",
                     reason="page_expired",
                 )
-        page, rest = pages[0], pages[1:]
-        page["next"] = None
-        if rest:
-            page["next"] = f"{page['seq']}-{secrets.token_hex(8)}"
-            self._snapshot_pages[page["next"]] = (time.monotonic(), rest)
-            while len(self._snapshot_pages) > SNAPSHOT_PAGES_KEPT:
-                self._snapshot_pages.popitem(last=False)
+        pages = kept[2]
+        page = dict(pages[index])
+        page["next"] = f"{nonce}.{index + 1}" if index + 1 < len(pages) else None
         return Outcome(result=page)
 
     def catalog_version(self, categories: list[dict[str, Any]], rows: list[sqlite3.Row]) -> str:
@@ -1031,7 +1058,19 @@ class HallService:
                     ErrorCode.FORBIDDEN, f"ticket {row['number']} was not served at this counter"
                 )
             at_counter = self._counter_row(caller.counter)["clerk_id"]
-            if caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter):
+            # A clerk who logs out right after finishing must not cost the resident the rating:
+            # a counter with nobody logged in may still rate a ticket it finished moments ago
+            # (the rating goes to the clerk who finished it either way).
+            just_finished = (
+                caller.clerk is None
+                and row["finished_at"] is not None
+                and 0
+                <= now.timestamp() - datetime.fromisoformat(row["finished_at"]).timestamp()
+                <= RATE_AFTER_LOGOUT_S
+            )
+            if not just_finished and (
+                caller.clerk is None or caller.clerk not in (row["clerk_id"], at_counter)
+            ):
                 raise HallError(
                     ErrorCode.FORBIDDEN,
                     f"ticket {row['number']} can be rated only while its clerk is logged in here",
@@ -1277,6 +1316,8 @@ class HallService:
         # and finish the first one's ticket a moment after it was called.
         last = counter["last_call_at"]
         remaining = (last + self.config.call_gap_s - now.timestamp()) if last is not None else 0
+        # A clock set back (by hand, or by a time server) must not lock the keys for hours.
+        remaining = min(remaining, self.config.call_gap_s)
         if remaining > 0:
             seconds = max(1, math.ceil(remaining))
             raise HallError(

@@ -90,7 +90,8 @@ ALTER TABLE clerks ADD COLUMN locked_until REAL;
 # Version 3: the call gap and the assessment figures. `counters.last_call_at` (POSIX seconds)
 # is when the counter last called a ticket; `ticket_log.started` says, on a 'finish' row,
 # whether the clerk had pressed start (1) or not (0); `counter_log` has one row per change of a
-# counter's clerk, state or pause reason, so time logged in and paused can be summed.
+# counter's clerk, state or pause reason, so time logged in and paused can be summed; counters
+# open when the database is upgraded get their row then, so the day of the upgrade counts too.
 SCHEMA_V3 = """
 ALTER TABLE counters ADD COLUMN last_call_at REAL;
 ALTER TABLE ticket_log ADD COLUMN started INTEGER;
@@ -98,6 +99,9 @@ CREATE TABLE counter_log (
     id INTEGER PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL, counter INTEGER NOT NULL,
     clerk_id TEXT, state TEXT NOT NULL, pause_reason TEXT);
 CREATE INDEX counter_log_day ON counter_log(day);
+INSERT INTO counter_log(day, at, counter, clerk_id, state, pause_reason)
+    SELECT substr(updated_at, 1, 10), updated_at, number, clerk_id, state, pause_reason
+    FROM counters WHERE state != 'closed' AND updated_at IS NOT NULL;
 """
 
 # Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.

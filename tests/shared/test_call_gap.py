@@ -120,6 +120,19 @@ def test_after_the_gap_call_next_finishes_the_held_ticket_and_logs_that_start_wa
     counter.close()
 
 
+def test_a_clock_set_back_never_holds_a_call_longer_than_the_gap(
+    clocked_server, tickets, hall_clock
+):
+    tickets(2)
+    counter = RawCounter(clocked_server)
+    assert counter.request("call_next", req=req())["ok"]
+    hall_clock.advance(-3600)  # the PC's clock is put back an hour
+    refused = counter.request("call_next", req=req())
+    assert refused["error"]["reason"] == "call_too_soon"
+    assert refused["error"]["retry_after_s"] == 5, refused
+    counter.close()
+
+
 def test_recall_is_not_a_call_and_is_never_held_back(clocked_server, tickets, hall_clock):
     tickets(2)
     counter = RawCounter(clocked_server)

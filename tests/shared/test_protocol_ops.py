@@ -681,12 +681,13 @@ def test_only_the_issuing_kiosk_may_confirm_or_cancel_its_ticket(clocked_server,
     assert again.call("printed", ticket=ticket["id"])["ticket"]["state"] == "waiting"
 
 
-def test_rate_needs_a_logged_in_clerk_of_that_counter(clocked_server, issue):
+def test_rate_needs_a_logged_in_clerk_of_that_counter(clocked_server, issue, hall_clock):
     ticket = issue()
     counter = clocked_server.counter(1)
     counter.call("call_next", req=req())
     counter.call("finish")
     counter.call("logout")
+    hall_clock.advance(121)  # past the two minutes a rating panel has after a logout
     refused = error_of(counter, "rate", ticket=ticket["id"], level="unsatisfied")
     assert refused.code == "forbidden"
     # A connection at that counter that never logged in is refused too.
@@ -695,6 +696,21 @@ def test_rate_needs_a_logged_in_clerk_of_that_counter(clocked_server, issue):
     # The clerk who finished it, logged in again, may record the resident's rating.
     counter.call("login", clerk="1001", pin="1234")
     assert counter.call("rate", ticket=ticket["id"], level="satisfied")["rating"]["clerk"] == "1001"
+
+
+def test_a_rating_sent_just_after_the_clerk_logged_out_still_counts(
+    clocked_server, issue, hall_clock
+):
+    """The resident presses a rating key while the clerk logs out: the rating is kept, for
+    the clerk who finished the ticket, for two minutes after the finish."""
+    ticket = issue()
+    counter = clocked_server.counter(1)
+    counter.call("call_next", req=req())
+    counter.call("finish")
+    counter.call("logout")
+    hall_clock.advance(30)
+    rating = counter.call("rate", ticket=ticket["id"], level="very_satisfied")["rating"]
+    assert rating["clerk"] == "1001"
 
 
 def test_rate_by_the_clerk_now_at_the_counter_is_accepted(clocked_server, issue):

@@ -71,3 +71,38 @@ def test_page_collector_starts_again_when_the_catalog_changes_between_pages():
     with pytest.raises(PagingError):
         for n in range(10):
             changing.feed({"version": str(n), "services": [], "next": "1"})
+
+
+def test_boards_resyncing_together_share_one_paged_snapshot(tmp_path):
+    """A county hall's boards and counters all resync at once (a day reset, a restart): each
+    gets every page, and the server keeps one paged copy, not one per client."""
+    from shared.clock import SystemClock
+    from shared.config import CounterConfig
+    from shared.ops import Request
+    from shared.service import Caller, HallService
+    from shared.store import HallStore
+    from tests.conftest import test_config
+
+    services = tuple(s.code for s in test_config().catalog.services)
+    counters = tuple(CounterConfig(n, f"{n}号窗口", services) for n in range(1, 61))
+    service = HallService(
+        HallStore(tmp_path / "h.db"), test_config(counters=counters), SystemClock()
+    )
+    boards = [Caller(role="display", client=f"board-{n}") for n in range(80)]
+    _, firsts = service.run_batch([(b, Request(1, "snapshot", {})) for b in boards])
+    tokens = [outcome.result["next"] for outcome in firsts]
+    assert all(tokens) and len(set(tokens)) == 1  # one paged snapshot, shared
+    got = {b.client: len(o.result["counters"]) for b, o in zip(boards, firsts, strict=True)}
+    while any(tokens):
+        batch = [
+            (b, Request(1, "snapshot", {"page": t}))
+            for b, t in zip(boards, tokens, strict=True)
+            if t
+        ]
+        _, outcomes = service.run_batch(batch)
+        assert all(o.error is None for o in outcomes), [o.error for o in outcomes if o.error]
+        for (board, _), outcome in zip(batch, outcomes, strict=True):
+            got[board.client] += len(outcome.result["counters"])
+        tokens = [o.result["next"] for o in outcomes]
+    assert set(got.values()) == {60}
+    service.store.close()

@@ -12,6 +12,7 @@ import stat
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -188,6 +189,30 @@ def test_a_database_made_before_settings_were_recorded_is_judged_by_its_clerks(t
         service.store.close()
 
 
+def test_an_older_hall_with_the_sample_name_and_no_clerks_is_not_taken_for_the_demo(tmp_path):
+    """The sample hall file has the demo's hall name; before clerks are added, such a hall
+    must still be judged a hall-file one, and its hall file applied."""
+    from shared.clock import SystemClock
+    from shared.config import load_config
+    from shared.service import HallService
+    from shared.store import HallStore
+
+    sample = Path(__file__).parents[2] / "shared" / "data" / "sample_hall.toml"
+    config = replace(load_config(sample), db_path=str(tmp_path / "old.db"))
+    db = tmp_path / "old.db"
+    HallService(HallStore(db), config, SystemClock()).store.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM clerks").fetchone()[0] == 0
+    conn.execute("DELETE FROM meta WHERE key = 'settings'")  # as an older version made it
+    conn.commit()
+    conn.close()
+    service = HallService(HallStore(db), config, SystemClock())
+    try:
+        assert service.settings_mismatch is None, service.settings_mismatch
+    finally:
+        service.store.close()
+
+
 def test_a_demo_database_keeps_getting_the_demo_settings(tmp_path):
     from shared.clock import SystemClock
     from shared.config import default_config
@@ -219,12 +244,12 @@ def _folder(db: Path) -> None:
     db.mkdir()
 
 
-def _damaged(db: Path) -> None:
+def _damaged(db: Path, table: str = "services") -> None:
     assert main(["init", "--db", str(db)]) == 0
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA journal_mode=DELETE")
     page = conn.execute("PRAGMA page_size").fetchone()[0]
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'services'").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
     conn.close()
     with open(db, "r+b") as file:  # scribble over one table's first page
         file.seek((root - 1) * page + 8)
@@ -236,6 +261,8 @@ BAD_FILES = [
     pytest.param(_empty, "empty (0 bytes)", id="zero-bytes"),
     pytest.param(_folder, "a folder, not a database file", id="folder"),
     pytest.param(_damaged, "damaged", id="damaged-page"),
+    # The settings table is read first of all when the server starts.
+    pytest.param(lambda db: _damaged(db, "meta"), "damaged", id="damaged-meta-page"),
 ]
 
 

@@ -106,3 +106,36 @@ def test_version_1_database_is_migrated_keeping_its_tickets(tmp_path):
     assert "ratings" in store.db.table_names()
     assert store.scalar("SELECT number FROM tickets") == "A001"
     store.close()
+
+
+def test_counters_open_at_the_upgrade_to_version_3_get_their_counter_log_row(tmp_path):
+    """Time logged in is summed from counter_log: a counter open when the database is
+    upgraded must have a row from then, or the day of the upgrade counts no time for it."""
+    from shared.store import MIGRATIONS, _statements
+
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path)
+    for schema in MIGRATIONS[:2]:
+        for statement in _statements(schema):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    for number, state in ((1, "open"), (2, "closed"), (3, "paused")):
+        conn.execute(
+            "INSERT INTO counters(number, name, state, clerk_id, updated_at) VALUES (?,?,?,?,?)",
+            (
+                number,
+                f"{number}号窗口",
+                state,
+                None if state == "closed" else f"c{number}",
+                "2026-11-25T09:00:00+08:00",
+            ),
+        )
+    conn.commit()
+    conn.close()
+    store = HallStore(path)
+    rows = store.all("SELECT day, at, counter, clerk_id, state FROM counter_log ORDER BY counter")
+    assert [tuple(r) for r in rows] == [
+        ("2026-11-25", "2026-11-25T09:00:00+08:00", 1, "c1", "open"),
+        ("2026-11-25", "2026-11-25T09:00:00+08:00", 3, "c3", "paused"),
+    ]
+    store.close()
