@@ -65,6 +65,9 @@ TARGETS = {
     # What a client pipelining requests without reading may cost the server's memory
     # (bench/abuse.py; a good client's worst reply times under each abuse are printed beside).
     "abuse_pipelined_pings_rss_growth_mb": ("<=", 15.0),
+    # A key pressed on a serial keypad, against the same call made by a counter client under
+    # the same load (bench/hardware.py): the bridge may add a little, not several calls' time.
+    "hw_key_vs_direct_p50_ratio": ("<=", 4.0),
 }
 
 BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
@@ -332,6 +335,16 @@ def voice(quick: bool) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
+def hardware_latency(rounds: int) -> dict[str, Any]:
+    """24 keypads and 25 LED screens through `queue-hall hardware` on simulated buses."""
+    if sys.platform == "win32":
+        return {"hw_skipped": "simulated serial buses need pty pairs (POSIX)"}
+    print("keypads and LED screens through the hardware bridge ...", flush=True)
+    from bench.hardware import run
+
+    return run(rounds)
+
+
 def county_figures() -> dict[str, Any]:
     """bench.county in its own process (offscreen Qt): a 1,500-matter, 60-counter hall."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -426,6 +439,7 @@ def main() -> int:
     figures["largest_frame_bytes"] = max(
         figures["largest_frame_bytes"], figures.get("county_largest_frame_bytes", 0)
     )
+    figures.update(hardware_latency(3 if quick else 6))
     board = board_memory(2_000 if quick else 10_000)
     figures.update({f"board_{k}": v for k, v in board.items()})
     if "board_rss_before_mb" in figures:

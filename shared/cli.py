@@ -391,6 +391,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shared.report",
     "shared.admin",
     "hall_web.command",
+    "hall_hardware.cli",
 )
 
 

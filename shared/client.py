@@ -26,6 +26,11 @@ DEFAULT_PORT = 7310
 # that stay silent (docs/protocol.md, "Limits").
 HEARTBEAT_S = 30.0
 
+# How a long-lived client keeps its connection (the Qt client and the hardware bridge's link).
+HEARTBEAT_S = 5.0  # a ping this often while online
+SILENCE_LIMIT_S = 15.0  # no frame for this long while online: the link is dead (pulled cable)
+REPLAY_MAX_AGE_S = 120.0  # an unanswered call or issue older than this is not sent again
+
 
 @dataclass
 class Reply:

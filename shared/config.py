@@ -777,7 +777,12 @@ _TOP_LEVEL_KEYS = (
     "counters",
     "clerks",
     "boards",
+    "hardware",  # read by `queue-hall hardware` (hall_hardware.config)
 )
+
+# A table of a hall file with typed getters whose errors name the file and line; programs
+# that own a section of the hall file (the hardware bridge) read it through `hall_section`.
+ConfigTable = _Table
 
 
 def _top_level_hint(key: str) -> str:
@@ -932,6 +937,17 @@ def load_config(
     if env_key is not None:
         config = dataclasses.replace(config, key=env_key)
     return config
+
+
+def hall_section(path: str | os.PathLike[str], key: str) -> ConfigTable | None:
+    """The top-level table `key` of a hall file, or None when the file has none."""
+    doc = _read_document(path)
+    if key not in doc.data:
+        return None
+    value = doc.data[key]
+    if not isinstance(value, dict):
+        raise doc.error((key,), f'"{key}" must be a table: write [{key}] on its own line')
+    return _Table(doc, (key,), f"[{key}]", value)
 
 
 def _parse_hall(doc: _Document, path: Path) -> HallConfig:

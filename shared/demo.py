@@ -147,6 +147,26 @@ def plan(
                 pin,
             )
         )
+    if getattr(args, "hardware", False):
+        # simulated keypads and LED screens through `queue-hall hardware` (hall_hardware.panel)
+        first = min(args.counters + 1, 23) if args.simulate else 3
+        children.append(
+            Child(
+                "hardware panel",
+                [
+                    py,
+                    "-m",
+                    "hall_hardware.panel",
+                    *server,
+                    "--counters",
+                    f"{first},{first + 1}",
+                    "--clerks",
+                    "1003:3456,1004:4567",
+                    *lang,
+                ],
+                window=True,
+            )
+        )
     if args.simulate:
         rate = [
             "--speed",
@@ -296,6 +316,11 @@ def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> No
         dest="simulate",
         action="store_false",
         help="no simulated clerks and residents",
+    )
+    parser.add_argument(
+        "--hardware",
+        action="store_true",
+        help="also simulated call keypads and LED screens through `queue-hall hardware`",
     )
     parser.add_argument(
         "--counters", type=int, default=12, help="simulated counters run from 3 to this number"

@@ -19,17 +19,24 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from shared import auth
-from shared.client import PageCollector, PagingError, Reply, fetch_pages, new_req
+from shared.client import (
+    HEARTBEAT_S,
+    REPLAY_MAX_AGE_S,
+    SILENCE_LIMIT_S,
+    PageCollector,
+    PagingError,
+    Reply,
+    fetch_pages,
+    new_req,
+)
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode
 from shared.ops import OPS
 
 log = logging.getLogger(__name__)
 
 CONNECTING, ONLINE, OFFLINE = "connecting", "online", "offline"
-HEARTBEAT_MS = 5_000
-SILENCE_LIMIT_S = 15.0  # no frame for this long while online: the link is dead (pulled cable)
+HEARTBEAT_MS = int(HEARTBEAT_S * 1000)
 CONNECT_TIMEOUT_MS = 5_000
-REPLAY_MAX_AGE_S = 120.0  # an unanswered call or issue older than this is not sent again
 
 
 Callback = Callable[[Reply], None]

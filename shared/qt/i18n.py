@@ -11,7 +11,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-PACKAGES = ("queue_kiosk", "counter_client", "display_board")  # the packages with windows
+PACKAGES = (
+    "queue_kiosk",
+    "counter_client",
+    "display_board",
+    "hall_hardware",
+)  # the packages with windows
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
 _ROOT = Path(__file__).resolve().parents[2]
