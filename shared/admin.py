@@ -131,7 +131,7 @@ def _db_of(args: argparse.Namespace) -> tuple[HallConfig, Path]:
 def _existing_db(args: argparse.Namespace) -> Path:
     _, db = _db_of(args)
     if not db.exists():
-        raise CommandError(f"no hall database at {db}; create one with `queue-hall init`")
+        raise CommandError(cli.missing_db_message(db))
     check_file(db, writable=False)  # a folder or an empty file: StoreError names it
     return db
 
@@ -1098,9 +1098,16 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
         db = None
     if db is None:
         return report
+    if not db.exists():
+        if db_override is None and config_path is not None:  # a hall file checked before init
+            report.warnings.append(
+                f"no hall database at {db} yet; `queue-hall init --config {config_path}` creates it"
+            )
+        else:
+            report.problems.append(cli.missing_db_message(db))
+        return report
     if not db.is_file():
-        message = f"no hall database at {db}; `queue-hall init` creates it"
-        (report.problems if db_override is not None else report.warnings).append(message)
+        report.problems.append(f"{db} is not a database file")
         return report
     mode = stat.S_IMODE(db.stat().st_mode)
     if os.name == "posix" and mode & 0o077:
@@ -1242,8 +1249,11 @@ def _check_database(
         made_with = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
         mismatch = settings_mismatch(str(db), made_with[0] if made_with else None, config)
         if mismatch:
+            # The server applies nothing of these settings to this database: comparing the two
+            # would only add lines that contradict the mismatch.
             report.problems.append(mismatch)
-        _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
+        else:
+            _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
 
 
 def _looks_like_pin_hash(stored: str | None) -> bool:
