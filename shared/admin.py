@@ -780,7 +780,10 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
         writer.writerow(CSV_COLUMNS)
         writer.writerows(records)
     departments = len({record[0] for record in records})
-    print(f"exported {len(records)} matters of {departments} departments to {out}")
+    print(
+        f"exported {_plural(len(records), 'matter')} of "
+        f"{_plural(departments, 'department')} to {out}"
+    )
     return EXIT_OK
 
 
@@ -825,8 +828,8 @@ def _print_changes(
     parsed: CsvCatalog, changes: CatalogChanges, dry_run: bool, unserved: list[str]
 ) -> None:
     print(
-        f"read {parsed.file} as {parsed.encoding}: {len(parsed.categories)} departments, "
-        f"{len(parsed.services)} matters"
+        f"read {parsed.file} as {parsed.encoding}: "
+        f"{_plural(len(parsed.categories), 'department')}, {_plural(len(parsed.services), 'matter')}"
     )
     print(
         f"departments: {len(changes.categories_added)} added, "
@@ -961,7 +964,7 @@ def cmd_counter_set_services(args: argparse.Namespace) -> int:
         print(f"counter {row['number']} ({row['name']}) now serves every matter")
     else:
         print(
-            f"counter {row['number']} ({row['name']}) now serves {len(expanded)} matters: "
+            f"counter {row['number']} ({row['name']}) now serves {_plural(len(expanded), 'matter')}: "
             f"{_describe_services(expanded, by_category)}"
         )
     if unserved:
@@ -1061,7 +1064,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         source.close()
     print(
         f"backed up {db} to {target}: {_human_size(target.stat().st_size)}, "
-        f"{tickets} tickets, integrity check ok"
+        f"{_plural(tickets, 'ticket')}, integrity check ok"
     )
     return EXIT_OK
 
@@ -1316,7 +1319,7 @@ def _compare_catalog(report: CheckReport, catalog: Catalog, conn: sqlite3.Connec
     differing = sorted(code for code in {*in_db, *in_file} if in_db.get(code) != in_file.get(code))
     if differing:
         report.warnings.append(
-            f"the catalog file and the database's catalog differ in {len(differing)} matters "
+            f"the catalog file and the database's catalog differ in {_plural(len(differing), 'matter')} "
             f"({_listed(differing, 5)}); the server uses the database's: change it with "
             "`queue-hall catalog import`"
         )

@@ -474,3 +474,23 @@ def test_check_of_a_demo_database_with_a_hall_file_names_the_mismatch_only(
     out = capsys.readouterr().out
     assert "was made by the demo" in out
     assert "in the database yet" not in out and "the server applies the hall file" not in out
+
+
+def test_counts_of_one_are_singular(hall_server, tmp_path, capsys):
+    with hall_server.client("kiosk", "kiosk-one") as kiosk:
+        kiosk.call("issue", service="pension_enrol", req="r1")
+    assert main(["backup", str(tmp_path / "one.db"), "--db", str(hall_server.db)]) == 0
+    assert "1 ticket, integrity check ok" in capsys.readouterr().out
+    db = tmp_path / "small.db"
+    hall_db_args = ["--db", str(db)]
+    (tmp_path / "catalog.toml").write_text(CATALOG, encoding="utf-8")
+    (tmp_path / "hall.toml").write_text(HALL, encoding="utf-8")
+    assert main(["init", "--config", str(tmp_path / "hall.toml"), *hall_db_args]) == 0
+    assert main(["counter", "set-services", "1", "pension", *hall_db_args]) == 0
+    assert "now serves 1 matter: " in capsys.readouterr().out
+    one = tmp_path / "one.csv"
+    one.write_text("category_code,service_code,service_name\nsocial,pension,养老保险参保\n")
+    assert main(["catalog", "import", str(one), "--dry-run", *hall_db_args]) == 0
+    assert ": 1 department, 1 matter\n" in capsys.readouterr().out
+    assert main(["catalog", "export", "--out", str(tmp_path / "out.csv"), *hall_db_args]) == 0
+    assert "exported 3 matters of 2 departments" in capsys.readouterr().out
