@@ -32,6 +32,7 @@ class Options:
     config: HallConfig
     geometry: Geometry | None = None
     counters: frozenset[int] | None = None  # the counters this board shows; None: every one
+    list_screens: bool = False  # print the screens with their numbers and stop
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,7 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the hall server (default: host and port of the hall file, else 127.0.0.1:7310)",
     )
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen, no frame")
-    parser.add_argument("--screen", metavar="N", help="the screen to use, counted from 0")
+    parser.add_argument(
+        "--screen", metavar="N", help="the screen to use, counted from 0 (see --list-screens)"
+    )
+    parser.add_argument(
+        "--list-screens", action="store_true", help="print the screens' numbers and sizes, and stop"
+    )
     add_geometry_option(parser)
     parser.add_argument(
         "--voice",
@@ -111,6 +117,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         config=config,
         geometry=args.geometry,
         counters=counters,
+        list_screens=args.list_screens,
     )
 
 
@@ -174,11 +181,21 @@ def _choose_screen(index: int | None):
     if index is None:
         return QGuiApplication.primaryScreen()
     if index >= len(screens):
-        raise ValueError(
-            f"--screen {index}: this computer has {len(screens)} screen(s), "
-            f"numbered 0 to {len(screens) - 1}"
-        )
+        raise ValueError(f"--screen {index}: this computer has only {describe_screens()}")
     return screens[index]
+
+
+def describe_screens() -> str:
+    """The screens as --screen numbers them: "2 screens: 0 = HDMI-1 1920x1080, 1 = …"."""
+    from PySide6.QtGui import QGuiApplication
+
+    screens = QGuiApplication.screens()
+    listed = ", ".join(
+        f"{number} = {screen.name() or 'screen'} {screen.size().width()}x{screen.size().height()}"
+        for number, screen in enumerate(screens)
+    )
+    count = f"{len(screens)} screen{'' if len(screens) == 1 else 's'}"
+    return f"{count}: {listed}" if screens else "no screen"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,6 +213,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     use_hall_time(options.config.timezone)
     app.setApplicationName("display-board")
     install_translations(app, options.lang)
+    if options.list_screens:
+        print(describe_screens())
+        return 0
     try:
         screen = _choose_screen(options.screen)
     except ValueError as exc:

@@ -131,7 +131,7 @@ def _db_of(args: argparse.Namespace) -> tuple[HallConfig, Path]:
 def _existing_db(args: argparse.Namespace) -> Path:
     _, db = _db_of(args)
     if not db.exists():
-        raise CommandError(f"no hall database at {db}; create one with `queue-hall init`")
+        raise CommandError(cli.missing_db_message(db))
     check_file(db, writable=False)  # a folder or an empty file: StoreError names it
     return db
 
@@ -780,7 +780,10 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
         writer.writerow(CSV_COLUMNS)
         writer.writerows(records)
     departments = len({record[0] for record in records})
-    print(f"exported {len(records)} matters of {departments} departments to {out}")
+    print(
+        f"exported {_plural(len(records), 'matter')} of "
+        f"{_plural(departments, 'department')} to {out}"
+    )
     return EXIT_OK
 
 
@@ -825,8 +828,8 @@ def _print_changes(
     parsed: CsvCatalog, changes: CatalogChanges, dry_run: bool, unserved: list[str]
 ) -> None:
     print(
-        f"read {parsed.file} as {parsed.encoding}: {len(parsed.categories)} departments, "
-        f"{len(parsed.services)} matters"
+        f"read {parsed.file} as {parsed.encoding}: "
+        f"{_plural(len(parsed.categories), 'department')}, {_plural(len(parsed.services), 'matter')}"
     )
     print(
         f"departments: {len(changes.categories_added)} added, "
@@ -961,7 +964,7 @@ def cmd_counter_set_services(args: argparse.Namespace) -> int:
         print(f"counter {row['number']} ({row['name']}) now serves every matter")
     else:
         print(
-            f"counter {row['number']} ({row['name']}) now serves {len(expanded)} matters: "
+            f"counter {row['number']} ({row['name']}) now serves {_plural(len(expanded), 'matter')}: "
             f"{_describe_services(expanded, by_category)}"
         )
     if unserved:
@@ -1061,7 +1064,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         source.close()
     print(
         f"backed up {db} to {target}: {_human_size(target.stat().st_size)}, "
-        f"{tickets} tickets, integrity check ok"
+        f"{_plural(tickets, 'ticket')}, integrity check ok"
     )
     return EXIT_OK
 
@@ -1098,9 +1101,16 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
         db = None
     if db is None:
         return report
+    if not db.exists():
+        if db_override is None and config_path is not None:  # a hall file checked before init
+            report.warnings.append(
+                f"no hall database at {db} yet; `queue-hall init --config {config_path}` creates it"
+            )
+        else:
+            report.problems.append(cli.missing_db_message(db))
+        return report
     if not db.is_file():
-        message = f"no hall database at {db}; `queue-hall init` creates it"
-        (report.problems if db_override is not None else report.warnings).append(message)
+        report.problems.append(f"{db} is not a database file")
         return report
     mode = stat.S_IMODE(db.stat().st_mode)
     if os.name == "posix" and mode & 0o077:
@@ -1242,8 +1252,11 @@ def _check_database(
         made_with = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
         mismatch = settings_mismatch(str(db), made_with[0] if made_with else None, config)
         if mismatch:
+            # The server applies nothing of these settings to this database: comparing the two
+            # would only add lines that contradict the mismatch.
             report.problems.append(mismatch)
-        _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
+        else:
+            _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
 
 
 def _looks_like_pin_hash(stored: str | None) -> bool:
@@ -1306,7 +1319,7 @@ def _compare_catalog(report: CheckReport, catalog: Catalog, conn: sqlite3.Connec
     differing = sorted(code for code in {*in_db, *in_file} if in_db.get(code) != in_file.get(code))
     if differing:
         report.warnings.append(
-            f"the catalog file and the database's catalog differ in {len(differing)} matters "
+            f"the catalog file and the database's catalog differ in {_plural(len(differing), 'matter')} "
             f"({_listed(differing, 5)}); the server uses the database's: change it with "
             "`queue-hall catalog import`"
         )

@@ -70,6 +70,22 @@ class RepeatFilter(logging.Filter):
         return False
 
 
+def missing_db_message(db: Path) -> str:
+    """The one line for a command that needs a hall database where there is none."""
+    return (
+        f"no hall database at {db}; give the hall's file with --config HALL.toml (or the "
+        "database with --db FILE), or create the hall with `queue-hall init --config HALL.toml`"
+    )
+
+
+def existing_db(config: HallConfig) -> Path:
+    """The hall database of a command that must not create one (all but serve, init, demo)."""
+    db = default_db(config)
+    if not db.exists():
+        raise StoreError(missing_db_message(db))
+    return db
+
+
 def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool = False) -> None:
     """Log to stderr, and to a rotating file in `log_dir` when given."""
     root = logging.getLogger()
@@ -243,6 +259,7 @@ def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: 
 
 def cmd_clerk(args: argparse.Namespace) -> int:
     config = _load(args)
+    db = existing_db(config)  # before asking for a PIN
     clerk_id = args.id.strip()
     if args.action in ("add", "reset-pin") and args.pin is None:
         try:
@@ -256,7 +273,7 @@ def cmd_clerk(args: argparse.Namespace) -> int:
     if args.action in ("add", "reset-pin") and not auth.valid_pin_text(args.pin):
         print("queue-hall: a PIN is 4 to 8 digits", file=sys.stderr)
         return 2
-    store = HallStore(default_db(config))
+    store = HallStore(db)
     now = iso(SystemClock(config.timezone).now())
     exists = store.scalar("SELECT 1 FROM clerks WHERE id = ?", (clerk_id,)) is not None
     with store.transaction() as conn:
@@ -308,7 +325,7 @@ def _ask_pin(clerk_id: str) -> str | None:
 
 def cmd_clerk_list(args: argparse.Namespace) -> int:
     config = _load(args)
-    store = HallStore(default_db(config))
+    store = HallStore(existing_db(config))
     for row in store.all("SELECT id, name, disabled FROM clerks ORDER BY id"):
         print(f"{row['id']}\t{row['name']}\t{'disabled' if row['disabled'] else 'active'}")
     store.close()

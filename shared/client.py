@@ -169,6 +169,11 @@ def parse_server(text: str, default_port: int = DEFAULT_PORT) -> tuple[str, int]
     text = text.strip()
     if not text:
         raise ValueError("server address is empty (expected HOST:PORT)")
+    if "/" in text or "@" in text:  # a URL such as http://HOST:PORT/ (the hall speaks plain TCP)
+        raise ValueError(
+            f"server address {text!r} is not HOST:PORT: give the host and port alone, "
+            "without http:// or a path, e.g. 192.168.1.10:7310"
+        )
     host, sep, port_text = text.rpartition(":")
     if not sep or "]" in port_text:
         return text.strip("[]"), default_port

@@ -66,14 +66,17 @@ class ServerLock:
         self.path, self._fd = path, fd
 
     @classmethod
-    def acquire(cls, db: Path, address: str) -> ServerLock:
+    def acquire(
+        cls, db: Path, address: str, elsewhere: str = "another database with --db"
+    ) -> ServerLock:
+        """Lock `db` for one server; `elsewhere` is how the refused command picks another."""
         path = lock_path(db)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
         if not _try_lock(fd):
             os.close(fd)
             raise DatabaseInUse(
                 f"{db} is already being served by {_holder(path)}; stop that server first, "
-                f"or give this one another database with --db (lock file {path})"
+                f"or give this one {elsewhere} (lock file {path})"
             )
         lock = cls(path, fd)
         lock.describe(address)

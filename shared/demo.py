@@ -26,6 +26,7 @@ from shared import auth
 from shared.clock import SystemClock, iso
 from shared.config import CounterConfig, HallConfig, default_config
 from shared.county import county_catalog
+from shared.dblock import DatabaseInUse, ServerLock
 from shared.geometry import tile_demo
 from shared.paths import data_dir
 from shared.service import HallService
@@ -74,6 +75,8 @@ def prepare_database(folder: Path, sim_counters: range, catalog: str = "sample")
     """A fresh demo database with the demo hall and the simulated counters' clerks."""
     folder.mkdir(parents=True, exist_ok=True)
     db = folder / "demo.db"
+    # A demo already running on this folder keeps its database (DatabaseInUse says so).
+    ServerLock.acquire(db, "queue-hall demo", elsewhere="another folder with --folder").release()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     config = demo_config(catalog)
@@ -249,9 +252,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"queue-hall demo: {problem}", file=sys.stderr)
         return 1
     folder = Path(args.folder) if args.folder else data_dir() / "demo"
-    db = prepare_database(
-        folder, range(3, args.counters + 1) if args.simulate else range(0), args.catalog
-    )
+    try:
+        db = prepare_database(
+            folder, range(3, args.counters + 1) if args.simulate else range(0), args.catalog
+        )
+    except DatabaseInUse as exc:
+        print(f"queue-hall demo: {exc}", file=sys.stderr)
+        return 1
     port = args.port or free_port()
     env = {**os.environ, "QUEUE_HALL_HOME": str(folder)}
     env.pop("QUEUE_HALL_KEY", None)  # the demo runs without a hall key

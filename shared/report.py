@@ -946,7 +946,8 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from shared.cli import _load, default_db
+    from shared.cli import _load, existing_db
+    from shared.store import StoreError
 
     if args.lang not in LANGS:
         print(f"queue-hall report: --lang {args.lang!r}: choose zh_CN or en", file=sys.stderr)
@@ -957,7 +958,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 2
     config = _load(args)
-    db = Path(args.db) if args.db else default_db(config)
+    try:
+        db = existing_db(config)  # _load already put --db into the config
+    except StoreError as exc:
+        print(f"queue-hall report: {exc}", file=sys.stderr)
+        return 1
     out_dir = Path(args.out) if args.out else Path("hall-report")
     rules = FigureRules(config.short_service_s, config.day_reset)
     try:

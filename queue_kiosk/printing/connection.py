@@ -15,9 +15,9 @@ from .errors import PrinterError
 from .spec import PrinterSpec
 
 _DEPENDENCIES = {
-    "Usb": "the pyusb package and the libusb library",
+    "Usb": "the pyusb package (pip install 'queue-hall[usb]') and the libusb library",
     "Serial": "the pyserial package",
-    "CupsPrinter": "the pycups package and a CUPS server",
+    "CupsPrinter": "the pycups package (pip install 'queue-hall[cups]') and a CUPS server",
     "Win32Raw": "Windows and the pywin32 package",
 }
 JOB_NAME = "Queue ticket"

@@ -71,7 +71,14 @@ def test_screen_out_of_range_is_named(qapp, capsys):
         app.main(["--screen", "9", "--voice", "off", "--lang", "en", "--server", "127.0.0.1:9"])
         == 2
     )
-    assert "--screen 9: this computer has" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--screen 9: this computer has only 1 screen: 0 = " in err, err  # offscreen: one
+
+
+def test_list_screens_numbers_them_from_0_and_stops(qapp, capsys):
+    assert app.main(["--list-screens", "--voice", "off", "--server", "127.0.0.1:9"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1 screen: 0 = ") and "x" in out, out
 
 
 def test_voice_off_builds_no_announcer_and_clips_builds_one(qapp):

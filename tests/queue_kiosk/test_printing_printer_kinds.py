@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -56,8 +57,8 @@ def test_none_printer_prints_nothing_and_says_so() -> None:
 @pytest.mark.parametrize(
     ("spec", "escpos_name", "needs"),
     [
-        ("usb:0416:5011", "Usb", "pyusb"),
-        ("cups:POS80", "CupsPrinter", "pycups"),
+        ("usb:0416:5011", "Usb", "package (pip install 'queue-hall[usb]')"),
+        ("cups:POS80", "CupsPrinter", "package (pip install 'queue-hall[cups]')"),
         ("win32:POS-80", "Win32Raw", "pywin32"),
     ],
 )
@@ -106,3 +107,14 @@ def test_paper_width_override_on_a_parsed_spec() -> None:
 def test_bad_ticket_data(data: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         open_printer("none").print_ticket(data)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("extra", "package"), [("usb", "pyusb"), ("cups", "pycups")])
+def test_the_printer_packages_named_in_the_error_are_extras_of_the_project(
+    extra: str, package: str
+) -> None:
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    extras = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"][
+        "optional-dependencies"
+    ]
+    assert any(requirement.startswith(package) for requirement in extras[extra])

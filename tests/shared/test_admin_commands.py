@@ -409,3 +409,88 @@ def test_check_warns_of_a_database_other_users_can_read(hall_file, hall_db, caps
     hall_db.chmod(0o644)  # as made by an older version
     assert main(["check", "--config", str(hall_file), "--db", str(hall_db)]) == 0
     assert "can be read by other users" in capsys.readouterr().out
+
+
+# -- only serve, init and demo create a hall database -----------------------------------------
+
+# Every command that works on an existing hall, as a first-time user types it without --config.
+NEEDS_A_HALL = [
+    ["clerk", "list"],
+    ["clerk", "add", "2009", "--name", "孙八", "--pin", "2468"],
+    ["clerk", "reset-pin", "1001", "--pin", "2468"],
+    ["clerk", "disable", "1001"],
+    ["counter", "list"],
+    ["counter", "set-services", "1", "all"],
+    ["catalog", "export"],
+    ["catalog", "import", "catalog.csv"],
+    ["backup", "backups/"],
+    ["report", "--month", "2026-11"],
+    ["check"],
+]
+
+
+@pytest.mark.parametrize("argv", NEEDS_A_HALL, ids=[" ".join(argv[:2]) for argv in NEEDS_A_HALL])
+def test_commands_refuse_a_missing_database_instead_of_making_one(
+    tmp_path, monkeypatch, capsys, argv
+):
+    home = tmp_path / "home"
+    monkeypatch.setenv("QUEUE_HALL_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "catalog.csv").write_text("category_code,service_code,service_name\n")
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    lines = (out + err).strip().splitlines()
+    message = next(line for line in lines if "no hall database" in line)
+    assert str(home / "hall.db") in message and "--config HALL.toml" in message, lines
+    assert "OK" not in lines
+    assert not (home / "hall.db").exists()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_a_missing_database_given_with_db_is_refused_and_not_made(tmp_path, capsys):
+    db = tmp_path / "typo.db"
+    assert main(["clerk", "list", "--db", str(db)]) == 1
+    assert f"no hall database at {db}" in capsys.readouterr().err
+    assert not db.exists()
+
+
+def test_check_of_a_hall_database_without_its_hall_file_says_one_thing(hall_db, capsys):
+    assert main(["check", "--db", str(hall_db)]) == 1
+    out = capsys.readouterr().out
+    assert "made from a hall file" in out and "no demo clerks are added" in out
+    # The demo settings are not compared with this hall: no demo clerk "added when the server
+    # starts", which the server does not do for a hall made from a hall file.
+    assert "added when the server starts" not in out and "the server adds it" not in out
+    assert out.splitlines()[-1] == "1 problem found"
+
+
+def test_check_of_a_demo_database_with_a_hall_file_names_the_mismatch_only(
+    tmp_path, hall_file, capsys
+):
+    db = tmp_path / "demo-made.db"
+    assert main(["init", "--db", str(db)]) == 0  # the built-in demo settings
+    capsys.readouterr()
+    assert main(["check", "--config", str(hall_file), "--db", str(db)]) == 1
+    out = capsys.readouterr().out
+    assert "was made by the demo" in out
+    assert "in the database yet" not in out and "the server applies the hall file" not in out
+
+
+def test_counts_of_one_are_singular(hall_server, tmp_path, capsys):
+    with hall_server.client("kiosk", "kiosk-one") as kiosk:
+        kiosk.call("issue", service="pension_enrol", req="r1")
+    assert main(["backup", str(tmp_path / "one.db"), "--db", str(hall_server.db)]) == 0
+    assert "1 ticket, integrity check ok" in capsys.readouterr().out
+    db = tmp_path / "small.db"
+    hall_db_args = ["--db", str(db)]
+    (tmp_path / "catalog.toml").write_text(CATALOG, encoding="utf-8")
+    (tmp_path / "hall.toml").write_text(HALL, encoding="utf-8")
+    assert main(["init", "--config", str(tmp_path / "hall.toml"), *hall_db_args]) == 0
+    assert main(["counter", "set-services", "1", "pension", *hall_db_args]) == 0
+    assert "now serves 1 matter: " in capsys.readouterr().out
+    one = tmp_path / "one.csv"
+    one.write_text("category_code,service_code,service_name\nsocial,pension,养老保险参保\n")
+    assert main(["catalog", "import", str(one), "--dry-run", *hall_db_args]) == 0
+    assert ": 1 department, 1 matter\n" in capsys.readouterr().out
+    assert main(["catalog", "export", "--out", str(tmp_path / "out.csv"), *hall_db_args]) == 0
+    assert "exported 3 matters of 2 departments" in capsys.readouterr().out

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
+
+from shared.client import server_address
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="time zones from TZ are POSIX")
@@ -22,3 +25,34 @@ def test_windows_show_the_hall_time_whatever_the_pc_zone():
         env={"TZ": "America/New_York", "PATH": ""},
     )
     assert out.stdout.strip() == "8:00:00"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["http://127.0.0.1:7391", "tcp://hall-server:7310", "192.168.1.10:7310/", "user@host:7310"],
+)
+def test_a_url_is_not_taken_for_a_server_address(text):
+    with pytest.raises(ValueError, match="is not HOST:PORT.*without http://"):
+        server_address(text, "127.0.0.1", 7310)
+
+
+def test_host_port_forms_still_parse():
+    assert server_address("192.168.1.10:7311", "127.0.0.1", 7310) == ("192.168.1.10", 7311)
+    assert server_address("hall-server", "127.0.0.1", 7310) == ("hall-server", 7310)
+    assert server_address("[::1]:7312", "127.0.0.1", 7310) == ("::1", 7312)
+
+
+@pytest.mark.parametrize("module", ["queue_kiosk.app", "counter_client.app", "display_board.app"])
+def test_the_windows_refuse_a_url_at_once(module, tmp_path):
+    argv = ["--server", "http://127.0.0.1:7391"]
+    if module == "counter_client.app":
+        argv += ["--counter", "1"]
+    out = subprocess.run(
+        [sys.executable, "-m", module, *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "QUEUE_HALL_HOME": str(tmp_path)},
+    )
+    assert out.returncode == 2, out.stderr
+    assert "'http://127.0.0.1:7391' is not HOST:PORT" in out.stderr

@@ -15,8 +15,14 @@ from shared.client import BlockingHallClient
 from shared.store import HallStore
 
 
-def test_clerk_add_reset_disable(tmp_path, capsys):
+def _new_hall(tmp_path) -> str:
     db = tmp_path / "hall.db"
+    assert main(["init", "--db", str(db)]) == 0
+    return str(db)
+
+
+def test_clerk_add_reset_disable(tmp_path, capsys):
+    db = _new_hall(tmp_path)
     assert main(["clerk", "add", "2001", "--name", "赵六", "--pin", "8765", "--db", str(db)]) == 0
     store = HallStore(db)
     stored = store.scalar("SELECT pin_hash FROM clerks WHERE id = '2001'")
@@ -37,7 +43,7 @@ def test_clerk_add_reset_disable(tmp_path, capsys):
 @pytest.mark.parametrize("pin", ["12", "abcd", "123456789"])
 def test_clerk_pin_must_be_4_to_8_digits(tmp_path, capsys, pin):
     assert (
-        main(["clerk", "add", "2002", "--name", "x", "--pin", pin, "--db", str(tmp_path / "h.db")])
+        main(["clerk", "add", "2002", "--name", "x", "--pin", pin, "--db", _new_hall(tmp_path)])
         == 2
     )
     assert "4 to 8 digits" in capsys.readouterr().err
@@ -204,7 +210,7 @@ def _in_a_terminal(argv: list[str], typed: list[str], home) -> tuple[int, str]:
 
 
 def test_clerk_add_without_pin_asks_twice_without_echo(tmp_path):
-    db = tmp_path / "hall.db"
+    db = _new_hall(tmp_path)
     argv = ["clerk", "add", "2002", "--name", "钱七", "--db", str(db)]
     code, screen = _in_a_terminal(argv, ["24680", "24680"], tmp_path)
     assert code == 0, screen
@@ -219,7 +225,7 @@ def test_clerk_add_without_pin_asks_twice_without_echo(tmp_path):
 
 
 def test_clerk_add_refuses_two_different_pins(tmp_path):
-    db = tmp_path / "hall.db"
+    db = _new_hall(tmp_path)
     argv = ["clerk", "add", "2003", "--name", "孙八", "--db", str(db)]
     code, screen = _in_a_terminal(argv, ["1357", "7531"], tmp_path)
     assert code == 2 and "differ" in screen
