@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -576,6 +577,9 @@ class DisplayBoard(QWidget):
         self.ticker = NoticeTicker(self)
 
         self._root = QVBoxLayout(self)
+        # The board is sized from its window (see _apply_scale), never the other way round:
+        # the layout's minimum follows the scale, and a window grown to it would keep growing.
+        self._root.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._root.addWidget(self.header)
         self._root.addLayout(self._middle, 1)
         self._root.addWidget(self.counter_panel)
