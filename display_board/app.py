@@ -208,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
+    from shared.qt.screens import show_fullscreen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     use_hall_time(options.config.timezone)
@@ -242,11 +243,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if screen is not None:
         board.setGeometry(screen.availableGeometry())
     if options.fullscreen:
-        board.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         board.setCursor(Qt.CursorShape.BlankCursor)
-        if screen is not None:
-            board.setGeometry(screen.geometry())
-        board.showFullScreen()
+        show_fullscreen(board, screen)
     else:
         board.resize(*DEFAULT_WINDOW_SIZE)
         if screen is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -604,6 +605,9 @@ class DisplayBoard(QWidget):
         self.ticker = NoticeTicker(self)
 
         self._root = QVBoxLayout(self)
+        # The board is sized from its window (see _apply_scale), never the other way round:
+        # the layout's minimum follows the scale, and a window grown to it would keep growing.
+        self._root.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         self._root.addWidget(self.header)
         self._root.addLayout(self._middle, 1)
         self._root.addWidget(self.counter_panel)
@@ -716,10 +720,10 @@ class DisplayBoard(QWidget):
         used = (
             margins.top()
             + margins.bottom()
-            + self.header.height()
+            + self.header.minimumHeight()
             + middle
-            + self.waiting_panel.height()
-            + self.ticker.sizeHint().height()
+            + self.waiting_panel.minimumHeight()
+            + self.ticker.minimumHeight()
             + 4 * gap
         )
         room = self.height() - used
@@ -842,11 +846,25 @@ class DisplayBoard(QWidget):
             self._render_counters()
         self._size_counter_panel()
 
+    def _fit_height(self) -> None:
+        """Never ask for more height than the window has: the latest number gives way.
+
+        The fixed strips (header, counters, waiting counts, ticker) are sized from the scale;
+        on a short window (a demo tile) their sum with the number's minimum can pass the
+        window's height, and a window's layout would then grow the window.
+        """
+        self._root.invalidate()
+        excess = self._root.minimumSize().height() - self.height()
+        if excess > 0:
+            number = self.headline.number
+            number.setMinimumHeight(max(0, number.minimumHeight() - excess))
+
     def _size_counter_panel(self) -> None:
         rows = max(1, -(-len(self._visible(self.counter_cells)) // self._counter_columns()))
         spacing = self._counter_grid.spacing()
         height = getattr(self, "_counter_cell_px", 96)
         self.counter_panel.setFixedHeight(rows * height + (rows - 1) * spacing)
+        self._fit_height()
 
     @staticmethod
     def _visible(cells: Sequence[QWidget]) -> list[QWidget]:

@@ -204,6 +204,7 @@ def run_kiosk(
     from shared.app_options import use_hall_time
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
+    from shared.qt.screens import show_fullscreen
 
     use_hall_time(config.timezone)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -226,7 +227,7 @@ def run_kiosk(
     )
     if fullscreen:
         app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touch screen shows no pointer
-        kiosk.window.showFullScreen()
+        show_fullscreen(kiosk.window)
     else:
         kiosk.window.resize(*size)
         if geometry:

@@ -33,6 +33,9 @@ from queue_kiosk.model import (
 from shared.qt.widgets import PlainLabel
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+KEY_ROW_MOST = max(
+    len(KEYBOARD_ROWS[-1]) + 2, *(len(row) for row in KEYBOARD_ROWS)
+)  # + Delete, Clear
 PIN_BOXES = 4  # empty boxes shown on the PIN screen (staff PINs have 4 to 8 digits)
 BASE_SHORT_SIDE = 1080  # the layout is drawn for a 1080-pixel short side and scaled from it
 
@@ -150,6 +153,11 @@ class Tile(QPushButton):
 
     def sizeHint(self) -> QSize:
         return QSize(200, 100)
+
+    def minimumSizeHint(self) -> QSize:
+        # A button's minimum is its size hint; a tile may shrink below it (its name's font
+        # shrinks with it, see fit_name) so that a hall of many departments fits the window.
+        return QSize(64, 64)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -384,8 +392,10 @@ class MattersPage(QWidget):
         self.keyboard = QWidget()
         keys = QVBoxLayout(self.keyboard)
         keys.setContentsMargins(0, 0, 0, 0)
+        self.key_rows: list[QHBoxLayout] = []
         for row_index, row in enumerate(KEYBOARD_ROWS):
             line = QHBoxLayout()
+            self.key_rows.append(line)
             line.addStretch(1)
             for letter in row:
                 key = QPushButton(letter.upper())
@@ -436,6 +446,17 @@ class MattersPage(QWidget):
         self._shown: tuple[Any, ...] | None = None
         self.columns = 3
         self.rows = 4
+
+    def key_size(self, scale: float, width: int) -> int:
+        """The pinyin keys' side: 96 px at full scale, less where ten keys would not fit
+        across `width` (a narrow window must not be widened by its keyboard)."""
+        gap = max(1, round(8 * scale))
+        for line in self.key_rows:
+            line.setSpacing(gap)
+        margins = self.layout().contentsMargins()
+        room = width - margins.left() - margins.right() - (KEY_ROW_MOST - 1) * gap
+        border = 2  # the keys' 1 px border, each side, outside their min-width
+        return max(1, min(round(96 * scale), room // KEY_ROW_MOST - border))
 
     def _type(self, letter: str) -> None:
         self.search.setText(self.search.text() + letter)
@@ -891,14 +912,14 @@ class KioskWindow(QWidget):
                 "radius": 14,
                 "border": 3,
                 "touch": 90,
-                "key": 96,  # pinyin keys: at least 96 px (about 25 mm on a 43-inch kiosk)
+                "key": 96,  # pinyin keys: 96 px (about 25 mm on a 43-inch kiosk), see key_size
                 "navwidth": 200,
                 "pinkey": 120,
                 "hours": 96,
             }
-            self.setStyleSheet(
-                STYLE.format(**{k: max(1, round(v * scale)) for k, v in sizes.items()})
-            )
+            scaled = {k: max(1, round(v * scale)) for k, v in sizes.items()}
+            scaled["key"] = self.matters_page.key_size(scale, width)
+            self.setStyleSheet(STYLE.format(**scaled))
             self.start_page.portrait = portrait
             self.matters_page.rows = 6 if portrait else 3
             self.matters_page.columns = 2 if portrait else 4

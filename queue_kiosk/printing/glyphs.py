@@ -14,20 +14,21 @@ logger = logging.getLogger(__name__)
 CELL_HEIGHT = 24
 COLUMN_WIDTH = 12
 _FONT_SIZE = 22
-# Ideographs sit on an em box whose baseline is 0.88 em from its top; this puts the box
-# one dot below the top of the 24-dot cell, like a printer's own font.
-_BASELINE = 1 + round(0.88 * _FONT_SIZE)
+# Ideographs sit on an em box whose baseline is 0.88 em from its top; the box is put one
+# dot below the top of the 24-dot cell, like a printer's own font (see draw_text).
 
 
-def draw_text(text: str, *, bold: bool = False) -> Image.Image:
-    """Black text on white, one cell per character, at the printer's normal size."""
-    width = max(display_width(text), 1) * COLUMN_WIDTH
-    image = Image.new("L", (width, CELL_HEIGHT), 255)
+def draw_text(text: str, *, bold: bool = False, factor: int = 1) -> Image.Image:
+    """Black text on white, one cell per character, at the printer's normal size times
+    `factor` (drawn from the outline at that size, not enlarged dot by dot)."""
+    width = max(display_width(text), 1) * COLUMN_WIDTH * factor
+    image = Image.new("L", (width, CELL_HEIGHT * factor), 255)
     draw = ImageDraw.Draw(image)
-    font = load_font(_FONT_SIZE)
+    font = load_font(_FONT_SIZE * factor)
+    baseline = factor + round(0.88 * _FONT_SIZE * factor)
     x = 0
     for char in text:
-        cell = char_columns(char) * COLUMN_WIDTH
+        cell = char_columns(char) * COLUMN_WIDTH * factor
         if not char.isspace():
             if not has_glyph(font, char):
                 logger.warning(
@@ -36,15 +37,28 @@ def draw_text(text: str, *, bold: bool = False) -> Image.Image:
                     ord(char),
                 )
             draw.text(
-                (x + cell / 2, _BASELINE),
+                (x + cell / 2, baseline),
                 char,
                 font=font,
                 fill=0,
                 anchor="ms",
-                stroke_width=1 if bold else 0,
+                stroke_width=factor if bold else 0,
                 stroke_fill=0,
             )
         x += cell
+    return image
+
+
+def draw_text_scaled(text: str, *, bold: bool, width: int, height: int) -> Image.Image:
+    """Text at GS ! width x height, as large as the printer prints it but with smooth edges
+    (for the on-screen preview: a 24-dot glyph enlarged six times looks like steps)."""
+    if width == height == 1:
+        return draw_text(text, bold=bold)
+    factor = max(width, height)
+    image = draw_text(text, bold=bold, factor=factor)
+    size = (image.width * width // factor, image.height * height // factor)
+    if size != image.size:
+        image = image.resize(size, Image.Resampling.LANCZOS)
     return image
 
 

@@ -14,6 +14,11 @@ class Paper:
     columns: int
     qr_module: int
 
+    @property
+    def roll_dots(self) -> int:
+        """The whole roll's width in dots at 203 dpi (8 dots a millimetre), edges included."""
+        return self.mm * 8
+
 
 PAPERS = {80: Paper(80, 576, 48, 6), 58: Paper(58, 384, 32, 5)}
 

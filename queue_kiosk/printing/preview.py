@@ -9,13 +9,14 @@ import qrcode
 from PIL import Image, ImageDraw, ImageOps
 
 from .decode import Cut, Feed, FeedDots, QrCode, Raster, TextLine, decode, paper_blocks
-from .glyphs import CELL_HEIGHT, draw_text, scale
+from .glyphs import draw_text_scaled
 from .paper import paper_for
 
 logger = logging.getLogger(__name__)
 
 LINE_SPACING = 30  # dots: the usual default line pitch (ESC 2) of 203 dpi printers
 _CUT_BAND = 24
+PAPER_TOP_DOTS = 32  # blank paper above the first line in the preview (4 mm)
 _QR_LEVELS = {
     "L": qrcode.constants.ERROR_CORRECT_L,
     "M": qrcode.constants.ERROR_CORRECT_M,
@@ -41,14 +42,15 @@ def _placed(band: Image.Image, paper_dots: int, align: str) -> Image.Image:
 def _text_band(line: TextLine, paper_dots: int) -> Image.Image:
     pieces = []
     for run in line.runs:
-        piece = draw_text(run.text, bold=run.bold)
+        piece = draw_text_scaled(run.text, bold=run.bold, width=run.width, height=run.height)
         if run.underline:
+            thick = run.underline * run.height
             ImageDraw.Draw(piece).rectangle(
-                (0, CELL_HEIGHT - run.underline, piece.width, CELL_HEIGHT - 1), fill=0
+                (0, piece.height - thick, piece.width, piece.height - 1), fill=0
             )
         if run.reverse:
             piece = ImageOps.invert(piece)
-        pieces.append(scale(piece, run.width, run.height))
+        pieces.append(piece)
     tallest = max(piece.height for piece in pieces)
     band = Image.new("L", (sum(piece.width for piece in pieces), tallest), 255)
     x = 0
@@ -123,8 +125,18 @@ def render_preview(data: bytes, paper_mm: int = 80) -> Image.Image:
     return ticket
 
 
+def on_paper(ticket: Image.Image, paper_mm: int = 80) -> Image.Image:
+    """The printed area laid on the roll as a person sees the ticket: the paper's unprinted
+    edges either side and the blank feed above the first line."""
+    paper = paper_for(paper_mm)
+    side = max(0, (paper.roll_dots - ticket.width) // 2)
+    sheet = Image.new("L", (ticket.width + 2 * side, ticket.height + PAPER_TOP_DOTS), 255)
+    sheet.paste(ticket, (side, PAPER_TOP_DOTS))
+    return sheet
+
+
 def render_preview_png(data: bytes, path: str | Path, paper_mm: int = 80) -> Path:
-    """Write the preview of a ticket to a PNG file and return its path."""
+    """Write the preview of a ticket, on its paper, to a PNG file and return its path."""
     target = Path(path)
-    render_preview(data, paper_mm).save(target, format="PNG")
+    on_paper(render_preview(data, paper_mm), paper_mm).save(target, format="PNG")
     return target

@@ -196,9 +196,9 @@ class TicketPrinter:
         """The last ticket as it comes out of the printer, or None before the first one."""
         if self.last_ticket is None:
             return None
-        from .preview import render_preview
+        from .preview import on_paper, render_preview
 
-        return render_preview(self.last_ticket, self.paper_mm)
+        return on_paper(render_preview(self.last_ticket, self.paper_mm), self.paper_mm)
 
 
 def open_printer(

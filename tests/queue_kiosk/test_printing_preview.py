@@ -31,12 +31,12 @@ def inked_columns(image: Image.Image, top: int, bottom: int) -> list[int]:
     ]
 
 
-@pytest.mark.parametrize(("paper_mm", "dots"), [(80, 576), (58, 384)])
+@pytest.mark.parametrize(("paper_mm", "dots"), [(80, 640), (58, 464)])
 def test_preview_png_is_as_wide_as_the_paper(tmp_path: Path, paper_mm: int, dots: int) -> None:
     data = render_ticket(dataclasses.replace(sample_slip(), priority=True), paper_mm)
     path = render_preview_png(data, tmp_path / "ticket.png", paper_mm)
     with Image.open(path) as image:
-        assert image.width == dots
+        assert image.width == dots  # the whole roll: printed area and unprinted edges
         assert image.height > 600  # hall, number, lines, QR, notice, cut
         ink = sum(image.convert("L").histogram()[:128])
         assert 0.03 < ink / (image.width * image.height) < 0.5
@@ -107,3 +107,40 @@ def test_cjk_font_draws_rare_characters() -> None:
         assert fonts.has_glyph(fonts.load_font(22), rare)
         image = draw_text(rare)
         assert sum(image.histogram()[:128]) > 20
+
+
+def ink_box(image: Image.Image) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of everything darker than mid-grey."""
+    mask = image.convert("L").point(lambda v: 255 if v < 128 else 0)
+    box = mask.getbbox()
+    assert box is not None, "nothing printed"
+    return box
+
+
+@pytest.mark.parametrize("paper_mm", [80, 58])
+def test_ticket_preview_has_paper_edges_above_and_beside_the_text(
+    tmp_path: Path, paper_mm: int
+) -> None:
+    data = render_ticket(sample_slip(), paper_mm)
+    with Image.open(render_preview_png(data, tmp_path / "ticket.png", paper_mm)) as image:
+        left, top, right, _ = ink_box(image)
+        assert top >= 24, f"the hall name starts {top} dots from the top edge"
+        assert left >= 24, f"the text starts {left} dots from the left edge"
+        assert image.width - right >= 24, f"the text ends {image.width - right} dots from the edge"
+
+
+def test_big_number_is_drawn_smoothly_not_as_enlarged_dots() -> None:
+    # GS ! 6x6: a printer enlarges its 24-dot glyph into 6x6 blocks; the preview draws the
+    # outline at that size, so its edges are finer than one block.
+    data = CHINESE + commands.character_size(6, 6) + commands.bold(True) + b"A017\n"
+    image = render_preview(data)
+    number = image.crop((0, 0, 4 * 72, 144))
+    blocks = mixed = 0
+    for bx in range(0, number.width, 6):
+        for by in range(0, number.height, 6):
+            cell = number.crop((bx, by, bx + 6, by + 6))
+            values = {cell.getpixel((x, y)) for x in range(6) for y in range(6)}
+            blocks += min(values) < 128
+            mixed += len(values) > 1 and min(values) < 128
+    assert blocks > 50
+    assert mixed / blocks > 0.2, f"{mixed} of {blocks} inked blocks have any detail in them"

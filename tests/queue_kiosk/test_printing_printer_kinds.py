@@ -42,7 +42,7 @@ def test_preview_printer_keeps_the_ticket_for_the_screen() -> None:
     printer.print_ticket(TICKET)
     assert printer.last_ticket == TICKET
     image = printer.preview_image()
-    assert image is not None and image.width == 384
+    assert image is not None and image.width == 464  # the 58 mm roll, its edges included
     status = printer.status()
     assert (status.online, status.condition) == (True, "preview")
 

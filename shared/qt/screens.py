@@ -1,0 +1,26 @@
+"""Putting a window on a screen: fullscreen that works with or without a window manager."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QScreen
+from PySide6.QtWidgets import QWidget
+
+
+def show_fullscreen(window: QWidget, screen: QScreen | None = None) -> None:
+    """Show `window` covering the whole of `screen` (default: the primary screen).
+
+    showFullScreen() alone asks the window manager to do it; on a bare X server (a kiosk
+    started straight from xinit, no window manager) nobody does and the window keeps its
+    size hint. So the window is also made frameless and given the screen's geometry
+    itself, which a window manager then confirms.
+    """
+    target = screen or QGuiApplication.primaryScreen()
+    window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+    if target is not None:
+        window.setGeometry(target.geometry())
+    window.showFullScreen()
+    handle = window.windowHandle()
+    if target is not None and handle is not None:
+        handle.setScreen(target)
+        window.setGeometry(target.geometry())
