@@ -564,6 +564,12 @@ class CounterWindow(QWidget):
             "login_incomplete": self.tr("Enter your clerk ID and PIN."),
             "login_lost": self.tr("A new business day has begun: please log in again.")
             if code == "day_reset"
+            else self.tr(
+                "You have been logged out: the hall server closed this counter (a staff member "
+                "works at one counter at a time; this staff ID may be logged in at another "
+                "counter). Log in again to reopen it."
+            )
+            if code == "counter_closed"
             else self.tr("You have been logged out: the server refused your login."),
             "handshake_failed": self.handshake_text(code, detail),
             "disconnected": self.tr("Not done: the connection to the hall server was lost."),

@@ -92,22 +92,22 @@
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="598"/>
+        <location filename="../window.py" line="604"/>
         <source>Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多，该工号已锁定 10 分钟（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="602"/>
+        <location filename="../window.py" line="608"/>
         <source>This clerk ID is disabled.</source>
         <translation>该工号已停用。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="604"/>
+        <location filename="../window.py" line="610"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="606"/>
+        <location filename="../window.py" line="612"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
@@ -117,60 +117,60 @@
         <translation>新的工作日已开始，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="567"/>
+        <location filename="../window.py" line="573"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="621"/>
+        <location filename="../window.py" line="627"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="569"/>
-        <location filename="../window.py" line="691"/>
+        <location filename="../window.py" line="575"/>
+        <location filename="../window.py" line="697"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="637"/>
+        <location filename="../window.py" line="643"/>
         <source>Too soon after the last call: wait a few seconds.</source>
         <translation>距上次叫号太近：请稍等几秒再叫。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="570"/>
+        <location filename="../window.py" line="576"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="577"/>
+        <location filename="../window.py" line="583"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="582"/>
+        <location filename="../window.py" line="588"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="701"/>
+        <location filename="../window.py" line="707"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="703"/>
+        <location filename="../window.py" line="709"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="704"/>
-        <location filename="../window.py" line="761"/>
+        <location filename="../window.py" line="710"/>
+        <location filename="../window.py" line="767"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="620"/>
-        <location filename="../window.py" line="712"/>
+        <location filename="../window.py" line="626"/>
+        <location filename="../window.py" line="718"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
@@ -185,339 +185,344 @@
         <translation>未能完成。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="572"/>
+        <location filename="../window.py" line="568"/>
+        <source>You have been logged out: the hall server closed this counter (a staff member works at one counter at a time; this staff ID may be logged in at another counter). Log in again to reopen it.</source>
+        <translation>您已退出登录：服务器关闭了本窗口（一位工作人员同一时间只能在一个窗口服务，此工号可能已在其他窗口登录）。重新登录即可再次开放本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="578"/>
         <source>{done} finished. Nobody else is waiting for this counter.</source>
         <translation>{done} 已办结。本窗口暂无等候的群众。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="574"/>
+        <location filename="../window.py" line="580"/>
         <source>{done} finished; now calling {number}.</source>
         <translation>{done} 已办结，正在呼叫 {number}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="575"/>
+        <location filename="../window.py" line="581"/>
         <source>{number} finished.</source>
         <translation>{number} 已办结。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="576"/>
+        <location filename="../window.py" line="582"/>
         <source>{number} marked as a no-show.</source>
         <translation>{number} 已记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="578"/>
+        <location filename="../window.py" line="584"/>
         <source>{number} has been transferred to {to}.</source>
         <translation>{number} 已转到 {to}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="580"/>
+        <location filename="../window.py" line="586"/>
         <source>{number} has been transferred to the queue of {to}.</source>
         <translation>{number} 已转到「{to}」的队列。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="584"/>
+        <location filename="../window.py" line="590"/>
         <source>{number} has not been started. Press {again} again to finish it and call the next, or {no_show} to mark it a no-show.</source>
         <translation>{number} 尚未开始办理 — 再按 {again} 办结并叫下一位，按 {no_show} 记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="594"/>
+        <location filename="../window.py" line="600"/>
         <source>Too many wrong PINs: this clerk is locked out until {time} (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多：该柜员已被锁定至 {time}（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="608"/>
+        <location filename="../window.py" line="614"/>
         <source>This clerk is logged in at another counter: log out there first.</source>
         <translation>该柜员已在其他窗口登录：请先在那里退出。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="614"/>
+        <location filename="../window.py" line="620"/>
         <source>The hall server refused this counter: the hall key is wrong or missing (set QUEUE_HALL_KEY or --key).</source>
         <translation>大厅服务器拒绝了本窗口：大厅密钥错误或未设置（请设置 QUEUE_HALL_KEY 或 --key）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="618"/>
+        <location filename="../window.py" line="624"/>
         <source>The hall server speaks another protocol version: update this program.</source>
         <translation>大厅服务器的协议版本不同：请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="629"/>
+        <location filename="../window.py" line="635"/>
         <source>The hall server refused this action.</source>
         <translation>大厅服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="639"/>
-        <location filename="../window.py" line="661"/>
+        <location filename="../window.py" line="645"/>
+        <location filename="../window.py" line="667"/>
         <source>There is no ticket {ticket} today.</source>
         <translation>今天没有 {ticket} 这个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="641"/>
+        <location filename="../window.py" line="647"/>
         <source>{ticket} cannot be called here: it is not waiting, or it is kept for another counter.</source>
         <translation>{ticket} 不能在本窗口呼叫：它不在等候中，或已留给其他窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="645"/>
-        <location filename="../window.py" line="664"/>
+        <location filename="../window.py" line="651"/>
+        <location filename="../window.py" line="670"/>
         <source>{ticket} is not a ticket number: a letter and digits, e.g. A007.</source>
         <translation>{ticket} 不是有效的号码：应为字母加数字，例如 A007。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="647"/>
+        <location filename="../window.py" line="653"/>
         <source>The counter is paused: resume it before calling.</source>
         <translation>本窗口已暂停：请先恢复服务再叫号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="649"/>
+        <location filename="../window.py" line="655"/>
         <source>Only a called ticket can be called again: this one was already started or closed.</source>
         <translation>只有已呼叫的号才能重呼：该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="651"/>
+        <location filename="../window.py" line="657"/>
         <source>This ticket was already started or closed.</source>
         <translation>该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="658"/>
         <source>This ticket was already closed.</source>
         <translation>该号已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="654"/>
+        <location filename="../window.py" line="660"/>
         <source>Only a called ticket that was not started can be marked a no-show.</source>
         <translation>只有已呼叫、尚未开始办理的号才能记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="656"/>
+        <location filename="../window.py" line="662"/>
         <source>That service or counter no longer exists.</source>
         <translation>该事项或窗口已不存在。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="658"/>
+        <location filename="../window.py" line="664"/>
         <source>Not transferred: the ticket is no longer at this counter, or the target is this counter.</source>
         <translation>未转移：该号已不在本窗口，或目标就是本窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="662"/>
+        <location filename="../window.py" line="668"/>
         <source>{ticket} is not one of today&apos;s no-shows.</source>
         <translation>{ticket} 不是今天的过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="666"/>
+        <location filename="../window.py" line="672"/>
         <source>Finish or transfer the ticket in hand before pausing.</source>
         <translation>请先办结或转移手上的号，再暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="667"/>
+        <location filename="../window.py" line="673"/>
         <source>The counter is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="669"/>
+        <location filename="../window.py" line="675"/>
         <source>Refused: another clerk has logged in at this counter, or you were logged out. Log in again.</source>
         <translation>被拒绝：其他柜员已在本窗口登录，或您已被退出。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="673"/>
+        <location filename="../window.py" line="679"/>
         <source>Refused: the hall server does not know this counter any more. Restart the program.</source>
         <translation>被拒绝：大厅服务器已不认识本窗口。请重新启动本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="676"/>
+        <location filename="../window.py" line="682"/>
         <source>Not done: the hall server cannot save right now (disk full or read-only). Try again shortly.</source>
         <translation>未完成：大厅服务器暂时无法保存（磁盘已满或只读）。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="679"/>
+        <location filename="../window.py" line="685"/>
         <source>Not done: the hall server had an error. Try again.</source>
         <translation>未完成：大厅服务器出错。请再试一次。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="680"/>
+        <location filename="../window.py" line="686"/>
         <source>Not done: the hall server does not know this ticket.</source>
         <translation>未完成：大厅服务器找不到该号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="682"/>
+        <location filename="../window.py" line="688"/>
         <source>Not done: the ticket or counter has changed meanwhile (another counter or the administrator). The window shows the current state.</source>
         <translation>未完成：该号或窗口刚被更改（其他窗口或管理员）。窗口已显示最新状态。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="686"/>
+        <location filename="../window.py" line="692"/>
         <source>Not done: the hall server did not understand the request. Update this program.</source>
         <translation>未完成：大厅服务器无法识别该请求。请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="689"/>
+        <location filename="../window.py" line="695"/>
         <source>Not done: the hall server is older than this program and lacks this action.</source>
         <translation>未完成：大厅服务器版本较旧，不支持此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="717"/>
+        <location filename="../window.py" line="723"/>
         <source>Cannot reach the hall server at {server}: check the address, the network and the server&apos;s firewall (port {port}). Trying again…</source>
         <translation>无法连接大厅服务器 {server}：请检查地址、网络和服务器防火墙（端口 {port}）。正在重试…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="724"/>
+        <location filename="../window.py" line="730"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="726"/>
+        <location filename="../window.py" line="732"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="742"/>
+        <location filename="../window.py" line="748"/>
         <source>paper running low</source>
         <translation>纸卷将尽</translation>
     </message>
     <message>
-        <location filename="../window.py" line="743"/>
+        <location filename="../window.py" line="749"/>
         <source>out of paper: replace the roll</source>
         <translation>缺纸，请更换纸卷</translation>
     </message>
     <message>
-        <location filename="../window.py" line="744"/>
+        <location filename="../window.py" line="750"/>
         <source>printer offline: check its cable and power</source>
         <translation>打印机离线，请检查连线和电源</translation>
     </message>
     <message>
-        <location filename="../window.py" line="745"/>
+        <location filename="../window.py" line="751"/>
         <source>printer fault: check the printer</source>
         <translation>打印机故障，请检查打印机</translation>
     </message>
     <message>
-        <location filename="../window.py" line="748"/>
+        <location filename="../window.py" line="754"/>
         <source>Kiosk {name}: {problem}</source>
         <translation>取号机「{name}」：{problem}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="750"/>
+        <location filename="../window.py" line="756"/>
         <source>printer fault</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../window.py" line="783"/>
+        <location filename="../window.py" line="789"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="785"/>
+        <location filename="../window.py" line="791"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="790"/>
+        <location filename="../window.py" line="796"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="790"/>
+        <location filename="../window.py" line="796"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="793"/>
+        <location filename="../window.py" line="799"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="801"/>
+        <location filename="../window.py" line="807"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="809"/>
+        <location filename="../window.py" line="815"/>
         <source>Waited under a minute</source>
         <translation>已等候不到 1 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="811"/>
+        <location filename="../window.py" line="817"/>
         <source>Waited {minutes} min</source>
         <translation>已等候 {minutes} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="814"/>
+        <location filename="../window.py" line="820"/>
         <source>called {n} times</source>
         <translation>第 {n} 次呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="818"/>
+        <location filename="../window.py" line="824"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="820"/>
+        <location filename="../window.py" line="826"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="841"/>
+        <location filename="../window.py" line="847"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="852"/>
+        <location filename="../window.py" line="858"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="856"/>
+        <location filename="../window.py" line="862"/>
         <source>Finished without start {without_start} · short services {short} ({share}) · calls per served {calls} · recalls {recalls}</source>
         <translation>未按开始办结 {without_start} · 短时办结 {short}（{share}）· 每办结叫号 {calls} · 重呼 {recalls}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="866"/>
+        <location filename="../window.py" line="872"/>
         <source>Logged in {logged_in} (paused {paused}) · satisfaction {score} from {rated} ratings</source>
         <translation>在岗 {logged_in}（暂停 {paused}）· 满意度 {score}（{rated} 条评价）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="879"/>
+        <location filename="../window.py" line="885"/>
         <source>As in the monthly report. Short service: under {short} s. Finished without start: finished (or ended by the next call) without pressing start. Calls per served: calls (not recalls) ÷ served. Logged in: since login, pauses included.</source>
         <translation>与每月考核报表的定义相同。短时办结：办理时长短于 {short} 秒。未按开始办结：叫号后未按“开始”就办结（或被下一次叫号自动办结）。每办结叫号：叫号次数（不含重呼）÷ 办结件数。在岗：自登录起，含暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="892"/>
+        <location filename="../window.py" line="898"/>
         <source>{action} ({seconds} s)</source>
         <translation>{action}（{seconds} 秒）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="905"/>
+        <location filename="../window.py" line="911"/>
         <source>&lt;1 min</source>
         <translation>&lt;1 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="907"/>
+        <location filename="../window.py" line="913"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="912"/>
+        <location filename="../window.py" line="918"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="970"/>
+        <location filename="../window.py" line="976"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="970"/>
+        <location filename="../window.py" line="976"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="970"/>
+        <location filename="../window.py" line="976"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="971"/>
+        <location filename="../window.py" line="977"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="971"/>
+        <location filename="../window.py" line="977"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -157,6 +157,10 @@ class HallConnection(QObject):
 
         self.request("login", {"clerk": clerk, "pin": pin}, done)
 
+    def forget_login(self) -> None:
+        """Do not log the clerk in again on the next reconnect (the server closed the counter)."""
+        self._login = None
+
     def logout(self, callback: Callback | None = None) -> None:
         def done(reply: Reply) -> None:
             if reply.ok:
