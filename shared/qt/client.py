@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from shared import auth
+from shared.app_options import follow_server_time
 from shared.client import PageCollector, PagingError, Reply, fetch_pages, new_req
 from shared.codec import PROTO, BadFrame, FrameDecoder, encode
 from shared.ops import OPS
@@ -356,6 +357,7 @@ class HallConnection(QObject):
             self._lost()
             return
         self.hello = reply.result
+        follow_server_time(self.hello.get("server_time"))  # the hall's time on the clocks
         self._synced = False
         self._pages = PageCollector("snapshot")
         self._send_internal("snapshot", {}, self._on_first_snapshot)
