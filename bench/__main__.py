@@ -6,6 +6,7 @@ object with every figure, so runs can be compared.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sqlite3
@@ -21,10 +22,12 @@ from bench.calibrate import commit_latency, cpu_unit_ms, process_cpu_s
 from bench.crashloop import free_port, start_server
 from bench.history import TZ, add_history, add_waiting
 from bench.load import combine
+from bench.web import web_figures
 from shared.clock import business_day
 from shared.config import default_config, load_config
 from shared.service import HallService
 from shared.store import HallStore
+from shared.ticket_token import make_token
 
 # PASS/FAIL is judged only on figures that hold on any machine: ratios to what this machine's
 # disk and CPU do in the same run (bench/calibrate.py), and sizes that do not depend on speed.
@@ -46,8 +49,19 @@ TARGETS = {
     "board_rss_growth_pct": ("<=", 5.0),
     "ticket_80mm_bytes": ("<=", 1024),
     "ticket_58mm_bytes": ("<=", 1024),
+    "ticket_url_80mm_bytes": ("<=", 1024),
+    "ticket_url_58mm_bytes": ("<=", 1024),
+    "ticket_url_80mm_qr_version": ("<=", 4),
+    "ticket_url_58mm_qr_version": ("<=", 4),
+    "web_rss_1000_streams_mb": ("<=", 150.0),
     # The protocol's frame limit: the biggest frame any op produced in the whole bench.
     "largest_frame_bytes": ("<=", 65_536),
+    # What a resident hears (bench/voice.py, through a real sound server): the limits a
+    # hall sets, in seconds. Sound output latency, not this machine's speed, decides them.
+    "voice_idle_first_sound_p99_s": ("<=", 0.3),
+    "voice_idle_first_word_p99_s": ("<=", 1.0),
+    "voice_peak_worst_wait_s": ("<=", 15.0),
+    "voice_peak_10min_simulated_worst_wait_s": ("<=", 15.0),
 }
 
 BENCH_HALL = """# The benchmark's hall: the sample catalog, 24 counters, 24 clerks.
@@ -233,6 +247,22 @@ def db_size_per_1000(folder: Path) -> dict[str, int]:
     }
 
 
+def qr_version(ticket: bytes) -> int:
+    """The QR version (17 + 4 x version modules a side) of the ticket's printed QR code."""
+    import qrcode
+
+    from queue_kiosk.printing import decode
+    from queue_kiosk.printing.decode import QrCode
+
+    [code] = [op for op in decode(ticket) if isinstance(op, QrCode)]
+    symbol = qrcode.QRCode(
+        error_correction=getattr(qrcode.constants, f"ERROR_CORRECT_{code.error_correction}")
+    )
+    symbol.add_data(code.payload)
+    symbol.make(fit=True)
+    return int(symbol.version)
+
+
 def ticket_bytes() -> dict[str, Any]:
     try:
         from queue_kiosk.printing import TicketSlip, render_ticket
@@ -250,8 +280,15 @@ def ticket_bytes() -> dict[str, Any]:
         notice=default_config().ticket_notice,
     )
     out: dict[str, Any] = {}
+    # The ticket page's address as a hall sets it up (see README), with a token of today's size.
+    url = f"http://192.168.10.2:8080/t/{make_token('0' * 64, 123_456, '2026-11-26')}"
     for paper in (80, 58):
-        size = len(render_ticket(slip, paper))
+        with_url = render_ticket(dataclasses.replace(slip, qr_url=url), paper)
+        out[f"ticket_url_{paper}mm_bytes"] = len(with_url)
+        out[f"ticket_url_{paper}mm_qr_version"] = qr_version(with_url)
+        plain = render_ticket(slip, paper)
+        out[f"ticket_{paper}mm_qr_version"] = qr_version(plain)
+        size = len(plain)
         out[f"ticket_{paper}mm_bytes"] = size
         out[f"ticket_{paper}mm_s_at_9600"] = round(size * 10 / 9600, 3)
         out[f"ticket_{paper}mm_s_at_115200"] = round(size * 10 / 115200, 4)
@@ -273,6 +310,23 @@ def board_memory(calls: int) -> dict[str, Any]:
     if out.returncode != 0:
         return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def voice(quick: bool) -> dict[str, Any]:
+    """The board's voice through a private PulseAudio (bench/voice.py), in its own process."""
+    idle, peak_s = ("5", "40") if quick else ("20", "120")
+    try:
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.voice", "--idle-calls", idle, "--peak-s", peak_s],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+    except subprocess.TimeoutExpired:
+        return {"voice_error": "voice measurement timed out"}
+    if out.returncode != 0:
+        return {"voice_error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def county_figures() -> dict[str, Any]:
@@ -351,6 +405,13 @@ def main() -> int:
     figures["server_rss_mb"] = max(fresh["server_rss_mb"], old["server_rss_mb"])
     figures["report_month_over_history_s"] = old["report_month_s"]
     figures.update(ticket_bytes())
+    print("queue-hall web: page loads, 200 open pages, 1,000 streams ...", flush=True)
+    try:
+        figures.update(web_figures())
+    except Exception as exc:  # a figure that cannot be measured here is named, not hidden
+        figures["web_error"] = f"{type(exc).__name__}: {exc}"
+    print("the board's voice through a sound server ...", flush=True)
+    figures.update(voice(quick))
     print("a county hall (1,500 matters, 60 counters) ...", flush=True)
     figures.update(county_figures())
     figures["largest_frame_bytes"] = max(

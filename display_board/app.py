@@ -122,7 +122,12 @@ def build_announcer(voice: str, lang: str, config: HallConfig):  # -> Announcer 
         return None
     template = config.announcement_zh if lang == "zh_CN" else config.announcement_en
     engine = make_engine(voice, lang, template=template)
-    return Announcer(engine, repeats=config.announce_times, recall_repeats=config.announce_times)
+    return Announcer(
+        engine,
+        repeats=config.announce_times,
+        recall_repeats=config.announce_times,
+        max_merge=config.announce_merge,
+    )
 
 
 def build_board(
@@ -250,7 +255,19 @@ def automation_commands(board: Any) -> dict[str, Any]:
             "recent": [call.number for call in board.model.recent],
         }
 
-    return {"state": state}
+    def voice() -> dict[str, Any]:
+        """What the announcer said (start times are time.monotonic()) and what waits."""
+        announcer = board.announcer
+        if announcer is None:
+            return {"history": [], "waiting": [], "speaking": []}
+        return {
+            "history": announcer.history(),
+            "speaking": [call.number for call in announcer.speaking()],
+            "waiting": [call.number for call in announcer.waiting()],
+            "dropped_repeats": announcer.dropped_repeats,
+        }
+
+    return {"state": state, "voice": voice}
 
 
 if __name__ == "__main__":

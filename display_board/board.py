@@ -81,6 +81,7 @@ CLOSED_PANEL = "#0f2740"
 STAFF_NOTE = "#f4b266"
 STAFF_NOTE_PX = 32
 CAPTION = "#e3ecf5"  # the headline's "请": near-white, readable across the hall
+SPEAKING = "#ffd45c"  # the border of the call being said now
 
 STYLE_SHEET = f"""
 #displayBoard {{ background: {BACKGROUND}; }}
@@ -103,6 +104,14 @@ QLabel#counterStatus[state="closed"] {{ color: {CLOSED_TEXT}; }}
 QLabel#counterName[state="closed"] {{ color: {CLOSED_TEXT}; }}
 QLabel#connectionMark {{ color: {MUTED}; }}
 QLabel#staffNote {{ color: {STAFF_NOTE}; }}
+QFrame#headline[voice="speaking"], QFrame#recentRow[voice="speaking"] {{
+    border: 4px solid {SPEAKING};
+}}
+QFrame#headline[voice="waiting"], QFrame#recentRow[voice="waiting"] {{
+    border: 4px dashed {MUTED};
+}}
+QLabel#voiceMark {{ color: {MUTED}; }}
+QLabel#voiceMark[voice="speaking"] {{ color: {SPEAKING}; }}
 """
 
 
@@ -324,6 +333,7 @@ class HeadlinePanel(QFrame):
         super().__init__(parent)
         self.setObjectName("headline")
         self.setProperty("flash", False)
+        self.setProperty("voice", "")
         self.caption = _label("caption", self)
         self.caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.number = BigText(self)
@@ -354,19 +364,33 @@ class RecentRow(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("recentRow")
+        self.setProperty("voice", "")
         self.number = _label("recentNumber", self)
         self.number.setProperty("calling", False)
         self.counter = _label("", self)
         self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # What the voice is doing with this call: being said now, or still to be said.
+        self.voice_mark = _label("voiceMark", self)
+        self.voice_mark.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.voice_mark.setVisible(False)
         layout = QHBoxLayout(self)
-        layout.addWidget(self.number, 5)
-        layout.addWidget(self.counter, 6)
+        layout.addWidget(self.number, 4)
+        layout.addWidget(self.voice_mark, 3)
+        layout.addWidget(self.counter, 5)
 
     def setScale(self, scale: float) -> None:
         margin = round(18 * scale)
         self.layout().setContentsMargins(margin, 0, margin, 0)
         self.number.setFont(board_font(46 * scale, bold=True))
         self.counter.setFont(board_font(40 * scale))
+        self.voice_mark.setFont(board_font(28 * scale))
+
+    def show_voice(self, state: str, text: str) -> None:
+        """Mark the row "speaking" (being said now), "waiting" (still to be said) or ""."""
+        _set_style_state(self, "voice", state)
+        _set_style_state(self.voice_mark, "voice", state)
+        _set_text(self.voice_mark, text)
+        self.voice_mark.setVisible(bool(state))
 
     def show_call(self, call: Call | None, counter_name: str) -> None:
         _set_text(self.number, call.number if call else "")
@@ -501,6 +525,7 @@ class DisplayBoard(QWidget):
         self._flash_ticks = 0
         self._portrait: bool | None = None
         self._scale = 1.0
+        self._row_calls: list[Call | None] = []  # the call each recent row shows
 
         self._build()
         self.ticker.setText(notice)
@@ -515,6 +540,9 @@ class DisplayBoard(QWidget):
         self._page_timer = QTimer(self)
         self._page_timer.setInterval(PAGE_TURN_MS)
         self._page_timer.timeout.connect(self.turn_counter_page)
+
+        if announcer is not None and hasattr(announcer, "changed"):
+            announcer.changed.connect(self._render_voice)
 
         self._show_clock()
         self._show_connection()
@@ -980,11 +1008,46 @@ class DisplayBoard(QWidget):
             self._flash_timer.stop()
             self.headline.set_flash(False)
         older = [call for call in self.model.recent if latest is None or call is not latest]
+        self._row_calls = []
         for index, row in enumerate(self.recent_rows):
             call = older[index] if index < len(older) else None
             # The counter's number part only ("20号窗口", not "20号窗口（不动产）"): large.
             name = _counter_parts(self.model.counter_name(call.counter))[0] if call else ""
             row.show_call(call, name)
+            self._row_calls.append(call)
+        self._render_voice()
+
+    def _render_voice(self) -> None:
+        """Mark the call being said now and the calls still waiting to be said."""
+        speaking: set[tuple[str, int]] = set()
+        waiting: set[tuple[str, int]] = set()
+        if self.announcer is not None and hasattr(self.announcer, "speaking"):
+            speaking = {(c.number, c.counter) for c in self.announcer.speaking()}
+            waiting = {(c.number, c.counter) for c in self.announcer.waiting()}
+
+        def state(call: Call | None) -> str:
+            if call is None:
+                return ""
+            key = (call.number, call.counter)
+            return "speaking" if key in speaking else "waiting" if key in waiting else ""
+
+        marks = {"speaking": self.tr("Speaking"), "waiting": self.tr("Queued"), "": ""}
+        latest = self.model.latest
+        _set_style_state(self.headline, "voice", state(latest))
+        for row, call in zip(self.recent_rows, self._row_calls, strict=False):
+            row_state = state(call)
+            row.show_voice(row_state, marks[row_state])
+
+    def voice_marks(self) -> dict[str, str]:
+        """Ticket number -> "speaking" / "waiting", as the board shows them (for tests)."""
+        marks = {}
+        latest = self.model.latest
+        if latest is not None and self.headline.property("voice"):
+            marks[latest.number] = str(self.headline.property("voice"))
+        for row, call in zip(self.recent_rows, self._row_calls, strict=False):
+            if call is not None and row.property("voice"):
+                marks[call.number] = str(row.property("voice"))
+        return marks
 
     def _render_counters(self) -> None:
         counters, pages = self.shown_counters()

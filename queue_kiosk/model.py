@@ -223,6 +223,7 @@ class _Flow:
     ticket: dict[str, Any] | None = None
     ahead: int = 0
     est_wait_s: int = 0
+    qr_url: str = ""
 
 
 # PrinterStatus.condition (queue_kiosk.printing) -> the kiosk_status printer state.
@@ -254,6 +255,18 @@ def printer_state_of(status: Any) -> tuple[str, str]:
         return "ok", ""  # it answered "online"; only the paper sensor stayed silent
     state = _CONDITION_STATES.get(str(condition), "unknown")
     return state, str(getattr(status, "detail", "") or "")
+
+
+def _ticket_url(value: Any) -> str:
+    """The ticket page's address from the issue reply; one that cannot be printed is left out."""
+    from queue_kiosk.printing.slip import is_ticket_url
+
+    if value is None:
+        return ""
+    if not is_ticket_url(value):
+        log.warning("the server sent a ticket url that cannot be printed, left out: %r", value)
+        return ""
+    return str(value)
 
 
 def printer_state_of_error(error: BaseException) -> str:
@@ -761,6 +774,7 @@ class KioskModel:
         flow.ticket = reply.result["ticket"]
         flow.ahead = int(reply.result.get("ahead", 0))
         flow.est_wait_s = int(reply.result.get("est_wait_s", 0))
+        flow.qr_url = _ticket_url(reply.result.get("url"))
         flow.phase = Phase.PRINTING
         self._changed()
         try:
@@ -792,6 +806,7 @@ class KioskModel:
             priority=bool(ticket.get("priority", flow.priority)),
             notice=self.ticket_notice,
             lang=self.lang,
+            qr_url=flow.qr_url,
             counters=flow.matter.counters,
         )
 

@@ -194,6 +194,36 @@ class WaitingQueue:
                 next_n, streak = next(normal, None), 0
         return order
 
+    def place_for(
+        self,
+        ticket: QueuedTicket,
+        counter: int,
+        services: frozenset[str] | None,
+        priority_streak: int = 0,
+    ) -> int | None:
+        """How many tickets `counter` takes before `ticket` (its index in `order_for`), or None
+        when the counter may not take it. Counts lane positions only, at any queue length; a
+        ticket not in the queue yet gets the place it would take there."""
+        if not may_serve(ticket, counter, services):
+            return None
+        lanes = {p: self._lanes_for(counter, services, p) for p in (True, False)}
+        before = {p: sum(bisect.bisect_left(lane, ticket) for lane in lanes[p]) for p in lanes}
+        total = {p: sum(len(lane) for lane in lanes[p]) for p in lanes}
+        first_run = max(0, PRIORITY_STREAK_LIMIT - priority_streak)  # priorities before a normal
+        if ticket.priority:
+            taken = before[True]
+            normals = 0 if taken < first_run else (taken - first_run) // PRIORITY_STREAK_LIMIT + 1
+            return taken + min(total[False], normals)
+        taken = before[False]
+        return taken + min(total[True], first_run + PRIORITY_STREAK_LIMIT * taken)
+
+    def has_reserved(self, counter: int) -> bool:
+        """Whether tickets wait that were transferred to `counter` alone."""
+        return bool(
+            self._lanes.get(("counter", counter, True))
+            or self._lanes.get(("counter", counter, False))
+        )
+
     def count_for(self, counter: int, services: frozenset[str] | None) -> int:
         """How many waiting tickets `counter` may take."""
         return sum(

@@ -317,6 +317,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "shared.demo",
     "shared.report",
     "shared.admin",
+    "hall_web.command",
 )
 
 

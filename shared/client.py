@@ -301,6 +301,9 @@ class HallClient:
 
     async def send(self, op: str, **params: Any) -> dict[str, Any]:
         """Send a request and return the whole reply frame (ok or error)."""
+        if self._reader_task is not None and self._reader_task.done():
+            # Nobody would ever read the reply: the connection is gone.
+            raise ConnectionError("connection to the hall server closed")
         rid = next(self._ids)
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._waiting[rid] = future

@@ -332,6 +332,7 @@ class HallConfig:
     announcement_zh: str = "请{number}号到{counter}号窗口办理"
     announcement_en: str = "Number {number}, please go to counter {counter}"
     announce_times: int = 2
+    announce_merge: int = 3
     ticket_notice: str = "过号请重新取号"
     board_notice: str = "一窗受理 · 一号通办　请留意叫号，过号请重新取号"
     priority_pin: str | None = field(default=None, repr=False)
@@ -353,6 +354,9 @@ class HallConfig:
     board_busiest: int = 8  # how many departments "busiest" shows (the rest summed in one)
     db_path: str | None = None
     log_dir: str | None = None
+    web_public_url: str | None = None  # [web] public_url: tickets print <it>/t/<token> as QR
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
     config_path: str | None = None  # the hall file these settings came from, if any
 
     def __post_init__(self) -> None:
@@ -769,6 +773,7 @@ _TOP_LEVEL_KEYS = (
     "board",
     "calls",
     "report",
+    "web",
     "counters",
     "clerks",
     "boards",
@@ -986,13 +991,14 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
     settings["open_weekdays"] = _weekdays(hours)
     settings["day_reset"] = hours.time("day_reset", datetime.time(0, 0))
 
-    announce = root.subtable("announce", ("zh", "en", "times"))
+    announce = root.subtable("announce", ("zh", "en", "times", "merge"))
     for key, target in (("zh", "announcement_zh"), ("en", "announcement_en")):
         template = announce.text(key, getattr(HallConfig, target))
         assert template is not None
         _check_template(announce, key, template)
         settings[target] = template
     settings["announce_times"] = announce.integer("times", 2, 1, 5)
+    settings["announce_merge"] = announce.integer("merge", 3, 1, 8)
 
     kiosk = root.subtable(
         "kiosk",
@@ -1062,11 +1068,41 @@ def _parse_hall(doc: _Document, path: Path) -> HallConfig:
         "short_service_s", HallConfig.short_service_s, 1, 3600
     )
 
+    web = root.subtable("web", ("public_url", "host", "port"))
+    public_url = web.text("public_url")
+    if public_url is not None:
+        problem = public_url_problem(public_url)
+        if problem:
+            raise web.error("public_url", f'[web] public_url "{public_url}" {problem}')
+        settings["web_public_url"] = public_url.rstrip("/")
+    web_host = web.text("host", "127.0.0.1")
+    assert web_host is not None
+    if any(char.isspace() for char in web_host):
+        raise web.error("host", f'[web] host "{web_host}" must not contain spaces')
+    settings["web_host"] = web_host
+    settings["web_port"] = web.integer("port", 8080, 1, 65535)
+
     counters = _counters(root, catalog)
     if counters is not None:
         settings["counters"] = counters
     settings["clerks"] = _clerks(root)
     return HallConfig(**settings)
+
+
+MAX_PUBLIC_URL = 80  # the ticket's QR code stays small (version 4 at most, see README)
+_PUBLIC_URL_RE = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~\-/]*)?")
+
+
+def public_url_problem(url: str) -> str | None:
+    """Why `url` cannot be the web pages' public address, or None when it can."""
+    if len(url) > MAX_PUBLIC_URL:
+        return f"is longer than {MAX_PUBLIC_URL} characters (the QR code would grow)"
+    if not _PUBLIC_URL_RE.fullmatch(url):
+        return (
+            "must be http:// or https://, a host name or address, an optional :port and an "
+            'optional path, e.g. "http://192.168.10.2:8080" (no spaces, query or #)'
+        )
+    return None
 
 
 KIOSK_NAME_MAX = 32

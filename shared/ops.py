@@ -87,6 +87,21 @@ def _ticket_ref(name: str, value: Any) -> int | str:
     )
 
 
+MAX_VIEW_TOKENS = 40  # tokens in one `ticket_view`: its reply stays within PAGE_BUDGET (tested)
+
+
+def _token_list(name: str, value: Any) -> list[str]:
+    """1 to MAX_VIEW_TOKENS ticket tokens (short strings; their form is judged per token)."""
+    if not isinstance(value, list):
+        raise ValueError(f"'{name}' must be a list of ticket tokens, got {_kind(value)}")
+    if not 1 <= len(value) <= MAX_VIEW_TOKENS:
+        raise ValueError(f"'{name}' must hold 1 to {MAX_VIEW_TOKENS} tokens, got {len(value)}")
+    for item in value:
+        if not isinstance(item, str) or len(item) > 64 or not is_text(item):
+            raise ValueError(f"every item of '{name}' must be a string of at most 64 characters")
+    return value
+
+
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
@@ -178,6 +193,8 @@ OPS: dict[str, OpSpec] = {
         required={"printer": _text(32)},
         optional={"message": _text(MAX_KIOSK_MESSAGE, empty=True)},
     ),
+    # Added to v1: what one resident's ticket page shows, found by the ticket's web token.
+    "ticket_view": OpSpec(frozenset({DISPLAY, ADMIN}), required={"tokens": _token_list}),
 }
 
 

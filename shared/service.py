@@ -41,6 +41,7 @@ from shared.numbering import format_number, parse_number
 from shared.ops import COUNTER, KIOSK, OPS, Request
 from shared.report import ClerkFigures, FigureRules, clerk_work
 from shared.store import HallStore, dumps
+from shared.ticket_token import SECRET_META_KEY, make_token, new_secret, ticket_id_of, verify
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ SNAPSHOT_SHARE_S = 5.0  # clients asking at the same seq within this share one p
 LOCKOUT_FAILURES = 5
 LOCKOUT_WINDOW_S = 600  # 5 wrong PINs within this window ...
 LOCKOUT_S = 600  # ... lock the clerk out for this long
+PROVEN_TOKENS = 20_000  # web tokens remembered as verified (a day's tickets, many times over)
 EVENT_KEEP_DAYS = 1  # the event log is for looking into today; clients resync by snapshot
 ISSUE_CLIENTS_KEPT = 1000  # issuing buckets kept before full ones are forgotten
 # Which settings made a database (meta "settings"): only a demo database gets demo settings.
@@ -91,6 +93,17 @@ class Caller:
     client: str
     counter: int | None = None
     clerk: str | None = None
+
+
+@dataclass(frozen=True)
+class _CounterView:
+    """What the wait figures need of one counter."""
+
+    number: int
+    name: str
+    state: str
+    services: frozenset[str] | None
+    streak: int
 
 
 @dataclass
@@ -145,6 +158,8 @@ class HallService:
             OrderedDict()
         )
         self._load_memory()
+        self._token_secret = self._web_token_secret()
+        self._proven_tokens: dict[str, int] = {}  # token -> ticket id, of tokens verified once
         self.hall = store.get_meta("hall", config.hall_name) or config.hall_name
         if self.hall != config.hall_name and self.settings_mismatch is None:
             with store.transaction():
@@ -181,6 +196,15 @@ class HallService:
             self.store.set_meta("seq", "0")
             self.store.set_meta("created_at", now)
         self._sync_counters(overwrite=True)
+
+    def _web_token_secret(self) -> str:
+        """The secret of the tickets' web tokens: made once, kept in the hall database."""
+        secret = self.store.get_meta(SECRET_META_KEY)
+        if not secret:
+            secret = new_secret()
+            with self.store.transaction():
+                self.store.set_meta(SECRET_META_KEY, secret)
+        return secret
 
     def _settings_origin(self) -> str:
         """What settings this run has: the demo's built-in ones, or a hall file's."""
@@ -952,28 +976,55 @@ class HallService:
             (ticket_id, day, iso(now), "issue", TicketState.PENDING.value),
         )
         new = _queued(self._ticket_row(ticket_id))
-        ahead = self.queue.ahead(new)
-        return Outcome(
-            result={
-                "ticket": self.ticket_json(self._ticket_row(ticket_id)),
-                "ahead": ahead,
-                "est_wait_s": self._estimate(service["code"], ahead, day),
-            }
-        )
+        # As call_next will order it: every counter that may take it, not its matter alone.
+        ahead = self._ahead_in_call_order(new, self._counter_views())
+        result = {
+            "ticket": self.ticket_json(self._ticket_row(ticket_id)),
+            "ahead": ahead,
+            "est_wait_s": self._estimate(service["code"], ahead, day),
+        }
+        result.update(self._web_link(ticket_id, day))
+        return Outcome(result=result)
 
-    def _estimate(self, service: str, ahead: int, day: str) -> int:
+    def _web_link(self, ticket_id: int, day: str) -> dict[str, str]:
+        """The ticket's web token, and the URL its QR code holds when the hall has web pages."""
+        token = make_token(self._token_secret, ticket_id, day)
+        link = {"token": token}
+        if self.config.web_public_url:
+            link["url"] = f"{self.config.web_public_url}/t/{token}"
+        return link
+
+    def _estimate(
+        self, service: str, ahead: int, day: str, counters: list[_CounterView] | None = None
+    ) -> int:
         serving = open_ = 0
-        if self._batch_services is None:  # read once per batch (the transaction sees no others)
-            self._batch_services = {
-                row["number"]: self._counter_services(row)
-                for row in self.store.all("SELECT number, services FROM counters")
-            }
-        for row in self.store.all("SELECT number, state FROM counters"):
-            services = self._batch_services.get(row["number"])
+        if counters is None:
+            if self._batch_services is None:  # read once per batch (the transaction sees no others)
+                self._batch_services = {
+                    row["number"]: self._counter_services(row)
+                    for row in self.store.all("SELECT number, services FROM counters")
+                }
+            pairs = [
+                (row["state"], self._batch_services.get(row["number"]))
+                for row in self.store.all("SELECT number, state FROM counters")
+            ]
+        else:
+            pairs = [(counter.state, counter.services) for counter in counters]
+        for state, services in pairs:
             if services is None or service in services:
                 serving += 1
-                open_ += row["state"] == CounterState.OPEN
+                open_ += state == CounterState.OPEN
         return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
+
+    def _counter_views(self) -> list[_CounterView]:
+        return [
+            _CounterView(
+                r["number"], r["name"], r["state"], self._counter_services(r), r["priority_streak"]
+            )
+            for r in self.store.all(
+                "SELECT number, name, state, services, priority_streak FROM counters ORDER BY number"
+            )
+        ]
 
     def _require_issuer(self, caller: Caller, row: sqlite3.Row, op: str) -> None:
         """Only the kiosk that issued a ticket may confirm or cancel it (admin tools may too)."""
@@ -1049,6 +1100,16 @@ class HallService:
     # -- ops: ratings and figures ---------------------------------------------------------------
 
     def op_rate(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        if caller.role == COUNTER and caller.clerk is None:
+            # Who may ask comes before what was asked: with nobody logged in, only a ticket
+            # this counter finished moments ago may be rated; anything else is forbidden.
+            found = self.store.one("SELECT * FROM tickets WHERE id = ?", (params["ticket"],))
+            if found is None:
+                raise HallError(
+                    ErrorCode.FORBIDDEN,
+                    "log in at the counter before 'rate'",
+                    reason="clerk_not_logged_in",
+                )
         row = self._ticket_row(params["ticket"])
         if caller.role == COUNTER:
             # Ratings feed the clerks' monthly assessment: only the counter that served the
@@ -1526,6 +1587,116 @@ class HallService:
         tickets = [self.ticket_json(row) for row in rows[:limit]]
         end = fill_page(tickets, PAGE_BUDGET - json_size({"tickets": [], "total": len(rows)}))
         return Outcome(result={"tickets": tickets[:end], "total": len(rows)})
+
+    # -- ops: the web pages -------------------------------------------------------------------
+
+    def op_ticket_view(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
+        day = self.day(now)
+        counters = self._counter_views()
+        # Counters alike (services, streak, open or not, nothing reserved) share one call order.
+        alike: dict[tuple[Any, ...], _CounterView] = {}
+        for c in counters:
+            own = c.number if self.queue.has_reserved(c.number) else None
+            alike.setdefault((c.services, c.streak, c.state == CounterState.OPEN, own), c)
+        orders = list(alike.values())
+        names: dict[str, sqlite3.Row | None] = {}
+        ids = {token: ticket_id_of(token) for token in params["tokens"]}
+        rows = {r["id"]: r for r in self._rows(i for i in ids.values() if i is not None)}
+        views = []
+        for token in params["tokens"]:
+            row = rows.get(ids[token])  # type: ignore[arg-type]
+            if row is None or not self._token_matches(token, row):
+                views.append({"token": token, "status": "unknown"})
+            elif row["day"] != day:
+                views.append(
+                    {
+                        "token": token,
+                        "status": "other_day",
+                        "day": row["day"],
+                        "number": row["number"],
+                    }
+                )
+            else:
+                if row["service"] not in names:
+                    names[row["service"]] = self.store.one(
+                        "SELECT s.name, s.name_en, c.name AS cat_name, c.name_en AS cat_name_en"
+                        " FROM services s JOIN categories c ON c.code = s.category WHERE s.code = ?",
+                        (row["service"],),
+                    )
+                views.append(
+                    self._ticket_view(token, row, names[row["service"]], counters, orders, day)
+                )
+        return Outcome(result={"day": day, "views": views})
+
+    def _token_matches(self, token: str, row: sqlite3.Row) -> bool:
+        """Whether `token` is the one made for this ticket (pages ask again on every change, so
+        a token once proven is remembered; the cache is bounded)."""
+        known = self._proven_tokens.get(token)
+        if known is not None:
+            return known == row["id"]
+        if not verify(self._token_secret, token, row["id"], row["day"]):
+            return False
+        if len(self._proven_tokens) >= PROVEN_TOKENS:
+            self._proven_tokens.clear()
+        self._proven_tokens[token] = row["id"]
+        return True
+
+    def _ticket_view(
+        self,
+        token: str,
+        row: sqlite3.Row,
+        names: sqlite3.Row | None,
+        counters: list[_CounterView],
+        orders: list[_CounterView],
+        day: str,
+    ) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "token": token,
+            "status": "ok",
+            "ticket": self.ticket_json(row),
+            "service_name": names["name"] if names else row["service"],
+            "service_name_en": names["name_en"] if names else row["service"],
+            "category_name": names["cat_name"] if names else row["category"],
+            "category_name_en": names["cat_name_en"] if names else row["category"],
+            "ahead": None,
+            "est_wait_s": None,
+            "counter_name": None,
+        }
+        if row["counter"] is not None:
+            counter = next((c for c in counters if c.number == row["counter"]), None)
+            view["counter_name"] = counter.name if counter else None
+        if row["state"] in (TicketState.WAITING, TicketState.PENDING):
+            ahead = self._ahead_in_call_order(_queued(row), orders)
+            view["ahead"] = ahead
+            view["est_wait_s"] = self._estimate(row["service"], ahead, day, counters)
+        return view
+
+    def _ahead_in_call_order(self, ticket: QueuedTicket, counters: list[_CounterView]) -> int:
+        """Waiting tickets that `call_next` takes before this one, at the counter reaching it first.
+
+        The open counters that may take the ticket (its reserved counter, or those serving its
+        service) are asked, or all that may take it when none is open; each answers with its
+        real call order (service set, priority, its priority streak). A ticket not yet in the
+        queue (just issued, not yet printed) gets the place it will take there. Counters alike
+        (same services and streak, nothing reserved for them) are asked once.
+        """
+        places: dict[bool, list[int]] = {True: [], False: []}
+        asked: dict[object, int | None] = {}
+        for counter in counters:
+            alike: object = (
+                counter.number
+                if self.queue.has_reserved(counter.number)
+                else (counter.services, counter.streak)
+            )
+            if alike not in asked:
+                asked[alike] = self.queue.place_for(
+                    ticket, counter.number, counter.services, counter.streak
+                )
+            place = asked[alike]
+            if place is not None:
+                places[counter.state == CounterState.OPEN].append(place)
+        found = places[True] or places[False]
+        return min(found) if found else self.queue.ahead(ticket)
 
     def _rows(self, ids: Iterable[int]) -> list[sqlite3.Row]:
         ids = list(ids)

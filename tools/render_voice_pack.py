@@ -32,7 +32,7 @@ SAMPLE_RATE = 16000
 # Trim what is quieter than this at either end of a clip.
 SILENCE_THRESHOLD = "-50d"
 # Ding (E5) then dong (C5), each a sine plus its octave, fading like a struck bell.
-CHIME_NOTES = ((659.26, 0.55), (523.25, 0.9))
+CHIME_NOTES = ((659.26, 0.2), (523.25, 0.42))
 
 
 def _run(command: list[str]) -> None:

@@ -1,10 +1,13 @@
 """The voice announcer: speaks queued calls through the clip pack, QTextToSpeech, or not at all.
 
-`Announcer` owns the AnnouncementQueue and one engine and speaks one reading at a time,
-so announcements never cut each other off. Engines:
-- `ClipEngine` joins the voice pack's clips into one WAV in memory and plays it with
-  QMediaPlayer; with no audio device it counts the WAV's length instead, and a
-  watchdog ends a playback that never reports its end, so the queue never stalls;
+`Announcer` owns the AnnouncementQueue and one engine and speaks one announcement at a
+time, so announcements never cut each other off; see queue.py for what gives way when
+the hall is busy. Engines:
+- `ClipEngine` joins the voice pack's clips into PCM in memory and writes it to one
+  QAudioSink opened when the engine is made and kept open, so a call is heard within a
+  few tens of milliseconds (a QMediaPlayer per announcement loads and opens the device
+  each time). With no audio device it counts the audio's length instead, and a watchdog
+  ends a playback that never drains, so the queue never stalls;
 - `TtsEngine` speaks through QTextToSpeech (sapi/winrt on Windows, darwin on macOS,
   "mock" in tests); speechd is refused without an audio output (it hangs there);
 - `SilentEngine` speaks nothing (`--voice off`): the board only shows the calls.
@@ -14,45 +17,61 @@ so announcements never cut each other off. Engines:
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QLocale, QObject, QTimer, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+from PySide6.QtCore import QIODevice, QLocale, QObject, QTimer, Signal
+from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
+
+try:  # Qt 6.7 renamed the QAudio namespace QtAudio; sinks report QtAudio values
+    from PySide6.QtMultimedia import QtAudio as QAudio
+except ImportError:  # pragma: no cover - older PySide6
+    from PySide6.QtMultimedia import QAudio  # type: ignore[assignment]
 from PySide6.QtTextToSpeech import QTextToSpeech
 
 from display_board.voice.pack import (
+    DEFAULT_CALL_GAP_MS,
     DEFAULT_CHIME_GAP_MS,
     DEFAULT_CLIP_GAP_MS,
+    AudioFormat,
+    ComposedAnnouncement,
     RenderedAnnouncement,
     VoicePack,
     VoicePackError,
 )
 from display_board.voice.queue import (
-    DEFAULT_MAX_PENDING,
+    DEFAULT_MAX_MERGE,
     DEFAULT_REPEATS,
     Announcement,
     AnnouncementQueue,
+    CallRef,
     check_repeats,
 )
 from display_board.voice.text import (
+    CHIME_CLIP,
     DEFAULT_LANGUAGE,
-    announcement_text,
+    announcement_segments,
+    call_segment_indexes,
     check_template,
-    clip_names,
+    merged_text,
     resolve_language,
 )
 
 log = logging.getLogger(__name__)
 
 VOICE_MODES = ("auto", "qt", "clips", "off")
-# Silence between two readings, so that the hall hears where one call ends.
+# Silence between a call and its repeat, when the hall is quiet.
 DEFAULT_GAP_MS = 600
+# Silence before the next announcement when calls wait to be said.
+DEFAULT_BUSY_GAP_MS = 250
 # How long past its expected end a playback may run before it is given up.
 DEFAULT_WATCHDOG_MARGIN_MS = 3000
-# What "no audio device" does: count the WAV's length ("timer"), or let QMediaPlayer
-# play into nothing in real time ("player"; it still reports EndOfMedia).
-SILENT_PROGRESS_MODES = ("timer", "player")
 # Speech engines that come with an operating system, in order of preference.
 _PLATFORM_TTS_ENGINES = {"win32": ("winrt", "sapi"), "darwin": ("darwin",), "linux": ("speechd",)}
 # Without a sound card speechd sticks in Speaking and can hang the next process that opens it.
@@ -80,111 +99,180 @@ class VoiceEngine(QObject):
 
     done = Signal()
     audible = True
+    # What the last `speak()` plays, when the engine knows it (the clip engine does).
+    plan: Plan | None = None
 
-    def text_for(self, number: str, counter: int) -> str:
-        """The words this engine says for a call (for the board to show or log)."""
+    def text_for(self, calls: Sequence[tuple[str, int]]) -> str:
+        """The words this engine says for calls said together (for the board or a log)."""
         raise NotImplementedError
 
-    def speak(self, number: str, counter: int, chime: bool) -> None:
+    def speak(self, calls: Sequence[tuple[str, int]], chime: bool) -> None:
+        """Say `calls` (ticket number, counter) in one announcement, after the chime if `chime`."""
         raise NotImplementedError
 
     def stop(self) -> None:
         raise NotImplementedError
 
 
-class WavPlayer(QObject):
-    """Plays one in-memory WAV file at a time and always reports `done`, sound card or not."""
+class PcmPlayer(QObject):
+    """Plays raw PCM through one long-lived QAudioSink; always reports `done`, sound card or not.
+
+    The sink is opened ahead (at construction) and kept open between announcements, so
+    playing starts with the next write. Audio is pushed from a short timer; the sink's
+    buffer (`BUFFER_MS`) rides out a busy GUI thread without a gap in the words.
+    """
 
     done = Signal()
+    BUFFER_MS = 1000
+    # PulseAudio (and PipeWire's pulse server) otherwise holds only ~40 ms of a Qt sink's
+    # audio: a board process kept off the CPU that long by a busy PC leaves a gap in the
+    # words. libpulse reads this variable when the stream opens.
+    PULSE_LATENCY_MS = 200
+    FEED_INTERVAL_MS = 20
 
     def __init__(
         self,
+        audio_format: AudioFormat,
         parent: QObject | None = None,
         *,
         watchdog_margin_ms: int = DEFAULT_WATCHDOG_MARGIN_MS,
-        silent_progress: str = "timer",
         volume: float = 1.0,
     ) -> None:
         super().__init__(parent)
-        if silent_progress not in SILENT_PROGRESS_MODES:
-            raise ValueError(
-                f"unknown silent_progress {silent_progress!r}: choose "
-                f"{' or '.join(SILENT_PROGRESS_MODES)}"
-            )
         if not 0.0 <= volume <= 1.0:
             raise ValueError(f"volume must be between 0.0 and 1.0, not {volume!r}")
+        self._format = audio_format
+        self._bytes_per_second = (
+            audio_format.frame_rate * audio_format.channels * audio_format.sample_width
+        )
         self._watchdog_margin_ms = max(0, watchdog_margin_ms)
-        self._silent_progress = silent_progress
         self._volume = volume
-        # One player for every playback; deleting players while their backend winds down
-        # (deleteLater on a child of a Python-owned object) crashes PySide6 6.12.
-        self._media_player: QMediaPlayer | None = None
-        self._audio_output: QAudioOutput | None = None
-        self._buffers: tuple[QBuffer, ...] = ()
+        self._sink: QAudioSink | None = None
+        self._device: QIODevice | None = None
+        self._pending = bytearray()
+        self._written = 0  # bytes written to the sink since it was opened
+        self._end = 0  # stream position (bytes) where the current playback ends
+        self._ends_at = 0.0  # time.monotonic() before which it cannot have ended
         self._playing = False
         self._warned_no_device = False
+        self._feeder = QTimer(self)
+        self._feeder.setInterval(self.FEED_INTERVAL_MS)
+        self._feeder.timeout.connect(self._feed)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer)
         self._timer_is_watchdog = False
+        self.open()
 
     @property
     def playing(self) -> bool:
         return self._playing
 
-    def play(self, wav: bytes, duration_ms: int) -> None:
-        """Play `wav` (a complete WAV file, `duration_ms` long), replacing anything playing."""
+    @property
+    def is_open(self) -> bool:
+        return self._device is not None
+
+    def open(self) -> bool:
+        """Open the audio device now (done at construction); False when there is none."""
+        if self._device is not None:
+            return True
+        device = QMediaDevices.defaultAudioOutput()
+        if device.isNull():
+            if not self._warned_no_device:
+                log.warning("no audio output device: announcements advance silently")
+                self._warned_no_device = True
+            return False
+        qt_format = QAudioFormat()
+        qt_format.setSampleRate(self._format.frame_rate)
+        qt_format.setChannelCount(self._format.channels)
+        sample_formats = {1: QAudioFormat.SampleFormat.UInt8, 2: QAudioFormat.SampleFormat.Int16}
+        sample_format = sample_formats.get(self._format.sample_width)
+        if sample_format is None:
+            if not self._warned_no_device:
+                log.warning(
+                    "the voice pack is %s; only 8- or 16-bit PCM can be played: "
+                    "announcements advance silently",
+                    self._format.describe(),
+                )
+                self._warned_no_device = True
+            return False
+        qt_format.setSampleFormat(sample_format)
+        os.environ.setdefault("PULSE_LATENCY_MSEC", str(self.PULSE_LATENCY_MS))
+        sink = QAudioSink(device, qt_format, self)
+        sink.setBufferSize(self._bytes_per_second * self.BUFFER_MS // 1000)
+        sink.setVolume(self._volume)
+        io_device = sink.start()
+        if io_device is None or sink.error() != QAudio.Error.NoError:
+            log.warning(
+                "audio output %r could not be opened: %s", device.description(), sink.error()
+            )
+            sink.deleteLater()
+            return False
+        self._sink, self._device, self._written = sink, io_device, 0
+        log.info(
+            "audio output %r open for announcements (%d ms buffer)",
+            device.description(),
+            1000 * sink.bufferSize() // self._bytes_per_second,
+        )
+        return True
+
+    def play(self, frames: bytes, duration_ms: int) -> None:
+        """Play PCM `frames` (`duration_ms` long), replacing anything playing."""
         self.stop()
         self._playing = True
-        has_device = audio_output_available()
-        if not has_device and not self._warned_no_device:
-            log.warning("no audio output device: announcements advance silently")
-            self._warned_no_device = True
-        if has_device or self._silent_progress == "player":
-            self._start_player(wav)
+        if self.open():
+            self._pending = bytearray(frames)
+            self._end = self._written + len(frames)
+            self._ends_at = time.monotonic() + duration_ms / 1000
+            self._feed()
+            self._feeder.start()
             self._timer_is_watchdog = True
-            self._timer.start(duration_ms + self._watchdog_margin_ms)
+            self._timer.start(duration_ms + self.BUFFER_MS + self._watchdog_margin_ms)
         else:
             self._timer_is_watchdog = False
             self._timer.start(max(0, duration_ms))
 
     def stop(self) -> None:
-        """End the current playback without `done`."""
+        """End the current playback without `done` (what the sink holds still plays out)."""
         self._playing = False
+        self._pending.clear()
+        self._feeder.stop()
         self._timer.stop()
-        if self._media_player is not None:
-            self._media_player.stop()
 
-    def _start_player(self, wav: bytes) -> None:
-        if self._media_player is None:
-            # Created on first use: a board with no audio device never loads the media backend.
-            self._media_player = QMediaPlayer(self)
-            self._audio_output = QAudioOutput(self._media_player)
-            self._audio_output.setVolume(self._volume)
-            self._media_player.setAudioOutput(self._audio_output)
-            self._media_player.mediaStatusChanged.connect(self._on_media_status)
-            self._media_player.errorOccurred.connect(self._on_player_error)
-        buffer = QBuffer()
-        buffer.setData(QByteArray(wav))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        # The player may still touch the previous buffer while it switches to this one.
-        self._buffers = (self._buffers[-1], buffer) if self._buffers else (buffer,)
-        self._media_player.setSourceDevice(buffer, QUrl("announcement.wav"))
-        self._media_player.play()
+    def _played(self) -> int:
+        assert self._sink is not None
+        buffered = self._sink.bufferSize() - self._sink.bytesFree()
+        return self._written - max(0, buffered)
 
-    def _on_media_status(self, status: QMediaPlayer.MediaStatus) -> None:
-        if not self._playing:
+    def _feed(self) -> None:
+        sink, device = self._sink, self._device
+        if sink is None or device is None:
             return
-        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+        if sink.error() not in (QAudio.Error.NoError, QAudio.Error.UnderrunError):
+            log.warning(
+                "audio output failed (%s); it is opened again for the next call", sink.error()
+            )
+            self._close()
             self._finish()
-        elif status == QMediaPlayer.MediaStatus.InvalidMedia:
-            log.warning("announcement audio could not be played (invalid media)")
+            return
+        if self._pending:
+            room = sink.bytesFree()
+            room -= room % max(1, self._format.channels * self._format.sample_width)
+            if room > 0:
+                written = device.write(bytes(self._pending[:room]))
+                if written > 0:
+                    del self._pending[:written]
+                    self._written += written
+        elif self._played() >= self._end and time.monotonic() >= self._ends_at:
+            # Handed over to the sound system is not heard yet: its own buffer may still
+            # hold the end, so the playback also lasts at least its own length.
             self._finish()
 
-    def _on_player_error(self, error: QMediaPlayer.Error, message: str) -> None:
-        if self._playing and error != QMediaPlayer.Error.NoError:
-            log.warning("announcement audio failed: %s", message or error)
-            self._finish()
+    def _close(self) -> None:
+        if self._sink is not None:
+            self._sink.stop()
+            self._sink.deleteLater()
+        self._sink, self._device = None, None
 
     def _on_timer(self) -> None:
         if self._timer_is_watchdog:
@@ -198,6 +286,15 @@ class WavPlayer(QObject):
         self.done.emit()
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What an engine is about to say: its length, and where the first word and each call start."""
+
+    duration_ms: int
+    word_ms: int
+    call_ms: tuple[int, ...]
+
+
 class ClipEngine(VoiceEngine):
     """Speaks the default Mandarin sentence by joining the voice pack's clips."""
 
@@ -207,8 +304,8 @@ class ClipEngine(VoiceEngine):
         *,
         clip_gap_ms: int = DEFAULT_CLIP_GAP_MS,
         chime_gap_ms: int = DEFAULT_CHIME_GAP_MS,
+        call_gap_ms: int = DEFAULT_CALL_GAP_MS,
         watchdog_margin_ms: int = DEFAULT_WATCHDOG_MARGIN_MS,
-        silent_progress: str = "timer",
         volume: float = 1.0,
         parent: QObject | None = None,
     ) -> None:
@@ -216,30 +313,38 @@ class ClipEngine(VoiceEngine):
         self.pack = VoicePack.load() if pack is None else pack
         self.clip_gap_ms = clip_gap_ms
         self.chime_gap_ms = chime_gap_ms
-        self._player = WavPlayer(
-            self,
-            watchdog_margin_ms=watchdog_margin_ms,
-            silent_progress=silent_progress,
-            volume=volume,
+        self.call_gap_ms = call_gap_ms
+        self._player = PcmPlayer(
+            self.pack.audio_format, self, watchdog_margin_ms=watchdog_margin_ms, volume=volume
         )
         self._player.done.connect(self.done)
 
-    def text_for(self, number: str, counter: int) -> str:
+    def text_for(self, calls: Sequence[tuple[str, int]]) -> str:
         # The clips say the default Mandarin sentence, whatever the board's language.
-        return announcement_text(number, counter, None, "zh_CN")
+        return merged_text(list(calls), None, "zh_CN")
 
-    def render(self, number: str, counter: int, chime: bool) -> RenderedAnnouncement:
-        """The WAV file that `speak()` plays for this call."""
-        return self.pack.render(
-            clip_names(number, counter),
+    def compose(self, calls: Sequence[tuple[str, int]], chime: bool) -> ComposedAnnouncement:
+        """The audio `speak()` plays for these calls."""
+        return self.pack.compose(
+            announcement_segments(calls, self.call_gap_ms),
             chime=chime,
             clip_gap_ms=self.clip_gap_ms,
             chime_gap_ms=self.chime_gap_ms,
         )
 
-    def speak(self, number: str, counter: int, chime: bool) -> None:
-        rendered = self.render(number, counter, chime)
-        self._player.play(rendered.wav, rendered.duration_ms)
+    def render(self, number: str, counter: int, chime: bool) -> RenderedAnnouncement:
+        """One call's announcement as a WAV file (to save or play elsewhere)."""
+        composed = self.compose([(number, counter)], chime)
+        return RenderedAnnouncement(self.pack.wav(composed.frames), composed.duration_ms)
+
+    def speak(self, calls: Sequence[tuple[str, int]], chime: bool) -> None:
+        composed = self.compose(calls, chime)
+        self.plan = Plan(
+            composed.duration_ms,
+            composed.word_ms,
+            tuple(composed.starts_ms[i] for i in call_segment_indexes(calls)),
+        )
+        self._player.play(composed.frames, composed.duration_ms)
 
     def stop(self) -> None:
         self._player.stop()
@@ -311,8 +416,12 @@ class TtsEngine(VoiceEngine):
             )
         self._choose_voice(voice_name)
         self._chime_pack = chime_pack
-        self._chime_player = WavPlayer(self, watchdog_margin_ms=watchdog_margin_ms)
-        self._chime_player.done.connect(self._say_pending_text)
+        self._chime_player: PcmPlayer | None = None
+        if chime_pack is not None and audio_output_available():
+            self._chime_player = PcmPlayer(
+                chime_pack.audio_format, self, watchdog_margin_ms=watchdog_margin_ms
+            )
+            self._chime_player.done.connect(self._say_pending_text)
         self._watchdog_margin_ms = watchdog_margin_ms
         self._watchdog = QTimer(self)
         self._watchdog.setSingleShot(True)
@@ -346,21 +455,23 @@ class TtsEngine(VoiceEngine):
         elif voices and self.speech.voice().locale() != self.speech.locale():
             self.speech.setVoice(voices[0])
 
-    def text_for(self, number: str, counter: int) -> str:
-        return announcement_text(number, counter, self.template, self.lang)
+    def text_for(self, calls: Sequence[tuple[str, int]]) -> str:
+        return merged_text(list(calls), self.template, self.lang)
 
-    def speak(self, number: str, counter: int, chime: bool) -> None:
-        self._pending_text = self.text_for(number, counter)
+    def speak(self, calls: Sequence[tuple[str, int]], chime: bool) -> None:
+        self._pending_text = self.text_for(calls)
         # The chime is sound only: with no audio device it would add silence, nothing else.
-        if chime and self._chime_pack is not None and audio_output_available():
-            rendered = self._chime_pack.render([], chime=True, chime_gap_ms=0)
-            self._chime_player.play(rendered.wav, rendered.duration_ms)
+        if chime and self._chime_pack is not None and self._chime_player is not None:
+            chime_frames = self._chime_pack.clip_frames(CHIME_CLIP)
+            duration_ms = 1000 * len(chime_frames) // self._chime_pack.bytes_per_second
+            self._chime_player.play(chime_frames, duration_ms)
         else:
             self._say_pending_text()
 
     def stop(self) -> None:
         self._pending_text = None
-        self._chime_player.stop()
+        if self._chime_player is not None:
+            self._chime_player.stop()
         self._watchdog.stop()
         if self._speaking:
             self._speaking = False
@@ -423,10 +534,10 @@ class SilentEngine(VoiceEngine):
         self.lang = resolve_language(lang)
         self.template = None if template is None else check_template(template)
 
-    def text_for(self, number: str, counter: int) -> str:
-        return announcement_text(number, counter, self.template, self.lang)
+    def text_for(self, calls: Sequence[tuple[str, int]]) -> str:
+        return merged_text(list(calls), self.template, self.lang)
 
-    def speak(self, number: str, counter: int, chime: bool) -> None:
+    def speak(self, calls: Sequence[tuple[str, int]], chime: bool) -> None:
         self.done.emit()
 
     def stop(self) -> None:
@@ -516,15 +627,19 @@ def make_engine(
 
 
 class Announcer(QObject):
-    """Speaks calls one reading at a time, in order; see queue.py for what gives way when busy.
+    """Speaks calls one announcement at a time, in order; see queue.py for the busy-hall rule.
 
-    Signals: `spoken(text)` when a reading starts, `finished(text)` when it ends,
-    `idle()` when the last waiting reading has finished.
+    Signals: `spoken(text)` when an announcement starts, `finished(text)` when it ends,
+    `idle()` when the last waiting one has finished, `changed()` whenever what is being
+    said or what waits to be said changes (the board marks both).
     """
 
     spoken = Signal(str)
     finished = Signal(str)
     idle = Signal()
+    changed = Signal()
+
+    HISTORY = 500  # announcements kept for `history()` (the board's automation)
 
     def __init__(
         self,
@@ -532,22 +647,26 @@ class Announcer(QObject):
         *,
         repeats: int = DEFAULT_REPEATS,
         recall_repeats: int = DEFAULT_REPEATS,
-        max_pending: int = DEFAULT_MAX_PENDING,
+        max_merge: int = DEFAULT_MAX_MERGE,
         gap_ms: int = DEFAULT_GAP_MS,
+        busy_gap_ms: int = DEFAULT_BUSY_GAP_MS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.repeats = check_repeats(repeats)
         self.recall_repeats = check_repeats(recall_repeats)
-        if isinstance(gap_ms, bool) or not isinstance(gap_ms, int) or gap_ms < 0:
-            raise ValueError(f"gap_ms must be 0 or more milliseconds, not {gap_ms!r}")
+        for name, value in (("gap_ms", gap_ms), ("busy_gap_ms", busy_gap_ms)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be 0 or more milliseconds, not {value!r}")
         self.gap_ms = gap_ms
-        self._queue = AnnouncementQueue(max_pending)
+        self.busy_gap_ms = busy_gap_ms
+        self._queue = AnnouncementQueue(max_merge)
         self._engine = engine
         engine.setParent(self)
         engine.done.connect(self._on_engine_done)
         self._current: Announcement | None = None
         self._current_text = ""
+        self._history: deque[dict[str, Any]] = deque(maxlen=self.HISTORY)
         self._gap_timer = QTimer(self)
         self._gap_timer.setSingleShot(True)
         self._gap_timer.timeout.connect(self._start_next)
@@ -558,18 +677,30 @@ class Announcer(QObject):
 
     @property
     def current(self) -> Announcement | None:
-        """The reading being spoken now, if any."""
+        """The announcement being spoken now, if any."""
         return self._current
 
     @property
     def pending(self) -> int:
-        """How many readings wait behind the current one."""
+        """How many calls still have a reading to come (not counting the current one)."""
         return len(self._queue)
 
     @property
     def dropped_repeats(self) -> int:
-        """How many repeats were dropped because too many readings were waiting."""
+        """How many repeats were dropped so that new calls were heard first."""
         return self._queue.dropped_repeats
+
+    def speaking(self) -> tuple[CallRef, ...]:
+        """The calls being said now."""
+        return self._current.calls if self._current is not None else ()
+
+    def waiting(self) -> list[CallRef]:
+        """The calls not said yet, oldest first (a backlog the board shows)."""
+        return self._queue.unheard()
+
+    def history(self) -> list[dict[str, Any]]:
+        """The latest announcements: calls, chime, start time (time.monotonic()) and plan."""
+        return list(self._history)
 
     def is_busy(self) -> bool:
         return self._current is not None or bool(self._queue) or self._gap_timer.isActive()
@@ -584,33 +715,75 @@ class Announcer(QObject):
         self._queue.push_call(number, counter, recall=recall, repeats=repeats)
         if self._current is None and not self._gap_timer.isActive():
             self._start_next()
+        else:
+            if self._gap_timer.isActive():
+                # A call waits: the pause before it is the short one.
+                remaining = self._gap_timer.remainingTime()
+                if remaining > self.busy_gap_ms:
+                    self._gap_timer.start(self.busy_gap_ms)
+            self.changed.emit()
 
     def clear(self) -> None:
-        """Drop every waiting reading and stop the current one (no `finished` for it)."""
+        """Drop every waiting call and stop the current announcement (no `finished` for it)."""
         was_busy = self.is_busy()
         self._queue.clear()
         self._gap_timer.stop()
         self._current = None
         self._engine.stop()
+        self.changed.emit()
         if was_busy:
             self.idle.emit()
 
     def _start_next(self) -> None:
-        reading = self._queue.pop()
-        if reading is None:
+        announcement = self._queue.pop()
+        if announcement is None:
+            self.changed.emit()
             self.idle.emit()
             return
-        self._current = reading
-        self._current_text = self._engine.text_for(reading.number, reading.counter)
+        self._current = announcement
+        calls = [(call.number, call.counter) for call in announcement.calls]
+        self._current_text = self._engine.text_for(calls)
+        self._engine.plan = None
+        started = time.monotonic()
         self.spoken.emit(self._current_text)
+        self.changed.emit()
+        log.info(
+            "saying %s%s (%d more waiting)",
+            ", ".join(f"{n} to {c}" for n, c in calls),
+            " again" if announcement.is_repeat else "",
+            len(self._queue.unheard()),
+        )
         try:
-            self._engine.speak(reading.number, reading.counter, chime=not reading.is_repeat)
+            self._engine.speak(calls, chime=announcement.chime)
         except Exception:
             # A failing engine must not silence the rest of the day's calls.
-            log.exception(
-                "voice engine failed on %s to counter %s", reading.number, reading.counter
-            )
+            log.exception("voice engine failed on %s", calls)
+            self._record(announcement, started, failed=True)
             self._on_engine_done()
+            return
+        self._record(announcement, started, failed=False)
+
+    def _record(self, announcement: Announcement, started: float, failed: bool) -> None:
+        plan = self._engine.plan
+        self._history.append(
+            {
+                "calls": [
+                    {"number": c.number, "counter": c.counter, "recall": c.recall}
+                    for c in announcement.calls
+                ],
+                "chime": announcement.chime,
+                "repeat": announcement.repeat_index,
+                "started": started,
+                "failed": failed,
+                "plan": None
+                if plan is None
+                else {
+                    "duration_ms": plan.duration_ms,
+                    "word_ms": plan.word_ms,
+                    "call_ms": list(plan.call_ms),
+                },
+            }
+        )
 
     def _on_engine_done(self) -> None:
         if self._current is None:
@@ -618,7 +791,14 @@ class Announcer(QObject):
         text = self._current_text
         self._current = None
         self.finished.emit(text)
+        self.changed.emit()
         if self._queue:
-            self._gap_timer.start(self.gap_ms if self._engine.audible else 0)
+            if not self._engine.audible:
+                gap = 0
+            elif self._queue.has_unheard():
+                gap = self.busy_gap_ms
+            else:
+                gap = self.gap_ms
+            self._gap_timer.start(gap)
         else:
             self.idle.emit()

@@ -7,7 +7,9 @@ copying frames; a hall's own recordings in another format get an error naming th
 
 from __future__ import annotations
 
+import array
 import io
+import sys
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +20,14 @@ from display_board.voice_pack import PACK_DIR
 DEFAULT_PACK_DIR = PACK_DIR  # the shipped pack, display_board/voice_pack/
 # A clip is a word or a chime; anything longer is a wrong file, not a clip.
 MAX_CLIP_SECONDS = 10.0
-DEFAULT_CLIP_GAP_MS = 50
-DEFAULT_CHIME_GAP_MS = 300
+DEFAULT_CLIP_GAP_MS = 40
+DEFAULT_CHIME_GAP_MS = 100
+# The first word starts at most this long after the chime starts: a longer chime (a hall's
+# own recording) is faded out under the first words instead of delaying them.
+DEFAULT_CHIME_LEAD_MS = 700
+CHIME_FADE_MS = 150
+# The pause between two calls said in one announcement (the comma).
+DEFAULT_CALL_GAP_MS = 180
 
 
 class VoicePackError(ValueError):
@@ -42,6 +50,20 @@ class RenderedAnnouncement:
 
     wav: bytes
     duration_ms: int
+
+
+@dataclass(frozen=True)
+class ComposedAnnouncement:
+    """One announcement as raw PCM frames in the pack's format, with where its parts start.
+
+    `starts_ms[i]` is where segment i of `compose()` starts; `word_ms` is where the first
+    clip after the chime starts.
+    """
+
+    frames: bytes
+    duration_ms: int
+    word_ms: int
+    starts_ms: tuple[int, ...]
 
 
 def required_clip_names() -> list[str]:
@@ -148,6 +170,87 @@ class VoicePack:
         frame_count = len(frames) // (self.audio_format.channels * self.audio_format.sample_width)
         duration_ms = round(1000 * frame_count / self.audio_format.frame_rate)
         return RenderedAnnouncement(output.getvalue(), duration_ms)
+
+    def wav(self, frames: bytes) -> bytes:
+        """`frames` in this pack's format as a complete WAV file."""
+        output = io.BytesIO()
+        with wave.open(output, "wb") as writer:
+            writer.setnchannels(self.audio_format.channels)
+            writer.setsampwidth(self.audio_format.sample_width)
+            writer.setframerate(self.audio_format.frame_rate)
+            writer.writeframes(frames)
+        return output.getvalue()
+
+    @property
+    def bytes_per_second(self) -> int:
+        audio_format = self.audio_format
+        return audio_format.frame_rate * audio_format.channels * audio_format.sample_width
+
+    def compose(
+        self,
+        segments: list[str | int],
+        *,
+        chime: bool,
+        clip_gap_ms: int = DEFAULT_CLIP_GAP_MS,
+        chime_gap_ms: int = DEFAULT_CHIME_GAP_MS,
+        chime_lead_ms: int = DEFAULT_CHIME_LEAD_MS,
+    ) -> ComposedAnnouncement:
+        """Join clip names and pauses (int, milliseconds) into PCM frames.
+
+        Consecutive clips are `clip_gap_ms` apart; a pause replaces the clip gap. With
+        `chime`, the chime comes first and the first clip starts `chime_gap_ms` after
+        it, but never later than `chime_lead_ms` after the chime starts: the rest of a
+        longer chime fades out under the words.
+        """
+        frame_size = self.audio_format.channels * self.audio_format.sample_width
+        body = bytearray()
+        starts: list[int] = []
+        previous_was_clip = False
+        for segment in segments:
+            if isinstance(segment, int):
+                body += self._silence(segment)
+                starts.append(len(body))
+                previous_was_clip = False
+                continue
+            if previous_was_clip:
+                body += self._silence(clip_gap_ms)
+            starts.append(len(body))
+            body += self.clip_frames(segment)
+            previous_was_clip = True
+        lead = 0
+        frames = bytes(body)
+        if chime:
+            chime_frames = self.clip_frames(CHIME_CLIP)
+            natural = len(chime_frames) + len(self._silence(chime_gap_ms))
+            lead = min(natural, len(self._silence(chime_lead_ms)))
+            lead -= lead % frame_size
+            frames = self._mix_under(chime_frames, lead, frames)
+        to_ms = 1000 / self.bytes_per_second
+        return ComposedAnnouncement(
+            frames=frames,
+            duration_ms=round(len(frames) * to_ms),
+            word_ms=round(lead * to_ms),
+            starts_ms=tuple(round((lead + start) * to_ms) for start in starts),
+        )
+
+    def _mix_under(self, chime: bytes, lead: int, speech: bytes) -> bytes:
+        """`chime`, then `speech` from byte `lead` on; chime past `lead` fades out beneath."""
+        if len(chime) <= lead:
+            return chime + self._silent_bytes(lead - len(chime)) + speech
+        if self.audio_format.sample_width != 2 or sys.byteorder != "little":
+            return chime[:lead] + speech  # cut short: other formats are not mixed
+        tail = array.array("h", chime[lead:])
+        words = array.array("h", speech)
+        channels = self.audio_format.channels
+        fade = max(1, self.audio_format.frame_rate * CHIME_FADE_MS // 1000) * channels
+        for index in range(min(len(tail), len(words), fade)):
+            mixed = words[index] + round(tail[index] * (1.0 - index / fade))
+            words[index] = max(-32768, min(32767, mixed))
+        return chime[:lead] + words.tobytes()
+
+    def _silent_bytes(self, count: int) -> bytes:
+        # 8-bit WAV samples are unsigned: silence is the midpoint 0x80, not zero.
+        return (b"\x80" if self.audio_format.sample_width == 1 else b"\x00") * count
 
     def _silence(self, milliseconds: int) -> bytes:
         audio_format = self.audio_format

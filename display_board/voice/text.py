@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 LANGUAGES = ("zh_CN", "en")
@@ -214,19 +215,63 @@ def announcement_text(
     )
 
 
+def call_clip_names(number: str, counter: int) -> list[str]:
+    """The clips that say one call inside a sentence: "A 零 一 七 号 到 三 号窗口"."""
+    prefix, digits = parse_ticket(number)
+    return [*prefix, *digits, "hao", "dao", *counter_tokens(counter), "hao_chuangkou"]
+
+
 def clip_names(number: str, counter: int) -> list[str]:
     """The clips (file stems in the voice pack) that say the default Mandarin announcement.
 
     The chime is not included: it is played once before the first reading of a call.
     """
-    prefix, digits = parse_ticket(number)
-    return [
-        "qing",
-        *prefix,
-        *digits,
-        "hao",
-        "dao",
-        *counter_tokens(counter),
-        "hao_chuangkou",
-        "banli",
-    ]
+    return ["qing", *call_clip_names(number, counter), "banli"]
+
+
+def announcement_segments(calls: Sequence[tuple[str, int]], call_gap_ms: int) -> list[str | int]:
+    """The clips and pauses of one announcement: 请, each call (a pause between), 办理."""
+    segments: list[str | int] = ["qing"]
+    for index, (number, counter) in enumerate(calls):
+        if index:
+            segments.append(call_gap_ms)
+        segments += call_clip_names(number, counter)
+    segments.append("banli")
+    return segments
+
+
+def call_segment_indexes(calls: Sequence[tuple[str, int]]) -> list[int]:
+    """Where each call's ticket number starts in `announcement_segments(calls, ...)`."""
+    indexes = []
+    position = 1  # after 请
+    for index, (number, counter) in enumerate(calls):
+        if index:
+            position += 1  # the pause
+        indexes.append(position)
+        position += len(call_clip_names(number, counter))
+    return indexes
+
+
+def merged_text(
+    calls: list[tuple[str, int]], template: str | None = None, lang: str = DEFAULT_LANGUAGE
+) -> str:
+    """The sentence for calls said together.
+
+    With the default Mandarin template the calls share one 请 and one 办理
+    ("请A 零 一 七号到三号窗口，B 零 零 二号到五号窗口办理"); any other template is said
+    once per call, the sentences joined by a pause.
+    """
+    if not calls:
+        raise ValueError("an announcement says at least one call")
+    language = resolve_language(lang)
+    default = DEFAULT_TEMPLATES[language]
+    if language == "zh_CN" and (template is None or template == default):
+        middle = "，".join(
+            f"{spoken_ticket(number, language)}号到{spoken_counter(counter, language)}号窗口"
+            for number, counter in calls
+        )
+        return f"请{middle}办理"
+    joiner = "；" if language == "zh_CN" else ". "
+    return joiner.join(
+        announcement_text(number, counter, template, language) for number, counter in calls
+    )

@@ -28,6 +28,7 @@ _TEXT = {
         "wait_soon": "即将为您叫号",
         "wait": "预计等候约 {} 分钟",
         "issued": "取号时间：{:%Y-%m-%d %H:%M}",
+        "scan": "扫码查看排队进度",
         "counters": "请留意 {} 号窗口叫号",
         "valid": "当日有效",
     },
@@ -42,6 +43,7 @@ _TEXT = {
         "wait_soon": "You will be called shortly",
         "wait": "Estimated wait: about {} min",
         "issued": "Issued: {:%Y-%m-%d %H:%M}",
+        "scan": "Scan to follow your place in the queue",
         "counters": "Please watch for calls at counters {}",
         "valid": "Valid today only",
     },
@@ -203,6 +205,8 @@ def render_ticket(slip: TicketSlip, paper_mm: int = 80, *, charset: str = "gbk")
 
     ticket.align("center")
     ticket.raw(commands.qr_code(slip.qr_payload.encode("ascii"), module_size=paper.qr_module))
+    if slip.qr_url:  # the code opens the ticket's page on the resident's phone
+        ticket.line(text["scan"], align="center")
     ticket.blank()
     if slip.notice.strip():
         ticket.paragraph(slip.notice, align="center")

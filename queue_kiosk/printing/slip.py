@@ -14,6 +14,8 @@ MAX_LENGTHS = {"hall": 40, "service_name": 80, "category_name": 40, "notice": 12
 
 _TICKET_NUMBER = re.compile(r"[A-Za-z0-9-]{1,16}")
 QR_PREFIX = "QH1"
+# The ticket page's address (web.public_url + /t/ + token): printable ASCII, no spaces.
+_QR_URL = re.compile(r"https?://[!-~]{1,200}")
 
 
 def _check_printable(field: str, value: object, *, allow_newline: bool = False) -> None:
@@ -28,6 +30,11 @@ def _check_printable(field: str, value: object, *, allow_newline: bool = False) 
                 f"ticket {field} contains a control or unassigned character "
                 f"U+{ord(char):04X} at position {position}"
             )
+
+
+def is_ticket_url(value: object) -> bool:
+    """Whether `value` can be printed as the ticket page's address in the QR code."""
+    return isinstance(value, str) and _QR_URL.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,7 @@ class TicketSlip:
     priority: bool = False
     notice: str = ""
     lang: str = "zh_CN"
+    qr_url: str = ""  # the ticket's web page; when empty the QR holds the plain ticket code
     counters: tuple[int, ...] = ()  # the only counters that serve the matter (at most 6)
 
     def __post_init__(self) -> None:
@@ -80,12 +88,19 @@ class TicketSlip:
             )
         if not isinstance(self.priority, bool):
             raise ValueError(f"ticket priority must be True or False, not {self.priority!r}")
+        if not isinstance(self.qr_url, str) or (self.qr_url and not is_ticket_url(self.qr_url)):
+            raise ValueError(
+                f"ticket qr_url must be an http(s) address of printable ASCII, not {self.qr_url!r}"
+            )
         if self.lang not in LANGUAGES:
             raise ValueError(f"ticket language must be one of {LANGUAGES}, not {self.lang!r}")
 
     @property
     def qr_payload(self) -> str:
-        """What the ticket's QR code holds: enough for a counter scanner to find the ticket."""
+        """What the ticket's QR code holds: the ticket's web page when the hall has one, else
+        enough for a counter scanner to find the ticket."""
+        if self.qr_url:
+            return self.qr_url
         return f"{QR_PREFIX}|{self.ticket_id}|{self.number}|{self.issued_at:%Y-%m-%d}"
 
 

@@ -39,8 +39,13 @@ def announcer(qapp):
 
 @pytest.fixture
 def spoken(announcer) -> list[str]:
+    """What was said for each call, in order (calls said together count one by one)."""
     texts: list[str] = []
-    announcer.spoken.connect(texts.append)
+
+    def on_spoken(_text: str) -> None:
+        texts.extend(said(announcer, call.number, call.counter) for call in announcer.speaking())
+
+    announcer.spoken.connect(on_spoken)
     return texts
 
 
@@ -71,7 +76,7 @@ def counters(hall_server):
 
 
 def said(announcer, number: str, counter: int) -> str:
-    return announcer.engine.text_for(number, counter)
+    return announcer.engine.text_for([(number, counter)])
 
 
 def test_call_appears_as_the_latest_with_its_counter(

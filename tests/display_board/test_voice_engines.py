@@ -24,7 +24,6 @@ from display_board.voice.engines import (  # noqa: E402
     SilentEngine,
     TtsEngine,
     VoiceEngineError,
-    WavPlayer,
     audio_output_available,
     best_locale,
     make_engine,
@@ -103,11 +102,11 @@ def test_mock_speech_engine_speaks_a_burst_of_calls_in_order_and_in_full(qtbot):
         for number, counter in CALLS:
             announcer.announce(number, counter)
 
+    # The first call is said at once; the four that waited behind it are merged, three
+    # then one (at most three per announcement).
     expected = [
         "A 0 0 1, counter 1",
-        "A 0 0 2, counter 2",
-        "B 1 2 0, counter 10",
-        "A 1 0 0 0, counter 24",
+        "A 0 0 2, counter 2. B 1 2 0, counter 10. A 1 0 0 0, counter 24",
         "A B 0 0 5, counter 99",
     ]
     assert recorder.texts("spoken") == expected
@@ -117,15 +116,19 @@ def test_mock_speech_engine_speaks_a_burst_of_calls_in_order_and_in_full(qtbot):
     assert words_heard == [re.findall(r"\w+", text) for text in expected]
 
 
-def test_mock_speech_engine_reads_each_chinese_call_twice(qtbot):
+def test_a_quiet_call_is_read_twice_a_new_call_drops_the_repeat_a_recall_keeps_it(qtbot):
     announcer = Announcer(TtsEngine("mock", "zh_CN"), gap_ms=0)
     recorder = Recorder(announcer)
     with qtbot.waitSignal(announcer.idle, timeout=20000):
+        announcer.announce("C100", 1)
+    with qtbot.waitSignal(announcer.idle, timeout=20000):
         announcer.announce("A017", 3)
         announcer.announce("B002", 24, recall=True)
+    alone = "请C 一 零 零号到一号窗口办理"
     first = "请A 零 一 七号到三号窗口办理"
     second = "请B 零 零 二号到二十四号窗口办理"
-    assert recorder.texts("finished") == [first, first, second, second]
+    assert recorder.texts("finished") == [alone, alone, first, second, second]
+    assert announcer.dropped_repeats == 1
     recorder.assert_never_overlapped()
     assert recorder.events[-1] == ("idle", "")
 
@@ -137,28 +140,40 @@ def test_clip_engine_advances_through_three_announcements_without_a_sound_card(q
         announcer.announce("A001", 1)
         announcer.announce("A002", 2)
         announcer.announce("A003", 20)
-    expected = ["请A 零 零 一号到一号窗口办理"] * 2 + ["请A 零 零 二号到二号窗口办理"] * 2
-    expected += ["请A 零 零 三号到二十号窗口办理"] * 2
+    # A001 is said at once; the two calls that waited share one announcement, said twice
+    # since nothing else waits after them.
+    merged = "请A 零 零 二号到二号窗口，A 零 零 三号到二十号窗口办理"
+    expected = ["请A 零 零 一号到一号窗口办理", merged, merged]
     assert recorder.texts("finished") == expected
     recorder.assert_never_overlapped()
     assert not announcer.is_busy()
 
 
-def test_clip_engine_also_advances_when_the_media_player_plays_into_nothing(qtbot, quick_pack):
-    engine = quick_engine(quick_pack, silent_progress="player")
-    announcer = Announcer(engine, repeats=1, gap_ms=0)
-    recorder = Recorder(announcer)
-    with qtbot.waitSignal(announcer.idle, timeout=20000):
-        for number, counter in CALLS[:3]:
-            announcer.announce(number, counter)
-    assert len(recorder.texts("finished")) == 3
-    recorder.assert_never_overlapped()
-
-
 def test_clip_engine_says_the_chinese_sentence_whatever_the_board_language():
     engine = make_engine("clips", "en")
     assert isinstance(engine, ClipEngine)
-    assert engine.text_for("A017", 3) == "请A 零 一 七号到三号窗口办理"
+    assert engine.text_for([("A017", 3)]) == "请A 零 一 七号到三号窗口办理"
+
+
+def test_a_merged_announcement_says_each_call_where_the_plan_says(quick_pack):
+    engine = ClipEngine(quick_pack, clip_gap_ms=0, chime_gap_ms=0, call_gap_ms=100)
+    composed = engine.compose([("A017", 3), ("B2", 5)], chime=True)
+    # chime 30 ms | 请 | A 0 1 7 号 到 三 号窗口 (8 clips) | 100 ms | B 2 号 到 五 号窗口 | 办理
+    assert composed.word_ms == 30
+    assert composed.starts_ms[1] == 60 and composed.starts_ms[10] == 60 + 8 * 30 + 100
+    assert composed.duration_ms == 30 + 30 + 8 * 30 + 100 + 6 * 30 + 30
+
+
+def test_a_long_chime_fades_under_the_first_word_instead_of_delaying_it(tmp_path):
+    folder = write_pack(tmp_path / "long_chime", clip_ms=200)
+    with wave.open(str(folder / "chime.wav"), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(SAMPLE_RATE)
+        writer.writeframes(tone(2000))
+    pack = VoicePack.load(folder)
+    composed = pack.compose(["qing"], chime=True, chime_gap_ms=300, chime_lead_ms=700)
+    assert composed.word_ms == 700 and composed.duration_ms == 900
 
 
 def test_the_chime_opens_only_the_first_reading(quick_pack):
@@ -166,23 +181,6 @@ def test_the_chime_opens_only_the_first_reading(quick_pack):
     with_chime = engine.render("A017", 3, chime=True)
     without = engine.render("A017", 3, chime=False)
     assert with_chime.duration_ms - without.duration_ms == 30
-
-
-def test_the_watchdog_ends_a_playback_that_never_reports_its_end(qtbot):
-    player = WavPlayer(watchdog_margin_ms=100, silent_progress="player")
-    long_wav = VoicePack.load().render(["hao_chuangkou"] * 8, chime=False).wav
-    # Claim 50 ms for about ten seconds of sound: only the watchdog can end it in time.
-    with qtbot.waitSignal(player.done, timeout=5000):
-        player.play(long_wav, duration_ms=50)
-    assert not player.playing
-    qtbot.assertNotEmitted(player.done, wait=300)
-
-
-def test_audio_that_cannot_be_played_still_reports_done(qtbot):
-    player = WavPlayer(watchdog_margin_ms=2000, silent_progress="player")
-    with qtbot.waitSignal(player.done, timeout=10000):
-        player.play(b"RIFF this is not a wave file", duration_ms=100)
-    assert not player.playing
 
 
 def test_a_broken_clip_skips_one_reading_and_the_queue_goes_on(qtbot, quick_pack, caplog):
@@ -202,17 +200,20 @@ def test_a_broken_clip_skips_one_reading_and_the_queue_goes_on(qtbot, quick_pack
 
 
 def test_repeats_give_way_when_calls_pile_up(qtbot, quick_pack):
-    announcer = Announcer(quick_engine(quick_pack), max_pending=2, gap_ms=0)
+    announcer = Announcer(quick_engine(quick_pack), max_merge=2, gap_ms=0, busy_gap_ms=0)
     recorder = Recorder(announcer)
     numbers = ["A001", "A002", "A003", "A004"]
     with qtbot.waitSignal(announcer.idle, timeout=20000):
         for counter, number in enumerate(numbers, start=1):
             announcer.announce(number, counter)
-    heard = [text[1 : text.index("号到")] for text in recorder.texts("spoken")]
-    firsts = ["A 零 零 一", "A 零 零 二", "A 零 零 三", "A 零 零 四"]
-    assert [text for index, text in enumerate(heard) if text not in heard[:index]] == firsts
-    assert announcer.dropped_repeats > 0
-    assert len(heard) == 8 - announcer.dropped_repeats
+    one, two, three, four = (f"A 零 零 {digit}号到{digit}号窗口" for digit in "一二三四")
+    assert recorder.texts("spoken") == [
+        f"请{one}办理",  # said at once; its repeat gives way to the calls behind it
+        f"请{two}，{three}办理",  # said once: another call still waits
+        f"请{four}办理",
+        f"请{four}办理",  # nothing waits any more: the last call gets its repeat
+    ]
+    assert announcer.dropped_repeats == 3
 
 
 def test_bad_input_is_refused_and_the_announcer_goes_on(qtbot):
@@ -251,7 +252,9 @@ def test_clear_stops_the_current_reading_and_drops_the_rest(qtbot):
     recorder = Recorder(announcer)
     announcer.announce("A001", 1)
     announcer.announce("A002", 2)
-    assert announcer.current is not None and announcer.pending == 3
+    assert announcer.current is not None and announcer.pending == 1
+    assert [call.number for call in announcer.speaking()] == ["A001"]
+    assert [call.number for call in announcer.waiting()] == ["A002"]
     with qtbot.waitSignal(announcer.idle, timeout=1000):
         announcer.clear()
     assert announcer.pending == 0 and announcer.current is None
@@ -280,14 +283,15 @@ def test_qt_mode_uses_the_named_speech_engine_with_the_language_voice():
     assert isinstance(engine, TtsEngine)
     assert engine.speech.engine() == "mock"
     assert engine.speech.locale().name() == "en_US"
-    assert engine.text_for("A017", 3) == "A 0 1 7 to 3"
+    assert engine.text_for([("A017", 3)]) == "A 0 1 7 to 3"
+    assert engine.text_for([("A017", 3), ("B2", 5)]) == "A 0 1 7 to 3. B 2 to 5"
 
 
 def test_a_speech_engine_without_a_mandarin_voice_is_reported(caplog):
     with caplog.at_level(logging.WARNING):
         engine = TtsEngine("mock", "zh_CN")
     assert "no zh_CN voice" in caplog.text
-    assert engine.text_for("A017", 3) == "请A 零 一 七号到三号窗口办理"
+    assert engine.text_for([("A017", 3)]) == "请A 零 一 七号到三号窗口办理"
 
 
 @pytest.mark.skipif(audio_output_available(), reason="only refused without an audio device")
@@ -337,8 +341,9 @@ def test_best_locale_prefers_the_language_and_never_cantonese(names, lang, expec
     [
         ({"repeats": 0}, "between 1 and 9"),
         ({"recall_repeats": 12}, "between 1 and 9"),
-        ({"max_pending": 0}, "max_pending"),
+        ({"max_merge": 0}, "calls per announcement"),
         ({"gap_ms": -1}, "gap_ms"),
+        ({"busy_gap_ms": True}, "busy_gap_ms"),
     ],
 )
 def test_bad_announcer_settings_are_refused(arguments, message):

@@ -1,4 +1,4 @@
-"""Tests of the announcement queue: first in first out, repeats give way, calls are never dropped."""
+"""Tests of the announcement queue: calls heard in order, repeats give way, waiting calls merge."""
 
 from __future__ import annotations
 
@@ -9,83 +9,82 @@ from hypothesis import strategies as st
 from display_board.voice.queue import AnnouncementQueue
 
 
-def drain(queue: AnnouncementQueue) -> list[tuple[str, int]]:
-    readings = []
-    while (reading := queue.pop()) is not None:
-        readings.append((reading.number, reading.repeat_index))
-    return readings
+def drain(queue: AnnouncementQueue) -> list[tuple[tuple[str, ...], int]]:
+    """Every announcement still to come: (ticket numbers, repeat index)."""
+    said = []
+    while (announcement := queue.pop()) is not None:
+        said.append((tuple(call.number for call in announcement.calls), announcement.repeat_index))
+    return said
 
 
-def test_readings_come_out_in_call_order_with_repeats_after_their_call():
-    queue = AnnouncementQueue(max_pending=10)
-    queue.push_call("A001", 1)
-    queue.push_call("A002", 2)
-    queue.push_call("B003", 3)
-    assert len(queue) == 6
-    assert drain(queue) == [
-        ("A001", 0),
-        ("A001", 1),
-        ("A002", 0),
-        ("A002", 1),
-        ("B003", 0),
-        ("B003", 1),
-    ]
-    assert queue.pop() is None
-    assert len(queue) == 0
-
-
-def test_a_reading_carries_its_call():
+def test_a_quiet_hall_hears_each_call_as_many_times_as_the_hall_says():
     queue = AnnouncementQueue()
-    queue.push_call("a017", 3, recall=True, repeats=3)
-    readings = list(queue)
-    assert [r.repeat_index for r in readings] == [0, 1, 2]
-    assert all(r.number == "A017" and r.counter == 3 and r.recall for r in readings)
-    assert all(r.repeats == 3 and r.call_id == 1 for r in readings)
-    assert [r.is_repeat for r in readings] == [False, True, True]
+    queue.push_call("A001", 1, repeats=3)
+    first = queue.pop()
+    assert first is not None and first.chime and not first.is_repeat
+    assert drain(queue) == [(("A001",), 1), (("A001",), 2)]
+    assert queue.pop() is None and len(queue) == 0
 
 
-def test_repeats_are_dropped_first_and_oldest_first_when_too_many_wait():
-    queue = AnnouncementQueue(max_pending=6)
-    for index in range(1, 5):
-        queue.push_call(f"A00{index}", index)
-    assert len(queue) == 6
-    assert queue.dropped_repeats == 2
-    assert drain(queue) == [
-        ("A001", 0),
-        ("A002", 0),
-        ("A003", 0),
-        ("A003", 1),
-        ("A004", 0),
-        ("A004", 1),
-    ]
-
-
-def test_recall_extra_readings_are_repeats_too():
-    queue = AnnouncementQueue(max_pending=4)
-    queue.push_call("A001", 1, recall=True, repeats=3)
-    queue.push_call("A002", 2)
-    # Five readings for four places: the recall's first extra reading gives way.
-    assert drain(queue) == [("A001", 0), ("A001", 2), ("A002", 0), ("A002", 1)]
-
-
-def test_first_readings_are_never_dropped_even_past_the_limit():
-    queue = AnnouncementQueue(max_pending=3)
-    numbers = [f"A{index:03d}" for index in range(1, 11)]
-    for counter, number in enumerate(numbers, start=1):
-        queue.push_call(number, counter)
-    assert len(queue) == 10
-    readings = drain(queue)
-    assert readings == [(number, 0) for number in numbers]
-
-
-def test_the_reading_being_spoken_does_not_count_as_waiting():
-    queue = AnnouncementQueue(max_pending=2)
-    queue.push_call("A001", 1)
-    assert queue.pop().repeat_index == 0
-    queue.push_call("A002", 2)
-    # A001's repeat, A002 and its repeat: one over the limit, so the oldest repeat goes.
-    assert drain(queue) == [("A002", 0), ("A002", 1)]
+def test_a_new_call_drops_the_repeats_still_owed_to_earlier_calls():
+    queue = AnnouncementQueue()
+    queue.push_call("A001", 1, repeats=2)
+    queue.pop()  # A001 said once; its repeat waits
+    queue.push_call("A002", 2, repeats=2)
     assert queue.dropped_repeats == 1
+    assert drain(queue) == [(("A002",), 0), (("A002",), 1)]
+
+
+def test_calls_that_wait_together_are_said_in_one_announcement_with_one_chime():
+    queue = AnnouncementQueue(max_merge=3)
+    for number, counter in (("A001", 1), ("B002", 5), ("A003", 3), ("C004", 12)):
+        queue.push_call(number, counter, repeats=1)
+    first = queue.pop()
+    assert first is not None and first.chime
+    assert [(call.number, call.counter) for call in first.calls] == [
+        ("A001", 1),
+        ("B002", 5),
+        ("A003", 3),
+    ]
+    assert drain(queue) == [(("C004",), 0)]
+
+
+def test_a_long_backlog_is_taken_half_at_a_time():
+    queue = AnnouncementQueue(max_merge=3)
+    for index in range(10):
+        queue.push_call(f"A{index:03d}", index + 1, repeats=1)
+    sizes = [len(numbers) for numbers, _ in drain(queue)]
+    assert sizes == [5, 3, 2]  # half of 10, then the merge limit, then the rest
+
+
+def test_a_recall_is_never_dropped_its_repeats_wait_behind_new_calls():
+    queue = AnnouncementQueue()
+    queue.push_call("A001", 1, recall=True, repeats=2)
+    queue.pop()
+    queue.push_call("A002", 2, repeats=2)
+    queue.push_call("A003", 3, repeats=2)
+    assert queue.dropped_repeats == 0
+    said = drain(queue)
+    assert said[0] == (("A002", "A003"), 0)
+    assert said[1] == (("A001", "A002", "A003"), 1)  # the recall's repeat, with theirs
+
+
+def test_a_call_already_waiting_is_not_said_twice_and_a_recall_marks_it():
+    queue = AnnouncementQueue()
+    queue.push_call("A001", 1, repeats=1)
+    joined = queue.push_call("a001", 1, recall=True, repeats=1)
+    assert joined.recall and len(queue) == 1
+    assert queue.unheard() == [joined]
+    assert drain(queue) == [(("A001",), 0)]
+
+
+def test_the_announcement_being_said_is_no_longer_waiting():
+    queue = AnnouncementQueue()
+    queue.push_call("A001", 1, repeats=1)
+    queue.push_call("A002", 2, repeats=1)
+    assert [call.number for call in queue.unheard()] == ["A001", "A002"]
+    queue.pop()
+    assert queue.unheard() == [] and not queue.has_unheard()
 
 
 def test_clear_empties_the_queue():
@@ -113,13 +112,13 @@ def test_bad_calls_are_refused_and_leave_the_queue_as_it_was(arguments, message)
     queue.push_call("A001", 1)
     with pytest.raises(ValueError, match=message):
         queue.push_call(*arguments)
-    assert drain(queue) == [("A001", 0), ("A001", 1)]
+    assert drain(queue) == [(("A001",), 0), (("A001",), 1)]
 
 
-@pytest.mark.parametrize("max_pending", [0, -1, 2.5, True, None])
-def test_bad_limits_are_refused(max_pending):
-    with pytest.raises(ValueError, match="max_pending"):
-        AnnouncementQueue(max_pending=max_pending)
+@pytest.mark.parametrize("max_merge", [0, -1, 9, 2.5, True, None])
+def test_bad_limits_are_refused(max_merge):
+    with pytest.raises(ValueError, match="calls per announcement"):
+        AnnouncementQueue(max_merge=max_merge)
 
 
 operations = st.lists(
@@ -132,21 +131,26 @@ operations = st.lists(
 
 
 @given(st.integers(min_value=1, max_value=8), operations)
-def test_any_sequence_keeps_order_every_call_and_the_limit(max_pending, steps):
-    queue = AnnouncementQueue(max_pending=max_pending)
-    spoken = []
+def test_any_sequence_says_every_call_first_in_order_and_keeps_recalls(max_merge, steps):
+    queue = AnnouncementQueue(max_merge=max_merge)
+    said = []
     calls = 0
+    recalls: dict[int, int] = {}
     for action, repeats, recall in steps:
         if action == "push":
             calls += 1
-            queue.push_call(f"A{calls:03d}", calls % 24 + 1, recall=recall, repeats=repeats)
-        elif (reading := queue.pop()) is not None:
-            spoken.append(reading)
-        waiting = list(queue)
-        # Past the limit only first readings may wait.
-        assert len(waiting) <= max_pending or not any(r.is_repeat for r in waiting)
-    spoken.extend(iter(queue.pop, None))
-    first_readings = [reading.call_id for reading in spoken if not reading.is_repeat]
-    assert first_readings == list(range(1, calls + 1))
-    order = [(reading.call_id, reading.repeat_index) for reading in spoken]
-    assert order == sorted(order)
+            call = queue.push_call(f"A{calls:03d}", calls % 24 + 1, recall=recall, repeats=repeats)
+            if recall:
+                recalls[call.call_id] = repeats
+        elif (announcement := queue.pop()) is not None:
+            said.append(announcement)
+        # A repeat is never said while a call waits to be heard for the first time.
+        if queue.has_unheard():
+            assert all(not (r.readings_done and not r.call.recall) for r in queue._waiting)
+    said.extend(iter(queue.pop, None))
+    firsts = [call.call_id for a in said if not a.is_repeat for call in a.calls]
+    assert firsts == list(range(1, calls + 1))
+    assert all(len(a.calls) >= 1 for a in said)
+    for call_id, repeats in recalls.items():
+        times = sum(call.call_id == call_id for a in said for call in a.calls)
+        assert times == repeats  # a recall is said as often as asked, never dropped

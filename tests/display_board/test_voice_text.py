@@ -225,3 +225,34 @@ def test_the_clips_say_exactly_the_default_chinese_text(number, counter):
     says = {clip.name: clip.says for clip in CLIPS}
     joined = "".join(says[name] for name in clip_names(number, counter))
     assert joined == announcement_text(number, counter).replace(" ", "")
+
+
+def test_calls_said_together_share_one_please_and_one_banli():
+    from display_board.voice.text import announcement_segments, call_segment_indexes, merged_text
+
+    calls = [("A017", 3), ("B002", 5)]
+    assert merged_text(calls) == "请A 零 一 七号到三号窗口，B 零 零 二号到五号窗口办理"
+    segments = announcement_segments(calls, 180)
+    assert segments == [
+        "qing",
+        *["A", "0", "1", "7", "hao", "dao", "3", "hao_chuangkou"],
+        180,
+        *["B", "0", "0", "2", "hao", "dao", "5", "hao_chuangkou"],
+        "banli",
+    ]
+    assert [segments[i] for i in call_segment_indexes(calls)] == ["A", "B"]
+    # One call alone is the ordinary sentence.
+    assert announcement_segments(calls[:1], 180) == clip_names("A017", 3)
+
+
+def test_other_templates_are_said_once_per_call_when_calls_are_merged():
+    from display_board.voice.text import merged_text
+
+    assert (
+        merged_text([("A1", 2), ("B3", 4)], "{number} to {counter}", "en") == "A 1 to 2. B 3 to 4"
+    )
+    assert merged_text([("A1", 2), ("B3", 4)], "{number}号请到{counter}号", "zh_CN") == (
+        "A 一号请到二号；B 三号请到四号"
+    )
+    with pytest.raises(ValueError, match="at least one call"):
+        merged_text([])

@@ -157,3 +157,22 @@ def test_waiting_queue_after_removals_orders_like_call_order(specs, gone, servic
     nxt = queue.next_for(1, services, streak)
     assert (nxt.id if nxt else None) == (expected[0] if expected else None)
     assert queue.count_for(1, services) == len(expected)
+
+
+@settings(max_examples=300)
+@given(
+    tickets_strategy,
+    st.sampled_from([None, frozenset({"s1"}), frozenset({"s2", "s3"})]),
+    st.integers(0, 5),
+    st.sampled_from([1, 2, 3]),
+)
+def test_place_for_is_the_index_in_the_call_order(specs, services, streak, counter):
+    waiting = [
+        t(i + 1, at, prio, service, reserved)
+        for i, (service, prio, at, reserved) in enumerate(specs)
+    ]
+    queue = WaitingQueue((x, "cat-" + x.service) for x in waiting)
+    order = ids(call_order(waiting, counter, services, streak))
+    for ticket in waiting:
+        expected = order.index(ticket.id) if ticket.id in order else None
+        assert queue.place_for(ticket, counter, services, streak) == expected, ticket

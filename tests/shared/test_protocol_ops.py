@@ -463,31 +463,43 @@ def test_reactivate_of_a_ticket_that_is_not_a_no_show_is_a_conflict(clocked_serv
 # -- ahead -------------------------------------------------------------------------------------
 
 
-def test_ahead_counts_waiting_tickets_of_the_same_service_before_the_new_one(
+def test_ahead_counts_what_call_next_takes_first_at_counters_that_serve_everything(
     clocked_server, kiosk, issue
 ):
+    """In a one-window hall every counter calls from one queue: everyone waiting is ahead,
+    whatever their matter (priority first, then the anti-starvation rule)."""
     assert kiosk.call("issue", service=A1, req=req())["ahead"] == 0  # left pending
     issue(A1)
     issue(A1)
     issue(A2)  # same category, other service
-    issue(B1)
-    issue(A1, printed=False)
-    assert kiosk.call("issue", service=A1, req=req())["ahead"] == 2
-    assert kiosk.call("issue", service=A2, req=req())["ahead"] == 1
-    assert (
-        kiosk.call("issue", service=A1, priority=True, priority_pin=TEST_PRIORITY_PIN, req=req())[
-            "ahead"
-        ]
-        == 0
-    )
+    issue(B1)  # another department
+    issue(A1, printed=False)  # pending: not waiting yet
+    assert kiosk.call("issue", service=A1, req=req())["ahead"] == 4
+    assert kiosk.call("issue", service=B1, req=req())["ahead"] == 4
+    priority = {"priority": True, "priority_pin": TEST_PRIORITY_PIN}
+    assert kiosk.call("issue", service=A1, req=req(), **priority)["ahead"] == 0
     issue(A1, priority=True)
-    assert (
-        kiosk.call("issue", service=A1, priority=True, priority_pin=TEST_PRIORITY_PIN, req=req())[
-            "ahead"
-        ]
-        == 1
-    )
-    assert kiosk.call("issue", service=A1, req=req())["ahead"] == 3
+    assert kiosk.call("issue", service=A1, req=req(), **priority)["ahead"] == 1
+    # A normal ticket waits for the 4 normal ones and the priority one before it.
+    assert kiosk.call("issue", service=A1, req=req())["ahead"] == 5
+
+
+def test_ahead_at_dedicated_counters_counts_only_what_they_take(tmp_path):
+    """A matter served at one dedicated counter: only that counter's queue is ahead."""
+    from shared.config import CounterConfig
+    from tests.conftest import ServerThread
+
+    counters = (CounterConfig(1, "1号窗口", (A1,)), CounterConfig(2, "2号窗口", (A2, B1)))
+    server = ServerThread(tmp_path / "h.db", hall_settings(counters=counters), None).start()
+    try:
+        with server.client("kiosk", "k1") as kiosk:
+            for service in (A1, A2, B1, B1):
+                ticket = kiosk.call("issue", service=service, req=req())["ticket"]
+                kiosk.call("printed", ticket=ticket["id"])
+            assert kiosk.call("issue", service=A1, req=req())["ahead"] == 1
+            assert kiosk.call("issue", service=B1, req=req())["ahead"] == 3
+    finally:
+        server.stop()
 
 
 def test_ahead_does_not_count_called_tickets(clocked_server, kiosk, issue):
