@@ -865,6 +865,14 @@ class CounterModel:
     def _set_counter(self, counter: Any) -> None:
         if not isinstance(counter, dict):
             return
+        if (
+            self.logged_in
+            and not self.logging_in
+            and self.busy != "logout"
+            and counter.get("state") == "closed"
+            and counter.get("clerk") is None
+        ):
+            self._login_taken()
         previous = (self.counter or {}).get("ticket") or {}
         self.counter = counter
         ticket = counter.get("ticket") or {}
@@ -875,6 +883,18 @@ class CounterModel:
             and previous.get("state") == "called"
         ):
             self._started_at[ticket["id"]] = self.server_now()
+
+    def _login_taken(self) -> None:
+        """Our counter was closed under us while logged in: most often the same clerk logged
+        in at another counter (a clerk is open at one counter at a time). Show the login page
+        with the reason, and stop the connection logging in again on the next reconnect."""
+        self.clerk = None
+        self.queue = []
+        forget = getattr(self.transport, "forget_login", None)
+        if forget is not None:
+            forget()
+        self.notice = Notice("error", "login_lost", {"code": "counter_closed"})
+        log.warning("counter %s was closed by the server: back to the login page", self.number)
 
     def _note_closed(self, ticket: Mapping[str, Any]) -> None:
         """A ticket this counter finished or marked no-show: fetch the day's figures again."""

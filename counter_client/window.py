@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from counter_client.model import ACTIONS, CALL_ACTIONS, ONLINE, CounterModel, Notice
 from shared.qt.widgets import PlainLabel
 
+QUEUE_CLOCK_MS = 30_000  # how often the waiting minutes in the list are brought up to date
 log = logging.getLogger(__name__)
 
 NOTICE_CLEAR_S = 10  # an information notice goes after this long (or at the next action)
@@ -440,6 +441,10 @@ class CounterWindow(QWidget):
         self.ticker = QTimer(self, interval=1000)
         self.ticker.timeout.connect(self._tick)
         self.ticker.start()
+        # The waiting minutes run on between events (a quiet queue has none).
+        self.queue_clock = QTimer(self, interval=QUEUE_CLOCK_MS)
+        self.queue_clock.timeout.connect(self._refresh_waiting_minutes)
+        self.queue_clock.start()
         self.resize(420, 760)
         self.model.subscribe(self.render)
         self.render()
@@ -569,6 +574,12 @@ class CounterWindow(QWidget):
             "login_incomplete": self.tr("Enter your clerk ID and PIN."),
             "login_lost": self.tr("A new business day has begun: please log in again.")
             if code == "day_reset"
+            else self.tr(
+                "You have been logged out: the hall server closed this counter (a staff member "
+                "works at one counter at a time; this staff ID may be logged in at another "
+                "counter). Log in again to reopen it."
+            )
+            if code == "counter_closed"
             else self.tr("You have been logged out: the server refused your login."),
             "handshake_failed": self.handshake_text(code, detail),
             "disconnected": self.tr("Not done: the connection to the hall server was lost."),
@@ -944,6 +955,10 @@ class CounterWindow(QWidget):
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, number)
             self.waiting_list.addItem(item)
+
+    def _refresh_waiting_minutes(self) -> None:
+        if self.model.logged_in:
+            self._render_queue()  # rebuilds the list only when a row's text changed
 
     def _tick(self) -> None:
         if self.login_alert.isVisible() and self.model.active_login_alert() is None:

@@ -156,7 +156,8 @@ def build_board(
     config = config or HallConfig()
     board = DisplayBoard(
         announcer=announcer,
-        hall_name=config.hall_name,
+        # The hall file names the hall until the server does; the demo sample name never shows.
+        hall_name=config.hall_name if config.config_path else "",
         notice=config.board_notice,
         lang=lang,
         waiting_mode=config.board_waiting,

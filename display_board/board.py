@@ -10,7 +10,7 @@ state it knew.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QDateTime, QLocale, QSize, Qt, QTimer, Signal
@@ -1118,9 +1118,21 @@ class DisplayBoard(QWidget):
         return department.name
 
     def _render_staff_note(self) -> None:
-        troubled = self.model.kiosks_needing_attention()
-        _set_text(self.staff_note, "  ".join(self._kiosk_text(kiosk) for kiosk in troubled[:3]))
-        self.staff_note.setVisible(bool(troubled))
+        notes = [self._kiosk_text(kiosk) for kiosk in self.model.kiosks_needing_attention()[:3]]
+        if self.model.assignment_missing:
+            notes.insert(0, self._assignment_text())
+        _set_text(self.staff_note, "  ".join(notes))
+        self.staff_note.setVisible(bool(notes))
+
+    def _assignment_text(self) -> str:
+        """For staff: none of the counters given with --counters exists in this hall."""
+        return (
+            self.tr(
+                "None of this board's counters (%1) exists in this hall (counters %2): check --counters"
+            )
+            .replace("%1", _number_ranges(self.model.assigned or ()))
+            .replace("%2", _number_ranges(self.model.hall_counters) or "-")
+        )
 
     def _kiosk_text(self, kiosk: KioskStatus) -> str:
         problems = {
@@ -1145,6 +1157,9 @@ class DisplayBoard(QWidget):
             text = self.tr("The hall server refused this board (%1)").replace("%1", self._refused)
         elif self.model.seq is not None:
             text = self.tr("Reconnecting…")
+        elif self._connection is not None:
+            address = f"{self._connection.host}:{self._connection.port}"
+            text = self.tr("Connecting to the hall server at %1…").replace("%1", address)
         else:
             text = self.tr("Connecting…")
         _set_text(self.connection_mark, "● " + text)
@@ -1182,3 +1197,14 @@ class DisplayBoard(QWidget):
 
     def connection_mark_visible(self) -> bool:
         return not self.connection_mark.isHidden()
+
+
+def _number_ranges(numbers: Iterable[int]) -> str:
+    """1, 2, 3, 7, 9, 10 -> "1-3, 7, 9-10"."""
+    runs: list[list[int]] = []
+    for number in sorted(set(numbers)):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)

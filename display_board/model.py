@@ -243,6 +243,7 @@ class BoardModel:
         # A board hung for some counters (`--counters 25-60`) shows and speaks only theirs.
         self.assigned: frozenset[int] | None = None
         self._category_of: dict[str, str] = {}  # service code -> department code
+        self.hall_counters: tuple[int, ...] = ()  # every counter of the hall, from the snapshot
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -255,6 +256,11 @@ class BoardModel:
         """The counter's name as configured ("3号窗口"), or its number if the board has none."""
         counter = self.counters.get(number)
         return counter.name if counter else str(number)
+
+    @property
+    def assignment_missing(self) -> bool:
+        """The board is hung for counters (`--counters`) of which the hall has none."""
+        return self.assigned is not None and self.seq is not None and not self.counters
 
     def mine(self, counter: int) -> bool:
         """Whether this board shows (and announces) the counter."""
@@ -346,6 +352,7 @@ class BoardModel:
         self.counters = {
             counter.number: counter for counter in counters if self.mine(counter.number)
         }
+        self.hall_counters = tuple(sorted(counter.number for counter in counters))
         self._recent.clear()
         for call in reversed(calls):
             if self.mine(call.counter):

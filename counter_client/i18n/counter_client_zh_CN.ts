@@ -4,22 +4,22 @@
 <context>
     <name>CallDialog</name>
     <message>
-        <location filename="../window.py" line="241"/>
+        <location filename="../window.py" line="242"/>
         <source>Call a chosen ticket</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="245"/>
+        <location filename="../window.py" line="246"/>
         <source>Filter: ticket number, part of the matter&apos;s name or its pinyin initials</source>
         <translation>筛选：输入号码、事项名称或拼音首字母</translation>
     </message>
     <message>
-        <location filename="../window.py" line="252"/>
+        <location filename="../window.py" line="253"/>
         <source>Ticket number, e.g. A007</source>
         <translation>号码，例如 A007</translation>
     </message>
     <message>
-        <location filename="../window.py" line="270"/>
+        <location filename="../window.py" line="271"/>
         <source>{number} in hand will be finished first.</source>
         <translation>手上的 {number} 将先被办结。</translation>
     </message>
@@ -27,502 +27,507 @@
 <context>
     <name>CounterWindow</name>
     <message>
-        <location filename="../window.py" line="523"/>
+        <location filename="../window.py" line="528"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="524"/>
+        <location filename="../window.py" line="529"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="525"/>
+        <location filename="../window.py" line="530"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../window.py" line="526"/>
+        <location filename="../window.py" line="531"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../window.py" line="527"/>
+        <location filename="../window.py" line="532"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="528"/>
+        <location filename="../window.py" line="533"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../window.py" line="529"/>
+        <location filename="../window.py" line="534"/>
         <source>Special call</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../window.py" line="530"/>
+        <location filename="../window.py" line="535"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../window.py" line="530"/>
+        <location filename="../window.py" line="535"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../window.py" line="531"/>
+        <location filename="../window.py" line="536"/>
         <source>Reactivate</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="537"/>
+        <location filename="../window.py" line="542"/>
         <source>Called</source>
         <translation>已呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="538"/>
+        <location filename="../window.py" line="543"/>
         <source>Serving</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="569"/>
+        <location filename="../window.py" line="574"/>
         <source>Enter your clerk ID and PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="603"/>
+        <location filename="../window.py" line="614"/>
         <source>Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多，该工号已锁定 10 分钟（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="607"/>
+        <location filename="../window.py" line="618"/>
         <source>This clerk ID is disabled.</source>
         <translation>该工号已停用。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="609"/>
+        <location filename="../window.py" line="620"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="611"/>
+        <location filename="../window.py" line="622"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="570"/>
+        <location filename="../window.py" line="575"/>
         <source>A new business day has begun: please log in again.</source>
         <translation>新的工作日已开始，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="572"/>
+        <location filename="../window.py" line="583"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="626"/>
+        <location filename="../window.py" line="637"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="574"/>
-        <location filename="../window.py" line="696"/>
+        <location filename="../window.py" line="585"/>
+        <location filename="../window.py" line="707"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="642"/>
+        <location filename="../window.py" line="653"/>
         <source>Too soon after the last call: wait a few seconds.</source>
         <translation>距上次叫号太近：请稍等几秒再叫。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="575"/>
+        <location filename="../window.py" line="586"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="582"/>
+        <location filename="../window.py" line="593"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="587"/>
+        <location filename="../window.py" line="598"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="706"/>
+        <location filename="../window.py" line="717"/>
         <source>Hall</source>
         <translation>服务大厅</translation>
     </message>
     <message>
-        <location filename="../window.py" line="708"/>
+        <location filename="../window.py" line="719"/>
         <source>{counter} · {hall}</source>
         <translation>{counter} · {hall}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="709"/>
-        <location filename="../window.py" line="766"/>
+        <location filename="../window.py" line="720"/>
+        <location filename="../window.py" line="777"/>
         <source>Counter {n}</source>
         <translation>{n}号窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="625"/>
-        <location filename="../window.py" line="717"/>
+        <location filename="../window.py" line="636"/>
+        <location filename="../window.py" line="728"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="560"/>
+        <location filename="../window.py" line="565"/>
         <source>Done.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="560"/>
+        <location filename="../window.py" line="565"/>
         <source>Not done.</source>
         <translation>未能完成。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="577"/>
+        <location filename="../window.py" line="578"/>
+        <source>You have been logged out: the hall server closed this counter (a staff member works at one counter at a time; this staff ID may be logged in at another counter). Log in again to reopen it.</source>
+        <translation>您已退出登录：服务器关闭了本窗口（一位工作人员同一时间只能在一个窗口服务，此工号可能已在其他窗口登录）。重新登录即可再次开放本窗口。</translation>
+    </message>
+    <message>
+        <location filename="../window.py" line="588"/>
         <source>{done} finished. Nobody else is waiting for this counter.</source>
         <translation>{done} 已办结。本窗口暂无等候的群众。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="579"/>
+        <location filename="../window.py" line="590"/>
         <source>{done} finished; now calling {number}.</source>
         <translation>{done} 已办结，正在呼叫 {number}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="580"/>
+        <location filename="../window.py" line="591"/>
         <source>{number} finished.</source>
         <translation>{number} 已办结。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="581"/>
+        <location filename="../window.py" line="592"/>
         <source>{number} marked as a no-show.</source>
         <translation>{number} 已记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="583"/>
+        <location filename="../window.py" line="594"/>
         <source>{number} has been transferred to {to}.</source>
         <translation>{number} 已转到 {to}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="585"/>
+        <location filename="../window.py" line="596"/>
         <source>{number} has been transferred to the queue of {to}.</source>
         <translation>{number} 已转到「{to}」的队列。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="589"/>
+        <location filename="../window.py" line="600"/>
         <source>{number} has not been started. Press {again} again to finish it and call the next, or {no_show} to mark it a no-show.</source>
         <translation>{number} 尚未开始办理 — 再按 {again} 办结并叫下一位，按 {no_show} 记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="599"/>
+        <location filename="../window.py" line="610"/>
         <source>Too many wrong PINs: this clerk is locked out until {time} (the administrator can reset the PIN).</source>
-        <translation>密码错误次数过多：该柜员已被锁定至 {time}（管理员可重置密码）。</translation>
+        <translation>密码错误次数过多：该工作人员已被锁定至 {time}（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="613"/>
+        <location filename="../window.py" line="624"/>
         <source>This clerk is logged in at another counter: log out there first.</source>
-        <translation>该柜员已在其他窗口登录：请先在那里退出。</translation>
+        <translation>该工作人员已在其他窗口登录：请先在那里退出。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="619"/>
+        <location filename="../window.py" line="630"/>
         <source>The hall server refused this counter: the hall key is wrong or missing (set QUEUE_HALL_KEY or --key).</source>
         <translation>大厅服务器拒绝了本窗口：大厅密钥错误或未设置（请设置 QUEUE_HALL_KEY 或 --key）。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="623"/>
+        <location filename="../window.py" line="634"/>
         <source>The hall server speaks another protocol version: update this program.</source>
         <translation>大厅服务器的协议版本不同：请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="634"/>
+        <location filename="../window.py" line="645"/>
         <source>The hall server refused this action.</source>
         <translation>大厅服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="644"/>
-        <location filename="../window.py" line="666"/>
+        <location filename="../window.py" line="655"/>
+        <location filename="../window.py" line="677"/>
         <source>There is no ticket {ticket} today.</source>
         <translation>今天没有 {ticket} 这个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="646"/>
+        <location filename="../window.py" line="657"/>
         <source>{ticket} cannot be called here: it is not waiting, or it is kept for another counter.</source>
         <translation>{ticket} 不能在本窗口呼叫：它不在等候中，或已留给其他窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="650"/>
-        <location filename="../window.py" line="669"/>
+        <location filename="../window.py" line="661"/>
+        <location filename="../window.py" line="680"/>
         <source>{ticket} is not a ticket number: a letter and digits, e.g. A007.</source>
         <translation>{ticket} 不是有效的号码：应为字母加数字，例如 A007。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="652"/>
+        <location filename="../window.py" line="663"/>
         <source>The counter is paused: resume it before calling.</source>
         <translation>本窗口已暂停：请先恢复服务再叫号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="654"/>
+        <location filename="../window.py" line="665"/>
         <source>Only a called ticket can be called again: this one was already started or closed.</source>
         <translation>只有已呼叫的号才能重呼：该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="656"/>
+        <location filename="../window.py" line="667"/>
         <source>This ticket was already started or closed.</source>
         <translation>该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="657"/>
+        <location filename="../window.py" line="668"/>
         <source>This ticket was already closed.</source>
         <translation>该号已结束。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="659"/>
+        <location filename="../window.py" line="670"/>
         <source>Only a called ticket that was not started can be marked a no-show.</source>
         <translation>只有已呼叫、尚未开始办理的号才能记为过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="661"/>
+        <location filename="../window.py" line="672"/>
         <source>That service or counter no longer exists.</source>
         <translation>该事项或窗口已不存在。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="663"/>
+        <location filename="../window.py" line="674"/>
         <source>Not transferred: the ticket is no longer at this counter, or the target is this counter.</source>
         <translation>未转移：该号已不在本窗口，或目标就是本窗口。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="667"/>
+        <location filename="../window.py" line="678"/>
         <source>{ticket} is not one of today&apos;s no-shows.</source>
         <translation>{ticket} 不是今天的过号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="671"/>
+        <location filename="../window.py" line="682"/>
         <source>Finish or transfer the ticket in hand before pausing.</source>
         <translation>请先办结或转移手上的号，再暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="672"/>
+        <location filename="../window.py" line="683"/>
         <source>The counter is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="674"/>
+        <location filename="../window.py" line="685"/>
         <source>Refused: another clerk has logged in at this counter, or you were logged out. Log in again.</source>
-        <translation>被拒绝：其他柜员已在本窗口登录，或您已被退出。请重新登录。</translation>
+        <translation>被拒绝：其他工作人员已在本窗口登录，或您已被退出。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="678"/>
+        <location filename="../window.py" line="689"/>
         <source>Refused: the hall server does not know this counter any more. Restart the program.</source>
         <translation>被拒绝：大厅服务器已不认识本窗口。请重新启动本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="681"/>
+        <location filename="../window.py" line="692"/>
         <source>Not done: the hall server cannot save right now (disk full or read-only). Try again shortly.</source>
         <translation>未完成：大厅服务器暂时无法保存（磁盘已满或只读）。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="684"/>
+        <location filename="../window.py" line="695"/>
         <source>Not done: the hall server had an error. Try again.</source>
         <translation>未完成：大厅服务器出错。请再试一次。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="685"/>
+        <location filename="../window.py" line="696"/>
         <source>Not done: the hall server does not know this ticket.</source>
         <translation>未完成：大厅服务器找不到该号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="687"/>
+        <location filename="../window.py" line="698"/>
         <source>Not done: the ticket or counter has changed meanwhile (another counter or the administrator). The window shows the current state.</source>
         <translation>未完成：该号或窗口刚被更改（其他窗口或管理员）。窗口已显示最新状态。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="691"/>
+        <location filename="../window.py" line="702"/>
         <source>Not done: the hall server did not understand the request. Update this program.</source>
         <translation>未完成：大厅服务器无法识别该请求。请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="694"/>
+        <location filename="../window.py" line="705"/>
         <source>Not done: the hall server is older than this program and lacks this action.</source>
         <translation>未完成：大厅服务器版本较旧，不支持此操作。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="722"/>
+        <location filename="../window.py" line="733"/>
         <source>Cannot reach the hall server at {server}: check the address, the network and the server&apos;s firewall (port {port}). Trying again…</source>
         <translation>无法连接大厅服务器 {server}：请检查地址、网络和服务器防火墙（端口 {port}）。正在重试…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="729"/>
+        <location filename="../window.py" line="740"/>
         <source>Connecting to the hall server…</source>
         <translation>正在连接大厅服务器…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="731"/>
+        <location filename="../window.py" line="742"/>
         <source>Connection to the hall server lost: reconnecting…</source>
         <translation>与大厅服务器的连接已断开，正在重连…</translation>
     </message>
     <message>
-        <location filename="../window.py" line="747"/>
+        <location filename="../window.py" line="758"/>
         <source>paper running low</source>
         <translation>纸卷将尽</translation>
     </message>
     <message>
-        <location filename="../window.py" line="748"/>
+        <location filename="../window.py" line="759"/>
         <source>out of paper: replace the roll</source>
         <translation>缺纸，请更换纸卷</translation>
     </message>
     <message>
-        <location filename="../window.py" line="749"/>
+        <location filename="../window.py" line="760"/>
         <source>printer offline: check its cable and power</source>
         <translation>打印机离线，请检查连线和电源</translation>
     </message>
     <message>
-        <location filename="../window.py" line="750"/>
+        <location filename="../window.py" line="761"/>
         <source>printer fault: check the printer</source>
         <translation>打印机故障，请检查打印机</translation>
     </message>
     <message>
-        <location filename="../window.py" line="753"/>
+        <location filename="../window.py" line="764"/>
         <source>Kiosk {name}: {problem}</source>
         <translation>取号机「{name}」：{problem}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="755"/>
+        <location filename="../window.py" line="766"/>
         <source>printer fault</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../window.py" line="788"/>
+        <location filename="../window.py" line="799"/>
         <source>Clerk: {name} ({id})</source>
         <translation>工作人员：{name}（{id}）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="790"/>
+        <location filename="../window.py" line="801"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="795"/>
+        <location filename="../window.py" line="806"/>
         <source>Paused: {reason}</source>
         <translation>暂停中：{reason}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="795"/>
+        <location filename="../window.py" line="806"/>
         <source>Paused</source>
         <translation>暂停中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="798"/>
+        <location filename="../window.py" line="809"/>
         <source>Open</source>
         <translation>服务中</translation>
     </message>
     <message>
-        <location filename="../window.py" line="804"/>
+        <location filename="../window.py" line="815"/>
         <source>Warning: repeated wrong PINs for clerk {clerk} from {source}; that PC is locked out for this clerk until {until}.</source>
         <translation>警告：工号 {clerk} 在 {source} 多次输错密码，该电脑上此工号已锁定至 {until}。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="820"/>
+        <location filename="../window.py" line="831"/>
         <source>{service} (priority)</source>
         <translation>{service}（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="828"/>
+        <location filename="../window.py" line="839"/>
         <source>Waited under a minute</source>
         <translation>已等候不到 1 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="830"/>
+        <location filename="../window.py" line="841"/>
         <source>Waited {minutes} min</source>
         <translation>已等候 {minutes} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="833"/>
+        <location filename="../window.py" line="844"/>
         <source>called {n} times</source>
         <translation>第 {n} 次呼叫</translation>
     </message>
     <message>
-        <location filename="../window.py" line="837"/>
+        <location filename="../window.py" line="848"/>
         <source>No ticket</source>
         <translation>无号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="839"/>
+        <location filename="../window.py" line="850"/>
         <source>Press {key} to call the next ticket.</source>
         <translation>按 {key} 叫下一个号。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="860"/>
+        <location filename="../window.py" line="871"/>
         <source>Waiting for this counter: {n}</source>
         <translation>本窗口等候：{n} 人</translation>
     </message>
     <message>
-        <location filename="../window.py" line="871"/>
+        <location filename="../window.py" line="882"/>
         <source>Today: served {served} · no-shows {no_shows} · mean service {mean}</source>
         <translation>今日：办结 {served} · 过号 {no_shows} · 平均办理 {mean}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="875"/>
+        <location filename="../window.py" line="886"/>
         <source>Finished without start {without_start} · short services {short} ({share}) · calls per served {calls} · recalls {recalls}</source>
         <translation>未按开始办结 {without_start} · 短时办结 {short}（{share}）· 每办结叫号 {calls} · 重呼 {recalls}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="885"/>
+        <location filename="../window.py" line="896"/>
         <source>Logged in {logged_in} (paused {paused}) · satisfaction {score} from {rated} ratings</source>
         <translation>在岗 {logged_in}（暂停 {paused}）· 满意度 {score}（{rated} 条评价）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="898"/>
+        <location filename="../window.py" line="909"/>
         <source>As in the monthly report. Short service: under {short} s. Finished without start: finished (or ended by the next call) without pressing start. Calls per served: calls (not recalls) ÷ served. Logged in: since login, pauses included.</source>
         <translation>与每月考核报表的定义相同。短时办结：办理时长短于 {short} 秒。未按开始办结：叫号后未按“开始”就办结（或被下一次叫号自动办结）。每办结叫号：叫号次数（不含重呼）÷ 办结件数。在岗：自登录起，含暂停。</translation>
     </message>
     <message>
-        <location filename="../window.py" line="911"/>
+        <location filename="../window.py" line="922"/>
         <source>{action} ({seconds} s)</source>
         <translation>{action}（{seconds} 秒）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="924"/>
+        <location filename="../window.py" line="935"/>
         <source>&lt;1 min</source>
         <translation>&lt;1 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="926"/>
+        <location filename="../window.py" line="937"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
     <message>
-        <location filename="../window.py" line="931"/>
+        <location filename="../window.py" line="942"/>
         <source>(priority)</source>
         <translation>（优先）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="991"/>
+        <location filename="../window.py" line="1006"/>
         <source>Lunch break</source>
         <translation>午休</translation>
     </message>
     <message>
-        <location filename="../window.py" line="991"/>
+        <location filename="../window.py" line="1006"/>
         <source>Meeting</source>
         <translation>开会</translation>
     </message>
     <message>
-        <location filename="../window.py" line="991"/>
+        <location filename="../window.py" line="1006"/>
         <source>Away for a moment</source>
         <translation>临时离开</translation>
     </message>
     <message>
-        <location filename="../window.py" line="992"/>
+        <location filename="../window.py" line="1007"/>
         <source>Pause the counter</source>
         <translation>暂停窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="992"/>
+        <location filename="../window.py" line="1007"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -530,22 +535,22 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../window.py" line="135"/>
+        <location filename="../window.py" line="136"/>
         <source>Counter login</source>
         <translation>窗口登录</translation>
     </message>
     <message>
-        <location filename="../window.py" line="136"/>
+        <location filename="../window.py" line="137"/>
         <source>Clerk ID</source>
         <translation>工号</translation>
     </message>
     <message>
-        <location filename="../window.py" line="137"/>
+        <location filename="../window.py" line="138"/>
         <source>PIN</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="138"/>
+        <location filename="../window.py" line="139"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -553,27 +558,27 @@
 <context>
     <name>NoShowDialog</name>
     <message>
-        <location filename="../window.py" line="305"/>
+        <location filename="../window.py" line="306"/>
         <source>Reactivate a no-show</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../window.py" line="306"/>
+        <location filename="../window.py" line="307"/>
         <source>Today&apos;s no-shows, the latest first:</source>
         <translation>今天的过号（最近的在前）：</translation>
     </message>
     <message>
-        <location filename="../window.py" line="310"/>
+        <location filename="../window.py" line="311"/>
         <source>Ticket number, e.g. A007</source>
         <translation>号码，例如 A007</translation>
     </message>
     <message>
-        <location filename="../window.py" line="336"/>
+        <location filename="../window.py" line="337"/>
         <source>{number}  called {time}  {service}</source>
         <translation>{number}  {time} 呼叫  {service}</translation>
     </message>
     <message>
-        <location filename="../window.py" line="350"/>
+        <location filename="../window.py" line="351"/>
         <source>No no-shows today.</source>
         <translation>今天还没有过号。</translation>
     </message>
@@ -649,39 +654,39 @@
 <context>
     <name>TransferDialog</name>
     <message>
-        <location filename="../window.py" line="149"/>
+        <location filename="../window.py" line="150"/>
         <source>Transfer ticket</source>
         <translation>转移号码</translation>
     </message>
     <message>
-        <location filename="../window.py" line="150"/>
+        <location filename="../window.py" line="151"/>
         <source>To a service</source>
         <translation>转到事项</translation>
     </message>
     <message>
-        <location filename="../window.py" line="151"/>
+        <location filename="../window.py" line="152"/>
         <source>To a counter</source>
         <translation>转到窗口</translation>
     </message>
     <message>
-        <location filename="../window.py" line="161"/>
+        <location filename="../window.py" line="162"/>
         <source>Find a matter: part of its name or pinyin initials, e.g. shbzk</source>
         <translation>查找事项：输入名称或拼音首字母，如 shbzk</translation>
     </message>
     <message>
-        <location filename="../window.py" line="181"/>
+        <location filename="../window.py" line="182"/>
         <source>(closed)</source>
         <translation>（未开放）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="183"/>
+        <location filename="../window.py" line="184"/>
         <source>(paused)</source>
         <translation>（暂停服务）</translation>
     </message>
     <message>
-        <location filename="../window.py" line="223"/>
+        <location filename="../window.py" line="224"/>
         <source>{counter} is not open: the ticket will only be called once a clerk logs in there.</source>
-        <translation>{counter} 未开放：转过去的号要等有柜员在该窗口登录后才会被叫到。</translation>
+        <translation>{counter} 未开放：转过去的号要等有工作人员在该窗口登录后才会被叫到。</translation>
     </message>
 </context>
 </TS>

@@ -74,42 +74,52 @@
         <translation>%1 人等候</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1109"/>
+        <location filename="../board.py" line="1113"/>
+        <source>None of this board&apos;s counters (%1) exists in this hall (counters %2): check --counters</source>
+        <translation>本屏设定的窗口（%1）在本大厅都不存在（本大厅窗口为 %2）：请检查 --counters</translation>
+    </message>
+    <message>
+        <location filename="../board.py" line="1121"/>
         <source>paper running low</source>
         <translation>打印纸将用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1110"/>
+        <location filename="../board.py" line="1122"/>
         <source>out of paper</source>
         <translation>打印纸已用完</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1111"/>
+        <location filename="../board.py" line="1123"/>
         <source>printer offline</source>
         <translation>打印机离线</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1112"/>
+        <location filename="../board.py" line="1124"/>
         <source>printer error</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1115"/>
+        <location filename="../board.py" line="1127"/>
         <source>Kiosk %1: %2</source>
         <translation>取号机 %1：%2</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1127"/>
+        <location filename="../board.py" line="1139"/>
         <source>The hall server refused this board (%1)</source>
         <translation>大厅服务器拒绝了本显示屏（%1）</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1129"/>
+        <location filename="../board.py" line="1141"/>
         <source>Reconnecting…</source>
         <translation>正在重新连接…</translation>
     </message>
     <message>
-        <location filename="../board.py" line="1131"/>
+        <location filename="../board.py" line="1144"/>
+        <source>Connecting to the hall server at %1…</source>
+        <translation>正在连接大厅服务器 %1…</translation>
+    </message>
+    <message>
+        <location filename="../board.py" line="1146"/>
         <source>Connecting…</source>
         <translation>正在连接…</translation>
     </message>

@@ -19,6 +19,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
 from shared import auth
+from shared.app_options import follow_server_time
 from shared.client import (
     HEARTBEAT_S,
     REPLAY_MAX_AGE_S,
@@ -163,6 +164,10 @@ class HallConnection(QObject):
                 callback(reply)
 
         self.request("login", {"clerk": clerk, "pin": pin}, done)
+
+    def forget_login(self) -> None:
+        """Do not log the clerk in again on the next reconnect (the server closed the counter)."""
+        self._login = None
 
     def logout(self, callback: Callback | None = None) -> None:
         def done(reply: Reply) -> None:
@@ -359,6 +364,7 @@ class HallConnection(QObject):
             self._lost()
             return
         self.hello = reply.result
+        follow_server_time(self.hello.get("server_time"))  # the hall's time on the clocks
         self._synced = False
         self._pages = PageCollector("snapshot")
         self._send_internal("snapshot", {}, self._on_first_snapshot)

@@ -101,7 +101,43 @@ def test_board_shows_the_hall_from_the_file_before_the_server_answers(qtbot, tmp
         assert board.hall_label.text() == "东湖街道便民服务中心"
         assert board.ticker.text() == "请保管好随身物品"
         qtbot.waitUntil(board.connection_mark_visible)
-        assert board.connection_mark.text().endswith(board.tr("Connecting…"))
+        assert "127.0.0.1:9" in board.connection_mark.text()
+    finally:
+        board.connection.stop()
+
+
+def test_board_without_a_hall_file_names_no_hall_and_shows_the_address_it_tries(qtbot):
+    """A board pointed at the wrong port says where it is knocking, under no sample hall name."""
+    options = app.parse_options([], env={})
+    board = app.build_board("127.0.0.1", 9, config=options.config, reconnect_min_s=0.05)
+    qtbot.addWidget(board)
+    try:
+        assert options.config.hall_name  # the demo has a sample name, which must not show
+        assert board.hall_label.text() == ""
+        qtbot.waitUntil(board.connection_mark_visible)
+        assert "127.0.0.1:9" in board.connection_mark.text()
+    finally:
+        board.connection.stop()
+
+
+def test_board_for_counters_the_hall_lacks_says_so_to_staff(qtbot, hall_server):
+    hall_size = len(hall_server.config.counters)
+    first, last = hall_size + 1, hall_size + 36
+    board = app.build_board(
+        hall_server.host,
+        hall_server.port,
+        config=hall_server.config,
+        reconnect_min_s=0.05,
+        counters=frozenset(range(first, last + 1)),
+    )
+    qtbot.addWidget(board)
+    board.show()
+    try:
+        qtbot.waitUntil(lambda: board.model.seq is not None)
+        assert board.hall_label.text() == hall_server.config.hall_name
+        assert board.staff_note.isVisible()
+        note = board.staff_note.text()
+        assert f"{first}-{last}" in note and f"1-{hall_size}" in note
     finally:
         board.connection.stop()
 

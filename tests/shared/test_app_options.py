@@ -56,3 +56,40 @@ def test_the_windows_refuse_a_url_at_once(module, tmp_path):
     )
     assert out.returncode == 2, out.stderr
     assert "'http://127.0.0.1:7391' is not HOST:PORT" in out.stderr
+
+
+BOARD_CLOCK = """
+import sys, time
+from PySide6.QtWidgets import QApplication
+from shared.app_options import use_hall_time
+from display_board.app import build_board
+use_hall_time(None)  # started without a hall file: the server's offset sets the clocks
+app = QApplication([])
+board = build_board(sys.argv[1], int(sys.argv[2]), reconnect_min_s=0.05)
+board.connection.ready.connect(lambda _s: app.quit())
+app.exec()
+board._show_clock()
+print(board.time_label.text(), time.localtime().tm_gmtoff)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="time zones from TZ are POSIX")
+def test_a_board_without_the_hall_file_shows_the_servers_time(hall_server):
+    """The PC runs New York time, the hall (and its server) Shanghai's: the board shows Shanghai's."""
+    import datetime
+    import os
+    import zoneinfo
+
+    out = subprocess.run(
+        [sys.executable, "-c", BOARD_CLOCK, hall_server.host, str(hall_server.port)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TZ": "America/New_York", "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    shown, offset = out.stdout.split()
+    hall_now = datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai"))
+    before = hall_now - datetime.timedelta(minutes=1)
+    assert offset == "28800"
+    assert shown in (f"{hall_now:%H:%M}", f"{before:%H:%M}")
