@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 # A frame's pieces must arrive within this gap of each other; bytes left over from a frame
 # that stopped half-way are dropped when the next bytes come later than this. At 9,600 baud
@@ -90,6 +92,26 @@ class Decoder(ABC):
 
     @abstractmethod
     def feed(self, data: bytes, now: float | None = None) -> list[object]: ...
+
+
+class ByteBuffer:
+    """A device's bytes waiting to make a whole frame, with the bus's silence rule: a frame
+    left unfinished for FRAME_GAP_S is dropped and named (the device was cut off mid-frame)."""
+
+    def __init__(self, unit: str = "frame") -> None:
+        self.buf = bytearray()
+        self._last = 0.0
+        self._unit = unit
+
+    def take(self, data: bytes, now: float | None, out: list[Any]) -> bytearray:
+        """Add what arrived; a stale partial frame goes first, as a BusProblem in `out`."""
+        now = time.monotonic() if now is None else now
+        if self.buf and now - self._last > FRAME_GAP_S:
+            out.append(BusProblem(f"partial {self._unit} of {len(self.buf)} bytes dropped"))
+            self.buf.clear()
+        self._last = now
+        self.buf += data
+        return self.buf
 
 
 class KeypadDriver(ABC):

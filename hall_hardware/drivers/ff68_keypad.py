@@ -11,12 +11,10 @@ Bridge -> keypad:  CMD 81 ACK      DATA = the press number acknowledged
 
 from __future__ import annotations
 
-import time
-
 from hall_hardware.drivers.base import (
-    FRAME_GAP_S,
     AckFrame,
     BusProblem,
+    ByteBuffer,
     Decoder,
     DisplayFrame,
     Key,
@@ -59,20 +57,13 @@ class FrameDecoder:
     """Splits the stream into checked frames: (address, command, data) or BusProblem."""
 
     def __init__(self) -> None:
-        self._buf = bytearray()
-        self._last = 0.0
+        self._pending = ByteBuffer("frame")
 
     def frames(
         self, data: bytes, now: float | None = None
     ) -> list[tuple[int, int, bytes] | BusProblem]:
-        now = time.monotonic() if now is None else now
         out: list[tuple[int, int, bytes] | BusProblem] = []
-        if self._buf and now - self._last > FRAME_GAP_S:
-            out.append(BusProblem(f"partial frame of {len(self._buf)} bytes dropped (timed out)"))
-            self._buf.clear()
-        self._last = now
-        buf = self._buf
-        buf += data
+        buf = self._pending.take(data, now, out)
         while buf:
             start = buf.find(START)
             if start < 0:

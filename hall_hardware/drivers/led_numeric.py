@@ -11,11 +11,10 @@ these screens need a bus of their own.
 from __future__ import annotations
 
 import re
-import time
 
 from hall_hardware.drivers.base import (
-    FRAME_GAP_S,
     BusProblem,
+    ByteBuffer,
     Decoder,
     ScreenDriver,
     ScreenFrame,
@@ -33,18 +32,11 @@ def packet(address: int, value: int) -> bytes:
 
 class _Decoder(Decoder):
     def __init__(self) -> None:
-        self._buf = bytearray()
-        self._last = 0.0
+        self._pending = ByteBuffer("packet")
 
     def feed(self, data: bytes, now: float | None = None) -> list[object]:
-        now = time.monotonic() if now is None else now
         out: list[object] = []
-        if self._buf and now - self._last > FRAME_GAP_S:
-            out.append(BusProblem(f"partial packet of {len(self._buf)} bytes dropped"))
-            self._buf.clear()
-        self._last = now
-        buf = self._buf
-        buf += data
+        buf = self._pending.take(data, now, out)
         skipped = 0
         while len(buf) >= 4:
             if sum8(buf[:3]) != buf[3]:

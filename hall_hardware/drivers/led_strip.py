@@ -9,12 +9,11 @@ GB2312 and ASCII text never contain the bytes 02 or 03, so they mark the frame.
 
 from __future__ import annotations
 
-import time
 from functools import reduce
 
 from hall_hardware.drivers.base import (
-    FRAME_GAP_S,
     BusProblem,
+    ByteBuffer,
     Decoder,
     ScreenDriver,
     ScreenFrame,
@@ -32,18 +31,11 @@ def xor8(data: bytes) -> int:
 
 class _Decoder(Decoder):
     def __init__(self) -> None:
-        self._buf = bytearray()
-        self._last = 0.0
+        self._pending = ByteBuffer("frame")
 
     def feed(self, data: bytes, now: float | None = None) -> list[object]:
-        now = time.monotonic() if now is None else now
         out: list[object] = []
-        if self._buf and now - self._last > FRAME_GAP_S:
-            out.append(BusProblem(f"partial frame of {len(self._buf)} bytes dropped"))
-            self._buf.clear()
-        self._last = now
-        buf = self._buf
-        buf += data
+        buf = self._pending.take(data, now, out)
         while buf:
             start = buf.find(bytes([STX]))
             if start < 0:

@@ -7,11 +7,9 @@ SUM = (ADDR + CMD + LEN + TEXT…) mod 256
 
 from __future__ import annotations
 
-import time
-
 from hall_hardware.drivers.base import (
-    FRAME_GAP_S,
     BusProblem,
+    ByteBuffer,
     Decoder,
     ScreenDriver,
     ScreenFrame,
@@ -26,18 +24,11 @@ TEXT_MAX_BYTES = 64
 
 class _Decoder(Decoder):
     def __init__(self) -> None:
-        self._buf = bytearray()
-        self._last = 0.0
+        self._pending = ByteBuffer("frame")
 
     def feed(self, data: bytes, now: float | None = None) -> list[object]:
-        now = time.monotonic() if now is None else now
         out: list[object] = []
-        if self._buf and now - self._last > FRAME_GAP_S:
-            out.append(BusProblem(f"partial frame of {len(self._buf)} bytes dropped"))
-            self._buf.clear()
-        self._last = now
-        buf = self._buf
-        buf += data
+        buf = self._pending.take(data, now, out)
         while buf:
             start = buf.find(HEADER)
             if start < 0:
