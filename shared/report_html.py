@@ -234,17 +234,21 @@ def _svg(width: int, height: int, label: str, body: Sequence[str]) -> str:
     )
 
 
-def hourly_chart(report: HallReport, t: dict[str, str]) -> str:
-    """Arrivals per hour as bars, mean wait per hour (minutes) as a line on a second axis."""
-    busy = [h for h in report.hours if h.arrivals]
-    first = min((h.hour for h in busy), default=8)
-    last = max((h.hour for h in busy), default=17)
-    hours = report.hours[first : last + 1]
-    width, height, left, right, top, bottom = 1200, 340, 60, 56, 20, 40
+def _bars_and_line(
+    slots: Sequence[tuple[str, str, int, float | None]],
+    height: int,
+    label: str,
+    dots: bool,
+) -> str:
+    """Counts as bars on the left axis and a mean wait (minutes) as a line on the right one.
+
+    `slots`: (axis label, bar tooltip, count, mean wait in seconds or None) from left to right.
+    """
+    width, left, right, top, bottom = 1200, 60, 56, 20, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    slot = plot_w / len(hours)
-    top_arrivals = _nice_max(max((h.arrivals for h in hours), default=0))
-    waits = [h.mean_wait_s / 60 for h in hours if h.mean_wait_s is not None]
+    slot = plot_w / len(slots)
+    top_count = _nice_max(max((count for _, _, count, _ in slots), default=0))
+    waits = [wait / 60 for _, _, _, wait in slots if wait is not None]
     top_wait = _nice_max(max(waits, default=0), whole=False)
     body = []
     for i in range(AXIS_STEPS + 1):
@@ -253,35 +257,53 @@ def hourly_chart(report: HallReport, t: dict[str, str]) -> str:
             f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
         )
         body.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(top_arrivals * (AXIS_STEPS - i) / AXIS_STEPS)}</text>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
+            f"{_fmt(top_count * (AXIS_STEPS - i) / AXIS_STEPS)}</text>"
         )
         body.append(
-            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">{_fmt(top_wait * (AXIS_STEPS - i) / AXIS_STEPS)}</text>'
+            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">'
+            f"{_fmt(top_wait * (AXIS_STEPS - i) / AXIS_STEPS)}</text>"
         )
     points = []
-    for i, h in enumerate(hours):
+    for i, (axis_label, title, count, wait) in enumerate(slots):
         x = left + i * slot
-        bar_h = plot_h * h.arrivals / top_arrivals
+        bar_h = plot_h * count / top_count
         body.append(
             f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}"'
             f' width="{slot * 0.7:.1f}" height="{bar_h:.1f}" fill="{BAR}">'
-            f"<title>{h.hour:02d}:00 {h.arrivals}</title></rect>"
+            f"<title>{title}</title></rect>"
         )
         body.append(
-            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">{h.hour:02d}</text>'
+            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
+            f"{axis_label}</text>"
         )
-        if h.mean_wait_s is not None:
-            y = top + plot_h - plot_h * (h.mean_wait_s / 60) / top_wait
+        if wait is not None:
+            y = top + plot_h - plot_h * (wait / 60) / top_wait
             points.append(f"{x + slot / 2:.1f},{y:.1f}")
-            body.append(f'<circle cx="{x + slot / 2:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"/>')
+            if dots:
+                body.append(f'<circle cx="{x + slot / 2:.1f}" cy="{y:.1f}" r="3" fill="{LINE}"/>')
     if points:
         body.append(
             f'<polyline points="{" ".join(points)}" fill="none" stroke="{LINE}" stroke-width="2"/>'
         )
-    body.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#78909c"/>'
-    )
-    return _svg(width, height, t["hourly"], body)
+    if dots:
+        body.append(
+            f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"'
+            ' stroke="#78909c"/>'
+        )
+    return _svg(width, height, label, body)
+
+
+def hourly_chart(report: HallReport, t: dict[str, str]) -> str:
+    """Arrivals per hour as bars, mean wait per hour (minutes) as a line on a second axis."""
+    busy = [h for h in report.hours if h.arrivals]
+    first = min((h.hour for h in busy), default=8)
+    last = max((h.hour for h in busy), default=17)
+    slots = [
+        (f"{h.hour:02d}", f"{h.hour:02d}:00 {h.arrivals}", h.arrivals, h.mean_wait_s)
+        for h in report.hours[first : last + 1]
+    ]
+    return _bars_and_line(slots, 340, t["hourly"], dots=True)
 
 
 def wait_chart(report: HallReport, t: dict[str, str]) -> str:
@@ -510,50 +532,13 @@ def ranking_table(report: HallReport, lang: str) -> str:
 
 def trend_chart(report: HallReport, t: dict[str, str]) -> str:
     """Tickets issued per day (bars) with the mean wait (line), for the period."""
-    days = report.days
-    if not days:
+    if not report.days:
         return ""
-    width, height, left, right, top, bottom = 1200, 300, 60, 56, 20, 40
-    plot_w, plot_h = width - left - right, height - top - bottom
-    slot = plot_w / len(days)
-    top_issued = _nice_max(max(d.issued for d in days))
-    waits = [d.mean_wait_s / 60 for d in days if d.mean_wait_s is not None]
-    top_wait = _nice_max(max(waits, default=0), whole=False)
-    body = []
-    for i in range(AXIS_STEPS + 1):
-        y = top + plot_h * i / AXIS_STEPS
-        body.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#eceff1"/>'
-        )
-        body.append(
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-            f"{_fmt(top_issued * (AXIS_STEPS - i) / AXIS_STEPS)}</text>"
-        )
-        body.append(
-            f'<text x="{left + plot_w + 6}" y="{y + 4:.1f}" style="fill:{LINE}">'
-            f"{_fmt(top_wait * (AXIS_STEPS - i) / AXIS_STEPS)}</text>"
-        )
-    points = []
-    for i, d in enumerate(days):
-        x = left + i * slot
-        bar_h = plot_h * d.issued / top_issued
-        body.append(
-            f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{top + plot_h - bar_h:.1f}"'
-            f' width="{slot * 0.7:.1f}" height="{bar_h:.1f}" fill="{BAR}">'
-            f"<title>{d.code} {d.issued}</title></rect>"
-        )
-        body.append(
-            f'<text x="{x + slot / 2:.1f}" y="{height - bottom + 16}" text-anchor="middle">'
-            f"{int(d.code[8:10])}</text>"
-        )
-        if d.mean_wait_s is not None:
-            y = top + plot_h - plot_h * (d.mean_wait_s / 60) / top_wait
-            points.append(f"{x + slot / 2:.1f},{y:.1f}")
-    if points:
-        body.append(
-            f'<polyline points="{" ".join(points)}" fill="none" stroke="{LINE}" stroke-width="2"/>'
-        )
-    return _svg(width, height, t["trend"], body)
+    slots = [
+        (str(int(d.code[8:10])), f"{d.code} {d.issued}", d.issued, d.mean_wait_s)
+        for d in report.days
+    ]
+    return _bars_and_line(slots, 300, t["trend"], dots=False)
 
 
 def _services_by_department(report: HallReport, t: dict[str, str]) -> str:
