@@ -1026,13 +1026,14 @@ class HallService:
             "INSERT INTO ticket_log(ticket_id, day, at, action, state) VALUES (?,?,?,?,?)",
             (ticket_id, day, iso(now), "issue", TicketState.PENDING.value),
         )
-        new = _queued(self._ticket_row(ticket_id))
+        row = self._ticket_row(ticket_id)
         # As call_next will order it: every counter that may take it, not its matter alone.
-        ahead = self._ahead_in_call_order(new, self._counter_views())
+        counters = self._counter_views()
+        ahead = self._ahead_in_call_order(_queued(row), counters)
         result = {
-            "ticket": self.ticket_json(self._ticket_row(ticket_id)),
+            "ticket": self.ticket_json(row),
             "ahead": ahead,
-            "est_wait_s": self._estimate(service["code"], ahead, day),
+            "est_wait_s": self._estimate(service["code"], ahead, day, counters),
         }
         result.update(self._web_link(ticket_id, day))
         return Outcome(result=result)
@@ -1045,35 +1046,33 @@ class HallService:
             link["url"] = f"{self.config.web_public_url}/t/{token}"
         return link
 
-    def _estimate(
-        self, service: str, ahead: int, day: str, counters: list[_CounterView] | None = None
-    ) -> int:
+    def _estimate(self, service: str, ahead: int, day: str, counters: list[_CounterView]) -> int:
         serving = open_ = 0
-        if counters is None:
-            if self._batch_services is None:  # read once per batch (the transaction sees no others)
-                self._batch_services = {
-                    row["number"]: self._counter_services(row)
-                    for row in self.store.all("SELECT number, services FROM counters")
-                }
-            pairs = [
-                (row["state"], self._batch_services.get(row["number"]))
-                for row in self.store.all("SELECT number, state FROM counters")
-            ]
-        else:
-            pairs = [(counter.state, counter.services) for counter in counters]
-        for state, services in pairs:
-            if services is None or service in services:
+        for counter in counters:
+            if counter.services is None or service in counter.services:
                 serving += 1
-                open_ += state == CounterState.OPEN
+                open_ += counter.state == CounterState.OPEN
         return estimate_wait_s(ahead, mean_service_s(list(self._recent_s)), open_, serving)
 
     def _counter_views(self) -> list[_CounterView]:
+        """The counters as the wait figures see them; their service lists (up to 1,000 matters
+        each in a county hall) are read and parsed once per batch (the transaction sees no
+        other writer)."""
+        if self._batch_services is None:
+            self._batch_services = {
+                row["number"]: self._counter_services(row)
+                for row in self.store.all("SELECT number, services FROM counters")
+            }
         return [
             _CounterView(
-                r["number"], r["name"], r["state"], self._counter_services(r), r["priority_streak"]
+                r["number"],
+                r["name"],
+                r["state"],
+                self._batch_services.get(r["number"]),
+                r["priority_streak"],
             )
             for r in self.store.all(
-                "SELECT number, name, state, services, priority_streak FROM counters ORDER BY number"
+                "SELECT number, name, state, priority_streak FROM counters ORDER BY number"
             )
         ]
 
