@@ -23,11 +23,11 @@ from bench.crashloop import free_port, start_server
 from bench.history import TZ, add_history, add_waiting
 from bench.load import combine
 from bench.web import web_figures
-from shared.clock import business_day
-from shared.config import default_config, load_config
-from shared.service import HallService
-from shared.store import HallStore
-from shared.ticket_token import make_token
+from shared.config.hall import default_config, load_config
+from shared.domain.clock import business_day
+from shared.protocol.ticket_token import make_token
+from shared.server.service import HallService
+from shared.server.store import HallStore
 
 # PASS/FAIL is judged only on figures that hold on any machine: ratios to what this machine's
 # disk and CPU do in the same run (bench/calibrate.py), and sizes that do not depend on speed.
@@ -117,7 +117,7 @@ SHARDS = {
 
 def server_stats(port: int, reset: bool = False) -> dict[str, Any]:
     """The server's own reply times: from a request's frame to its reply, inside the server."""
-    from shared.client import BlockingHallClient
+    from shared.client.connection import BlockingHallClient
 
     with BlockingHallClient("127.0.0.1", port, "admin", "bench-stats") as admin:
         return admin.call("server_stats", reset=reset)
@@ -206,7 +206,7 @@ def server_run(
         proc.wait(30)
     result.update({"paced": paced, "saturation": saturation, "server_rss_mb": round(rss, 1)})
     if history:
-        from shared.report import bench_report
+        from shared.admin.report import bench_report
 
         result["report_month_s"] = round(bench_report(db), 2)
     return result
@@ -214,7 +214,7 @@ def server_run(
 
 def db_size_per_1000(folder: Path) -> dict[str, int]:
     """Bytes of database per 1,000 tickets that went through their whole life by the protocol."""
-    from shared.client import BlockingHallClient
+    from shared.client.connection import BlockingHallClient
 
     db = folder / "size.db"
     config_path = write_config(folder)

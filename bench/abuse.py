@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.crashloop import free_port
-from shared.codec import FrameDecoder, encode
+from shared.protocol.codec import FrameDecoder, encode
 
 FILE_LIMIT = 1024
 GOOD_TIMEOUT_S = 30.0
@@ -41,7 +41,7 @@ def start(folder: Path, port: int, file_limit: int = FILE_LIMIT) -> subprocess.P
 
     log = open(folder / "server-stderr.log", "ab")  # noqa: SIM115 - the child owns it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", "--db", str(folder / "hall.db")]
+        [sys.executable, "-m", "shared.cli.main", "serve", "--db", str(folder / "hall.db")]
         + ["--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,

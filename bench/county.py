@@ -20,11 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.crashloop import free_port, start_server
-from shared.client import BlockingHallClient, Reply, SizedFrameDecoder
-from shared.county import county_catalog
-from shared.demo import demo_config
-from shared.service import HallService
-from shared.store import HallStore
+from shared.admin.county import county_catalog
+from shared.cli.demo import demo_config
+from shared.client.connection import BlockingHallClient, Reply, SizedFrameDecoder
+from shared.server.service import HallService
+from shared.server.store import HallStore
 
 KIOSK_REPORTS = 150
 
@@ -139,7 +139,7 @@ def board_figures(port: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from display_board.board import DisplayBoard
-    from shared.client import BlockingHallClient as Client
+    from shared.client.connection import BlockingHallClient as Client
 
     app = QApplication.instance() or QApplication([])
     with Client("127.0.0.1", port, "display", "bench-board-frames") as client:

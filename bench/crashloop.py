@@ -24,8 +24,8 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.client import BlockingHallClient
-from shared.errors import HallError
+from shared.client.connection import BlockingHallClient
+from shared.domain.errors import HallError
 
 PRIORITY_PIN = "2580"
 COUNTERS = (("1001", "1234"), ("1002", "2345"), ("1003", "3456"), ("1004", "4567"))
@@ -61,7 +61,17 @@ def start_server(db: Path, port: int, config: Path | None = None) -> subprocess.
     extra = ["--config", str(config)] if config else []
     stderr = open(db.parent / "server-stderr.log", "ab")  # noqa: SIM115 - the child owns it
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port), *extra],
+        [
+            sys.executable,
+            "-m",
+            "shared.cli.main",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            *extra,
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=stderr,

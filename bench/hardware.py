@@ -24,7 +24,7 @@ from bench.crashloop import free_port, start_server
 from bench.load import summary_ms as summary
 from hall_hardware.drivers import Key
 from hall_hardware.sim import FakeKeypad, FakeScreen, SimBus
-from shared.client import BlockingHallClient
+from shared.client.connection import BlockingHallClient
 
 COUNTERS = 24
 DIRECT_COUNTER = 25  # a counter client without a keypad, for the baseline
@@ -125,7 +125,7 @@ def run(rounds: int) -> dict[str, Any]:
             [
                 sys.executable,
                 "-m",
-                "shared.cli",
+                "shared.cli.main",
                 "hardware",
                 "--config",
                 str(hall),

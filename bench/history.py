@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from shared.config import Catalog
+from shared.config.hall import Catalog
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -16,7 +16,7 @@ import time
 import uuid
 from typing import Any
 
-from shared.client import PageCollector
+from shared.client.connection import PageCollector
 
 KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
 # A busy morning at a 24-counter hall, as `queue-hall simulate` models one, with its clock

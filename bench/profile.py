@@ -19,11 +19,11 @@ from pathlib import Path
 
 from bench.__main__ import write_config
 from bench.history import TZ, add_waiting
-from shared.clock import business_day
-from shared.config import load_config
-from shared.ops import Request
-from shared.service import Caller, HallService
-from shared.store import HallStore
+from shared.config.hall import load_config
+from shared.domain.clock import business_day
+from shared.protocol.ops import Request
+from shared.server.service import Caller, HallService
+from shared.server.store import HallStore
 
 
 def main() -> None:

@@ -273,7 +273,7 @@ class Hall:
         return path
 
     def start(self, tickets: int) -> Hall:
-        from shared.client import BlockingHallClient
+        from shared.client.connection import BlockingHallClient
 
         config = self.config()
         self.port = free_port()

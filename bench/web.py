@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from shared.client import HallClient
+from shared.client.connection import HallClient
 
 SERVING_RE = re.compile(r"serving http://[^:]+:(\d+)/")
 
@@ -42,7 +42,7 @@ class WebProcess:
             [
                 sys.executable,
                 "-m",
-                "shared.cli",
+                "shared.cli.main",
                 "web",
                 "--server",
                 f"{hall_host}:{hall_port}",

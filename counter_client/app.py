@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
-from shared.app_options import hall_and_server, use_hall_time
-from shared.geometry import Geometry, add_geometry_option
+from shared.client.geometry import Geometry, add_geometry_option
+from shared.client.options import hall_and_server, use_hall_time
 from shared.qt.i18n import LANGUAGES, resolve_language
 
 

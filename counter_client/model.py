@@ -2,7 +2,7 @@
 
 The window binds to it; it talks to the hall through a `Transport` (the Qt
 `HallConnection` in the app, a blocking client adapter in tests). Every button state
-comes from `enabled()`, which asks `shared.lifecycle.counter_ops` and refuses
+comes from `enabled()`, which asks `shared.domain.lifecycle.counter_ops` and refuses
 everything while a request is in flight, so a double press can never call twice. After
 a call the call keys stay locked for the hall's call gap (`call_gap_s`, from `login`),
 so a second press a moment later (a bouncing key, a worn keypad) is ignored too; the
@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared import search
-from shared.client import fetch_pages
-from shared.lifecycle import HELD_STATES, counter_ops
-from shared.limits import MAX_CALL_GAP_S
-from shared.readable import (
+from shared.client.connection import fetch_pages
+from shared.domain import search
+from shared.domain.lifecycle import HELD_STATES, counter_ops
+from shared.domain.limits import MAX_CALL_GAP_S
+from shared.protocol.readable import (
     problem_of_counter,
     problem_of_service,
     problem_of_ticket,

@@ -19,7 +19,7 @@ from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
 from counter_client.model import CounterModel, ReplyLike, Transport
-from shared.ops import RATING_LEVELS
+from shared.protocol.ops import RATING_LEVELS
 from shared.qt.widgets import PlainLabel
 
 log = logging.getLogger(__name__)

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_client.app import build_window
 from counter_client.window import CallDialog, NoShowDialog, TransferDialog
-from shared.client import BlockingHallClient, new_req
-from shared.config import ClerkConfig, default_config
+from shared.client.connection import BlockingHallClient, new_req
+from shared.config.hall import ClerkConfig, default_config
 from shared.qt.i18n import install_translations
-from shared.server import HallServer
-from shared.service import HallService
-from shared.store import HallStore
+from shared.server.asyncio_server import HallServer
+from shared.server.service import HallService
+from shared.server.store import HallStore
 
 DEMO_CLERK = ClerkConfig("1001", "张敏", "1234")
 MORNING = (

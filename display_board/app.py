@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.app_options import hall_and_server, use_hall_time
-from shared.config import HallConfig, parse_counter_range
-from shared.geometry import Geometry, add_geometry_option
+from shared.client.geometry import Geometry, add_geometry_option
+from shared.client.options import hall_and_server, use_hall_time
+from shared.config.hall import HallConfig, parse_counter_range
 from shared.qt.i18n import LANGUAGES, resolve_language
 
 VOICE_MODES = ("auto", "qt", "clips", "off")

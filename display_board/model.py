@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from shared.vocabulary import COUNTER_STATES, PRINTER_NEEDS_STAFF, PRINTER_STATES
+from shared.domain.vocabulary import COUNTER_STATES, PRINTER_NEEDS_STAFF, PRINTER_STATES
 
 log = logging.getLogger(__name__)
 

@@ -20,11 +20,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from shared.client import BlockingHallClient
-from shared.config import ClerkConfig, HallConfig, default_config
-from shared.server import HallServer
-from shared.service import HallService
-from shared.store import HallStore
+from shared.client.connection import BlockingHallClient
+from shared.config.hall import ClerkConfig, HallConfig, default_config
+from shared.server.asyncio_server import HallServer
+from shared.server.service import HallService
+from shared.server.store import HallStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT_DIR = ROOT / "docs" / "screenshots"
@@ -146,8 +146,8 @@ def county_shots(out_dir: Path, lang: str) -> None:
     """Boards of a county hall: 20+ departments and 60 counters, all or 25-60."""
     from PySide6.QtWidgets import QApplication
 
-    from shared.config import Catalog, parse_counter_range
-    from shared.demo import demo_config
+    from shared.cli.demo import demo_config
+    from shared.config.hall import Catalog, parse_counter_range
     from shared.qt.i18n import install_translations
 
     app = QApplication.instance() or QApplication([])

@@ -25,7 +25,7 @@ from hall_hardware.drivers import (
 from hall_hardware.keypad import KeypadSession
 from hall_hardware.link import HallLink
 from hall_hardware.screens import Screen, ScreenHub
-from shared.config import HallConfig
+from shared.config.hall import HallConfig
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from shared.client import server_address
+from shared.client.connection import server_address
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def cmd_hardware(args: argparse.Namespace) -> int:
     from hall_hardware.bridge import Bridge
     from hall_hardware.config import load_hardware
-    from shared.cli import setup_logging
+    from shared.cli.main import setup_logging
 
     hall, hardware = load_hardware(args.config)
     if args.check:

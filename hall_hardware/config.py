@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from hall_hardware.drivers import KEYPAD_DRIVERS, SCREEN_DRIVERS
 from hall_hardware.drivers.led_strip import LedStrip
-from shared.config import ConfigError, ConfigTable, HallConfig, hall_section, load_config
+from shared.config.hall import ConfigError, ConfigTable, HallConfig, hall_section, load_config
 
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 ADDRESS_MIN, ADDRESS_MAX = 1, 254

@@ -1,7 +1,7 @@
 """One call keypad: its key flows, its counter connection, and what its display shows.
 
 The counter's rules are the counter client's: a `CounterModel` (counter_client.model)
-driven through a `HallLink` decides which ops are allowed (`shared.lifecycle.counter_ops`),
+driven through a `HallLink` decides which ops are allowed (`shared.domain.lifecycle.counter_ops`),
 refuses a second press while a request is in flight, keeps the waiting count, and turns
 replies into notices; this class only maps keys to its actions and its state to one line
 of text.
@@ -21,8 +21,8 @@ from hall_hardware import texts
 from hall_hardware.config import KeypadConfig
 from hall_hardware.drivers import Key, KeypadDriver
 from hall_hardware.link import HallLink
-from shared.client import Reply
-from shared.ops import RATING_LEVELS
+from shared.client.connection import Reply
+from shared.protocol.ops import RATING_LEVELS
 
 NOTICE_S = 3.0  # how long an error or confirmation stays on the display
 MAX_TYPED = 32

@@ -19,8 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from shared import auth
-from shared.client import (
+from shared.client.connection import (
     HEARTBEAT_S,
     REPLAY_MAX_AGE_S,
     SILENCE_LIMIT_S,
@@ -29,8 +28,9 @@ from shared.client import (
     Reply,
     new_req,
 )
-from shared.codec import PROTO, BadFrame, FrameDecoder, encode
-from shared.ops import OPS
+from shared.protocol import auth
+from shared.protocol.codec import PROTO, BadFrame, FrameDecoder, encode
+from shared.protocol.ops import OPS
 
 log = logging.getLogger(__name__)
 

@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> int:
             [
                 sys.executable,
                 "-m",
-                "shared.cli",
+                "shared.cli.main",
                 "hardware",
                 "--config",
                 str(hall),

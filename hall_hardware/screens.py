@@ -16,7 +16,7 @@ from hall_hardware import texts
 from hall_hardware.config import ScreenConfig
 from hall_hardware.drivers import ScreenDriver
 from hall_hardware.drivers.led_strip import LedStrip
-from shared.lifecycle import HELD_STATES
+from shared.domain.lifecycle import HELD_STATES
 
 
 def window_text(counter: dict[str, Any] | None) -> str:

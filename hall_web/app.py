@@ -37,7 +37,7 @@ from hall_web.command import (
     LIMIT_STREAMS_PER_ADDRESS,
 )
 from hall_web.link import HallLink, Slot
-from shared.ticket_token import normalize
+from shared.protocol.ticket_token import normalize
 
 log = logging.getLogger("queue_hall.web")
 
@@ -351,9 +351,9 @@ class WebApp:
 
 
 def run(args: argparse.Namespace) -> int:
-    from shared.cli import setup_logging
-    from shared.client import server_address
-    from shared.config import load_config
+    from shared.cli.main import setup_logging
+    from shared.client.connection import server_address
+    from shared.config.hall import load_config
 
     config = load_config(args.config)
     setup_logging(Path(config.log_dir) if config.log_dir else None, "queue-hall-web", args.verbose)

@@ -17,9 +17,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.client import HallClient
-from shared.errors import HallError
-from shared.ops import MAX_VIEW_TOKENS
+from shared.client.connection import HallClient
+from shared.domain.errors import HallError
+from shared.protocol.ops import MAX_VIEW_TOKENS
 
 log = logging.getLogger(__name__)
 

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from shared.client import server_address
-from shared.config import ConfigError, HallConfig, load_config
-from shared.geometry import Geometry, add_geometry_option
-from shared.limits import MAX_CLIENT_NAME
-from shared.paths import data_dir
+from shared.client.connection import server_address
+from shared.client.geometry import Geometry, add_geometry_option
+from shared.config.hall import ConfigError, HallConfig, load_config
+from shared.config.paths import data_dir
+from shared.domain.limits import MAX_CLIENT_NAME
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def run_kiosk(
 
     from queue_kiosk.kiosk import Kiosk
     from queue_kiosk.printing import PrinterError, open_printer
-    from shared.app_options import use_hall_time
+    from shared.client.options import use_hall_time
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
     from shared.qt.screens import show_fullscreen

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject
 from queue_kiosk.model import KioskModel, PriorityMode
 from queue_kiosk.printing import TicketSlip, render_preview_png, render_ticket
 from queue_kiosk.window import KioskWindow, ThreadRunner
-from shared.config import HallConfig
+from shared.config.hall import HallConfig
 from shared.qt.client import ONLINE, HallConnection
 
 log = logging.getLogger(__name__)

@@ -29,10 +29,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
-from shared import search
-from shared.client import fetch_pages
-from shared.readable import problem_of_catalog_entry, problem_of_service, readable
-from shared.vocabulary import PRINTER_BLOCKED, PRINTER_NEEDS_STAFF
+from shared.client.connection import fetch_pages
+from shared.domain import search
+from shared.domain.vocabulary import PRINTER_BLOCKED, PRINTER_NEEDS_STAFF
+from shared.protocol.readable import problem_of_catalog_entry, problem_of_service, readable
 
 log = logging.getLogger(__name__)
 

@@ -37,9 +37,9 @@ class _Server:
         self._thread = threading.Thread(target=lambda: asyncio.run(self._main()), daemon=True)
 
     async def _main(self) -> None:
-        from shared.server import HallServer
-        from shared.service import HallService
-        from shared.store import HallStore
+        from shared.server.asyncio_server import HallServer
+        from shared.server.service import HallService
+        from shared.server.store import HallStore
 
         store = HallStore(self.db)
         server = HallServer(HallService(store, self.config), None)  # type: ignore[arg-type]
@@ -64,7 +64,7 @@ class _Server:
 
 def _take_tickets(port: int) -> None:
     """A morning's queue: a few residents waiting in several departments."""
-    from shared.client import BlockingHallClient, new_req
+    from shared.client.connection import BlockingHallClient, new_req
 
     with BlockingHallClient("127.0.0.1", port, "kiosk", "kiosk-lobby") as kiosk:
         services = kiosk.call_all("catalog")["services"]
@@ -194,7 +194,7 @@ def _shoot_closed(app: object, out: Path, work: Path, size: tuple[int, int]) -> 
 
     from queue_kiosk.kiosk import Kiosk
     from queue_kiosk.printing import open_printer
-    from shared.config import default_config
+    from shared.config.hall import default_config
 
     width, height = size
     config = replace(
@@ -274,7 +274,7 @@ def _shoot_county(
 def take_county_screenshots(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
-    from shared.demo import demo_config
+    from shared.cli.demo import demo_config
     from shared.qt.i18n import install_translations
 
     out.mkdir(parents=True, exist_ok=True)
@@ -296,7 +296,7 @@ def take_county_screenshots(out: Path) -> list[Path]:
 def take_screenshots(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
-    from shared.config import default_config
+    from shared.config.hall import default_config
     from shared.qt.i18n import install_translations
 
     out.mkdir(parents=True, exist_ok=True)

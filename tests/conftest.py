@@ -20,16 +20,16 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 os.environ.setdefault("QUEUE_HALL_LANG", "zh_CN")
 os.environ.pop("QUEUE_HALL_KEY", None)
 
-import shared.auth  # noqa: E402
-from shared.client import BlockingHallClient  # noqa: E402
+import shared.protocol.auth  # noqa: E402
+from shared.client.connection import BlockingHallClient  # noqa: E402
 
 # Test clerks' PINs need no brute-force resistance: cheap hashes keep server starts fast.
-shared.auth.PBKDF2_ITERATIONS = 2_000
-from shared.clock import FakeClock  # noqa: E402
-from shared.config import ClerkConfig, HallConfig, default_config  # noqa: E402
-from shared.server import HallServer  # noqa: E402
-from shared.service import HallService  # noqa: E402
-from shared.store import HallStore  # noqa: E402
+shared.protocol.auth.PBKDF2_ITERATIONS = 2_000
+from shared.config.hall import ClerkConfig, HallConfig, default_config  # noqa: E402
+from shared.domain.clock import FakeClock  # noqa: E402
+from shared.server.asyncio_server import HallServer  # noqa: E402
+from shared.server.service import HallService  # noqa: E402
+from shared.server.store import HallStore  # noqa: E402
 
 HALL_TZ = ZoneInfo("Asia/Shanghai")
 TEST_CLERKS = (

@@ -12,7 +12,7 @@ from counter_client.app import build_window
 from display_board.app import build_board
 from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.printing import open_printer
-from shared.config import CounterConfig
+from shared.config.hall import CounterConfig
 
 MARKUP = "<font size=7 color=red>大字</font>"
 

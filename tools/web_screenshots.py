@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bench.crashloop import free_port, start_server
 from bench.web import WebProcess
-from shared.client import BlockingHallClient
+from shared.client.connection import BlockingHallClient
 
 HALL = """[hall]
 name = "白沙镇政务服务中心"

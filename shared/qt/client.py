@@ -18,9 +18,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
-from shared import auth
-from shared.app_options import follow_server_time
-from shared.client import (
+from shared.client.connection import (
     HEARTBEAT_S,
     REPLAY_MAX_AGE_S,
     SILENCE_LIMIT_S,
@@ -30,8 +28,10 @@ from shared.client import (
     fetch_pages,
     new_req,
 )
-from shared.codec import PROTO, BadFrame, FrameDecoder, encode
-from shared.ops import OPS
+from shared.client.options import follow_server_time
+from shared.protocol import auth
+from shared.protocol.codec import PROTO, BadFrame, FrameDecoder, encode
+from shared.protocol.ops import OPS
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from counter_client.window import (
     TextDialog,
     TransferDialog,
 )
-from shared.client import new_req
-from shared.errors import ErrorCode
+from shared.client.connection import new_req
+from shared.domain.errors import ErrorCode
 from shared.qt.i18n import install_translations
 
 # Latin words allowed in the Chinese interface: ticket numbers, F-keys, clerk ids, the two

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from counter_client.app import build_window
-from shared.client import new_req
+from shared.client.connection import new_req
 
 
 def open_logged_in(qtbot, hall_server, counter):

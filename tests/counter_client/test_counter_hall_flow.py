@@ -10,8 +10,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from counter_client.app import build_window
-from shared.client import new_req
-from shared.config import CounterConfig
+from shared.client.connection import new_req
+from shared.config.hall import CounterConfig
 
 PENSION = ("pension_enrol", "pension_claim")
 CARDS = ("ss_card_apply", "ss_card_replace")

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter_client.app import build_window
-from shared.errors import HallError
+from shared.domain.errors import HallError
 
 
 def test_the_status_line_names_the_clerk_whose_pin_is_being_guessed(qtbot, hall_server):

@@ -15,8 +15,8 @@ from counter_client.model import (
     ShortcutError,
     parse_shortcuts,
 )
-from shared.client import BlockingHallClient, Reply, new_req
-from shared.ops import OPS
+from shared.client.connection import BlockingHallClient, Reply, new_req
+from shared.protocol.ops import OPS
 
 
 class BlockingTransport:

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter_client.app import build_window
-from shared.client import new_req
-from shared.config import CounterConfig
+from shared.client.connection import new_req
+from shared.config.hall import CounterConfig
 
 PENSION = ("pension_enrol", "pension_claim")
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from counter_client.model import CounterModel
-from shared.client import Reply
+from shared.client.connection import Reply
 
 
 def ticket(ticket_id: int, number: str, state: str = "waiting", counter: int | None = None):

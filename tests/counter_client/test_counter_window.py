@@ -19,7 +19,7 @@ from counter_client.window import (
     TextDialog,
     TransferDialog,
 )
-from shared.client import BlockingHallClient, new_req
+from shared.client.connection import BlockingHallClient, new_req
 from shared.qt.i18n import install_translations
 
 

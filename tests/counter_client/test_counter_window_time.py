@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from counter_client.app import build_window
 from counter_client.model import Notice
-from shared.client import new_req
+from shared.client.connection import new_req
 from shared.qt.i18n import install_translations
 
 

@@ -17,7 +17,7 @@ from counter_client.rating import (
     RatingSession,
     RatingWindow,
 )
-from shared.client import new_req
+from shared.client.connection import new_req
 from shared.qt.i18n import install_translations
 
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtWidgets import QWidget
 
 from display_board.board import MIN_COUNTER_LABEL_PX, DisplayBoard
-from shared.config import parse_counter_range
+from shared.config.hall import parse_counter_range
 from shared.qt.i18n import install_translations
 
 SCREENS = [(1920, 1080), (1080, 1920)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from display_board.app import build_board
-from shared.client import BlockingHallClient
-from shared.config import CounterConfig, default_config
-from shared.county import county_catalog
-from shared.demo import prepare_database
+from shared.admin.county import county_catalog
+from shared.cli.demo import prepare_database
+from shared.client.connection import BlockingHallClient
+from shared.config.hall import CounterConfig, default_config
 
 
 def test_the_board_reads_every_page_of_a_big_snapshot(qtbot, tmp_path, start_server):
@@ -41,7 +41,7 @@ def test_the_board_reads_every_page_of_a_big_snapshot(qtbot, tmp_path, start_ser
 
 
 def test_demo_county_hall_database(tmp_path):
-    from shared.store import HallStore
+    from shared.server.store import HallStore
 
     db = prepare_database(tmp_path, range(3, 5), "county")
     store = HallStore(db)

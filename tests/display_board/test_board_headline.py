@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from display_board.app import build_board
-from shared.config import CounterConfig
+from shared.config.hall import CounterConfig
 
 pytestmark = pytest.mark.call_gap(0)  # calls within seconds; the gap has its own tests
 

@@ -430,7 +430,7 @@ def test_snapshot_with_one_bad_item_keeps_everything_else(change, problem, caplo
 
 
 def test_every_printer_state_of_the_contract_is_read():
-    from shared.vocabulary import PRINTER_STATES
+    from shared.domain.vocabulary import PRINTER_STATES
 
     kiosks = [{"client": f"k-{state}", "printer": state} for state in PRINTER_STATES]
     model = BoardModel()

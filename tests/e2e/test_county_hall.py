@@ -22,12 +22,12 @@ from counter_client.model import CounterModel
 from display_board.model import BoardModel
 from queue_kiosk.model import InlineRunner, KioskModel
 from queue_kiosk.printing import TicketSlip, open_printer, render_ticket
-from shared import limits
-from shared.cli import main
-from shared.client import BlockingHallClient, Reply, SizedFrameDecoder
-from shared.codec import MAX_FRAME
-from shared.config import ClerkConfig, load_config
-from shared.county import WIDE_CHAR, county_catalog, county_csv
+from shared.admin.county import WIDE_CHAR, county_catalog, county_csv
+from shared.cli.main import main
+from shared.client.connection import BlockingHallClient, Reply, SizedFrameDecoder
+from shared.config.hall import ClerkConfig, load_config
+from shared.domain import limits
+from shared.protocol.codec import MAX_FRAME
 
 COUNTERS = limits.MAX_COUNTERS
 KIOSKS = 150
@@ -43,7 +43,10 @@ def wide(limit: int) -> str:
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
     """`queue-hall` as a real subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "shared.cli.main", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

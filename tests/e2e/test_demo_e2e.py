@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from shared.client import BlockingHallClient
-from shared.demo import Child, free_port, plan, prepare_database, stop_all, wait_for_port
+from shared.cli.demo import Child, free_port, plan, prepare_database, stop_all, wait_for_port
+from shared.client.connection import BlockingHallClient
 
 pytestmark = [
     pytest.mark.skipif(sys.platform == "win32", reason="the automation reads stdin with selectors"),
@@ -145,7 +145,7 @@ def test_demo_command_starts_everything_and_leaves_nothing_running(tmp_path):
         [
             sys.executable,
             "-m",
-            "shared.cli",
+            "shared.cli.main",
             "demo",
             "--folder",
             str(tmp_path),
@@ -205,7 +205,7 @@ def test_demo_without_a_screen_says_so(tmp_path):
         if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
     }
     out = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "demo", "--folder", str(tmp_path)],
+        [sys.executable, "-m", "shared.cli.main", "demo", "--folder", str(tmp_path)],
         env=env,
         capture_output=True,
         text=True,

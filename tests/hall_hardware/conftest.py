@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from shared.config import HallConfig
+from shared.config.hall import HallConfig
 
 
 @pytest.fixture

@@ -463,9 +463,9 @@ def test_a_new_business_day_asks_the_clerk_to_log_in_again_and_blanks_the_screen
 
 
 def test_a_snapshot_in_pages_is_read_whole(rig, monkeypatch):
-    import shared.limits
+    import shared.domain.limits
 
-    monkeypatch.setattr(shared.limits, "PAGE_BUDGET", 2_000)  # 24 counters: several pages
+    monkeypatch.setattr(shared.domain.limits, "PAGE_BUDGET", 2_000)  # 24 counters: several pages
     with rig.server.counter(24, "1002", "2345") as c24:
         rig.issue(2)
         c24.call("call_next", req="c24-1")

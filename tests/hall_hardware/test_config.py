@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hall_hardware.config import load_hardware
-from shared.config import ConfigError
+from shared.config.hall import ConfigError
 
 BASE = """[hardware]
 refresh_s = 3
@@ -126,7 +126,7 @@ def test_bad_hardware_section_names_line_and_problem(tmp_path, name, text, probl
 
 
 def test_the_server_accepts_a_hall_file_with_a_hardware_section(tmp_path):
-    from shared.config import load_config
+    from shared.config.hall import load_config
 
     path = tmp_path / "hall.toml"
     path.write_text(BASE, encoding="utf-8")
@@ -134,7 +134,7 @@ def test_the_server_accepts_a_hall_file_with_a_hardware_section(tmp_path):
 
 
 def test_check_command_reports_the_mapping(tmp_path, capsys):
-    from shared.cli import main
+    from shared.cli.main import main
 
     path = tmp_path / "hall.toml"
     path.write_text(BASE, encoding="utf-8")

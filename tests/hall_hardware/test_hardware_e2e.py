@@ -33,7 +33,7 @@ def test_the_bridge_process_serves_a_keypad_and_a_screen_and_stops_on_sigterm(
         ticket = kiosk.call("issue", service="pension_enrol", req="e2e-1")
         kiosk.call("printed", ticket=ticket["ticket"]["id"])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "hardware", "--config", str(hall)],
+        [sys.executable, "-m", "shared.cli.main", "hardware", "--config", str(hall)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "QUEUE_HALL_HOME": str(tmp_path)},

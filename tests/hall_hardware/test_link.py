@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from hall_hardware.link import ONLINE, HallLink
-from shared.client import Reply
+from shared.client.connection import Reply
 
 
 class Recorder:

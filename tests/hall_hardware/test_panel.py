@@ -12,7 +12,7 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pty pairs are P
 
 
 def test_demo_with_hardware_starts_the_panel_beside_the_simulated_counters(tmp_path):
-    from shared.demo import plan
+    from shared.cli.demo import plan
 
     args = argparse.Namespace(
         lang=None, voice="off", simulate=True, counters=12, speed=10.0, rate=110.0, hardware=True

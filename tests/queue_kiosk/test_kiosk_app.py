@@ -12,8 +12,8 @@ import pytest
 from queue_kiosk.app import main, priority_mode
 from queue_kiosk.printing import decode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
-from shared.client import server_address
-from shared.config import default_config
+from shared.client.connection import server_address
+from shared.config.hall import default_config
 
 
 def dead_port() -> int:

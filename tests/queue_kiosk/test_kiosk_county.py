@@ -8,8 +8,8 @@ import pytest
 
 from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.printing import open_printer
-from shared.config import CounterConfig, default_config
-from shared.county import county_catalog
+from shared.admin.county import county_catalog
+from shared.config.hall import CounterConfig, default_config
 from shared.qt.i18n import install_translations
 
 WAIT_MS = 20_000

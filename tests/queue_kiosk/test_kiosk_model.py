@@ -34,8 +34,8 @@ from queue_kiosk.model import (
 from queue_kiosk.printing import TicketSlip, decode, open_printer, render_ticket
 from queue_kiosk.printing.fake import FakeNetworkPrinter
 from queue_kiosk.printing.status import make_status
-from shared.client import Reply
-from shared.config import CounterConfig, default_config, sample_catalog
+from shared.client.connection import Reply
+from shared.config.hall import CounterConfig, default_config, sample_catalog
 
 
 class BlockingHall:

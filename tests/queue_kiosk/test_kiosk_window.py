@@ -17,7 +17,7 @@ from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.model import CONFIRMATION_S, Phase, Problem, Screen
 from queue_kiosk.printing import decode, open_printer
 from queue_kiosk.printing.fake import FakeNetworkPrinter
-from shared.config import default_config
+from shared.config.hall import default_config
 from shared.qt.i18n import install_translations
 
 WAIT_MS = 10_000

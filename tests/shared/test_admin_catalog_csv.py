@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.admin import CSV_COLUMNS
-from shared.cli import main
-from shared.store import HallStore
+from shared.admin.commands import CSV_COLUMNS
+from shared.cli.main import main
+from shared.server.store import HallStore
 
 HEADER = ",".join(CSV_COLUMNS)
 

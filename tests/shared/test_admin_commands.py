@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from shared import auth
-from shared.cli import main
-from shared.store import SCHEMA_VERSION, HallStore
+from shared.cli.main import main
+from shared.protocol import auth
+from shared.server.store import SCHEMA_VERSION, HallStore
 
 CATALOG = """\
 [[categories]]

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from shared.client import HallClient
+from shared.client.connection import HallClient
 
 
 def test_a_request_after_the_connection_closed_fails_at_once(hall_server) -> None:

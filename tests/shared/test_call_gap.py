@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.codec import FrameDecoder, encode
-from shared.config import ConfigError, load_config
+from shared.config.hall import ConfigError, load_config
+from shared.protocol.codec import FrameDecoder, encode
 
 A1 = "pension_enrol"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.call_order import QueuedTicket, ahead_of, call_order, next_streak
+from shared.domain.call_order import QueuedTicket, ahead_of, call_order, next_streak
 
 
 def t(id_, at, priority=False, service="s1", reserved=None):
@@ -76,7 +76,7 @@ def test_ahead_counts_same_service_before_the_new_ticket():
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from shared.call_order import WaitingQueue  # noqa: E402
+from shared.domain.call_order import WaitingQueue  # noqa: E402
 
 tickets_strategy = st.lists(
     st.tuples(

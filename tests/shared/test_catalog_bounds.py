@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from shared import limits
-from shared.admin import CSV_COLUMNS
-from shared.cli import main
-from shared.config import ConfigError, load_catalog
-from shared.county import county_csv
+from shared.admin.commands import CSV_COLUMNS
+from shared.admin.county import county_csv
+from shared.cli.main import main
+from shared.config.hall import ConfigError, load_catalog
+from shared.domain import limits
 
 
 def catalog_file(tmp_path: Path, categories: int = 1, services: int = 1, **names: str) -> Path:

@@ -9,10 +9,10 @@ import socket
 import pytest
 
 from bench.crashloop import free_port, start_server
-from shared import auth
-from shared.cli import main
-from shared.client import BlockingHallClient
-from shared.store import HallStore
+from shared.cli.main import main
+from shared.client.connection import BlockingHallClient
+from shared.protocol import auth
+from shared.server.store import HallStore
 
 
 def _new_hall(tmp_path) -> str:
@@ -175,7 +175,7 @@ def _in_a_terminal(argv: list[str], typed: list[str], home) -> tuple[int, str]:
         pytest.skip("needs setsid (util-linux) to give the command a terminal")
     main_fd, tty_fd = os.openpty()
     proc = subprocess.Popen(
-        [setsid, "--ctty", "--wait", sys.executable, "-m", "shared.cli", *argv],
+        [setsid, "--ctty", "--wait", sys.executable, "-m", "shared.cli.main", *argv],
         stdin=tty_fd,
         stdout=tty_fd,
         stderr=tty_fd,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.codec import MAX_FRAME, BadFrame, FrameDecoder, decode_frame, encode
+from shared.protocol.codec import MAX_FRAME, BadFrame, FrameDecoder, decode_frame, encode
 
 json_values = st.recursive(
     st.none()

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.config import (
+from shared.config.hall import (
     KEY_ENV_VAR,
     SAMPLE_CATALOG_PATH,
     SAMPLE_HALL_PATH,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import HallError
-from shared.ops import validate_request
+from shared.domain.errors import HallError
+from shared.protocol.ops import validate_request
 
 FORGED = [
     "a\nb",
@@ -47,7 +47,7 @@ def test_plain_chinese_and_punctuation_pass():
 
 @pytest.mark.parametrize("client", ["kiosk\n2026-11-26 INFO forged", "k\x00", "k\u2029x"])
 def test_a_client_name_with_control_characters_is_refused_at_hello(hall_server, client):
-    from shared.client import BlockingHallClient
+    from shared.client.connection import BlockingHallClient
 
     raw = BlockingHallClient("127.0.0.1", hall_server.port, "kiosk", "x", hello=False)
     reply = raw.send("hello", proto=1, role="kiosk", client=client)

@@ -8,9 +8,9 @@ import subprocess
 import pytest
 
 from bench.crashloop import free_port
-from shared.client import BlockingHallClient
-from shared.dblock import DatabaseInUse
-from shared.demo import plan, prepare_database, wait_for_port
+from shared.cli.demo import plan, prepare_database, wait_for_port
+from shared.client.connection import BlockingHallClient
+from shared.server.dblock import DatabaseInUse
 
 
 def test_the_county_demo_server_keeps_the_county_hall(tmp_path):

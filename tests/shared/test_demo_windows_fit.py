@@ -10,8 +10,8 @@ import pytest
 from display_board.app import build_board
 from queue_kiosk.kiosk import Kiosk
 from queue_kiosk.printing import open_printer
-from shared.demo import DEMO_CLERKS, demo_config
-from shared.geometry import tile_demo
+from shared.cli.demo import DEMO_CLERKS, demo_config
+from shared.client.geometry import tile_demo
 from shared.qt.i18n import install_translations
 
 WAIT_MS = 20_000

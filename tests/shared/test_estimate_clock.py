@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.clock import FakeClock, business_day, iso, next_day_start
-from shared.estimate import DEFAULT_SERVICE_S, estimate_wait_s, mean_service_s
+from shared.domain.clock import FakeClock, business_day, iso, next_day_start
+from shared.domain.estimate import DEFAULT_SERVICE_S, estimate_wait_s, mean_service_s
 
 TZ = ZoneInfo("Asia/Shanghai")
 

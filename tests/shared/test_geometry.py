@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.geometry import Geometry, parse_geometry, tile_demo
+from shared.client.geometry import Geometry, parse_geometry, tile_demo
 
 
 def test_geometry_round_trip():

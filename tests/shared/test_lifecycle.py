@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from shared.lifecycle import (
+from shared.domain.lifecycle import (
     TRANSITIONS,
     Action,
     CounterState,

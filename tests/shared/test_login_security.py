@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared import auth
-from shared.clock import FakeClock
-from shared.config import ClerkConfig, default_config
-from shared.errors import HallError
-from shared.ops import validate_request
-from shared.service import Caller, HallService
-from shared.store import HallStore
+from shared.config.hall import ClerkConfig, default_config
+from shared.domain.clock import FakeClock
+from shared.domain.errors import HallError
+from shared.protocol import auth
+from shared.protocol.ops import validate_request
+from shared.server.service import Caller, HallService
+from shared.server.store import HallStore
 
 TZ = ZoneInfo("Asia/Shanghai")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.numbering import format_number, parse_number
+from shared.domain.numbering import format_number, parse_number
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.errors import ErrorCode, HallError
-from shared.ops import OPS, validate_request
+from shared.domain.errors import ErrorCode, HallError
+from shared.protocol.ops import OPS, validate_request
 
 BAD = [
     ({"op": "ping"}, ErrorCode.BAD_REQUEST, "'id'"),

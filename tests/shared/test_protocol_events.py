@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from shared.client import BlockingHallClient
+from shared.client.connection import BlockingHallClient
 from tests.conftest import TEST_PRIORITY_PIN
 
 A1, B1 = "pension_enrol", "med_enrol"

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from shared.client import BlockingHallClient
+from shared.client.connection import BlockingHallClient
 
 MAX_FRAME = 65_536
 

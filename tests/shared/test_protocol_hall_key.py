@@ -8,9 +8,9 @@ from dataclasses import replace
 
 import pytest
 
-from shared.auth import hello_auth
-from shared.client import BlockingHallClient
-from shared.errors import HallError
+from shared.client.connection import BlockingHallClient
+from shared.domain.errors import HallError
+from shared.protocol.auth import hello_auth
 
 KEY = "secret"
 

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import pytest
 
-from shared.client import BlockingHallClient
-from shared.codec import FrameDecoder
-from shared.errors import HallError
+from shared.client.connection import BlockingHallClient
+from shared.domain.errors import HallError
+from shared.protocol.codec import FrameDecoder
 
 A_SERVICE = "pension_enrol"
 HEX32 = re.compile(r"^[0-9a-f]{32}$")

@@ -8,7 +8,7 @@ from datetime import time
 
 import pytest
 
-from shared.errors import HallError
+from shared.domain.errors import HallError
 
 LIMITED = "pension_enrol"  # two tickets a day in this hall
 OTHER = "pension_claim"

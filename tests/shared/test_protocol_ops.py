@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.codec import encode
-from shared.errors import HallError
+from shared.domain.errors import HallError
+from shared.protocol.codec import encode
 from tests.conftest import TEST_PRIORITY_PIN
 from tests.conftest import test_config as hall_settings
 
@@ -488,7 +488,7 @@ def test_ahead_counts_what_call_next_takes_first_at_counters_that_serve_everythi
 
 def test_ahead_at_dedicated_counters_counts_only_what_they_take(tmp_path):
     """A matter served at one dedicated counter: only that counter's queue is ahead."""
-    from shared.config import CounterConfig
+    from shared.config.hall import CounterConfig
     from tests.conftest import ServerThread
 
     counters = (CounterConfig(1, "1号窗口", (A1,)), CounterConfig(2, "2号窗口", (A2, B1)))
@@ -780,16 +780,16 @@ def test_one_kiosk_takes_at_most_its_burst_then_its_rate(clocked_server, kiosk, 
 
 
 def _service_with(tmp_path, **settings):
-    from shared.clock import FakeClock
-    from shared.service import HallService
-    from shared.store import HallStore
+    from shared.domain.clock import FakeClock
+    from shared.server.service import HallService
+    from shared.server.store import HallStore
 
     clock = FakeClock(datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     return HallService(HallStore(tmp_path / "h.db"), hall_settings(**settings), clock), clock
 
 
 def _issue(service, caller, **params):
-    from shared.ops import Request
+    from shared.protocol.ops import Request
 
     _, (outcome,) = service.run_batch([(caller, Request(1, "issue", {"service": A1, **params}))])
     return outcome
@@ -798,7 +798,7 @@ def _issue(service, caller, **params):
 def test_a_device_on_the_network_gets_no_fresh_bucket_by_changing_its_name(tmp_path):
     """Names are the device's own word: one address off the server PC is held to four
     kiosks' worth however many names it takes."""
-    from shared.service import Caller
+    from shared.server.service import Caller
 
     service, _ = _service_with(tmp_path, issue_burst=10, issues_per_minute=20)
     issued = refused = 0
@@ -818,7 +818,7 @@ def test_a_device_on_the_network_gets_no_fresh_bucket_by_changing_its_name(tmp_p
 
 
 def test_an_address_guessing_the_staff_pin_gets_no_priority_ticket_for_ten_minutes(tmp_path):
-    from shared.service import Caller
+    from shared.server.service import Caller
 
     service, clock = _service_with(tmp_path)
     for n in range(5):

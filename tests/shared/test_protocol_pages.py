@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared import limits
-from shared.codec import MAX_FRAME, encode
-from shared.errors import HallError
+from shared.domain import limits
+from shared.domain.errors import HallError
+from shared.protocol.codec import MAX_FRAME, encode
 
 
 def test_snapshot_kiosks_are_the_50_that_reported_last_and_the_frame_fits(
@@ -59,7 +59,7 @@ def test_an_unknown_snapshot_page_is_page_expired(clocked_server):
 
 
 def test_page_collector_starts_again_when_the_catalog_changes_between_pages():
-    from shared.client import PageCollector, PagingError
+    from shared.client.connection import PageCollector, PagingError
 
     collector = PageCollector("catalog")
     assert collector.feed({"version": "a", "services": [1], "next": "1"}) == {"after": "1"}
@@ -76,11 +76,11 @@ def test_page_collector_starts_again_when_the_catalog_changes_between_pages():
 def test_boards_resyncing_together_share_one_paged_snapshot(tmp_path):
     """A county hall's boards and counters all resync at once (a day reset, a restart): each
     gets every page, and the server keeps one paged copy, not one per client."""
-    from shared.clock import SystemClock
-    from shared.config import CounterConfig
-    from shared.ops import Request
-    from shared.service import Caller, HallService
-    from shared.store import HallStore
+    from shared.config.hall import CounterConfig
+    from shared.domain.clock import SystemClock
+    from shared.protocol.ops import Request
+    from shared.server.service import Caller, HallService
+    from shared.server.store import HallStore
     from tests.conftest import test_config
 
     services = tuple(s.code for s in test_config().catalog.services)

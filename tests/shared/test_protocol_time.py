@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from shared.codec import encode
+from shared.protocol.codec import encode
 
 A1, A2, B1 = "pension_enrol", "pension_claim", "med_enrol"
 DAY = 24 * 3600

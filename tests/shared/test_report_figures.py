@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.client import new_req
-from shared.report import build_report, parse_period, write_csv
+from shared.admin.report import build_report, parse_period, write_csv
+from shared.client.connection import new_req
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -477,7 +477,7 @@ def test_the_clerk_csv_carries_the_new_columns_and_the_hall_row(hasty_day, tmp_p
 def test_the_html_report_highlights_the_hasty_clerk_with_the_definition(hasty_day):
     from html.parser import HTMLParser
 
-    from shared.report_html import render_html
+    from shared.admin.report_html import render_html
 
     report = build_report(hasty_day["db"], parse_period("2026-11", "2026-11-26"))
 

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.client import new_req
-from shared.report import build_report, parse_period, write_report
-from shared.report_html import render_html
+from shared.admin.report import build_report, parse_period, write_report
+from shared.admin.report_html import render_html
+from shared.client.connection import new_req
 
 TZ = ZoneInfo("Asia/Shanghai")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -169,7 +169,7 @@ def test_the_report_reads_on_a_phone_and_on_a_desktop(two_days, tmp_path, browse
 
 
 def test_the_report_command_stamps_the_hall_time_zone(two_days, tmp_path):
-    from shared.cli import main
+    from shared.cli.main import main
 
     out = tmp_path / "out"
     assert main(["report", "--db", str(two_days), "--month", "2026-11", "--out", str(out)]) == 0

@@ -11,9 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.cli import main
-from shared.client import new_req
-from shared.report import (
+from shared.admin.report import (
     QUERIES,
     ReportError,
     bench_report,
@@ -24,7 +22,9 @@ from shared.report import (
     satisfaction_score,
     write_report,
 )
-from shared.store import HallStore
+from shared.cli.main import main
+from shared.client.connection import new_req
+from shared.server.store import HallStore
 
 TZ = ZoneInfo("Asia/Shanghai")
 VOID = {"meta", "br", "img", "input", "hr", "link"}
@@ -238,8 +238,8 @@ def test_a_county_report_groups_1500_services_by_department_and_the_csv_keeps_ev
 ):
     from dataclasses import replace
 
-    from shared.config import default_config
-    from shared.county import county_catalog
+    from shared.admin.county import county_catalog
+    from shared.config.hall import default_config
 
     catalog = county_catalog()
     config = replace(

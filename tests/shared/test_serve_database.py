@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli import main
+from shared.cli.main import main
 
 HALL_FILE = """
 catalog = "{catalog}"
@@ -52,7 +52,7 @@ class Served:
                 [
                     sys.executable,
                     "-m",
-                    "shared.cli",
+                    "shared.cli.main",
                     "serve",
                     "--db",
                     str(db),
@@ -91,7 +91,7 @@ class Served:
 
 @pytest.fixture
 def hall_file(tmp_path: Path) -> Path:
-    from shared.config import SAMPLE_CATALOG_PATH
+    from shared.config.hall import SAMPLE_CATALOG_PATH
 
     path = tmp_path / "hall.toml"
     path.write_text(HALL_FILE.format(catalog=SAMPLE_CATALOG_PATH.as_posix()), encoding="utf-8")
@@ -169,10 +169,10 @@ def test_serving_a_hall_database_without_its_hall_file_adds_no_demo_clerks(tmp_p
 
 
 def test_a_database_made_before_settings_were_recorded_is_judged_by_its_clerks(tmp_path, hall_file):
-    from shared.clock import SystemClock
-    from shared.config import default_config, load_config
-    from shared.service import HallService
-    from shared.store import HallStore
+    from shared.config.hall import default_config, load_config
+    from shared.domain.clock import SystemClock
+    from shared.server.service import HallService
+    from shared.server.store import HallStore
 
     db = tmp_path / "old.db"
     HallService(HallStore(db), load_config(hall_file), SystemClock()).store.close()
@@ -192,12 +192,12 @@ def test_a_database_made_before_settings_were_recorded_is_judged_by_its_clerks(t
 def test_an_older_hall_with_the_sample_name_and_no_clerks_is_not_taken_for_the_demo(tmp_path):
     """The sample hall file has the demo's hall name; before clerks are added, such a hall
     must still be judged a hall-file one, and its hall file applied."""
-    from shared.clock import SystemClock
-    from shared.config import load_config
-    from shared.service import HallService
-    from shared.store import HallStore
+    from shared.config.hall import load_config
+    from shared.domain.clock import SystemClock
+    from shared.server.service import HallService
+    from shared.server.store import HallStore
 
-    sample = Path(__file__).parents[2] / "shared" / "data" / "sample_hall.toml"
+    sample = Path(__file__).parents[2] / "shared" / "config" / "data" / "sample_hall.toml"
     config = replace(load_config(sample), db_path=str(tmp_path / "old.db"))
     db = tmp_path / "old.db"
     HallService(HallStore(db), config, SystemClock()).store.close()
@@ -214,10 +214,10 @@ def test_an_older_hall_with_the_sample_name_and_no_clerks_is_not_taken_for_the_d
 
 
 def test_a_demo_database_keeps_getting_the_demo_settings(tmp_path):
-    from shared.clock import SystemClock
-    from shared.config import default_config
-    from shared.service import HallService
-    from shared.store import HallStore
+    from shared.config.hall import default_config
+    from shared.domain.clock import SystemClock
+    from shared.server.service import HallService
+    from shared.server.store import HallStore
 
     db = tmp_path / "demo.db"
     HallService(HallStore(db), default_config(), SystemClock()).store.close()
@@ -294,7 +294,7 @@ def test_a_read_only_database_is_named(tmp_path):
     db = folder / "hall.db"
     assert main(["init", "--db", str(db)]) == 0
     db.chmod(0o444)
-    command = [sys.executable, "-m", "shared.cli", "serve", "--db", str(db), "--port", "0"]
+    command = [sys.executable, "-m", "shared.cli.main", "serve", "--db", str(db), "--port", "0"]
     if os.geteuid() == 0:
         # Root writes read-only files anyway: run the server as root without that power.
         setpriv = shutil.which("setpriv")

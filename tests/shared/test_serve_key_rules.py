@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.cli import is_loopback, key_problem
+from shared.cli.main import is_loopback, key_problem
 
 
 def serve(tmp_path: Path, *args: str, key: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -18,7 +18,15 @@ def serve(tmp_path: Path, *args: str, key: str | None = None) -> subprocess.Comp
     if key is not None:
         env["QUEUE_HALL_KEY"] = key
     return subprocess.run(
-        [sys.executable, "-m", "shared.cli", "serve", "--db", str(tmp_path / "hall.db"), *args],
+        [
+            sys.executable,
+            "-m",
+            "shared.cli.main",
+            "serve",
+            "--db",
+            str(tmp_path / "hall.db"),
+            *args,
+        ],
         env=env,
         capture_output=True,
         text=True,

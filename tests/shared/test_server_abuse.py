@@ -11,9 +11,9 @@ import time
 import pytest
 
 from bench.crashloop import free_port, start_server
-from shared.client import BlockingHallClient
-from shared.codec import MAX_FRAME
-from shared.errors import HallError
+from shared.client.connection import BlockingHallClient
+from shared.domain.errors import HallError
+from shared.protocol.codec import MAX_FRAME
 
 pytestmark = pytest.mark.skipif(
     sys.platform != "linux", reason="reads the server's memory from /proc"

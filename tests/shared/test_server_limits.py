@@ -17,8 +17,8 @@ import pytest
 
 from bench.abuse import RawClient, rss_mb, start
 from bench.crashloop import free_port, start_server
-from shared.codec import FrameDecoder, encode
-from shared.server import Limits, file_limit
+from shared.protocol.codec import FrameDecoder, encode
+from shared.server.asyncio_server import Limits, file_limit
 
 linux_only = pytest.mark.skipif(
     sys.platform != "linux",
@@ -322,10 +322,10 @@ def test_the_idle_limit_is_well_above_the_windows_ping_interval():
 def test_the_asyncio_client_pings_when_idle_so_the_idle_limit_spares_it(hall_server, monkeypatch):
     import asyncio
 
-    import shared.client
-    from shared.client import HallClient
+    import shared.client.connection
+    from shared.client.connection import HallClient
 
-    monkeypatch.setattr(shared.client, "HEARTBEAT_S", 0.2)
+    monkeypatch.setattr(shared.client.connection, "HEARTBEAT_S", 0.2)
     hall_server.hall.limits = Limits(idle_s=0.8)
 
     async def idle_then_ask() -> dict:
@@ -342,7 +342,7 @@ def test_the_asyncio_client_pings_when_idle_so_the_idle_limit_spares_it(hall_ser
 def test_repeated_log_lines_are_collapsed_with_a_count():
     import logging
 
-    from shared.cli import RepeatFilter
+    from shared.cli.main import RepeatFilter
 
     kept: list[str] = []
 
@@ -370,9 +370,9 @@ def test_repeated_log_lines_are_collapsed_with_a_count():
 def test_a_client_that_reads_is_not_cut_off_by_one_big_batch_write(hall_server, monkeypatch):
     """A batch's replies and events go to each client in one write; in a big hall that write
     can pass the slow-reader limit by itself. Only what a client leaves unread counts."""
-    import shared.server
+    import shared.server.asyncio_server
 
-    monkeypatch.setattr(shared.server, "OUTPUT_LIMIT", 16 * 1024)
+    monkeypatch.setattr(shared.server.asyncio_server, "OUTPUT_LIMIT", 16 * 1024)
     with socket.create_connection(("127.0.0.1", hall_server.port), timeout=10) as sock:
         decoder = FrameDecoder(max_frame=1 << 20)
         sock.sendall(encode({"id": 1, "op": "hello", "proto": 1, "role": "display", "client": "b"}))

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import CounterConfig, default_config
-from shared.ops import validate_request
-from shared.service import Caller, HallService
-from shared.store import HallStore
+from shared.config.hall import CounterConfig, default_config
+from shared.domain.clock import FakeClock
+from shared.protocol.ops import validate_request
+from shared.server.service import Caller, HallService
+from shared.server.store import HallStore
 
 TZ = ZoneInfo("Asia/Shanghai")
 CLERKS = default_config().clerks

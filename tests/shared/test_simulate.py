@@ -7,9 +7,9 @@ from dataclasses import replace
 
 import pytest
 
-from shared.config import ClerkConfig
-from shared.errors import HallError
-from shared.simulate import SIM_CLERK_PIN, Behaviour, Simulation, parse_counters, sim_clerk_id
+from shared.admin.simulate import SIM_CLERK_PIN, Behaviour, Simulation, parse_counters, sim_clerk_id
+from shared.config.hall import ClerkConfig
+from shared.domain.errors import HallError
 
 
 @pytest.fixture
@@ -71,8 +71,8 @@ def test_residents_waiting_at_the_door_take_tickets_at_once(hall_server):
 
 @pytest.mark.call_gap(1)
 def test_a_hasty_clerks_double_presses_are_refused_and_the_report_highlights_them(hall_server):
-    from shared.report import FigureRules, build_report, parse_period
-    from shared.simulate import HastyBehaviour
+    from shared.admin.report import FigureRules, build_report, parse_period
+    from shared.admin.simulate import HastyBehaviour
 
     # Careful clerks take 3 s (600 hall s at speed 200); the hasty one finishes within 0.6 s.
     # Service times count from the call's whole second, so they may read up to 1 s longer.
@@ -100,7 +100,7 @@ def test_a_hasty_clerks_double_presses_are_refused_and_the_report_highlights_the
 
 
 def test_hasty_counters_must_be_simulated_counters():
-    from shared.simulate import parse_hasty
+    from shared.admin.simulate import parse_hasty
 
     assert parse_hasty("", [1, 2]) == frozenset()
     assert parse_hasty("1,2", [1, 2, 3]) == {1, 2}

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.spreadsheet import from_cell, to_cell
+from shared.admin.spreadsheet import from_cell, to_cell
 
 
 @pytest.mark.parametrize(

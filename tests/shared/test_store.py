@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from shared.store import SCHEMA_VERSION, HallStore, StoreError
+from shared.server.store import SCHEMA_VERSION, HallStore, StoreError
 
 
 def test_new_database_is_wal_with_full_sync_and_current_schema(tmp_path):
@@ -87,7 +87,7 @@ def test_garbage_file_is_refused(tmp_path):
 
 
 def test_version_1_database_is_migrated_keeping_its_tickets(tmp_path):
-    from shared.store import MIGRATIONS, _statements
+    from shared.server.store import MIGRATIONS, _statements
 
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path)
@@ -111,7 +111,7 @@ def test_version_1_database_is_migrated_keeping_its_tickets(tmp_path):
 def test_counters_open_at_the_upgrade_to_version_3_get_their_counter_log_row(tmp_path):
     """Time logged in is summed from counter_log: a counter open when the database is
     upgraded must have a row from then, or the day of the upgrade counts no time for it."""
-    from shared.store import MIGRATIONS, _statements
+    from shared.server.store import MIGRATIONS, _statements
 
     path = tmp_path / "v2.db"
     conn = sqlite3.connect(path)

@@ -6,9 +6,9 @@ from dataclasses import replace
 
 import pytest
 
-from shared.config import ConfigError, CounterConfig
-from shared.errors import HallError
-from shared.ticket_token import (
+from shared.config.hall import ConfigError, CounterConfig
+from shared.domain.errors import HallError
+from shared.protocol.ticket_token import (
     MAC_CHARS,
     make_token,
     normalize,
@@ -179,7 +179,7 @@ def test_people_ahead_is_the_call_next_order_of_the_counter(hall_server) -> None
 
 
 def test_public_url_is_checked_in_the_hall_file(tmp_path) -> None:
-    from shared.config import load_config
+    from shared.config.hall import load_config
 
     path = tmp_path / "hall.toml"
     path.write_text('[web]\npublic_url = "http://192.168.10.2:8080/"\nport = 8099\n', "utf-8")
@@ -195,9 +195,9 @@ def test_public_url_is_checked_in_the_hall_file(tmp_path) -> None:
 
 
 def test_the_largest_ticket_view_reply_fits_a_page(hall_server) -> None:
-    """40 views with every text at its bound (shared/limits.py) stay within PAGE_BUDGET."""
-    from shared import limits
-    from shared.ops import MAX_VIEW_TOKENS
+    """40 views with every text at its bound (shared/domain/limits.py) stay within PAGE_BUDGET."""
+    from shared.domain import limits
+    from shared.protocol.ops import MAX_VIEW_TOKENS
 
     with hall_server.client("kiosk") as kiosk:
         token = _issue(kiosk, "pension_enrol", "r1")["token"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from shared.report import (
+from shared.admin.report import (
     RATING_WEIGHTS,
     STANDOUT_FACTOR,
     TABLES,
@@ -14,7 +14,7 @@ from shared.report import (
     bucket_label,
     number,
 )
-from shared.vocabulary import RATING_LEVELS
+from shared.domain.vocabulary import RATING_LEVELS
 
 PAGE_TEXT: dict[str, dict[str, str]] = {
     "zh_CN": {
@@ -380,7 +380,7 @@ def _duration(seconds: float | None, t: dict[str, str]) -> str:
     return t["min_sec"].format(m=minutes, s=secs) if minutes else t["sec"].format(s=secs)
 
 
-# How the HTML page shows a table column (by its key in shared.report.TEXT): a plain header
+# How the HTML page shows a table column (by its key in shared.admin.report.TEXT): a plain header
 # instead of the CSV's, and seconds as minutes and seconds. Code columns are left out: the
 # page is for people; the CSV files keep the codes.
 HIDDEN_COLUMNS = ("category_code", "service_code")

@@ -22,14 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared import auth
-from shared.call_order import QueuedTicket, WaitingQueue, next_streak
-from shared.clock import Clock, SystemClock, business_day, iso
-from shared.codec import encode, event
-from shared.config import HallConfig, default_config
-from shared.errors import ErrorCode, HallError
-from shared.estimate import RECENT, estimate_wait_s, mean_service_s
-from shared.lifecycle import (
+from shared.admin.report import ClerkFigures, FigureRules, clerk_work
+from shared.config.hall import HallConfig, default_config
+from shared.domain.call_order import QueuedTicket, WaitingQueue, next_streak
+from shared.domain.clock import Clock, SystemClock, business_day, iso
+from shared.domain.errors import ErrorCode, HallError
+from shared.domain.estimate import RECENT, estimate_wait_s, mean_service_s
+from shared.domain.lifecycle import (
     OPEN_STATES,
     Action,
     CounterState,
@@ -37,12 +36,19 @@ from shared.lifecycle import (
     TransitionError,
     next_state,
 )
-from shared.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
-from shared.numbering import format_number, parse_number
-from shared.ops import COUNTER, KIOSK, OPS, Request
-from shared.report import ClerkFigures, FigureRules, clerk_work
-from shared.store import HallStore, dumps
-from shared.ticket_token import SECRET_META_KEY, make_token, new_secret, ticket_id_of, verify
+from shared.domain.limits import MAX_SNAPSHOT_KIOSKS, PAGE_BUDGET, fill_page, json_size, split_pages
+from shared.domain.numbering import format_number, parse_number
+from shared.protocol import auth
+from shared.protocol.codec import encode, event
+from shared.protocol.ops import COUNTER, KIOSK, OPS, Request
+from shared.protocol.ticket_token import (
+    SECRET_META_KEY,
+    make_token,
+    new_secret,
+    ticket_id_of,
+    verify,
+)
+from shared.server.store import HallStore, dumps
 
 log = logging.getLogger(__name__)
 
@@ -1212,7 +1218,9 @@ class HallService:
         """Today's figures of the logged-in clerk, as the monthly report defines them."""
         day = self.day(now)
         rules = FigureRules(self.config.short_service_s, self.config.day_reset)
-        assert caller.clerk is not None  # counter ops need a logged-in clerk (shared/ops.py)
+        assert (
+            caller.clerk is not None
+        )  # counter ops need a logged-in clerk (shared/protocol/ops.py)
         figures = clerk_work(self.store.conn, day, day, now, rules, only=caller.clerk).get(
             caller.clerk
         )

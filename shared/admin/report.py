@@ -50,8 +50,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from shared.spreadsheet import to_row
-from shared.vocabulary import RATING_LEVELS
+from shared.admin.spreadsheet import to_row
+from shared.domain.vocabulary import RATING_LEVELS
 
 RATING_WEIGHTS: dict[str, float] = {
     "very_satisfied": 1.0,
@@ -897,7 +897,7 @@ def write_csv(report: HallReport, out_dir: Path, lang: str = "zh_CN") -> list[Pa
 
 def write_report(report: HallReport, out_dir: Path, lang: str = "zh_CN") -> list[Path]:
     """The CSV files and the HTML report; returns their paths (the HTML last)."""
-    from shared.report_html import render_html
+    from shared.admin.report_html import render_html
 
     written = write_csv(report, out_dir, lang)
     html_path = out_dir / f"{report.period.label}-report.html"
@@ -946,8 +946,8 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from shared.cli import _load, existing_db
-    from shared.store import StoreError
+    from shared.cli.main import _load, existing_db
+    from shared.server.store import StoreError
 
     if args.lang not in LANGS:
         print(f"queue-hall report: --lang {args.lang!r}: choose zh_CN or en", file=sys.stderr)

@@ -33,9 +33,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.client import HallClient, parse_server
-from shared.errors import HallError
-from shared.vocabulary import RATING_LEVELS
+from shared.client.connection import HallClient, parse_server
+from shared.domain.errors import HallError
+from shared.domain.vocabulary import RATING_LEVELS
 
 log = logging.getLogger(__name__)
 

@@ -20,15 +20,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from shared import auth, limits
-from shared.clock import SystemClock, iso
-from shared.config import ConfigError, HallConfig, load_config
-from shared.dblock import DatabaseInUse, ServerLock
-from shared.paths import data_dir
-from shared.store import HallStore, StoreError, unusable
+from shared.config.hall import ConfigError, HallConfig, load_config
+from shared.config.paths import data_dir
+from shared.domain import limits
+from shared.domain.clock import SystemClock, iso
+from shared.protocol import auth
+from shared.server.dblock import DatabaseInUse, ServerLock
+from shared.server.store import HallStore, StoreError, unusable
 
 if TYPE_CHECKING:
-    from shared.service import HallService
+    from shared.server.service import HallService
 
 log = logging.getLogger("queue_hall")
 
@@ -108,7 +109,7 @@ def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool 
 
 def _load(args: argparse.Namespace) -> HallConfig:
     if getattr(args, "demo_catalog", None):  # the demo's own server (`queue-hall demo`)
-        from shared.demo import demo_config
+        from shared.cli.demo import demo_config
 
         config = demo_config(args.demo_catalog)
     else:
@@ -125,7 +126,7 @@ def _load(args: argparse.Namespace) -> HallConfig:
 
 def open_service(config: HallConfig, db: Path | None = None) -> HallService:
     """The hall service on the hall database (created with the catalog on first use)."""
-    from shared.service import HallService
+    from shared.server.service import HallService
 
     path = db or default_db(config)
     store = HallStore(path)
@@ -191,7 +192,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: ServerLock) -> int:
-    from shared.server import HallServer
+    from shared.server.asyncio_server import HallServer
 
     setup_logging(
         Path(config.log_dir) if config.log_dir else db.parent / "logs", verbose=args.verbose
@@ -337,8 +338,8 @@ def cmd_clerk_list(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """The running server's connections, load and reply times."""
-    from shared.client import BlockingHallClient, server_address
-    from shared.errors import HallError
+    from shared.client.connection import BlockingHallClient, server_address
+    from shared.domain.errors import HallError
 
     config = _load(args)
     try:
@@ -403,10 +404,10 @@ def _common(parser: argparse.ArgumentParser, server: bool = False) -> None:
 # Modules that add subcommands: each has `register(subparsers, common)`, where `common(parser,
 # server=False)` adds the usual --config/--db (and --host/--port) options.
 COMMAND_MODULES: tuple[str, ...] = (
-    "shared.simulate",
-    "shared.demo",
-    "shared.report",
-    "shared.admin",
+    "shared.admin.simulate",
+    "shared.cli.demo",
+    "shared.admin.report",
+    "shared.admin.commands",
     "hall_web.command",
     "hall_hardware.cli",
 )

@@ -1,9 +1,9 @@
 """Hall settings: the hall and catalog TOML files, their validation, and the defaults.
 
-A hall is described by two TOML files. The hall file (see `shared/data/sample_hall.toml`,
+A hall is described by two TOML files. The hall file (see `shared/config/data/sample_hall.toml`,
 which documents every option) holds the name, the server address, the issuing hours, the
 announcement texts, the kiosk settings, the counters and the clerks; its top-level key
-`catalog` names the catalog file (see `shared/data/sample_catalog.toml`) holding the
+`catalog` names the catalog file (see `shared/config/data/sample_catalog.toml`) holding the
 departments (categories) and matters (services). Relative paths in the hall file are
 relative to the hall file itself. The environment variable QUEUE_HALL_KEY sets the hall
 key, so the secret need not be written into a file.
@@ -31,7 +31,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-from shared import limits
+from shared.domain import limits
 
 KEY_ENV_VAR = "QUEUE_HALL_KEY"
 DEFAULT_PORT = 7310

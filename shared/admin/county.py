@@ -2,7 +2,7 @@
 
 `queue-hall demo --catalog county` serves it, and `county_csv()` writes it in the
 `queue-hall catalog import` format. `widest=True` makes every name as long (in characters
-and in UTF-8 bytes) as the bounds of shared.limits allow: the worst case a hall can import.
+and in UTF-8 bytes) as the bounds of shared.domain.limits allow: the worst case a hall can import.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 
-from shared import limits
-from shared.config import Catalog, Category, Service, pinyin_initials
+from shared.config.hall import Catalog, Category, Service, pinyin_initials
+from shared.domain import limits
 
 # (code, prefix, name, name_en, topics): a county hall's departments and what they deal with.
 DEPARTMENTS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
@@ -315,7 +315,7 @@ def topic_en(topic: str) -> str:
 
 def county_csv(widest: bool = False) -> str:
     """The county catalog as a `queue-hall catalog import` CSV file."""
-    from shared.admin import CSV_COLUMNS
+    from shared.admin.commands import CSV_COLUMNS
 
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")

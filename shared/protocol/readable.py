@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from shared.vocabulary import COUNTER_STATES, PRINTER_STATES, TICKET_STATES
+from shared.domain.vocabulary import COUNTER_STATES, PRINTER_STATES, TICKET_STATES
 
 
 def _is_int(value: Any) -> bool:

@@ -16,10 +16,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared import auth
-from shared.codec import PROTO, FrameDecoder, encode
-from shared.codec import BadFrame as _BadFrame
-from shared.errors import HallError
+from shared.domain.errors import HallError
+from shared.protocol import auth
+from shared.protocol.codec import PROTO, FrameDecoder, encode
+from shared.protocol.codec import BadFrame as _BadFrame
 
 DEFAULT_PORT = 7310
 # The asyncio client pings when it has sent nothing this long: the server closes connections

@@ -8,8 +8,8 @@ import os
 import time
 from collections.abc import Mapping
 
-from shared.client import server_address
-from shared.config import ConfigError, HallConfig, load_config
+from shared.client.connection import server_address
+from shared.config.hall import ConfigError, HallConfig, load_config
 
 
 def hall_and_server(

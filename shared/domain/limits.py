@@ -1,6 +1,6 @@
 """How big a hall can be: the bounds every part checks, and the page budget of replies.
 
-One frame of the protocol is at most 65,536 bytes (shared.codec.MAX_FRAME). Replies that grow
+One frame of the protocol is at most 65,536 bytes (shared.protocol.codec.MAX_FRAME). Replies that grow
 with the hall (`catalog`, `snapshot`, `queue`) are cut into pages of at most PAGE_BUDGET bytes
 of result, so the envelope around them always fits. The name bounds below keep one catalog
 entry, one counter and one kiosk report far below a page, so paging always makes progress;
@@ -39,7 +39,7 @@ PAGE_BUDGET = 60_000
 
 
 def json_size(value: Any) -> int:
-    """Bytes `value` takes in a frame (the same encoding as shared.codec.encode)."""
+    """Bytes `value` takes in a frame (the same encoding as shared.protocol.codec.encode)."""
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 

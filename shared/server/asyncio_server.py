@@ -25,12 +25,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from shared import auth
-from shared.clock import iso
-from shared.codec import PROTO, BadFrame, FrameDecoder, encode, event, reply_error, reply_ok
-from shared.errors import ErrorCode, HallError
-from shared.limits import MAX_CLIENT_NAME
-from shared.ops import (
+from shared.domain.clock import iso
+from shared.domain.errors import ErrorCode, HallError
+from shared.domain.limits import MAX_CLIENT_NAME
+from shared.protocol import auth
+from shared.protocol.codec import (
+    PROTO,
+    BadFrame,
+    FrameDecoder,
+    encode,
+    event,
+    reply_error,
+    reply_ok,
+)
+from shared.protocol.ops import (
     COUNTER,
     OPS,
     ROLES,
@@ -40,8 +48,8 @@ from shared.ops import (
     request_id,
     validate_request,
 )
-from shared.server_stats import BatchPhases, GcPauses, Timings
-from shared.service import Caller, HallService, Numbered, Outcome, PinCheck
+from shared.server.service import Caller, HallService, Numbered, Outcome, PinCheck
+from shared.server.stats import BatchPhases, GcPauses, Timings
 
 log = logging.getLogger(__name__)
 

@@ -22,16 +22,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared import auth
-from shared.clock import SystemClock, iso
-from shared.config import CounterConfig, HallConfig, default_config
-from shared.county import county_catalog
-from shared.dblock import DatabaseInUse, ServerLock
-from shared.geometry import tile_demo
-from shared.paths import data_dir
-from shared.service import HallService
-from shared.simulate import SIM_CLERK_PIN, sim_clerk_id
-from shared.store import HallStore
+from shared.admin.county import county_catalog
+from shared.admin.simulate import SIM_CLERK_PIN, sim_clerk_id
+from shared.client.geometry import tile_demo
+from shared.config.hall import CounterConfig, HallConfig, default_config
+from shared.config.paths import data_dir
+from shared.domain.clock import SystemClock, iso
+from shared.protocol import auth
+from shared.server.dblock import DatabaseInUse, ServerLock
+from shared.server.service import HallService
+from shared.server.store import HallStore
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def plan(
     children = [
         Child(
             "server",
-            [py, "-m", "shared.cli", "serve", "--db", str(db), "--port", str(port)]
+            [py, "-m", "shared.cli.main", "serve", "--db", str(db), "--port", str(port)]
             + (
                 ["--demo-catalog", catalog]
                 if (catalog := getattr(args, "catalog", "sample")) != "sample"
@@ -187,7 +187,7 @@ def plan(
         children.append(
             Child(
                 "simulator",
-                [py, "-m", "shared.cli", "simulate", *server, *counters, *rate],
+                [py, "-m", "shared.cli.main", "simulate", *server, *counters, *rate],
                 window=False,
             )
         )

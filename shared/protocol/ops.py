@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared import limits
-from shared.errors import ErrorCode, HallError
-from shared.limits import MAX_KIOSK_MESSAGE
-from shared.vocabulary import PRINTER_STATES, RATING_LEVELS
+from shared.domain import limits
+from shared.domain.errors import ErrorCode, HallError
+from shared.domain.limits import MAX_KIOSK_MESSAGE
+from shared.domain.vocabulary import PRINTER_STATES, RATING_LEVELS
 
 KIOSK, COUNTER, DISPLAY, ADMIN = "kiosk", "counter", "display", "admin"
 ROLES = (KIOSK, COUNTER, DISPLAY, ADMIN)

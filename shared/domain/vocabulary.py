@@ -7,7 +7,7 @@ listed (a newer server) skips that one item and logs it; it never drops the rest
 
 from __future__ import annotations
 
-from shared.lifecycle import CounterState, TicketState
+from shared.domain.lifecycle import CounterState, TicketState
 
 # What a kiosk reports about its printer (`kiosk_status`, `kiosk_changed`, `snapshot.kiosks`).
 PRINTER_STATES = ("ok", "near_end", "paper_out", "offline", "error", "unknown")

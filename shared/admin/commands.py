@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from shared import cli, limits
-from shared.config import (
+from shared.admin.spreadsheet import from_cell, to_row
+from shared.cli import main as cli
+from shared.config.hall import (
     _CODE_RE,
     _CODE_RULE,
     _PINYIN_RE,
@@ -39,9 +40,9 @@ from shared.config import (
     load_config,
     pinyin_initials,
 )
-from shared.dblock import DatabaseInUse, ServerLock
-from shared.spreadsheet import from_cell, to_row
-from shared.store import (
+from shared.domain import limits
+from shared.server.dblock import DatabaseInUse, ServerLock
+from shared.server.store import (
     SCHEMA_VERSION,
     HallStore,
     check_file,
@@ -1247,7 +1248,7 @@ def _check_database(
         )
 
     if config is not None:
-        from shared.service import settings_mismatch
+        from shared.server.service import settings_mismatch
 
         made_with = conn.execute("SELECT value FROM meta WHERE key = 'settings'").fetchone()
         mismatch = settings_mismatch(str(db), made_with[0] if made_with else None, config)
