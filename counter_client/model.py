@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from shared.client.connection import fetch_pages
 from shared.domain import search
+from shared.domain.errors import QueueHallError
 from shared.domain.lifecycle import HELD_STATES, counter_ops
 from shared.domain.limits import MAX_CALL_GAP_S
 from shared.protocol.readable import (
@@ -70,7 +71,7 @@ _QUEUE_EVENTS = frozenset({"ticket_issued", "ticket_called", "ticket_changed", "
 log = logging.getLogger(__name__)
 
 
-class ShortcutError(ValueError):
+class ShortcutError(QueueHallError, ValueError):
     """A shortcut setting that cannot be used; the message names the problem."""
 
 

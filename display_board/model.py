@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from shared.domain.errors import QueueHallError
 from shared.domain.vocabulary import COUNTER_STATES, PRINTER_NEEDS_STAFF, PRINTER_STATES
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ HEADLINE_STATES = ("called", "serving")  # the resident is expected at, or is at
 T = TypeVar("T")
 
 
-class BoardDataError(ValueError):
+class BoardDataError(QueueHallError, ValueError):
     """A snapshot, event or catalog from the server lacks a field or has one of the wrong type."""
 
 

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def cmd_hardware(args: argparse.Namespace) -> int:
     from hall_hardware.bridge import Bridge
     from hall_hardware.config import load_hardware
-    from shared.cli.main import setup_logging
+    from shared.config.logs import setup_logging
 
     hall, hardware = load_hardware(args.config)
     if args.check:

@@ -37,6 +37,7 @@ from hall_web.command import (
     LIMIT_STREAMS_PER_ADDRESS,
 )
 from hall_web.link import HallLink, Slot
+from shared.domain.errors import QueueHallError
 from shared.protocol.ticket_token import normalize
 
 log = logging.getLogger("queue_hall.web")
@@ -62,7 +63,7 @@ SECURITY_HEADERS = {
 STATIC_TYPES = {"app.js": "text/javascript", "style.css": "text/css"}
 
 
-class ListenError(Exception):
+class ListenError(QueueHallError):
     pass
 
 
@@ -351,9 +352,9 @@ class WebApp:
 
 
 def run(args: argparse.Namespace) -> int:
-    from shared.cli.main import setup_logging
     from shared.client.connection import server_address
     from shared.config.hall import load_config
+    from shared.config.logs import setup_logging
 
     config = load_config(args.config)
     setup_logging(Path(config.log_dir) if config.log_dir else None, "queue-hall-web", args.verbose)

@@ -29,6 +29,8 @@ from typing import Any
 from PySide6.QtCore import QIODevice, QLocale, QObject, QTimer, Signal
 from PySide6.QtMultimedia import QAudioFormat, QAudioSink, QMediaDevices
 
+from shared.domain.errors import QueueHallError
+
 try:  # Qt 6.7 renamed the QAudio namespace QtAudio; sinks report QtAudio values
     from PySide6.QtMultimedia import QtAudio as QAudio
 except ImportError:  # pragma: no cover - older PySide6
@@ -81,7 +83,7 @@ _TTS_WATCHDOG_MS_PER_CHAR = 500
 _TTS_WATCHDOG_BASE_MS = 5000
 
 
-class VoiceEngineError(RuntimeError):
+class VoiceEngineError(QueueHallError, RuntimeError):
     """A voice engine cannot be used here (unknown engine, no voice, would hang)."""
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from display_board.voice.text import CHIME_CLIP, CLIPS, clip_file_name
 from display_board.voice_pack import PACK_DIR
+from shared.domain.errors import QueueHallError
 
 DEFAULT_PACK_DIR = PACK_DIR  # the shipped pack, display_board/voice_pack/
 # A clip is a word or a chime; anything longer is a wrong file, not a clip.
@@ -30,7 +31,7 @@ CHIME_FADE_MS = 150
 DEFAULT_CALL_GAP_MS = 180
 
 
-class VoicePackError(ValueError):
+class VoicePackError(QueueHallError, ValueError):
     """The voice pack folder is missing, or a clip is missing, unreadable or in another format."""
 
 

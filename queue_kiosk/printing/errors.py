@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from shared.domain.errors import QueueHallError
+
 # What a resident standing at the kiosk is told; the English detail goes to the log.
 RESIDENT_MESSAGES = {
     "offline": {
@@ -37,7 +39,7 @@ RESIDENT_MESSAGES = {
 ERROR_CODES = tuple(RESIDENT_MESSAGES)
 
 
-class PrinterError(Exception):
+class PrinterError(QueueHallError):
     """A ticket could not be printed (or the printer could not be used).
 
     `code` is one of ERROR_CODES, `detail` is English for the log, `message` is the

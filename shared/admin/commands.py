@@ -28,6 +28,7 @@ from typing import Any
 
 from shared.admin.spreadsheet import from_cell, to_row
 from shared.cli import main as cli
+from shared.config import paths
 from shared.config.hall import (
     _CODE_RE,
     _CODE_RULE,
@@ -41,6 +42,7 @@ from shared.config.hall import (
     pinyin_initials,
 )
 from shared.domain import limits
+from shared.domain.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError  # noqa: E402
 from shared.server.dblock import DatabaseInUse, ServerLock
 from shared.server.store import (
     SCHEMA_VERSION,
@@ -50,10 +52,6 @@ from shared.server.store import (
     dumps,
     unusable,
 )
-
-EXIT_OK = 0
-EXIT_FAILED = 1
-EXIT_USAGE = 2
 
 CSV_COLUMNS = (
     "category_code",
@@ -78,15 +76,6 @@ COUNTER_SYNC_NOTE = (
     "services there (queue-hall check shows where the file and the database differ)"
 )
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
-
-
-class CommandError(Exception):
-    """A command cannot do what was asked; the message says why, `code` is the exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
 
 
 def _error(message: str) -> None:
@@ -126,13 +115,13 @@ def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
 def _db_of(args: argparse.Namespace) -> tuple[HallConfig, Path]:
     config = cli._load(args)
-    return config, cli.default_db(config)
+    return config, paths.default_db(config)
 
 
 def _existing_db(args: argparse.Namespace) -> Path:
     _, db = _db_of(args)
     if not db.exists():
-        raise CommandError(cli.missing_db_message(db))
+        raise CommandError(paths.missing_db_message(db))
     check_file(db, writable=False)  # a folder or an empty file: StoreError names it
     return db
 
@@ -1097,7 +1086,7 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
     if db_override is not None:
         db: Path | None = db_override
     elif config is not None:
-        db = cli.default_db(config)
+        db = paths.default_db(config)
     else:
         db = None
     if db is None:
@@ -1108,7 +1097,7 @@ def check_hall(config_path: Path | None, db_override: Path | None) -> CheckRepor
                 f"no hall database at {db} yet; `queue-hall init --config {config_path}` creates it"
             )
         else:
-            report.problems.append(cli.missing_db_message(db))
+            report.problems.append(paths.missing_db_message(db))
         return report
     if not db.is_file():
         report.problems.append(f"{db} is not a database file")

@@ -51,6 +51,7 @@ from typing import Any
 from urllib.parse import quote
 
 from shared.admin.spreadsheet import to_row
+from shared.domain.errors import ReportError
 from shared.domain.vocabulary import RATING_LEVELS
 
 RATING_WEIGHTS: dict[str, float] = {
@@ -110,10 +111,6 @@ class FigureRules:
 
     short_service_s: int = 60  # [report] short_service_s
     day_reset: day_time = day_time(0, 0)  # [hours] day_reset: where a business day ends
-
-
-class ReportError(Exception):
-    """The report cannot be made as asked; the message names the problem."""
 
 
 # -- the period -------------------------------------------------------------------------------
@@ -946,7 +943,8 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from shared.cli.main import _load, existing_db
+    from shared.cli.main import _load
+    from shared.config.paths import existing_db
     from shared.server.store import StoreError
 
     if args.lang not in LANGS:

@@ -14,14 +14,14 @@ import logging.handlers
 import signal
 import sqlite3
 import sys
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from shared.config.hall import ConfigError, HallConfig, load_config
-from shared.config.paths import data_dir
+from shared.config.logs import RepeatFilter, setup_logging  # noqa: F401
+from shared.config.paths import data_dir, default_db, existing_db, missing_db_message  # noqa: F401
 from shared.domain import limits
 from shared.domain.clock import SystemClock, iso
 from shared.protocol import auth
@@ -32,79 +32,6 @@ if TYPE_CHECKING:
     from shared.server.service import HallService
 
 log = logging.getLogger("queue_hall")
-
-
-def default_db(config: HallConfig) -> Path:
-    return Path(config.db_path) if config.db_path else data_dir() / "hall.db"
-
-
-class RepeatFilter(logging.Filter):
-    """Lets through a few of the same log line per period, then counts the rest.
-
-    Lines are "the same" when their logger, level and format string are; the first line of
-    the next period says how many were left out. A flood of identical warnings (thousands of
-    refused connections) then costs a handful of lines and never rotates the file log away.
-    """
-
-    def __init__(self, burst: int = 20, period_s: float = 10.0) -> None:
-        super().__init__()
-        self.burst, self.period_s = burst, period_s
-        self._seen: dict[tuple[str, int, str], list[float]] = {}  # key -> [start, shown, left out]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        key = (record.name, record.levelno, str(record.msg))
-        now = time.monotonic()
-        entry = self._seen.get(key)
-        if entry is None or now - entry[0] >= self.period_s:
-            left_out = int(entry[2]) if entry else 0
-            if len(self._seen) > 1000:
-                self._seen.clear()
-            self._seen[key] = [now, 1, 0]
-            if left_out:
-                record.msg = f"{record.getMessage()} [{left_out} similar lines left out]"
-                record.args = None
-            return True
-        if entry[1] < self.burst:
-            entry[1] += 1
-            return True
-        entry[2] += 1
-        return False
-
-
-def missing_db_message(db: Path) -> str:
-    """The one line for a command that needs a hall database where there is none."""
-    return (
-        f"no hall database at {db}; give the hall's file with --config HALL.toml (or the "
-        "database with --db FILE), or create the hall with `queue-hall init --config HALL.toml`"
-    )
-
-
-def existing_db(config: HallConfig) -> Path:
-    """The hall database of a command that must not create one (all but serve, init, demo)."""
-    db = default_db(config)
-    if not db.exists():
-        raise StoreError(missing_db_message(db))
-    return db
-
-
-def setup_logging(log_dir: Path | None, name: str = "queue-hall", verbose: bool = False) -> None:
-    """Log to stderr, and to a rotating file in `log_dir` when given."""
-    root = logging.getLogger()
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    stream = logging.StreamHandler(sys.stderr)
-    stream.setFormatter(fmt)
-    root.handlers[:] = [stream]
-    if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
-            log_dir / f"{name}.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-        )
-        handler.setFormatter(fmt)
-        root.addHandler(handler)
-    repeats = RepeatFilter()  # one filter for both: a flood is counted once
-    for each in root.handlers:
-        each.addFilter(repeats)
 
 
 def _load(args: argparse.Namespace) -> HallConfig:

@@ -16,7 +16,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.domain.errors import HallError
+from shared.domain.errors import HallError, PagingError
 from shared.protocol import auth
 from shared.protocol.codec import PROTO, FrameDecoder, encode
 from shared.protocol.codec import BadFrame as _BadFrame
@@ -61,10 +61,6 @@ class Reply:
 
 PAGED_OPS = ("catalog", "snapshot")
 MAX_PAGE_RESTARTS = 3  # a catalog that keeps changing while it is read is given up on
-
-
-class PagingError(Exception):
-    """The pages of a reply could not be joined (the catalog kept changing)."""
 
 
 class PageCollector:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.domain import limits
+from shared.domain.errors import ConfigError
 
 KEY_ENV_VAR = "QUEUE_HALL_KEY"
 DEFAULT_PORT = 7310
@@ -51,20 +52,6 @@ _PIN_RE = re.compile(r"[0-9]{4,8}")
 _CLERK_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,31}")
 _PINYIN_RE = re.compile(r"[a-z0-9]*")
 _TIME_RE = re.compile(r"(\d{1,2}):(\d{2})")
-
-
-class ConfigError(Exception):
-    """A problem in a hall or catalog file: which file, which line (if known), what is wrong."""
-
-    def __init__(self, file: str | os.PathLike[str], line: int | None, problem: str) -> None:
-        super().__init__(str(file), line, problem)
-        self.file = str(file)
-        self.line = line
-        self.problem = problem
-
-    def __str__(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
-        return f"{where}: {self.problem}"
 
 
 # --- Pinyin initials --------------------------------------------------------------------

@@ -1,9 +1,41 @@
-"""Error codes of the hall protocol and the exception that carries one."""
+"""Every exception the hall's own code raises: one tree, rooted at `QueueHallError`.
+
+    QueueHallError
+    ├── HallError          an error reply of the hall protocol: ErrorCode + message (+ reason)
+    ├── TransitionError    a ticket action the life cycle does not allow (-> HallError conflict)
+    ├── ConfigError        a hall or catalog file problem: file, line, what is wrong
+    ├── StoreError         the database cannot be used as it is (damaged, newer, not a hall's)
+    ├── DatabaseInUse      another server already serves this database
+    ├── PagingError        the pages of a catalog/snapshot reply could not be joined
+    ├── ReportError        a report cannot be made as asked
+    ├── CommandError       an operator command cannot do what was asked (carries its exit code)
+    └── the apps' own, each a subclass of QueueHallError defined beside its code:
+        PrinterError (queue_kiosk.printing.errors), ShortcutError (counter_client.model),
+        BoardDataError (display_board.model), VoicePackError (display_board.voice.pack),
+        VoiceEngineError (display_board.voice.engines), ListenError (hall_web.app)
+
+They are mapped only at the edges: the server turns TransitionError into a `conflict`
+reply and anything else unexpected into `internal` (shared.server); `queue-hall` turns
+CommandError into its `code` and the other errors into EXIT_FAILED with one line on stderr
+(shared.cli); the apps show or log them. EXIT_* below are the commands' exit codes.
+"""
 
 from __future__ import annotations
 
+import os
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.domain.lifecycle import Action, TicketState
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+class QueueHallError(Exception):
+    """The root of every exception the hall's code raises on purpose."""
 
 
 class ErrorCode(StrEnum):
@@ -21,7 +53,7 @@ class ErrorCode(StrEnum):
     UNAVAILABLE = "unavailable"
 
 
-class HallError(Exception):
+class HallError(QueueHallError):
     """An error reply: a protocol code and a human-readable message."""
 
     def __init__(
@@ -44,3 +76,50 @@ class HallError(Exception):
         if self.retry_after_s is not None:
             wire["retry_after_s"] = self.retry_after_s
         return wire
+
+
+class TransitionError(QueueHallError):
+    """An action that the life cycle does not allow from the ticket's state."""
+
+    def __init__(self, state: TicketState, action: Action) -> None:
+        self.state, self.action = state, action
+        super().__init__(f"cannot {action.value.replace('_', ' ')} a ticket that is {state.value}")
+
+
+class ConfigError(QueueHallError):
+    """A problem in a hall or catalog file: which file, which line (if known), what is wrong."""
+
+    def __init__(self, file: str | os.PathLike[str], line: int | None, problem: str) -> None:
+        super().__init__(str(file), line, problem)
+        self.file = str(file)
+        self.line = line
+        self.problem = problem
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        return f"{where}: {self.problem}"
+
+
+class StoreError(QueueHallError):
+    """The database cannot be used as it is (newer schema, not a hall database, …)."""
+
+
+class DatabaseInUse(QueueHallError):
+    """Another process already serves this database; the message names it."""
+
+
+class PagingError(QueueHallError):
+    """The pages of a reply could not be joined (the catalog kept changing)."""
+
+
+class ReportError(QueueHallError):
+    """The report cannot be made as asked; the message names the problem."""
+
+
+class CommandError(QueueHallError):
+    """A command cannot do what was asked; the message says why, `code` is the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code

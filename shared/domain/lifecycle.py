@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shared.domain.errors import TransitionError
+
 
 class TicketState(StrEnum):
     PENDING = "pending"
@@ -65,14 +67,6 @@ TRANSITIONS: dict[tuple[TicketState, Action], TicketState] = {
 OPEN_STATES = frozenset({S.PENDING, S.WAITING, S.CALLED, S.SERVING})
 # States in which a counter holds the ticket.
 HELD_STATES = frozenset({S.CALLED, S.SERVING})
-
-
-class TransitionError(Exception):
-    """An action that the life cycle does not allow from the ticket's state."""
-
-    def __init__(self, state: TicketState, action: Action) -> None:
-        self.state, self.action = state, action
-        super().__init__(f"cannot {action.value.replace('_', ' ')} a ticket that is {state.value}")
 
 
 def allowed(state: TicketState, action: Action) -> bool:

@@ -17,13 +17,11 @@ import os
 import sys
 from pathlib import Path
 
+from shared.domain.errors import DatabaseInUse
+
 # The first byte is the one locked (Windows forbids others to read a locked byte); the
 # holder's description follows it.
 _LOCKED_BYTES = 1
-
-
-class DatabaseInUse(Exception):
-    """Another process already serves this database; the message names it."""
 
 
 def lock_path(db: Path) -> Path:

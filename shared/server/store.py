@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared.domain.errors import StoreError
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -107,10 +109,6 @@ INSERT INTO counter_log(day, at, counter, clerk_id, state, pause_reason)
 # Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.
 MIGRATIONS: list[str] = [SCHEMA_V1, SCHEMA_V2, SCHEMA_V3]
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-class StoreError(Exception):
-    """The database cannot be used as it is (newer schema, not a hall database, …)."""
 
 
 # What to do about a database that cannot be opened; every such error ends with it.

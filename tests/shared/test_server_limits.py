@@ -342,7 +342,7 @@ def test_the_asyncio_client_pings_when_idle_so_the_idle_limit_spares_it(hall_ser
 def test_repeated_log_lines_are_collapsed_with_a_count():
     import logging
 
-    from shared.cli.main import RepeatFilter
+    from shared.config.logs import RepeatFilter
 
     kept: list[str] = []
 
