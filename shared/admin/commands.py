@@ -29,18 +29,12 @@ from typing import Any
 from shared.admin.spreadsheet import from_cell, to_row
 from shared.cli import main as cli
 from shared.config import paths
-from shared.config.hall import (
-    _CODE_RE,
-    _CODE_RULE,
-    _PINYIN_RE,
-    _PREFIX_RE,
-    Catalog,
-    ConfigError,
-    HallConfig,
-    _suggest,
-    load_config,
-    pinyin_initials,
-)
+from shared.config.hall import Catalog, ConfigError, HallConfig, load_config, pinyin_initials
+from shared.config.rules import CODE_RE as _CODE_RE
+from shared.config.rules import CODE_RULE as _CODE_RULE
+from shared.config.rules import PINYIN_RE as _PINYIN_RE
+from shared.config.rules import PREFIX_RE as _PREFIX_RE
+from shared.config.rules import suggest as _suggest
 from shared.domain import limits
 from shared.domain.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, CommandError  # noqa: E402
 from shared.server.dblock import DatabaseInUse, ServerLock
