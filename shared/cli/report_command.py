@@ -16,7 +16,7 @@ from shared.admin.report import build_report
 from shared.admin.report_files import write_report
 from shared.admin.report_period import parse_period
 from shared.admin.report_tables import LANGS
-from shared.cli.main import _load
+from shared.cli.options import load_hall
 from shared.config.paths import existing_db
 from shared.domain.errors import ReportError, StoreError
 from shared.domain.figures import FigureRules
@@ -49,9 +49,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     except ReportError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 2
-    config = _load(args)
+    config = load_hall(args)
     try:
-        db = existing_db(config)  # _load already put --db into the config
+        db = existing_db(config)  # load_hall already put --db into the config
     except StoreError as exc:
         print(f"queue-hall report: {exc}", file=sys.stderr)
         return 1
