@@ -18,7 +18,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from counter_client.model import CounterModel, ReplyLike, Transport
+from counter_client.model import CounterModel
+from counter_client.notices import ReplyLike
+from shared.client.port import HallPort
 from shared.protocol.ops import RATING_LEVELS
 from shared.qt.widgets import PlainLabel
 
@@ -43,7 +45,7 @@ class RatingSession:
     ticket_id: int
     number: str
     clerk_name: str
-    transport: Transport
+    transport: HallPort
     state: str = ASKING
     level: str | None = None
     detail: str = ""  # the server's message when it refused

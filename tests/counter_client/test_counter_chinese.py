@@ -117,7 +117,7 @@ def press(qtbot, window: CounterWindow, action: str) -> None:
 
 
 def settle(qtbot, window: CounterWindow) -> None:
-    qtbot.waitUntil(lambda: window.model.busy is None and not window.model._queue_inflight)
+    qtbot.waitUntil(lambda: window.model.busy is None and not window.model.queue_loading)
 
 
 def activate(qtbot, window: CounterWindow) -> None:

@@ -70,7 +70,7 @@ def login(qtbot, window: CounterWindow, clerk: str = "1001", pin: str = "1234") 
     page.pin_edit.setText(pin)
     qtbot.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.logged_in)
-    qtbot.waitUntil(lambda: not window.model._queue_inflight and not window.model.busy)
+    qtbot.waitUntil(lambda: not window.model.queue_loading and not window.model.busy)
 
 
 def press(qtbot, window: CounterWindow, action: str) -> None:
