@@ -150,13 +150,12 @@ def build_window(
         QTimer.singleShot(int(delay_s * 1000), holder[0], fn)
 
     model = CounterModel(counter, connection, lang=lang, shortcuts=shortcuts, schedule=schedule)
-    window = CounterWindow(model, on_top=on_top)
+    window = CounterWindow(model, on_top=on_top, server=(host, port))
     holder.append(window)
-    window.connection = connection
     connection.setParent(window)
     connection.stateChanged.connect(model.on_state)
 
-    def ready(snapshot: dict) -> None:
+    def ready(snapshot: dict[str, Any]) -> None:
         model.on_hello(connection.hello)
         model.on_ready(snapshot)
 
@@ -171,6 +170,16 @@ def build_window(
 
         timeout_s = DEFAULT_TIMEOUT_S if rating_timeout_s is None else rating_timeout_s
         window.rating_panel = RatingPanel(model, window, rating_screen, timeout_s)
+
+    def closing() -> None:
+        if window.rating_panel is not None:
+            window.rating_panel.close()
+        leaving = model.leaves_on_close() and connection.online
+        if leaving:
+            connection.logout()
+        connection.stop(flush_ms=1000 if leaving else 0)
+
+    window.closing.connect(closing)
     connection.start()
     return window
 

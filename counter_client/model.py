@@ -117,7 +117,7 @@ class CounterModel(CounterFeed):
         ticket in hand has left, so the counter closes and the board stops showing it open.
         With a ticket in hand it stays open: a window closed by accident can be opened
         again and carry on with the same ticket."""
-        return self.logged_in and self.ticket is None and self.connection == ONLINE
+        return self.logged_in and self.ticket is None
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -57,7 +57,7 @@ def serve_one(qtbot, server, timeout_s=30.0, thanks_s=0.2):
     window.model.call_next()
     qtbot.waitUntil(lambda: window.model.ticket is not None and window.model.busy is None)
     assert window.rating_panel.window is None  # nothing to rate before the finish
-    qtbot.mouseClick(window.buttons["finish"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.main_page.buttons["finish"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.rating_panel.window is not None)
     rating = window.rating_panel.window
     qtbot.waitExposed(rating)

@@ -1,4 +1,4 @@
-"""Renders the counter window's documentation screenshots: `python -m counter_client.screenshots`.
+"""Renders the counter window's documentation screenshots: `python -m tools.counter_screenshots`.
 
 Starts a throw-away hall server on 127.0.0.1 with the sample hall, issues a morning's
 tickets, and saves the login page, a working counter (its call key resting for the hall's
@@ -20,7 +20,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_client.app import build_window
-from counter_client.window import CallDialog, NoShowDialog, TransferDialog
+from counter_client.dialogs import CallDialog, NoShowDialog, TransferDialog
 from shared.client.connection import BlockingHallClient, new_req
 from shared.config.hall import ClerkConfig, default_config
 from shared.qt.i18n import install_translations
@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_for(lambda: model.ticket is not None and len(model.queue) == len(MORNING) - 3)
             wait_for(lambda: model.figures.served == 1 and model.figures.no_shows == 1)
             window.grab().save(str(out / f"counter_main{suffix}.png"))
-            window.figures.grab().save(str(out / f"counter_today{suffix}.png"))
+            window.main_page.figures.grab().save(str(out / f"counter_today{suffix}.png"))
             saved = [
                 f"counter_login{suffix}.png",
                 f"counter_main{suffix}.png",
