@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_client.look import named
 from counter_client.model import CounterModel
 from shared.qt.widgets import PlainLabel
 
@@ -34,8 +35,8 @@ class TransferDialog(QDialog):
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Transfer ticket"))
-        self.to_service = QRadioButton(self.tr("To a service"), objectName="toService")
-        self.to_counter = QRadioButton(self.tr("To a counter"), objectName="toCounter")
+        self.to_service = named(QRadioButton(self.tr("To a service")), "toService")
+        self.to_counter = named(QRadioButton(self.tr("To a counter")), "toCounter")
         group = QButtonGroup(self)
         group.addButton(self.to_service)
         group.addButton(self.to_counter)
@@ -43,25 +44,26 @@ class TransferDialog(QDialog):
 
         self.model = model
         # A county hall has 1,500 matters: type part of the name or its pinyin initials.
-        self.service_search = QLineEdit(objectName="serviceSearch")
+        self.service_search = named(QLineEdit(), "serviceSearch")
         self.service_search.setPlaceholderText(
             self.tr("Find a matter: part of its name or pinyin initials, e.g. shbzk")
         )
         self.service_search.setClearButtonEnabled(True)
         self.service_search.textChanged.connect(self._filter_services)
-        self.service_box = QComboBox(objectName="serviceBox")
+        self.service_box = named(QComboBox(), "serviceBox")
         self.service_box.setEditable(True)
         self.service_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self._filter_services("")
-        completer = self.service_box.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer = self.service_box.completer()  # an editable combo box always has one
+        if completer is not None:
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         held = model.ticket
         if held:
             index = self.service_box.findData(held.get("service"))
             self.service_box.setCurrentIndex(max(0, index))
 
-        self.counter_box = QComboBox(objectName="counterBox")
+        self.counter_box = named(QComboBox(), "counterBox")
         for counter in model.transfer_counters():
             label = str(counter.get("name") or counter["number"])
             if counter.get("state") == "closed":
@@ -74,11 +76,7 @@ class TransferDialog(QDialog):
         self.warning = PlainLabel(objectName="transferWarning", wordWrap=True)
         self.counter_box.currentIndexChanged.connect(lambda _index: self._sync())
 
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.to_service)
         layout.addWidget(self.service_search)
@@ -127,28 +125,19 @@ class CallDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Call a chosen ticket"))
         self.model = model
-        self.search_edit = QLineEdit(objectName="callSearch")
+        self.search_edit = named(QLineEdit(), "callSearch")
         self.search_edit.setPlaceholderText(
             self.tr("Filter: ticket number, part of the matter's name or its pinyin initials")
         )
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.textChanged.connect(self._filter)
-        self.tickets = QListWidget(objectName="callList")
+        self.tickets = named(QListWidget(), "callList")
         self._filter("")
-        self.number_edit = QLineEdit(objectName="callNumber")
+        self.number_edit = named(QLineEdit(), "callNumber")
         self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
         self.number_edit.setMaxLength(16)
-        self.tickets.currentItemChanged.connect(
-            lambda item, _old: (
-                item and self.number_edit.setText(item.data(Qt.ItemDataRole.UserRole))
-            )
-        )
-        self.tickets.itemDoubleClicked.connect(lambda _item: self.accept())
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        pick_into(self.tickets, self.number_edit, self)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         held = model.ticket
         if held:
@@ -191,22 +180,13 @@ class NoShowDialog(QDialog):
         self.model = model
         self.setWindowTitle(self.tr("Reactivate a no-show"))
         self.title = PlainLabel(self.tr("Today's no-shows, the latest first:"))
-        self.tickets = QListWidget(objectName="noShowList")
+        self.tickets = named(QListWidget(), "noShowList")
         self.empty = PlainLabel(objectName="noShowEmpty")
-        self.number_edit = QLineEdit(objectName="noShowNumber")
+        self.number_edit = named(QLineEdit(), "noShowNumber")
         self.number_edit.setPlaceholderText(self.tr("Ticket number, e.g. A007"))
         self.number_edit.setMaxLength(16)
-        self.tickets.currentItemChanged.connect(
-            lambda item, _old: (
-                item and self.number_edit.setText(item.data(Qt.ItemDataRole.UserRole))
-            )
-        )
-        self.tickets.itemDoubleClicked.connect(lambda _item: self.accept())
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        pick_into(self.tickets, self.number_edit, self)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.tickets)
@@ -254,16 +234,12 @@ class TextDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.box = QComboBox(objectName="textBox")
+        self.box = named(QComboBox(), "textBox")
         self.box.setEditable(True)
         self.box.addItems(suggestions)
         self.box.setCurrentText("")
         self._upper = upper
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(PlainLabel(label))
         layout.addWidget(self.box)
@@ -272,3 +248,25 @@ class TextDialog(QDialog):
     def text(self) -> str:
         text = self.box.currentText().strip()
         return text.upper() if self._upper else text
+
+
+def ok_cancel(dialog: QDialog) -> QDialogButtonBox:
+    """The dialog's OK and Cancel buttons, wired to accept and reject it."""
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def pick_into(tickets: QListWidget, number_edit: QLineEdit, dialog: QDialog) -> None:
+    """Choosing a ticket in the list puts its number in `number_edit`; a double click
+    accepts the dialog with it."""
+
+    def chosen(item: QListWidgetItem | None, _old: QListWidgetItem | None) -> None:
+        if item is not None:
+            number_edit.setText(item.data(Qt.ItemDataRole.UserRole))
+
+    tickets.currentItemChanged.connect(chosen)
+    tickets.itemDoubleClicked.connect(lambda _item: dialog.accept())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from counter_client.look import restyle
+from counter_client.look import named, restyle
 from counter_client.model import CounterModel, Notice
 from counter_client.texts import CounterTexts
 from shared.qt.widgets import PlainLabel
@@ -27,12 +27,12 @@ class LoginPage(QWidget):
             objectName="loginCounter", alignment=Qt.AlignmentFlag.AlignCenter
         )
         self.hall_label = PlainLabel(objectName="loginHall", alignment=Qt.AlignmentFlag.AlignCenter)
-        self.clerk_edit = QLineEdit(objectName="clerkEdit")
+        self.clerk_edit = named(QLineEdit(), "clerkEdit")
         self.clerk_edit.setMaxLength(32)
-        self.pin_edit = QLineEdit(objectName="pinEdit")
+        self.pin_edit = named(QLineEdit(), "pinEdit")
         self.pin_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_edit.setMaxLength(8)
-        self.login_button = QPushButton(objectName="loginButton")
+        self.login_button = named(QPushButton(), "loginButton")
         self.login_button.setDefault(True)
         self.message = PlainLabel(objectName="notice", wordWrap=True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -68,7 +68,7 @@ class LoginPage(QWidget):
     def _submit(self) -> None:
         self.submitted.emit(self.clerk_edit.text(), self.pin_edit.text())
 
-    def render(self, model: CounterModel, texts: CounterTexts) -> None:
+    def refresh(self, model: CounterModel, texts: CounterTexts) -> None:
         self.counter_label.setText(
             model.counter_name or self.tr("Counter {n}").format(n=model.number)
         )

@@ -7,7 +7,7 @@ the colours live here and nowhere in the views' code.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtWidgets import QWidget
 
@@ -51,3 +51,12 @@ def restyle(widget: QWidget, name: str, value: Any) -> None:
         widget.setProperty(name, value)
         widget.style().unpolish(widget)
         widget.style().polish(widget)
+
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str) -> W:
+    """`widget` with its object name: what the style sheet selects on and tests find it by."""
+    widget.setObjectName(name)
+    return widget

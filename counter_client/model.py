@@ -58,7 +58,7 @@ class CounterModel(CounterFeed):
         self._confirm: tuple[int, float] | None = None  # (ticket id, when) of the first call key
         self._notice_since: tuple[Notice | None, float] = (None, 0.0)
         # Called with the ticket once this counter's `finish` succeeded (the rating window).
-        self.on_finished: Callable[[dict[str, Any]], None] | None = None
+        self.on_finished: Callable[[dict[str, Any]], object] | None = None
 
     # -- the clerk's session --------------------------------------------------------------------
 

@@ -19,16 +19,17 @@ class WaitingList(QListWidget):
     """The tickets waiting for this counter, with their waiting minutes."""
 
     def __init__(self, model: CounterModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent, objectName="waitingList")
-        self.model = model
+        super().__init__(parent)
+        self.setObjectName("waitingList")
+        self.counter_model = model  # not `model`: that is the list's own item model
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.itemDoubleClicked.connect(self._call_item)
         self.queue_clock = QTimer(self, interval=QUEUE_CLOCK_MS)
         self.queue_clock.timeout.connect(self._refresh_waiting_minutes)
         self.queue_clock.start()
 
-    def render(self) -> None:
-        model = self.model
+    def refresh(self) -> None:
+        model = self.counter_model
         rows = []
         for ticket in model.queue:
             waited = model.ticket_waited_s(ticket)
@@ -57,9 +58,9 @@ class WaitingList(QListWidget):
             self.addItem(item)
 
     def _refresh_waiting_minutes(self) -> None:
-        if self.model.logged_in:
-            self.render()  # rebuilds the list only when a row's text changed
+        if self.counter_model.logged_in:
+            self.refresh()  # rebuilds the list only when a row's text changed
 
     def _call_item(self, item: QListWidgetItem) -> None:
-        if self.model.enabled("call"):
-            self.model.call(item.data(Qt.ItemDataRole.UserRole))
+        if self.counter_model.enabled("call"):
+            self.counter_model.call(item.data(Qt.ItemDataRole.UserRole))

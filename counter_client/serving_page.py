@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.look import restyle
+from counter_client.look import named, restyle
 from counter_client.model import ACTIONS, CALL_ACTIONS, CounterModel
 from counter_client.queue_list import WaitingList
 from counter_client.texts import CounterTexts
@@ -48,7 +48,7 @@ class ServingPage(QWidget):
         self.counter_name = PlainLabel(objectName="counterName")
         self.clerk_name = PlainLabel(objectName="clerkName")
         self.counter_state = PlainLabel(objectName="counterState", wordWrap=True)
-        self.logout_button = QPushButton(objectName="logoutButton")
+        self.logout_button = named(QPushButton(), "logoutButton")
         self.logout_button.clicked.connect(lambda _checked=False: self.model.logout())
         header = QGridLayout()
         header.addWidget(self.counter_name, 0, 0)
@@ -60,7 +60,7 @@ class ServingPage(QWidget):
         self.login_alert.hide()
         header.addWidget(self.login_alert, 2, 0, 1, 2)
 
-        card = QFrame(objectName="ticketCard")
+        card = named(QFrame(), "ticketCard")
         self.ticket_number = PlainLabel(objectName="ticketNumber")
         self.ticket_number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.ticket_service = PlainLabel(objectName="ticketService", wordWrap=True)
@@ -84,7 +84,7 @@ class ServingPage(QWidget):
         grid = QGridLayout()
         grid.setSpacing(6)
         for index, action in enumerate(ACTIONS):
-            button = QPushButton(objectName=f"action_{action}")
+            button = named(QPushButton(), f"action_{action}")
             button.setProperty("action", action)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the shortcuts
             button.clicked.connect(lambda _checked=False, a=action: self.actionPressed.emit(a))
@@ -112,7 +112,7 @@ class ServingPage(QWidget):
 
     # -- texts --------------------------------------------------------------------------------
 
-    def render(self) -> None:
+    def refresh(self) -> None:
         model = self.model
         self.counter_name.setText(model.counter_name)
         clerk = model.clerk or {}
@@ -191,7 +191,7 @@ class ServingPage(QWidget):
         self.waiting_title.setText(
             self.tr("Waiting for this counter: {n}").format(n=model.queue_total)
         )
-        self.waiting_list.render()
+        self.waiting_list.refresh()
         self.figures.setText(self.figures_text())
         self.figures.setToolTip(self.figures_tooltip())
 

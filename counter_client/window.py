@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QStackedWidget, QVBoxLayout,
 
 from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
 from counter_client.login_page import LoginPage
-from counter_client.look import STYLE
+from counter_client.look import STYLE, named
 from counter_client.model import ACTIONS, ONLINE, CounterModel
 from counter_client.serving_page import ServingPage
 from counter_client.texts import CounterTexts
@@ -54,13 +54,13 @@ class CounterWindow(QWidget):
         if on_top:
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
 
-        self.banner = QWidget(objectName="banner")
+        self.banner = named(QWidget(), "banner")
         self.banner_text = PlainLabel(objectName="bannerText", wordWrap=True)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(6, 2, 6, 2)
         banner_layout.addWidget(self.banner_text)
         # Staff only: a kiosk whose printer needs attention (paper out, offline ...).
-        self.staff_banner = QWidget(objectName="staffBanner")
+        self.staff_banner = named(QWidget(), "staffBanner")
         self.staff_banner_text = PlainLabel(objectName="staffBannerText", wordWrap=True)
         staff_layout = QHBoxLayout(self.staff_banner)
         staff_layout.setContentsMargins(6, 2, 6, 2)
@@ -92,12 +92,12 @@ class CounterWindow(QWidget):
         self.ticker.timeout.connect(self._tick)
         self.ticker.start()
         self.resize(420, 760)
-        self.model.subscribe(self.render)
-        self.render()
+        self.model.subscribe(self.refresh)
+        self.refresh()
 
     # -- rendering ----------------------------------------------------------------------------
 
-    def render(self) -> None:
+    def refresh(self) -> None:
         model = self.model
         if model.logged_out:
             self.close()
@@ -134,9 +134,9 @@ class CounterWindow(QWidget):
         if isinstance(self.dialog, NoShowDialog):
             self.dialog.fill()
         if not model.logged_in:
-            self.login_page.render(model, self.texts)
+            self.login_page.refresh(model, self.texts)
             return
-        self.main_page.render()
+        self.main_page.refresh()
         self._tick()
 
     def _render_staff_banner(self) -> None:

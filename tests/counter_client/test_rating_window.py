@@ -181,7 +181,7 @@ def test_closing_the_counter_window_closes_the_rating_window(qtbot, hall_server)
 def test_the_window_fills_the_chosen_screen_or_opens_as_a_window(qtbot):
     from PySide6.QtGui import QGuiApplication
 
-    from counter_client.rating import place_on_screen
+    from counter_client.app import place_on_screen
 
     screens = QGuiApplication.screens()
     missing = RatingWindow(RatingSession(1, "A001", "张敏", FakeTransport()), timeout_s=60)
