@@ -333,7 +333,7 @@ def _common(parser: argparse.ArgumentParser, server: bool = False) -> None:
 COMMAND_MODULES: tuple[str, ...] = (
     "shared.admin.simulate",
     "shared.cli.demo",
-    "shared.admin.report",
+    "shared.cli.report_command",
     "shared.admin.commands",
     "hall_web.command",
     "hall_hardware.cli",
