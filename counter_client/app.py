@@ -1,17 +1,33 @@
-"""The `counter-client` command: the clerk's window at one counter of the hall."""
+"""The `counter-client` command: the clerk's window at one counter of the hall.
+
+The one place where the counter's pieces meet: the options, the log, the hall connection,
+the model (counter_client.model), the window (counter_client.window) and, with
+`--rating-window`, the resident's rating window on its own screen. Qt loads only once the
+options are good, so a wrong option answers at once, without a display.
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
 from shared.client.geometry import Geometry, add_geometry_option
 from shared.client.options import hall_and_server, use_hall_time
+from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from counter_client.window import CounterWindow
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -29,6 +45,7 @@ class Options:
     rating_screen: int | None = None
     geometry: Geometry | None = None
     timezone: str | None = None  # the hall's, for the clocks
+    log_dir: str | None = None  # the hall's log folder (hall file), else the log goes to stderr
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +132,7 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
         rating_screen=rating_screen,
         geometry=args.geometry,
         timezone=config.timezone,
+        log_dir=config.log_dir,
     )
 
 
@@ -133,7 +151,7 @@ def build_window(
     rating_window: bool = False,
     rating_screen: int | None = None,
     rating_timeout_s: float | None = None,
-):  # -> CounterWindow (imported late: Qt loads only once the arguments are good)
+) -> CounterWindow:
     """The window with its model and hall connection wired together and connecting."""
     from PySide6.QtCore import QTimer
 
@@ -150,13 +168,12 @@ def build_window(
         QTimer.singleShot(int(delay_s * 1000), holder[0], fn)
 
     model = CounterModel(counter, connection, lang=lang, shortcuts=shortcuts, schedule=schedule)
-    window = CounterWindow(model, on_top=on_top)
+    window = CounterWindow(model, on_top=on_top, server=(host, port))
     holder.append(window)
-    window.connection = connection
     connection.setParent(window)
     connection.stateChanged.connect(model.on_state)
 
-    def ready(snapshot: dict) -> None:
+    def ready(snapshot: dict[str, Any]) -> None:
         model.on_hello(connection.hello)
         model.on_ready(snapshot)
 
@@ -170,13 +187,51 @@ def build_window(
         from counter_client.rating import DEFAULT_TIMEOUT_S, RatingPanel
 
         timeout_s = DEFAULT_TIMEOUT_S if rating_timeout_s is None else rating_timeout_s
-        window.rating_panel = RatingPanel(model, window, rating_screen, timeout_s)
+        window.rating_panel = RatingPanel(
+            model, window, lambda rating: place_on_screen(rating, rating_screen), timeout_s
+        )
+
+    def closing() -> None:
+        if window.rating_panel is not None:
+            window.rating_panel.close()
+        leaving = model.leaves_on_close() and connection.online
+        if leaving:
+            connection.logout()
+        connection.stop(flush_ms=1000 if leaving else 0)
+
+    window.closing.connect(closing)
     connection.start()
     return window
 
 
+def place_on_screen(window: QWidget, screen: int | None) -> str:
+    """Fill screen `screen` (0 = the first) with the window; a normal window when it is absent.
+
+    Without a choice, a PC with several screens uses the last: a counter PC's second screen
+    is the resident's one. Returns how it was placed: "fullscreen" or "window".
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    from shared.qt.screens import show_fullscreen
+
+    screens = QGuiApplication.screens()
+    if screen is None and len(screens) > 1:
+        screen = len(screens) - 1
+    if screen is None or not 0 <= screen < len(screens):
+        if screen is not None:
+            log.warning(
+                "rating screen %d not found (%d screens): a normal window", screen, len(screens)
+            )
+        window.show()
+        return "window"
+    show_fullscreen(window, screens[screen])
+    return "fullscreen"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
+    log_dir = Path(options.log_dir) if options.log_dir else None
+    setup_logging(log_dir, f"counter-client-{options.counter}")
     from PySide6.QtWidgets import QApplication
 
     from shared.qt.automation import install as install_automation
@@ -208,7 +263,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return app.exec()
 
 
-def automation_commands(model: Any) -> dict[str, Any]:
+def automation_commands(model: CounterModel) -> dict[str, Any]:
     """What an end-to-end test may do with this window (see shared.qt.automation)."""
 
     def state() -> dict[str, Any]:

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from counter_client.model import CounterModel, ReplyLike, Transport
+from counter_client.look import named
+from counter_client.model import CounterModel
+from counter_client.notices import ReplyLike
+from shared.client.port import HallPort
 from shared.protocol.ops import RATING_LEVELS
 from shared.qt.widgets import PlainLabel
 
@@ -43,7 +46,7 @@ class RatingSession:
     ticket_id: int
     number: str
     clerk_name: str
-    transport: Transport
+    transport: HallPort
     state: str = ASKING
     level: str | None = None
     detail: str = ""  # the server's message when it refused
@@ -142,7 +145,7 @@ class RatingWindow(QWidget):
         grid = QGridLayout()
         grid.setSpacing(24)
         for index, level in enumerate(RATING_LEVELS):
-            button = QPushButton(objectName=f"rate_{level}")
+            button = named(QPushButton(), f"rate_{level}")
             button.setProperty("level", level)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _checked=False, lv=level: self.session.choose(lv))
@@ -172,9 +175,9 @@ class RatingWindow(QWidget):
         self.expiry.start(max(0, int(timeout_s * 1000)))
         self.ticker.start()
 
-        session.on_change = self.render
+        session.on_change = self.refresh
         self.resize(900, 640)
-        self.render()
+        self.refresh()
 
     def level_text(self, level: str) -> str:
         return {
@@ -184,7 +187,7 @@ class RatingWindow(QWidget):
             "unsatisfied": self.tr("Unsatisfied"),
         }[level]
 
-    def render(self) -> None:
+    def refresh(self) -> None:
         session = self.session
         self.setWindowTitle(self.tr("Service rating"))
         self.title.setText(self.tr("Please rate our service"))
@@ -250,28 +253,6 @@ class RatingWindow(QWidget):
         super().closeEvent(event)
 
 
-def place_on_screen(window: QWidget, screen: int | None) -> str:
-    """Fill screen `screen` (0 = the first) with the window; a normal window when it is absent.
-
-    Returns how it was placed: "fullscreen" or "window" (one screen, or none chosen).
-    """
-    screens = QGuiApplication.screens()
-    if screen is None and len(screens) > 1:
-        screen = len(screens) - 1  # a counter PC's second screen is the resident's one
-    if screen is None or not 0 <= screen < len(screens):
-        if screen is not None:
-            log.warning(
-                "rating screen %d not found (%d screens): a normal window", screen, len(screens)
-            )
-        window.show()
-        return "window"
-    target = screens[screen]
-    window.setScreen(target)
-    window.setGeometry(target.geometry())
-    window.showFullScreen()
-    return "fullscreen"
-
-
 class RatingPanel:
     """Opens a RatingWindow each time the counter finishes a ticket (the `--rating-window` mode)."""
 
@@ -279,11 +260,12 @@ class RatingPanel:
         self,
         model: CounterModel,
         parent: QWidget,
-        screen: int | None = None,
+        place: Callable[[QWidget], object] = QWidget.show,
         timeout_s: float = DEFAULT_TIMEOUT_S,
         thanks_s: float = THANKS_S,
     ) -> None:
-        self.model, self.parent, self.screen = model, parent, screen
+        """`place(window)` shows each rating window (the app puts it on the resident's screen)."""
+        self.model, self.parent, self.place = model, parent, place
         self.timeout_s, self.thanks_s = timeout_s, thanks_s
         self.window: RatingWindow | None = None
         model.on_finished = self.open
@@ -299,7 +281,7 @@ class RatingPanel:
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         window.finished.connect(lambda _outcome, w=window: self._closed(w))
         self.window = window
-        place_on_screen(window, self.screen)
+        self.place(window)
         return window
 
     def close(self) -> None:

@@ -23,14 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter_client.app import build_window
+from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
 from counter_client.model import Notice
-from counter_client.window import (
-    CallDialog,
-    CounterWindow,
-    NoShowDialog,
-    TextDialog,
-    TransferDialog,
-)
+from counter_client.window import CounterWindow
 from shared.client.connection import new_req
 from shared.domain.errors import ErrorCode
 from shared.qt.i18n import install_translations
@@ -40,7 +35,12 @@ from shared.qt.i18n import install_translations
 # initials a clerk types to find a matter ("shbzk" for 社会保障卡).
 ALLOWED = re.compile(r"[A-Z]\d{3,}|F\d{1,2}|\d+|QUEUE_HALL_KEY|key|shbzk")
 LATIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-MODEL_SOURCE = Path(__file__).resolve().parents[2] / "counter_client" / "model.py"
+# The Qt-free modules of the model, where notices are raised.
+MODEL_MODULES = ("model.py", "feed.py", "notices.py")
+MODEL_SOURCE = "\n".join(
+    (Path(__file__).resolve().parents[2] / "counter_client" / name).read_text()
+    for name in MODEL_MODULES
+)
 
 
 def latin_words(text: str) -> list[str]:
@@ -117,7 +117,7 @@ def press(qtbot, window: CounterWindow, action: str) -> None:
 
 
 def settle(qtbot, window: CounterWindow) -> None:
-    qtbot.waitUntil(lambda: window.model.busy is None and not window.model._queue_inflight)
+    qtbot.waitUntil(lambda: window.model.busy is None and not window.model.queue_loading)
 
 
 def activate(qtbot, window: CounterWindow) -> None:
@@ -127,23 +127,23 @@ def activate(qtbot, window: CounterWindow) -> None:
 
 def test_every_notice_and_refusal_reads_in_chinese(window):
     args = {"number": "H002", "done": "H001", "to": "22号窗口", "ticket": "X999", "n": 1001}
-    texts = window.notice_texts()
+    texts = window.texts.notice_texts()
     # Every notice the model raises by name has a text.
-    raised = set(re.findall(r'Notice\(\s*"\w+",\s*"(\w+)"', MODEL_SOURCE.read_text()))
-    raised |= set(re.findall(r'"(\w+)" if done else "(\w+)"', MODEL_SOURCE.read_text())[0])
+    raised = set(re.findall(r'Notice\(\s*"\w+",\s*"(\w+)"', MODEL_SOURCE))
+    raised |= set(re.findall(r'"(\w+)" if done else "(\w+)"', MODEL_SOURCE)[0])
     assert raised - {"op_failed", "login_failed"} <= set(texts), raised - set(texts)
     for key in texts:
-        text = window.notice_text(Notice("info", key, args, "english detail from the server"))
+        text = window.texts.notice_text(Notice("info", key, args, "english detail from the server"))
         assert text and "english" not in text
         assert_chinese([text], f"notice {key}")
-    for op, code in window.refusal_texts():
+    for op, code in window.texts.refusal_texts():
         notice = Notice("error", "op_failed", {"op": op, "code": code, "ticket": "X999"}, "no")
-        assert_chinese([window.notice_text(notice)], f"refusal {code} of {op or 'any op'}")
+        assert_chinese([window.texts.notice_text(notice)], f"refusal {code} of {op or 'any op'}")
     # Every error code a counter op can be answered with has a text (framing errors cannot
     # reach a window: its own client writes the frames).
     unreachable = {ErrorCode.BAD_FRAME, ErrorCode.ISSUING_CLOSED, ErrorCode.PROTO_MISMATCH}
     for code in set(ErrorCode) - unreachable:
-        assert ("", str(code)) in window.refusal_texts(), code
+        assert ("", str(code)) in window.texts.refusal_texts(), code
     for reason, detail in (
         ("locked_out", "too many wrong PINs: clerk 1001 is locked out until 17:46"),
         ("locked_out", "wrong PIN; clerk 1001 is now locked out for 10 minutes"),
@@ -153,8 +153,8 @@ def test_every_notice_and_refusal_reads_in_chinese(window):
         notice = Notice(
             "error", "login_failed", {"code": "not_authenticated", "reason": reason}, detail
         )
-        assert_chinese([window.notice_text(notice)], f"login refusal {reason}")
-    assert "17:46" in window.login_refusal_text(
+        assert_chinese([window.texts.notice_text(notice)], f"login refusal {reason}")
+    assert "17:46" in window.texts.login_refusal_text(
         "not_authenticated",
         "locked_out",
         "too many wrong PINs: clerk 1001 is locked out until 17:46",
@@ -164,25 +164,25 @@ def test_every_notice_and_refusal_reads_in_chinese(window):
         ("proto_mismatch", "proto 2 is not spoken here"),
         ("bad_request", "counter 99 does not exist in this hall"),
     ):
-        assert_chinese([window.handshake_text(code, detail)], f"handshake {code}")
+        assert_chinese([window.texts.handshake_text(code, detail)], f"handshake {code}")
 
 
 def test_every_dialog_reads_in_chinese_with_a_title(qtbot, hall_server, window):
     first, second, third = issue(hall_server, 3)
     activate(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "no_show")
     qtbot.waitUntil(lambda: window.model.ticket is None)
     settle(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == second)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == second)
     settle(qtbot, window)
     assert_chinese(widget_texts(window), "main window")
     assert_chinese(widget_texts(window.login_page), "login page")
-    assert re.search(r"已等候(不到 1| \d+) 分钟", window.ticket_detail.text())
-    assert "第 1 次呼叫" in window.ticket_detail.text()
+    assert re.search(r"已等候(不到 1| \d+) 分钟", window.main_page.ticket_detail.text())
+    assert "第 1 次呼叫" in window.main_page.ticket_detail.text()
 
     dialogs = {
         "transfer": TransferDialog,
@@ -221,13 +221,13 @@ def test_every_dialog_reads_in_chinese_with_a_title(qtbot, hall_server, window):
     qtbot.waitUntil(
         lambda: window.model.notice is not None and window.model.notice.level == "error"
     )
-    assert window.notice.text() == "今天没有 X999 这个号。"
+    assert window.main_page.notice.text() == "今天没有 X999 这个号。"
     qtbot.waitUntil(
         lambda: (
             third
             in [
-                window.waiting_list.item(i).text().split()[0]
-                for i in range(window.waiting_list.count())
+                window.main_page.waiting_list.item(i).text().split()[0]
+                for i in range(window.main_page.waiting_list.count())
             ]
         )
     )
@@ -240,23 +240,24 @@ def test_f1_on_a_ticket_never_started_asks_first_and_then_says_what_happened(
     first, second = issue(hall_server, 2)
     activate(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "call_next")
     assert window.model.busy is None  # nothing sent: it asks first
     assert (
-        window.notice.text() == f"{first} 尚未开始办理 — 再按 F1 办结并叫下一位，按 F5 记为过号。"
+        window.main_page.notice.text()
+        == f"{first} 尚未开始办理 — 再按 F1 办结并叫下一位，按 F5 记为过号。"
     )
-    assert window.ticket_number.text() == first
+    assert window.main_page.ticket_number.text() == first
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == second)
-    assert window.notice.text() == f"{first} 已办结，正在呼叫 {second}。"
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == second)
+    assert window.main_page.notice.text() == f"{first} 已办结，正在呼叫 {second}。"
     settle(qtbot, window)
     press(qtbot, window, "start")
     qtbot.waitUntil(lambda: window.model.ticket["state"] == "serving")
     press(qtbot, window, "call_next")  # a started ticket: finished at once, and said so
     qtbot.waitUntil(lambda: window.model.ticket is None)
-    assert window.notice.text() == f"{second} 已办结。本窗口暂无等候的群众。"
+    assert window.main_page.notice.text() == f"{second} 已办结。本窗口暂无等候的群众。"
 
 
 def test_a_notice_clears_by_itself_and_at_the_next_action(qtbot, hall_server, window):
@@ -264,18 +265,18 @@ def test_a_notice_clears_by_itself_and_at_the_next_action(qtbot, hall_server, wi
     window.notice_clear_s = 0.5
     activate(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "call_next")  # the question
-    assert not window.notice.isHidden()
+    assert not window.main_page.notice.isHidden()
     press(qtbot, window, "recall")  # the next action clears it
     assert window.model.notice is None
     settle(qtbot, window)
     press(qtbot, window, "start")
     settle(qtbot, window)
     press(qtbot, window, "finish")
-    qtbot.waitUntil(lambda: window.notice.text() == f"{first} 已办结。")
-    qtbot.waitUntil(lambda: window.notice.isHidden(), timeout=4000)  # by itself
+    qtbot.waitUntil(lambda: window.main_page.notice.text() == f"{first} 已办结。")
+    qtbot.waitUntil(lambda: window.main_page.notice.isHidden(), timeout=4000)  # by itself
 
 
 def test_a_kiosk_out_of_paper_shows_in_a_staff_banner_by_its_friendly_name(

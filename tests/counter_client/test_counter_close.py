@@ -52,9 +52,9 @@ def test_a_locked_out_clerk_is_told_so_not_that_the_pin_is_wrong(qtbot, hall_ser
     window.model.login("1002", "2345")  # the right PIN, during the lock-out
     qtbot.waitUntil(lambda: not window.model.logging_in, timeout=5000)
     assert window.model.notice.args["reason"] == "locked_out"
-    assert "locked out" in window.notice_text(window.model.notice) or "锁定" in window.notice_text(
+    assert "locked out" in window.texts.notice_text(
         window.model.notice
-    )
+    ) or "锁定" in window.texts.notice_text(window.model.notice)
     window.close()
 
 

@@ -71,22 +71,22 @@ def test_tickets_flow_to_the_counters_that_serve_them(qtbot, hall_server):
     qtbot.waitUntil(
         lambda: shown(card_counter) == [issued["ss_card_apply"], issued["ss_card_replace"]]
     )
-    assert pension_counter.waiting_list.count() == 2
+    assert pension_counter.main_page.waiting_list.count() == 2
 
     call_next(qtbot, pension_counter)
-    assert pension_counter.ticket_number.text() == issued["pension_enrol"]
+    assert pension_counter.main_page.ticket_number.text() == issued["pension_enrol"]
     call_next(qtbot, card_counter)
-    assert card_counter.ticket_number.text() == issued["ss_card_apply"]
+    assert card_counter.main_page.ticket_number.text() == issued["ss_card_apply"]
     call_next(qtbot, pension_counter)  # never started: the window asks first
-    assert pension_counter.ticket_number.text() == issued["pension_enrol"]
+    assert pension_counter.main_page.ticket_number.text() == issued["pension_enrol"]
     assert pension_counter.model.notice.key == "confirm_finish_unstarted"
     call_next(qtbot, pension_counter)  # finishes the first and takes the next pension ticket
-    assert pension_counter.ticket_number.text() == issued["pension_claim"]
+    assert pension_counter.main_page.ticket_number.text() == issued["pension_claim"]
     assert pension_counter.model.notice.key == "finished_and_called"
     qtbot.waitUntil(lambda: pension_counter.model.figures.served == 1, timeout=5000)
     call_next(qtbot, card_counter)
     call_next(qtbot, card_counter)
-    assert card_counter.ticket_number.text() == issued["ss_card_replace"]
+    assert card_counter.main_page.ticket_number.text() == issued["ss_card_replace"]
 
     call_next(qtbot, pension_counter)
     call_next(qtbot, pension_counter)

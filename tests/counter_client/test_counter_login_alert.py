@@ -19,14 +19,17 @@ def test_the_status_line_names_the_clerk_whose_pin_is_being_guessed(qtbot, hall_
     page.pin_edit.setText("1234")
     qtbot.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.logged_in)
-    assert window.login_alert.isHidden()
+    assert window.main_page.login_alert.isHidden()
 
     guesser = hall_server.client("counter", "guesser", counter=2)
     for _ in range(5):
         with pytest.raises(HallError):
             guesser.call("login", clerk="1002", pin="0000")
-    qtbot.waitUntil(lambda: window.login_alert.isVisible())
-    assert "1002" in window.login_alert.text() and "127.0.0.1" in window.login_alert.text()
+    qtbot.waitUntil(lambda: window.main_page.login_alert.isVisible())
+    assert (
+        "1002" in window.main_page.login_alert.text()
+        and "127.0.0.1" in window.main_page.login_alert.text()
+    )
     guesser.close()
     window.close()
 

@@ -46,7 +46,7 @@ def usable(window) -> bool:
     return (
         window.pages.currentWidget() is window.login_page
         and model.notice is not None
-        and bool(window.notice_text(model.notice))
+        and bool(window.texts.notice_text(model.notice))
     )
 
 
@@ -61,7 +61,7 @@ def test_logging_in_at_a_second_counter_sends_the_first_to_the_login_page(qtbot,
     assert server_counters(hall_server)[1]["state"] == "closed"
     qtbot.waitUntil(lambda: usable(first) and not first.model.logged_in)
     assert first.model.notice.args.get("code") == "counter_closed"
-    assert "another counter" in first.notice_text(first.model.notice)
+    assert "another counter" in first.texts.notice_text(first.model.notice)
 
 
 @pytest.mark.call_gap(0)

@@ -12,13 +12,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from counter_client.app import build_window
-from counter_client.window import (
-    CallDialog,
-    CounterWindow,
-    NoShowDialog,
-    TextDialog,
-    TransferDialog,
-)
+from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
+from counter_client.window import CounterWindow
 from shared.client.connection import BlockingHallClient, new_req
 from shared.qt.i18n import install_translations
 
@@ -70,7 +65,7 @@ def login(qtbot, window: CounterWindow, clerk: str = "1001", pin: str = "1234") 
     page.pin_edit.setText(pin)
     qtbot.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.model.logged_in)
-    qtbot.waitUntil(lambda: not window.model._queue_inflight and not window.model.busy)
+    qtbot.waitUntil(lambda: not window.model.queue_loading and not window.model.busy)
 
 
 def press(qtbot, window: CounterWindow, action: str) -> None:
@@ -91,7 +86,7 @@ def queue_numbers(window: CounterWindow) -> list[str]:
 
 
 def shown_queue(window: CounterWindow) -> list[str]:
-    items = window.waiting_list
+    items = window.main_page.waiting_list
     return [items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(items.count())]
 
 
@@ -124,8 +119,8 @@ def test_wrong_pin_is_refused_with_a_clear_message(qtbot, open_window, chinese):
     assert not window.model.logged_in
     login(qtbot, window)
     assert window.pages.currentWidget() is window.main_page
-    assert "张敏" in window.clerk_name.text()
-    assert window.buttons["call_next"].text() == "叫号\nF1"
+    assert "张敏" in window.main_page.clerk_name.text()
+    assert window.main_page.buttons["call_next"].text() == "叫号\nF1"
 
 
 def test_call_next_start_finish_from_the_keyboard(qtbot, hall_server, admin, open_window):
@@ -133,27 +128,27 @@ def test_call_next_start_finish_from_the_keyboard(qtbot, hall_server, admin, ope
     window = open_window(1)
     login(qtbot, window)
     qtbot.waitUntil(lambda: shown_queue(window) == [first, second])
-    assert not window.buttons["finish"].isEnabled()
+    assert not window.main_page.buttons["finish"].isEnabled()
 
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
-    assert window.ticket_state.text() == "Called"
-    assert re.fullmatch(r"\d\d:\d\d", window.ticket_timer.text())
-    assert window.ticket_service.text() == window.model.service_name("pension_enrol")
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
+    assert window.main_page.ticket_state.text() == "Called"
+    assert re.fullmatch(r"\d\d:\d\d", window.main_page.ticket_timer.text())
+    assert window.main_page.ticket_service.text() == window.model.service_name("pension_enrol")
     qtbot.waitUntil(lambda: shown_queue(window) == [second])
-    assert "1" in window.waiting_title.text()
+    assert "1" in window.main_page.waiting_title.text()
     assert counter_on_server(hall_server, 1)["ticket"]["number"] == first
 
     press(qtbot, window, "start")
-    qtbot.waitUntil(lambda: window.ticket_state.text() == "Serving")
-    assert not window.buttons["start"].isEnabled()
-    assert not window.buttons["no_show"].isEnabled()
+    qtbot.waitUntil(lambda: window.main_page.ticket_state.text() == "Serving")
+    assert not window.main_page.buttons["start"].isEnabled()
+    assert not window.main_page.buttons["no_show"].isEnabled()
 
     press(qtbot, window, "finish")
     qtbot.waitUntil(lambda: window.model.ticket is None)
     # The day's figures come from the server (clerk_stats) a moment after the finish.
     qtbot.waitUntil(lambda: window.model.figures.served == 1, timeout=5000)
-    assert "served 1" in window.figures.text()
+    assert "served 1" in window.main_page.figures.text()
     assert counter_on_server(hall_server, 1)["ticket"] is None
 
 
@@ -162,11 +157,11 @@ def test_recall_announces_the_same_ticket_again(qtbot, admin, open_window):
     window = open_window(1)
     login(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == number)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == number)
     settle(qtbot, window)
     press(qtbot, window, "recall")
     qtbot.waitUntil(lambda: window.model.ticket["calls"] == 2)
-    assert window.ticket_number.text() == number
+    assert window.main_page.ticket_number.text() == number
 
 
 def test_no_show_then_reactivate_by_number(qtbot, admin, open_window):
@@ -174,7 +169,7 @@ def test_no_show_then_reactivate_by_number(qtbot, admin, open_window):
     window = open_window(1)
     login(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "no_show")
     qtbot.waitUntil(lambda: window.model.ticket is None)
@@ -191,7 +186,7 @@ def test_no_show_then_reactivate_by_number(qtbot, admin, open_window):
     assert dialog.number() == first
     accept(qtbot, window)
     qtbot.waitUntil(lambda: shown_queue(window) == [second, first])
-    assert first in window.notice.text()
+    assert first in window.main_page.notice.text()
 
 
 def test_reactivate_by_a_typed_number_of_lower_case(qtbot, admin, open_window):
@@ -199,7 +194,7 @@ def test_reactivate_by_a_typed_number_of_lower_case(qtbot, admin, open_window):
     window = open_window(1)
     login(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "no_show")
     qtbot.waitUntil(lambda: window.model.ticket is None)
@@ -215,7 +210,7 @@ def test_transfer_to_another_service_keeps_the_place(qtbot, hall_server, admin, 
     window = open_window(1)
     login(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "transfer")
     dialog = window.dialog
@@ -236,7 +231,7 @@ def test_transfer_to_another_counter_is_called_there_first(qtbot, hall_server, a
     two = open_window(2)
     login(qtbot, two, "1002", "2345")
     press(qtbot, one, "call_next")
-    qtbot.waitUntil(lambda: one.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: one.main_page.ticket_number.text() == first)
     settle(qtbot, one)
     press(qtbot, one, "transfer")
     dialog = one.dialog
@@ -246,13 +241,13 @@ def test_transfer_to_another_counter_is_called_there_first(qtbot, hall_server, a
     dialog.counter_box.setCurrentIndex(dialog.counter_box.findData(2))
     accept(qtbot, one)
     qtbot.waitUntil(lambda: one.model.ticket is None)
-    assert window_name_of(2, hall_server) in one.notice.text()  # says where it went
+    assert window_name_of(2, hall_server) in one.main_page.notice.text()  # says where it went
     # Reserved for counter 2: counter 1 no longer sees it, counter 2 has it first.
     qtbot.waitUntil(lambda: shown_queue(one) == [second, third])
     qtbot.waitUntil(lambda: shown_queue(two) == [first, second, third])
 
     press(qtbot, two, "call_next")
-    qtbot.waitUntil(lambda: two.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: two.main_page.ticket_number.text() == first)
     assert counter_on_server(hall_server, 2)["ticket"]["number"] == first
 
 
@@ -268,7 +263,7 @@ def test_special_call_takes_the_chosen_ticket(qtbot, admin, open_window):
     dialog.tickets.setCurrentRow(2)
     assert dialog.number() == numbers[2]
     accept(qtbot, window)
-    qtbot.waitUntil(lambda: window.ticket_number.text() == numbers[2])
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == numbers[2])
     qtbot.waitUntil(lambda: shown_queue(window) == numbers[:2])
 
 
@@ -280,15 +275,15 @@ def test_pause_with_a_reason_then_resume(qtbot, hall_server, open_window):
     window.dialog.box.setCurrentText("午休")
     accept(qtbot, window)
     qtbot.waitUntil(lambda: window.model.paused)
-    assert "午休" in window.counter_state.text()
-    assert not window.buttons["call_next"].isEnabled()
-    assert window.buttons["pause_resume"].text().startswith("Resume")
+    assert "午休" in window.main_page.counter_state.text()
+    assert not window.main_page.buttons["call_next"].isEnabled()
+    assert window.main_page.buttons["pause_resume"].text().startswith("Resume")
     assert counter_on_server(hall_server, 1)["pause_reason"] == "午休"
 
     press(qtbot, window, "pause_resume")  # resuming asks nothing
     qtbot.waitUntil(lambda: not window.model.paused)
     assert window.dialog is None
-    assert window.buttons["call_next"].isEnabled()
+    assert window.main_page.buttons["call_next"].isEnabled()
 
 
 def test_a_double_press_calls_one_ticket(qtbot, hall_server, admin, open_window):
@@ -297,9 +292,9 @@ def test_a_double_press_calls_one_ticket(qtbot, hall_server, admin, open_window)
     login(qtbot, window)
     press(qtbot, window, "call_next")
     press(qtbot, window, "call_next")  # before the first reply can arrive
-    qtbot.mouseClick(window.buttons["call_next"], Qt.MouseButton.LeftButton)
-    assert not window.buttons["call_next"].isEnabled()
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.mouseClick(window.main_page.buttons["call_next"], Qt.MouseButton.LeftButton)
+    assert not window.main_page.buttons["call_next"].isEnabled()
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     qtbot.waitUntil(lambda: shown_queue(window) == [second])
     with hall_server.client("display", "double-check") as display:
         waiting = display.call("snapshot")["waiting"]
@@ -312,29 +307,29 @@ def test_server_restart_mid_ticket_recovers_the_same_ticket(qtbot, hall_server, 
     window = open_window(1)
     login(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
 
     hall_server.stop()
     qtbot.waitUntil(lambda: not window.banner.isHidden())
     assert "reconnecting" in window.banner_text.text()
-    assert not any(button.isEnabled() for button in window.buttons.values())
+    assert not any(button.isEnabled() for button in window.main_page.buttons.values())
 
     hall_server.start()
     qtbot.waitUntil(lambda: window.model.connection == "online", timeout=10_000)
     qtbot.waitUntil(lambda: window.banner.isHidden())
     assert window.model.logged_in  # the login was replayed
-    assert window.ticket_number.text() == first
+    assert window.main_page.ticket_number.text() == first
     assert window.model.ticket["state"] == "called"
     qtbot.waitUntil(lambda: shown_queue(window) == [second])
     press(qtbot, window, "start")  # and work goes on
-    qtbot.waitUntil(lambda: window.ticket_state.text() == "Serving")
+    qtbot.waitUntil(lambda: window.main_page.ticket_state.text() == "Serving")
 
 
 def test_logout_closes_the_window(qtbot, hall_server, open_window):
     window = open_window(1)
     login(qtbot, window)
-    qtbot.mouseClick(window.logout_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.main_page.logout_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible())
     assert counter_on_server(hall_server, 1)["state"] == "closed"
 
@@ -354,7 +349,7 @@ def test_clerk_and_pin_options_log_in_at_start(qtbot, hall_server, admin, open_w
     number = issue(admin)
     window = open_window(4, clerk="1003", pin="3456")
     qtbot.waitUntil(lambda: window.model.logged_in)
-    assert "王芳" in window.clerk_name.text()
+    assert "王芳" in window.main_page.clerk_name.text()
     qtbot.waitUntil(lambda: shown_queue(window) == [number])
 
 
@@ -383,7 +378,7 @@ def test_a_call_in_flight_when_the_server_goes_down_is_applied_once(
     assert window.model.busy == "call_next"  # kept for a retry with the same req
     hall_server.start()
     qtbot.waitUntil(lambda: window.model.busy is None, timeout=10_000)
-    assert window.ticket_number.text() == first
+    assert window.main_page.ticket_number.text() == first
     qtbot.waitUntil(lambda: shown_queue(window) == [second])
     assert counter_on_server(hall_server, 1)["ticket"]["number"] == first
 
@@ -393,7 +388,7 @@ def test_transfer_finds_a_matter_by_typing_pinyin_initials_or_characters(qtbot, 
     window = open_window(1)
     login(qtbot, window)
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     press(qtbot, window, "transfer")
     dialog = window.dialog
@@ -449,7 +444,7 @@ def test_a_double_press_of_f1_calls_one_resident(qtbot, hall_server, admin, open
     press(qtbot, window, "call_next")
     qtbot.wait(apart_ms)  # the time between the two presses is what this test is about
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
     settle(qtbot, window)
     qtbot.wait(200)  # room for a second call to arrive, if one had been sent
     assert len(server_calls(hall_server)) == 1
@@ -460,7 +455,7 @@ def test_a_double_press_of_f1_calls_one_resident(qtbot, hall_server, admin, open
     assert sum(snapshot["waiting"].values()) == 1  # `second` still waits
     assert window.model.queue[0]["number"] == second
     # The call key shows that it is resting, and why.
-    button = window.buttons["call_next"]
+    button = window.main_page.buttons["call_next"]
     assert not button.isEnabled()
     assert re.search(r"\(\d s\)", button.text()), button.text()
     assert button.property("cooling") is True
@@ -473,7 +468,7 @@ def test_recall_is_not_held_back_by_the_gap(qtbot, hall_server, admin, open_wind
     press(qtbot, window, "call_next")
     qtbot.waitUntil(lambda: window.model.ticket is not None)
     settle(qtbot, window)
-    assert window.buttons["recall"].isEnabled()
+    assert window.main_page.buttons["recall"].isEnabled()
     press(qtbot, window, "recall")
     qtbot.waitUntil(lambda: window.model.ticket["calls"] == 2)
     assert [recall for _, recall in server_calls(hall_server)] == [0, 1]
@@ -486,17 +481,17 @@ def test_the_call_keys_come_back_after_the_gap(qtbot, hall_server, admin, open_w
     login(qtbot, window)
     assert window.model.call_gap_s == 1
     press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.ticket_number.text() == first)
-    assert not window.buttons["call_next"].isEnabled()
-    qtbot.waitUntil(lambda: window.buttons["call_next"].isEnabled(), timeout=3000)
-    assert window.buttons["call_next"].property("cooling") is False
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
+    assert not window.main_page.buttons["call_next"].isEnabled()
+    qtbot.waitUntil(lambda: window.main_page.buttons["call_next"].isEnabled(), timeout=3000)
+    assert window.main_page.buttons["call_next"].property("cooling") is False
     press(qtbot, window, "call_next")  # `first` was never started: the window asks first
     assert window.model.notice.key == "confirm_finish_unstarted"
     press(qtbot, window, "call_next")  # the gap has passed: this call finishes `first`
-    qtbot.waitUntil(lambda: window.ticket_number.text() == second)
+    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == second)
     assert len(server_calls(hall_server)) == 2
     # The "today" line counts it as the report does: served without start, short, 2 calls.
     qtbot.waitUntil(lambda: window.model.figures.served == 1, timeout=5000)
-    text = window.figures.text()
+    text = window.main_page.figures.text()
     assert "Finished without start 1" in text and "short services 1 (100%)" in text, text
     assert "calls per served 2.00" in text and "recalls 0" in text, text

@@ -46,14 +46,16 @@ def issue(hall_server: Any, count: int) -> None:
 
 def test_the_bottom_line_stays_whole_under_a_long_message(qtbot, window, hall_server):
     issue(hall_server, 12)
-    qtbot.waitUntil(lambda: window.waiting_list.count() == 12)
+    qtbot.waitUntil(lambda: window.main_page.waiting_list.count() == 12)
     window.model.notice = Notice(
         "error", "disconnected", {}, "服务器说明：" + "很长的说明文字" * 12
     )
     window.model._changed()
-    qtbot.waitUntil(lambda: window.notice.isVisible() and window.figures.text() != "")
+    qtbot.waitUntil(
+        lambda: window.main_page.notice.isVisible() and window.main_page.figures.text() != ""
+    )
     qtbot.wait(50)  # the layout settles
-    figures = window.figures
+    figures = window.main_page.figures
     needed = figures.heightForWidth(figures.width())
     assert figures.height() >= needed, (figures.height(), needed, figures.text())
     bottom = figures.mapTo(window, figures.rect().bottomLeft()).y()
@@ -62,16 +64,16 @@ def test_the_bottom_line_stays_whole_under_a_long_message(qtbot, window, hall_se
 
 def test_waiting_minutes_run_on_without_an_event(qtbot, window, hall_server):
     issue(hall_server, 1)
-    qtbot.waitUntil(lambda: window.waiting_list.count() == 1)
-    before = window.waiting_list.item(0).text()
+    qtbot.waitUntil(lambda: window.main_page.waiting_list.count() == 1)
+    before = window.main_page.waiting_list.item(0).text()
     window.model._clock_offset += 5 * 60  # five minutes pass on the hall's clock, no event
-    window.queue_clock.setInterval(50)  # instead of waiting half a minute
-    qtbot.waitUntil(lambda: "5 分钟" in window.waiting_list.item(0).text(), timeout=3000)
-    assert window.waiting_list.item(0).text() != before
+    window.main_page.waiting_list.queue_clock.setInterval(50)  # instead of waiting half a minute
+    qtbot.waitUntil(lambda: "5 分钟" in window.main_page.waiting_list.item(0).text(), timeout=3000)
+    assert window.main_page.waiting_list.item(0).text() != before
 
 
 def test_the_lockout_names_staff_as_the_rest_of_the_window_does(window):
     detail = "too many wrong PINs: clerk 1001 is locked out until 20:16"
-    text = window.login_refusal_text("not_authenticated", "locked_out", detail)
+    text = window.texts.login_refusal_text("not_authenticated", "locked_out", detail)
     assert "20:16" in text
     assert "工作人员" in text and "柜员" not in text

@@ -57,7 +57,7 @@ def serve_one(qtbot, server, timeout_s=30.0, thanks_s=0.2):
     window.model.call_next()
     qtbot.waitUntil(lambda: window.model.ticket is not None and window.model.busy is None)
     assert window.rating_panel.window is None  # nothing to rate before the finish
-    qtbot.mouseClick(window.buttons["finish"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.main_page.buttons["finish"], Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.rating_panel.window is not None)
     rating = window.rating_panel.window
     qtbot.waitExposed(rating)
@@ -181,7 +181,7 @@ def test_closing_the_counter_window_closes_the_rating_window(qtbot, hall_server)
 def test_the_window_fills_the_chosen_screen_or_opens_as_a_window(qtbot):
     from PySide6.QtGui import QGuiApplication
 
-    from counter_client.rating import place_on_screen
+    from counter_client.app import place_on_screen
 
     screens = QGuiApplication.screens()
     missing = RatingWindow(RatingSession(1, "A001", "张敏", FakeTransport()), timeout_s=60)

@@ -1,4 +1,4 @@
-"""Renders the counter window's documentation screenshots: `python -m counter_client.screenshots`.
+"""Renders the counter window's documentation screenshots: `python -m tools.counter_screenshots`.
 
 Starts a throw-away hall server on 127.0.0.1 with the sample hall, issues a morning's
 tickets, and saves the login page, a working counter (its call key resting for the hall's
@@ -14,13 +14,14 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QListWidget, QWidget
 
 from counter_client.app import build_window
-from counter_client.window import CallDialog, NoShowDialog, TransferDialog
+from counter_client.dialogs import CallDialog, NoShowDialog, TransferDialog
 from shared.client.connection import BlockingHallClient, new_req
 from shared.config.hall import ClerkConfig, default_config
 from shared.qt.i18n import install_translations
@@ -51,15 +52,17 @@ def start_server(db: Path) -> tuple[int, Callable[[], None]]:
         kiosk_names=(("kiosk-east", "东门取号机"),),
     )
     ready = threading.Event()
-    state: dict[str, object] = {}
+    ports: list[int] = []
+    stops: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
 
     def run() -> None:
         async def main() -> None:
             store = HallStore(db)
             server = HallServer(HallService(store, config), None)
-            _, state["port"] = await server.start("127.0.0.1", 0)
+            _, port = await server.start("127.0.0.1", 0)
+            ports.append(port)
             stop = asyncio.Event()
-            state["stop"] = (asyncio.get_running_loop(), stop)
+            stops.append((asyncio.get_running_loop(), stop))
             ready.set()
             await stop.wait()
             await server.close()
@@ -72,23 +75,32 @@ def start_server(db: Path) -> tuple[int, Callable[[], None]]:
     ready.wait(30)
 
     def stop() -> None:
-        loop, event = state["stop"]  # type: ignore[misc]
+        loop, event = stops[0]
         loop.call_soon_threadsafe(event.set)
         thread.join(10)
 
-    return int(state["port"]), stop  # type: ignore[call-overload]
+    return ports[0], stop
 
 
 def wait_for(condition: Callable[[], bool], timeout_ms: int = 10_000) -> None:
     """Run the Qt event loop until `condition()` holds."""
     loop, clock, poll = QEventLoop(), QElapsedTimer(), QTimer(interval=20)
     clock.start()
-    poll.timeout.connect(lambda: (condition() or clock.elapsed() > timeout_ms) and loop.quit())
+
+    def check() -> None:
+        if condition() or clock.elapsed() > timeout_ms:
+            loop.quit()
+
+    poll.timeout.connect(check)
     poll.start()
     loop.exec()
     poll.stop()
     if not condition():
         raise TimeoutError("the counter window did not reach the expected state")
+
+
+def has_rows(tickets: QListWidget) -> bool:
+    return tickets.count() > 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -122,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             wait_for(lambda: model.logged_in and len(model.queue) == len(MORNING))
             for step in (model.call_next, model.start, model.finish, model.call_next):
                 # a call waits for the hall's call gap, as the clerk's call key does
-                wait_for(lambda s=step: s != model.call_next or model.enabled("call_next"))
+                if step == model.call_next:
+                    wait_for(partial(model.enabled, "call_next"))
                 step()
                 wait_for(lambda: model.busy is None)
             model.no_show()
@@ -131,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_for(lambda: model.ticket is not None and len(model.queue) == len(MORNING) - 3)
             wait_for(lambda: model.figures.served == 1 and model.figures.no_shows == 1)
             window.grab().save(str(out / f"counter_main{suffix}.png"))
-            window.figures.grab().save(str(out / f"counter_today{suffix}.png"))
+            window.main_page.figures.grab().save(str(out / f"counter_today{suffix}.png"))
             saved = [
                 f"counter_login{suffix}.png",
                 f"counter_main{suffix}.png",
@@ -158,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 ("call", "counter_call"),
                 ("reactivate", "counter_reactivate"),
             ):
-                wait_for(lambda a=action: model.enabled(a))  # the call gap has passed
+                wait_for(partial(model.enabled, action))  # the call gap has passed
                 window.act(action)
                 dialog = window.dialog
                 assert dialog is not None
@@ -166,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                     dialog.to_counter.setChecked(True)
                     dialog.counter_box.setCurrentIndex(dialog.counter_box.findData(22))
                 if isinstance(dialog, NoShowDialog):
-                    wait_for(lambda d=dialog: d.tickets.count() > 0)
+                    wait_for(partial(has_rows, dialog.tickets))
                 dialog.adjustSize()
                 shot(name, dialog)
                 dialog.reject()
