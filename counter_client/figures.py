@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.domain.figures import per_served
+
 
 @dataclass
 class DayFigures:
@@ -33,11 +35,11 @@ class DayFigures:
 
     @property
     def short_share(self) -> float | None:
-        return self.short / self.served if self.served else None
+        return per_served(self.short, self.served)
 
     @property
     def calls_per_served(self) -> float | None:
-        return self.calls / self.served if self.served else None
+        return per_served(self.calls, self.served)
 
     @classmethod
     def from_stats(cls, stats: Mapping[str, Any]) -> DayFigures:

@@ -49,6 +49,11 @@ MARKS: dict[str, str] = {
 }
 
 
+def per_served(count: int, served: int) -> float | None:
+    """`count` per ticket served (short share, calls per served); none before the first."""
+    return count / served if served else None
+
+
 @dataclass(frozen=True)
 class FigureRules:
     """The hall settings the figures depend on (from the hall file)."""
@@ -130,11 +135,11 @@ class ClerkFigures(Waits):
 
     @property
     def short_share(self) -> float | None:
-        return self.short / self.served if self.served else None
+        return per_served(self.short, self.served)
 
     @property
     def calls_per_served(self) -> float | None:
-        return self.calls / self.served if self.served else None
+        return per_served(self.calls, self.served)
 
     @property
     def paused_total_s(self) -> float:
