@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
-from shared.protocol.retry import Callback
 from shared.protocol.session import (
     CONNECTING,
     HEARTBEAT_S,
@@ -25,6 +23,7 @@ from shared.protocol.session import (
     ClientSession,
     SessionListener,
 )
+from shared.protocol.shell import SessionShell
 
 __all__ = ["CONNECTING", "OFFLINE", "ONLINE", "HallLink", "LinkListener"]
 
@@ -54,7 +53,7 @@ class _Protocol(asyncio.Protocol):
             self.link.lost.set()
 
 
-class HallLink:
+class HallLink(SessionShell):
     """One connection to the hall server for one role (a keypad's counter, or the screens)."""
 
     def __init__(
@@ -89,22 +88,6 @@ class HallLink:
 
     # -- public -------------------------------------------------------------------------------
 
-    @property
-    def state(self) -> str:
-        return self.session.state
-
-    @property
-    def online(self) -> bool:
-        return self.session.online
-
-    @property
-    def snapshot(self) -> dict[str, Any] | None:
-        return self.session.snapshot
-
-    @property
-    def seq(self) -> int:
-        return self.session.seq
-
     def start(self) -> None:
         self._running = True
         self._task = asyncio.get_running_loop().create_task(self._run(), name=self.client_name)
@@ -122,19 +105,6 @@ class HallLink:
         """Cut the connection now (it comes back by itself): the tests' pulled cable."""
         if self.transport is not None:
             self.transport.abort()
-
-    def request(
-        self, op: str, params: dict[str, Any] | None = None, callback: Callback | None = None
-    ) -> int:
-        """Send a request; `callback(Reply)` is called exactly once."""
-        return self.session.request(op, params, callback)
-
-    def login(self, clerk: str, pin: str, callback: Callback | None = None) -> None:
-        """Log the counter's clerk in now and again after every reconnect."""
-        self.session.login(clerk, pin, callback)
-
-    def logout(self, callback: Callback | None = None) -> None:
-        self.session.logout(callback)
 
     # -- the session's wire -------------------------------------------------------------------
 

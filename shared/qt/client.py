@@ -20,6 +20,7 @@ from shared.client.options import follow_server_time
 from shared.protocol.pages import fetch_pages
 from shared.protocol.replies import Reply
 from shared.protocol.session import CONNECTING, HEARTBEAT_S, OFFLINE, ONLINE, ClientSession
+from shared.protocol.shell import SessionShell
 
 __all__ = ["CONNECTING", "OFFLINE", "ONLINE", "HallConnection", "Reply"]
 
@@ -68,7 +69,7 @@ class _Shell:
         self.conn.handshakeFailed.emit(code, message)
 
 
-class HallConnection(QObject):
+class HallConnection(QObject, SessionShell):
     """A connection to the hall server that keeps itself connected and in sync."""
 
     stateChanged = Signal(str)
@@ -119,34 +120,6 @@ class HallConnection(QObject):
 
     # -- public -------------------------------------------------------------------------------
 
-    @property
-    def state(self) -> str:
-        return self.session.state
-
-    @property
-    def online(self) -> bool:
-        return self.session.online
-
-    @property
-    def snapshot(self) -> dict[str, Any] | None:
-        return self.session.snapshot
-
-    @property
-    def hello(self) -> dict[str, Any] | None:
-        return self.session.hello
-
-    @property
-    def welcome(self) -> dict[str, Any] | None:
-        return self.session.welcome
-
-    @property
-    def seq(self) -> int:
-        return self.session.seq
-
-    @seq.setter
-    def seq(self, value: int) -> None:
-        self.session.seq = value
-
     def start(self) -> None:
         self._running = True
         self._connect()
@@ -169,26 +142,9 @@ class HallConnection(QObject):
         self._sock.abort()
         self._lost()
 
-    def request(
-        self, op: str, params: dict[str, Any] | None = None, callback: Callback | None = None
-    ) -> int:
-        """Send a request; `callback(Reply)` is called exactly once."""
-        return self.session.request(op, params, callback)
-
     def fetch(self, op: str, callback: Callback, params: dict[str, Any] | None = None) -> None:
         """Every page of a paged op (`catalog`, `snapshot`): `callback` gets one joined Reply."""
         fetch_pages(self.request, op, callback, params)
-
-    def login(self, clerk: str, pin: str, callback: Callback | None = None) -> None:
-        """Log the counter's clerk in now and again after every reconnect."""
-        self.session.login(clerk, pin, callback)
-
-    def forget_login(self) -> None:
-        """Do not log the clerk in again on the next reconnect (the server closed the counter)."""
-        self.session.forget_login()
-
-    def logout(self, callback: Callback | None = None) -> None:
-        self.session.logout(callback)
 
     # -- the socket ---------------------------------------------------------------------------
 
