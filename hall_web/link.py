@@ -19,7 +19,7 @@ from typing import Any
 
 from shared.client.connection import HallClient
 from shared.domain.errors import HallError
-from shared.protocol.ops import MAX_VIEW_TOKENS
+from shared.protocol.ops import DISPLAY, MAX_VIEW_TOKENS
 from shared.protocol.retry import Backoff
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ class HallLink:
         while True:
             try:
                 client = await HallClient.connect(
-                    self.host, self.port, "display", self.client_name, key=self.key
+                    self.host, self.port, DISPLAY, self.client_name, key=self.key
                 )
             except (OSError, ConnectionError, TimeoutError, HallError) as exc:
                 if backoff.failed():

@@ -1,7 +1,10 @@
 """Plain hall clients for tools, tests and benchmarks: an asyncio one and a blocking one.
 
-Both speak through the sans-IO codec. The Qt client for the windows lives in
-`shared.qt.client`.
+Both are sockets around the sans-IO protocol code: the codec, the `hello` of
+`shared.protocol.client_hello`, the reply reading of `shared.protocol.replies` and the page
+joining of `shared.protocol.pages`. The long-lived clients that reconnect and resync by
+themselves are shells over `shared.protocol.session` (`shared.qt.client`,
+`hall_hardware.link`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from shared.protocol.pages import PageCollector, fetch_pages
 from shared.protocol.replies import Reply, new_req, result_of
 from shared.protocol.session import HEARTBEAT_S
 
-# Names the apps and tools import from here; they live in shared.protocol.
+# Names the apps and tools import from here (some of them live in shared.protocol).
 __all__ = [
     "BlockingHallClient",
     "HallClient",
