@@ -19,13 +19,14 @@ from typing import Any
 
 from shared.client.connection import HallClient
 from shared.domain.errors import HallError
-from shared.protocol.ops import MAX_VIEW_TOKENS
+from shared.protocol.ops import DISPLAY, MAX_VIEW_TOKENS
+from shared.protocol.retry import Backoff
 
 log = logging.getLogger(__name__)
 
 CATALOG_REFRESH_S = 300.0  # department names are re-read this often (catalog import)
-RETRY_S = (0.5, 1.0, 2.0, 5.0)
-ASK_TIMEOUT_S = 10.0  # waits between attempts to reach the hall server
+RETRY_MIN_S, RETRY_MAX_S = 0.5, 5.0  # waits between attempts to reach the hall server
+ASK_TIMEOUT_S = 10.0  # a request the hall server has not answered by then has failed
 
 
 class Slot:
@@ -89,27 +90,26 @@ class HallLink:
             await self.client.close()
 
     async def _connect_loop(self) -> None:
-        attempt = 0
+        backoff = Backoff(RETRY_MIN_S, RETRY_MAX_S)
         while True:
             try:
                 client = await HallClient.connect(
-                    self.host, self.port, "display", self.client_name, key=self.key
+                    self.host, self.port, DISPLAY, self.client_name, key=self.key
                 )
             except (OSError, ConnectionError, TimeoutError, HallError) as exc:
-                wait = RETRY_S[min(attempt, len(RETRY_S) - 1)]
-                if attempt in (0, 10) or attempt % 60 == 0:
+                if backoff.failed():
                     log.warning(
                         "cannot reach the hall server at %s:%s (%s); retrying",
                         self.host,
                         self.port,
                         exc,
                     )
-                attempt += 1
-                await asyncio.sleep(wait)
+                await asyncio.sleep(backoff.next())
                 continue
-            if attempt:
+            if backoff.failures:
                 log.info("connected to the hall server at %s:%s", self.host, self.port)
-            attempt = 0
+            backoff.succeeded()
+            backoff.reset()
             self.client = client
             self.online.set()
             self._catalog_at = -CATALOG_REFRESH_S
@@ -117,26 +117,14 @@ class HallLink:
                 watch.text = ""  # every page hears again, so "cannot be reached" goes away
             self._hall_text = ""
             self._stale.set()
-            await self._follow(client)
+            while (frame := await client.next_event()) is not None:
+                if frame.get("event") != "kiosk_changed":
+                    self._note_event(frame)  # every page is stale now
             self.client = None
             self.online.clear()
             log.warning("lost the hall server at %s:%s; reconnecting", self.host, self.port)
             self._publish_all()  # pages say the hall cannot be reached
             await client.close()
-
-    async def _follow(self, client: HallClient) -> None:
-        """Mark the views stale on every event, until the connection ends."""
-        reader = client._reader_task
-        assert reader is not None
-        while not reader.done():
-            getter = asyncio.ensure_future(client.events.get())
-            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
-            if getter in done:
-                frame = getter.result()
-                if frame.get("event") != "kiosk_changed":
-                    self._note_event(frame)
-            else:
-                getter.cancel()
 
     def _note_event(self, frame: dict[str, Any]) -> None:
         """Every page is stale now; the pages of a ticket the event names are asked first."""

@@ -1,145 +1,44 @@
 """Plain hall clients for tools, tests and benchmarks: an asyncio one and a blocking one.
 
-Both speak through the sans-IO codec. The Qt client for the windows lives in
-`shared.qt.client`.
+Both are sockets around the sans-IO protocol code: the codec, the `hello` of
+`shared.protocol.client_hello`, the reply reading of `shared.protocol.replies` and the page
+joining of `shared.protocol.pages`. The long-lived clients that reconnect and resync by
+themselves are shells over `shared.protocol.session` (`shared.qt.client`,
+`hall_hardware.link`).
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-import math
 import socket
 import time
-import uuid
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
-from shared.domain.errors import HallError, PagingError
-from shared.protocol import auth
-from shared.protocol.codec import PROTO, FrameDecoder, encode
-from shared.protocol.codec import BadFrame as _BadFrame
+from shared.domain.errors import HallError
+from shared.protocol.client_hello import build_hello
+from shared.protocol.codec import BadFrame, FrameDecoder, encode
+from shared.protocol.pages import PageCollector, fetch_pages
+from shared.protocol.replies import Reply, new_req, result_of
+from shared.protocol.session import HEARTBEAT_S
+
+# Names the apps and tools import from here (some of them live in shared.protocol).
+__all__ = [
+    "BlockingHallClient",
+    "HallClient",
+    "PageCollector",
+    "Reply",
+    "SizedFrameDecoder",
+    "fetch_pages",
+    "new_req",
+    "parse_server",
+    "server_address",
+]
 
 DEFAULT_PORT = 7310
-# The asyncio client pings when it has sent nothing this long: the server closes connections
-# that stay silent (docs/protocol.md, "Limits").
-HEARTBEAT_S = 30.0
-
-# How a long-lived client keeps its connection (the Qt client and the hardware bridge's link).
-HEARTBEAT_S = 5.0  # a ping this often while online
-SILENCE_LIMIT_S = 15.0  # no frame for this long while online: the link is dead (pulled cable)
-REPLAY_MAX_AGE_S = 120.0  # an unanswered call or issue older than this is not sent again
-
-
-@dataclass
-class Reply:
-    """One reply as the windows see it: ok and a result, or an error code and message."""
-
-    ok: bool
-    result: dict[str, Any] = field(default_factory=dict)
-    code: str = ""
-    message: str = ""
-    reason: str = ""  # the error's machine-readable detail, when the server gives one
-    retry_after_s: int | None = None  # seconds until the op may succeed, when the server says
-
-    @classmethod
-    def from_frame(cls, frame: dict[str, Any]) -> Reply:
-        if frame.get("ok"):
-            result = frame.get("result")
-            return cls(True, result if isinstance(result, dict) else {})
-        error = frame.get("error") or {}
-        return cls(
-            False,
-            {},
-            str(error.get("code", "internal")),
-            str(error.get("message", "")),
-            str(error.get("reason") or ""),
-            _retry_after(error),
-        )
-
-
-PAGED_OPS = ("catalog", "snapshot")
-MAX_PAGE_RESTARTS = 3  # a catalog that keeps changing while it is read is given up on
-
-
-class PageCollector:
-    """Joins the pages of a `catalog` or `snapshot` reply (docs/protocol.md, "Pages").
-
-    `feed(result)` takes one page and returns the params of the next request, or None when
-    the whole reply is in `whole`. A catalog page of another `version` than the first starts
-    the reading over (at most MAX_PAGE_RESTARTS times)."""
-
-    def __init__(self, op: str) -> None:
-        if op not in PAGED_OPS:
-            raise ValueError(f"{op!r} is not paged")
-        self.op = op
-        self.whole: dict[str, Any] | None = None
-        self.restarts = 0
-        self.pages = 0
-
-    def restart(self) -> dict[str, Any]:
-        self.restarts += 1
-        if self.restarts > MAX_PAGE_RESTARTS:
-            raise PagingError(f"the {self.op} changed {self.restarts} times while it was read")
-        self.whole = None
-        return {}
-
-    def feed(self, result: dict[str, Any]) -> dict[str, Any] | None:
-        self.pages += 1
-        nxt = result.get("next")
-        if self.whole is None:
-            self.whole = dict(result)
-            for key in ("services", "counters", "kiosks"):
-                if isinstance(self.whole.get(key), list):
-                    self.whole[key] = list(self.whole[key])
-        elif self.op == "catalog":
-            if result.get("version") != self.whole.get("version"):
-                return self.restart()
-            self.whole["services"].extend(_items(result, "services"))
-            for key in ("issuing", "categories", "hall"):
-                if key in result:
-                    self.whole[key] = result[key]
-        else:
-            if result.get("seq") != self.whole.get("seq"):  # not of one moment: read again
-                return self.restart()
-            for key in ("counters", "kiosks"):
-                self.whole.setdefault(key, []).extend(_items(result, key))
-        if not isinstance(nxt, str) or not nxt:
-            self.whole["next"] = None
-            return None
-        return {"after": nxt} if self.op == "catalog" else {"page": nxt}
-
-
-def _items(result: dict[str, Any], key: str) -> list[Any]:
-    value = result.get(key)
-    return value if isinstance(value, list) else []
-
-
-def fetch_pages(request: Any, op: str, callback: Any, params: dict[str, Any] | None = None) -> None:
-    """Ask for every page of `op` through `request(op, params, callback)` (a HallConnection's
-    or a test port's); `callback` gets one Reply whose result is the whole, joined reply."""
-    collector = PageCollector(op)
-    base = dict(params or {})
-
-    def on_reply(reply: Any) -> None:
-        try:
-            if not reply.ok:
-                if getattr(reply, "reason", "") == "page_expired":
-                    request(op, {**base, **collector.restart()}, on_reply)
-                    return
-                callback(reply)
-                return
-            more = collector.feed(reply.result)
-        except PagingError as exc:
-            callback(Reply(False, {}, "conflict", str(exc), "catalog_changed"))
-            return
-        if more is None:
-            callback(Reply(True, collector.whole or {}))
-        else:
-            request(op, {**base, **more}, on_reply)
-
-    request(op, dict(base), on_reply)
+# HEARTBEAT_S: the asyncio client pings when it has sent nothing this long, as the server
+# closes connections that stay silent (docs/protocol.md, "Limits").
 
 
 class SizedFrameDecoder(FrameDecoder):
@@ -151,7 +50,7 @@ class SizedFrameDecoder(FrameDecoder):
         self.sizes: list[int] = []
         self._partial = 0
 
-    def feed(self, data: bytes) -> list[dict[str, Any] | _BadFrame]:
+    def feed(self, data: bytes) -> list[dict[str, Any] | BadFrame]:
         parts = data.split(b"\n")
         for part in parts[:-1]:
             self.sizes.append(self._partial + len(part) + 1)
@@ -194,45 +93,6 @@ def server_address(text: str | None, host: str, port: int) -> tuple[str, int]:
     return (host if host not in ("0.0.0.0", "::", "") else "127.0.0.1"), port
 
 
-def new_req() -> str:
-    return uuid.uuid4().hex
-
-
-def _hello(
-    role: str, client: str, key: str | None, welcome: dict[str, Any], counter: int | None
-) -> dict[str, Any]:
-    hello: dict[str, Any] = {"op": "hello", "proto": PROTO, "role": role, "client": client}
-    if counter is not None:
-        hello["counter"] = counter
-    if welcome.get("auth"):
-        if not key:
-            raise HallError(
-                "not_authenticated", "this hall needs its hall key (set QUEUE_HALL_KEY)"
-            )
-        hello["auth"] = auth.hello_auth(key, welcome["nonce"])
-    return hello
-
-
-def _result(reply: dict[str, Any]) -> dict[str, Any]:
-    if reply.get("ok"):
-        result = reply.get("result")
-        return result if isinstance(result, dict) else {}
-    error = reply.get("error") or {}
-    raise HallError(
-        error.get("code", "internal"),
-        error.get("message", "unknown error"),
-        str(error.get("reason") or "") or None,
-        _retry_after(error),
-    )
-
-
-def _retry_after(error: dict[str, Any]) -> int | None:
-    value = error.get("retry_after_s")
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        return None
-    return math.ceil(value)
-
-
 class HallClient:
     """An asyncio client: `await HallClient.connect(...)`, then `await client.call(op, **params)`.
 
@@ -273,8 +133,7 @@ class HallClient:
         self._reader_task = asyncio.get_running_loop().create_task(self._read())
         try:
             self.welcome = await asyncio.wait_for(self._welcome_seen, 10)
-            hello = _hello(role, client, key, self.welcome, counter)
-            hello.pop("op")
+            hello = build_hello(self.welcome, role, client, key, counter)
             self.hello_result = await self.call("hello", **hello)
         except BaseException:
             await self.close()  # no socket or reader task is left behind by a refused hello
@@ -299,7 +158,7 @@ class HallClient:
                 if not data:
                     break
                 for frame in self.decoder.feed(data):
-                    if isinstance(frame, _BadFrame):
+                    if isinstance(frame, BadFrame):
                         continue
                     if "event" in frame:
                         if frame["event"] == "welcome" and not self._welcome_seen.done():
@@ -322,9 +181,30 @@ class HallClient:
                     ConnectionError("the server closed before its welcome")
                 )
 
+    @property
+    def closed(self) -> bool:
+        """Whether the connection is gone (nothing more will be read)."""
+        return self._reader_task is not None and self._reader_task.done()
+
+    async def wait_closed(self) -> None:
+        """Return once the server has closed the connection (or it was lost)."""
+        if self._reader_task is not None:
+            await asyncio.shield(self._reader_task)
+
+    async def next_event(self) -> dict[str, Any] | None:
+        """The next event frame; None once the connection is gone."""
+        reader = self._reader_task
+        while reader is not None and not reader.done():
+            getter = asyncio.ensure_future(self.events.get())
+            done, _ = await asyncio.wait({getter, reader}, return_when=asyncio.FIRST_COMPLETED)
+            if getter in done:
+                return getter.result()
+            getter.cancel()
+        return None
+
     async def send(self, op: str, **params: Any) -> dict[str, Any]:
         """Send a request and return the whole reply frame (ok or error)."""
-        if self._reader_task is not None and self._reader_task.done():
+        if self.closed:
             # Nobody would ever read the reply: the connection is gone.
             raise ConnectionError("connection to the hall server closed")
         rid = next(self._ids)
@@ -337,18 +217,14 @@ class HallClient:
 
     async def call(self, op: str, **params: Any) -> dict[str, Any]:
         """Send a request and return its result; HallError for an error reply."""
-        return _result(await self.send(op, **params))
+        return result_of(await self.send(op, **params))
 
     async def call_all(self, op: str, **params: Any) -> dict[str, Any]:
         """Every page of a paged op (`catalog`, `snapshot`) joined into one result."""
         collector = PageCollector(op)
         more: dict[str, Any] | None = {}
         while more is not None:
-            frame = await self.send(op, **params, **more)
-            if not frame.get("ok") and (frame.get("error") or {}).get("reason") == "page_expired":
-                more = collector.restart()
-                continue
-            more = collector.feed(_result(frame))
+            more = collector.feed_frame(await self.send(op, **params, **more))
         return collector.whole or {}
 
     async def close(self) -> None:
@@ -395,8 +271,7 @@ class BlockingHallClient:
         self.welcome = welcome["data"]
         self.hello_result: dict[str, Any] = {}
         if hello:
-            params = _hello(role, client, key, self.welcome, counter)
-            params.pop("op")
+            params = build_hello(self.welcome, role, client, key, counter)
             self.hello_result = self.call("hello", **params)
 
     def _next_frame(self) -> dict[str, Any]:
@@ -408,7 +283,7 @@ class BlockingHallClient:
             if not data:
                 raise ConnectionError("connection to the hall server closed")
             for frame in self.decoder.feed(data):
-                if isinstance(frame, _BadFrame):
+                if isinstance(frame, BadFrame):
                     raise HallError("bad_frame", f"server sent a bad frame: {frame.reason}")
                 frames.append(frame)
 
@@ -435,18 +310,14 @@ class BlockingHallClient:
         return self._replies.pop(rid)
 
     def call(self, op: str, **params: Any) -> dict[str, Any]:
-        return _result(self.send(op, **params))
+        return result_of(self.send(op, **params))
 
     def call_all(self, op: str, **params: Any) -> dict[str, Any]:
         """Every page of a paged op (`catalog`, `snapshot`) joined into one result."""
         collector = PageCollector(op)
         more: dict[str, Any] | None = {}
         while more is not None:
-            frame = self.send(op, **params, **more)
-            if not frame.get("ok") and (frame.get("error") or {}).get("reason") == "page_expired":
-                more = collector.restart()
-                continue
-            more = collector.feed(_result(frame))
+            more = collector.feed_frame(self.send(op, **params, **more))
         return collector.whole or {}
 
     def next_frame(self) -> dict[str, Any]:

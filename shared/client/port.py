@@ -2,7 +2,7 @@
 
 The kiosk, counter and board models are Qt-free and see the hall only as a `HallPort`;
 `shared.qt.client.HallConnection` is the real one, tests pass a fake with the same methods.
-A reply reaches `callback` as a `shared.client.connection.Reply`-shaped object (ok, result,
+A reply reaches `callback` as a `shared.protocol.replies.Reply`-shaped object (ok, result,
 code, message, reason); events reach the model through the callbacks the app wires.
 """
 

@@ -472,7 +472,7 @@ def test_a_snapshot_in_pages_is_read_whole(rig, monkeypatch):
         bridge = rig.start_bridge()
         rig.login(rig.k1)
         assert bridge.display_link is not None and bridge.hub is not None
-        assert bridge.display_link._pages.pages > 1
+        assert bridge.display_link.session.pages.pages > 1
         assert sorted(bridge.hub.counters) == list(range(1, 25))
         assert bridge.hub.counters[24]["ticket"]["number"] == "A001"
         rig.k1.press(Key.CALL)

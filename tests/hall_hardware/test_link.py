@@ -64,15 +64,15 @@ def test_a_call_in_flight_when_the_connection_drops_is_applied_exactly_once(hall
             replies.append(reply)
             called.set_result(reply)
 
-        assert link._transport is not None
-        link._transport.pause_reading()  # the reply will be lost with the connection
+        assert link.transport is not None
+        link.transport.pause_reading()  # the reply will be lost with the connection
         link.request("call_next", {}, answered)
-        req = next(iter(link._inflight.values())).params["req"]
+        req = next(iter(link.session.inflight.values())).params["req"]
         await asyncio.sleep(0.5)  # the server has applied it meanwhile
         link.drop()
         reply = await asyncio.wait_for(called, 15)
         assert link.state == ONLINE
-        assert next(iter(link._replay), None) is None
+        assert next(iter(link.session.replay), None) is None
         await link.stop()
         assert len(replies) == 1
         return reply, [req]

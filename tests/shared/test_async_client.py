@@ -14,8 +14,8 @@ def test_a_request_after_the_connection_closed_fails_at_once(hall_server) -> Non
         client = await HallClient.connect(hall_server.host, hall_server.port, "display", "t")
         assert (await client.call("ping"))["server_time"]
         await asyncio.get_running_loop().run_in_executor(None, hall_server.stop)
-        assert client._reader_task is not None
-        await asyncio.wait_for(asyncio.shield(client._reader_task), 10)
+        await asyncio.wait_for(client.wait_closed(), 10)
+        assert client.closed
         with pytest.raises(ConnectionError):
             # before: the reply was awaited forever, as nobody read the socket any more
             await asyncio.wait_for(client.call("ping"), 5)

@@ -59,7 +59,8 @@ def test_an_unknown_snapshot_page_is_page_expired(clocked_server):
 
 
 def test_page_collector_starts_again_when_the_catalog_changes_between_pages():
-    from shared.client.connection import PageCollector, PagingError
+    from shared.domain.errors import PagingError
+    from shared.protocol.pages import PageCollector
 
     collector = PageCollector("catalog")
     assert collector.feed({"version": "a", "services": [1], "next": "1"}) == {"after": "1"}

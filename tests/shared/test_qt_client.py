@@ -121,7 +121,7 @@ def test_in_flight_call_is_retried_with_the_same_req(qtbot, hall_server):
     _issue(hall_server, hall_server.client("kiosk", "kiosk-2"))
     replies: list[Reply] = []
     c.request("call_next", {"req": "fixed-req-1"}, replies.append)
-    c._sock.abort()  # the connection drops before the reply is read
+    c.drop()  # the connection drops before the reply is read
     qtbot.waitUntil(lambda: bool(replies), timeout=10000)
     assert replies[0].ok, replies[0].message
     first = replies[0].result["ticket"]
