@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from display_board.voice import VOICE_MODES
 from shared.client.geometry import Geometry, add_geometry_option
 from shared.client.options import hall_and_server, use_hall_time
 from shared.config.hall import HallConfig, parse_counter_range
 from shared.qt.i18n import LANGUAGES, resolve_language
 
-VOICE_MODES = ("auto", "qt", "clips", "off")
 DEFAULT_WINDOW_SIZE = (1280, 720)
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,8 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
 
 def build_announcer(voice: str, lang: str, config: HallConfig):  # -> Announcer | None
     """The announcer for `--voice`; raises ValueError / VoicePackError / VoiceEngineError."""
-    from display_board.voice.engines import Announcer, make_engine
+    from display_board.voice.announcer import Announcer
+    from display_board.voice.engines import make_engine
 
     if voice == "off":
         return None

@@ -1,7 +1,7 @@
 """Renders the board's documentation screenshots from a real hall server with a busy morning.
 
 Run under a display with CJK fonts, e.g.
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m display_board.screenshots
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m tools.board_screenshots
 It starts a hall server on 127.0.0.1 (a temporary database), drives kiosks and counters
 through the protocol until the hall looks like a busy morning, binds a board to it, and
 saves docs/screenshots/board_1920x1080.png and board_1080x1920.png.
