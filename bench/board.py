@@ -128,7 +128,8 @@ def main() -> None:
     from PySide6.QtWidgets import QApplication, QWidget
 
     from display_board.board import DisplayBoard
-    from display_board.voice.engines import Announcer, SilentEngine
+    from display_board.voice.announcer import Announcer
+    from display_board.voice.base import SilentEngine
 
     app = QApplication([])
     announcer = Announcer(SilentEngine("zh_CN"))

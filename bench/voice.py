@@ -778,7 +778,7 @@ def simulate_peak(
     """
     import random
 
-    from display_board.voice.engines import DEFAULT_BUSY_GAP_MS, DEFAULT_GAP_MS
+    from display_board.voice.announcer import DEFAULT_BUSY_GAP_MS, DEFAULT_GAP_MS
     from display_board.voice.pack import DEFAULT_CALL_GAP_MS, VoicePack
     from display_board.voice.queue import AnnouncementQueue
     from display_board.voice.text import announcement_segments, call_segment_indexes

@@ -1,4 +1,8 @@
-"""The `display-board` command: the lobby TV that shows and speaks every call."""
+"""The `display-board` command: the lobby TV that shows and speaks every call.
+
+The one place the board's parts meet: the options, logging, the announcer, the model and
+its BoardSync fed by a HallConnection, the Qt board drawing them, and the screen it fills.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,16 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from display_board.voice import VOICE_MODES
 from shared.client.geometry import Geometry, add_geometry_option
 from shared.client.options import hall_and_server, use_hall_time
 from shared.config.hall import HallConfig, parse_counter_range
+from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language
 
-VOICE_MODES = ("auto", "qt", "clips", "off")
 DEFAULT_WINDOW_SIZE = (1280, 720)
 
 log = logging.getLogger(__name__)
@@ -123,7 +129,8 @@ def parse_options(argv: Sequence[str] | None = None, env: dict[str, str] | None 
 
 def build_announcer(voice: str, lang: str, config: HallConfig):  # -> Announcer | None
     """The announcer for `--voice`; raises ValueError / VoicePackError / VoiceEngineError."""
-    from display_board.voice.engines import Announcer, make_engine
+    from display_board.voice.announcer import Announcer
+    from display_board.voice.engines import make_engine
 
     if voice == "off":
         return None
@@ -143,17 +150,25 @@ def build_board(
     *,
     key: str | None = None,
     config: HallConfig | None = None,
-    announcer=None,
+    announcer: Any = None,
     reconnect_min_s: float = 0.5,
     client_name: str = "display-board",
     lang: str = "zh_CN",
     counters: frozenset[int] | None = None,
-):  # -> DisplayBoard (imported late: Qt loads only once the arguments are good)
-    """The board bound to a connecting HallConnection (kept as `board.connection`)."""
+) -> Any:  # DisplayBoard (imported late: Qt loads only once the arguments are good)
+    """The board, its model kept in step with the hall by a connecting HallConnection (kept
+    as `board.connection`)."""
     from display_board.board import DisplayBoard
+    from display_board.model import BoardModel, BoardSync
     from shared.qt.client import HallConnection
 
     config = config or HallConfig()
+    model = BoardModel()
+    model.assigned = counters
+    connection = HallConnection(
+        host, port, "display", client_name, key=key, reconnect_min_s=reconnect_min_s
+    )
+    sync = BoardSync(model, connection, announcer=announcer, address=f"{host}:{port}")
     board = DisplayBoard(
         announcer=announcer,
         # The hall file names the hall until the server does; the demo sample name never shows.
@@ -162,17 +177,24 @@ def build_board(
         lang=lang,
         waiting_mode=config.board_waiting,
         busiest=config.board_busiest,
+        sync=sync,
     )
-    board.model.assigned = counters
     if announcer is not None:
         announcer.setParent(board)
-    connection = HallConnection(
-        host, port, "display", client_name, key=key, parent=board, reconnect_min_s=reconnect_min_s
-    )
+    connection.setParent(board)
     board.connection = connection
-    board.bind(connection)
+    follow(sync, connection)
     connection.start()
     return board
+
+
+def follow(sync: Any, connection: Any) -> None:
+    """Feed the board's BoardSync from a HallConnection: its state, refusals, snapshots, events."""
+    connection.stateChanged.connect(sync.set_connection_state)
+    connection.handshakeFailed.connect(sync.refuse)
+    connection.ready.connect(sync.on_ready)
+    connection.event.connect(sync.handle_event)
+    sync.set_connection_state(connection.state)
 
 
 def _choose_screen(index: int | None):
@@ -201,15 +223,12 @@ def describe_screens() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_options(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    from PySide6.QtCore import Qt
+    log_dir = options.config.log_dir
+    setup_logging(Path(log_dir) if log_dir else None, "display-board")
     from PySide6.QtWidgets import QApplication
 
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
-    from shared.qt.screens import show_fullscreen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     use_hall_time(options.config.timezone)
@@ -241,6 +260,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         counters=options.counters,
     )
     board.setWindowTitle(options.config.hall_name)
+    place(board, screen, options)
+    automation = install_automation(automation_commands(board), board)  # noqa: F841 - kept alive
+    return app.exec()
+
+
+def place(board: Any, screen: Any, options: Options) -> None:
+    """Show the board on its screen: filling it (`--fullscreen`, window manager or none,
+    no pointer) or as a window (`--geometry`, else 1280x720 at the screen's corner)."""
+    from PySide6.QtCore import Qt
+
+    from shared.qt.screens import show_fullscreen
+
     if screen is not None:
         board.setGeometry(screen.availableGeometry())
     if options.fullscreen:
@@ -256,8 +287,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         board.show()
     if screen is not None and board.windowHandle() is not None:
         board.windowHandle().setScreen(screen)
-    automation = install_automation(automation_commands(board), board)  # noqa: F841 - kept alive
-    return app.exec()
 
 
 def automation_commands(board: Any) -> dict[str, Any]:

@@ -1,18 +1,21 @@
-"""The display board's view-model: the hall state the lobby board shows, kept from snapshot + events.
+"""The display board's view-model: the hall state the lobby board shows, kept in step with the hall.
 
-Plain Python (no Qt), so every rule of the board is tested without a screen. The model
-keeps only what the board draws: the latest call, the recent calls (bounded, one entry
-per ticket), every counter's state, the waiting counts per department, and the kiosks'
-printer states. Nothing grows with the number of calls, so a board left on for months
-keeps a flat memory.
+Plain Python (no Qt), so every rule of the board is tested without a screen.
 
-`apply_event` returns an `Update` saying which parts changed, which calls are new (to be
-highlighted and announced) and whether the board must resync with a `snapshot` (a gap
-in `seq`, a day reset, or an event whose frame the model could not read at all).
+`BoardModel` keeps only what the board draws: the latest call, the recent calls (bounded,
+one entry per ticket), every counter's state, the waiting counts per department, and the
+kiosks' printer states. Nothing grows with the number of calls, so a board left on for
+months keeps a flat memory. `apply_event` returns an `Update` saying which parts changed,
+which calls are new (to be highlighted and announced) and whether the board must resync
+with a `snapshot` (a gap in `seq`, a day reset, or an event whose frame the model could
+not read at all). A single item it cannot read is skipped and logged (see items.py).
 
-A single item the model cannot read (a counter, call or kiosk entry with a missing field or
-a state this board does not know, e.g. from a newer server) is skipped and logged; the
-rest of the snapshot or event is applied.
+`BoardSync` feeds the model from the hall: it talks to the hall only through a
+`shared.client.port.HallPort` (HallConnection in the app, a fake in tests), holds events
+while a resync's snapshot is on its way, announces new calls, and tells the screen (a
+`BoardScreen`) which parts to draw again. Reconnecting, the hello and the connection's own
+seq-gap resync are HallConnection's; the board's resync covers what only the board can
+see (an event it could not read, a snapshot it could not use).
 """
 
 from __future__ import annotations
@@ -20,205 +23,31 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
-from shared.domain.errors import QueueHallError
-from shared.domain.vocabulary import COUNTER_STATES, PRINTER_NEEDS_STAFF, PRINTER_STATES
+from display_board.items import (
+    BoardDataError,
+    Call,
+    CounterStatus,
+    Department,
+    KioskStatus,
+    optional_text,
+    parse_call,
+    parse_counter,
+    parse_each,
+    parse_kiosk,
+    parse_waiting,
+    require,
+)
+from display_board.updates import Announces, BoardScreen, NoScreen, Part, SeqCheck, Update
+from shared.client.connection import fetch_pages
+from shared.client.port import HallPort
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RECENT_LIMIT = 12
 HEADLINE_STATES = ("called", "serving")  # the resident is expected at, or is at, the counter
-T = TypeVar("T")
-
-
-class BoardDataError(QueueHallError, ValueError):
-    """A snapshot, event or catalog from the server lacks a field or has one of the wrong type."""
-
-
-@dataclass(frozen=True)
-class Call:
-    """One call of a ticket to a counter, as the board shows and announces it."""
-
-    ticket_id: int
-    number: str
-    counter: int
-    at: str
-    recall: bool = False
-    state: str = "called"  # the ticket's state when the board last heard of it
-    calls: int = 1  # how often the ticket had been called (recalls included) by then
-
-
-@dataclass(frozen=True)
-class CounterStatus:
-    """One counter's state: closed, open (idle or holding `ticket`), or paused."""
-
-    number: int
-    name: str
-    state: str = "closed"
-    ticket: str | None = None  # the number of the ticket held (called or serving)
-    ticket_state: str | None = None
-    clerk: str | None = None
-    services: frozenset[str] | None = None  # the matters it serves; None: every matter
-
-    @property
-    def calling(self) -> bool:
-        return self.ticket is not None and self.ticket_state == "called"
-
-
-@dataclass(frozen=True)
-class Department:
-    """A department (ticket category): its code, ticket prefix and names."""
-
-    code: str
-    prefix: str
-    name: str
-    name_en: str = ""
-
-
-@dataclass(frozen=True)
-class KioskStatus:
-    """A kiosk's printer state, as the kiosk last reported it."""
-
-    client: str
-    printer: str
-    message: str = ""
-    at: str = ""
-    name: str = ""  # the friendly name from the hall file ("东门取号机"), if any
-
-    @property
-    def needs_attention(self) -> bool:
-        return self.printer in PRINTER_NEEDS_STAFF
-
-
-class Part(StrEnum):
-    """A part of the board an update may have changed."""
-
-    CALLS = "calls"
-    COUNTERS = "counters"
-    WAITING = "waiting"
-    KIOSKS = "kiosks"
-    HALL = "hall"
-
-
-class SeqCheck(StrEnum):
-    """How an event's `seq` relates to what the model has seen."""
-
-    NEXT = "next"  # the expected event: apply it
-    STALE = "stale"  # already covered by the last snapshot or event: skip it
-    GAP = "gap"  # events were missed: resync with a snapshot
-
-
-@dataclass
-class Update:
-    """What one applied event changed."""
-
-    parts: set[Part] = field(default_factory=set)
-    new_calls: list[Call] = field(default_factory=list)
-    resync: bool = False
-
-
-def _require(data: Mapping[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if not isinstance(data, Mapping):
-        raise BoardDataError(f"{where} must be an object, not {type(data).__name__}")
-    if key not in data:
-        raise BoardDataError(f"{where} has no {key!r}")
-    value = data[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise BoardDataError(f"{where}: {key!r} has the wrong type ({type(value).__name__})")
-    return value
-
-
-def _optional_text(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def parse_call(data: Mapping[str, Any], where: str = "call") -> Call:
-    """A Call from a protocol Call object or a `ticket_called` event's data."""
-    ticket = _require(data, "ticket", Mapping, where)
-    counter = _require(data, "counter", int, where)
-    at = data.get("at") or ticket.get("called_at") or ""
-    calls = ticket.get("calls")
-    return Call(
-        ticket_id=_require(ticket, "id", int, f"{where} ticket"),
-        number=_require(ticket, "number", str, f"{where} ticket"),
-        counter=counter,
-        at=at if isinstance(at, str) else "",
-        recall=bool(data.get("recall", False)),
-        state=_optional_text(ticket, "state") or "called",
-        calls=calls if isinstance(calls, int) and not isinstance(calls, bool) else 1,
-    )
-
-
-def parse_counter(data: Mapping[str, Any], where: str = "counter") -> CounterStatus:
-    """A CounterStatus from a protocol Counter object."""
-    number = _require(data, "number", int, where)
-    state = _require(data, "state", str, where)
-    if state not in COUNTER_STATES:
-        raise BoardDataError(f"{where} {number}: unknown state {state!r}")
-    name = data.get("name")
-    ticket = data.get("ticket")
-    clerk = data.get("clerk")
-    if ticket is not None:
-        _require(ticket, "number", str, f"{where} {number} ticket")
-    return CounterStatus(
-        number=number,
-        name=name if isinstance(name, str) and name else f"{number}",
-        state=state,
-        ticket=ticket["number"] if ticket else None,
-        ticket_state=_optional_text(ticket, "state") if ticket else None,
-        clerk=(_optional_text(clerk, "name") or None) if isinstance(clerk, Mapping) else None,
-        services=_services(data.get("services")),
-    )
-
-
-def _services(value: Any) -> frozenset[str] | None:
-    if isinstance(value, list):
-        return frozenset(code for code in value if isinstance(code, str))
-    return None  # "all" (or a form this board does not know: show the counter everywhere)
-
-
-def parse_kiosk(data: Mapping[str, Any], where: str = "kiosk") -> KioskStatus:
-    """A KioskStatus from a `kiosk_changed` event's kiosk or a snapshot's kiosks entry."""
-    client = _require(data, "client", str, where)
-    printer = _require(data, "printer", str, where)
-    if printer not in PRINTER_STATES:
-        raise BoardDataError(f"{where} {client}: unknown printer state {printer!r}")
-    return KioskStatus(
-        client,
-        printer,
-        _optional_text(data, "message"),
-        _optional_text(data, "at"),
-        _optional_text(data, "name"),
-    )
-
-
-def parse_waiting(data: Any, where: str = "waiting") -> dict[str, int]:
-    """Department counts; a count that is not a number is skipped and logged."""
-    if not isinstance(data, Mapping):
-        raise BoardDataError(f"{where} must be an object of department counts")
-    counts = {}
-    for code, count in data.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            log.warning("%s: skipped the count of %r, not a number (%.80r)", where, code, count)
-            continue
-        counts[str(code)] = count
-    return counts
-
-
-def parse_each(parse: Callable[[Any, str], T], items: Iterable[Any], where: str) -> list[T]:
-    """Every item `parse` can read; one it cannot read is skipped and logged, not fatal."""
-    parsed = []
-    for item in items:
-        try:
-            parsed.append(parse(item, where))
-        except BoardDataError as error:
-            log.warning("skipped an unreadable %s: %s", where, error)
-    return parsed
 
 
 class BoardModel:
@@ -324,12 +153,12 @@ class BoardModel:
         whose ticket is still called (the resident is still expected at the counter): calls
         made while the board was offline. A first snapshot, or one of a new day, returns none.
         """
-        seq = _require(snapshot, "seq", int, "snapshot")
+        seq = require(snapshot, "seq", int, "snapshot")
         counters = parse_each(
-            parse_counter, _require(snapshot, "counters", list, "snapshot"), "snapshot counter"
+            parse_counter, require(snapshot, "counters", list, "snapshot"), "snapshot counter"
         )
         calls = parse_each(
-            parse_call, _require(snapshot, "recent_calls", list, "snapshot"), "snapshot call"
+            parse_call, require(snapshot, "recent_calls", list, "snapshot"), "snapshot call"
         )
         waiting = parse_waiting(snapshot.get("waiting", {}), "snapshot waiting")
         kiosk_items = snapshot.get("kiosks")
@@ -367,13 +196,13 @@ class BoardModel:
     def apply_catalog(self, catalog: Mapping[str, Any]) -> bool:
         """Take the department names from a `catalog` result; True if they changed."""
         departments = []
-        for data in _require(catalog, "categories", list, "catalog"):
+        for data in require(catalog, "categories", list, "catalog"):
             departments.append(
                 Department(
-                    code=_require(data, "code", str, "catalog category"),
-                    prefix=_optional_text(data, "prefix"),
-                    name=_require(data, "name", str, "catalog category"),
-                    name_en=_optional_text(data, "name_en"),
+                    code=require(data, "code", str, "catalog category"),
+                    prefix=optional_text(data, "prefix"),
+                    name=require(data, "name", str, "catalog category"),
+                    name_en=optional_text(data, "name_en"),
                 )
             )
         self._category_of = {
@@ -440,10 +269,10 @@ class BoardModel:
             update.parts.add(Part.CALLS)
             update.new_calls.append(call)
         elif name == "ticket_changed":
-            self._update_ticket_state(_require(data, "ticket", Mapping, "ticket_changed"))
+            self._update_ticket_state(require(data, "ticket", Mapping, "ticket_changed"))
             update.parts.add(Part.CALLS)
         elif name == "counter_changed":
-            counter = parse_counter(_require(data, "counter", Mapping, "counter_changed"))
+            counter = parse_counter(require(data, "counter", Mapping, "counter_changed"))
             if self.mine(counter.number):
                 self.counters[counter.number] = counter
                 update.parts.add(Part.COUNTERS)
@@ -451,10 +280,10 @@ class BoardModel:
                 if self.assigned is not None:
                     update.parts.add(Part.WAITING)  # the departments this board shows
         elif name == "waiting_changed":
-            self.waiting = parse_waiting(_require(data, "waiting", Mapping, "waiting_changed"))
+            self.waiting = parse_waiting(require(data, "waiting", Mapping, "waiting_changed"))
             update.parts.add(Part.WAITING)
         elif name == "kiosk_changed":
-            kiosk = parse_kiosk(_require(data, "kiosk", Mapping, "kiosk_changed"))
+            kiosk = parse_kiosk(require(data, "kiosk", Mapping, "kiosk_changed"))
             self.kiosks[kiosk.client] = kiosk
             update.parts.add(Part.KIOSKS)
 
@@ -503,8 +332,8 @@ class BoardModel:
             self._recent.pop()
 
     def _update_ticket_state(self, ticket: Mapping[str, Any]) -> None:
-        ticket_id = _require(ticket, "id", int, "ticket_changed ticket")
-        state = _optional_text(ticket, "state")
+        ticket_id = require(ticket, "id", int, "ticket_changed ticket")
+        state = optional_text(ticket, "state")
         for index, known in enumerate(self._recent):
             if known.ticket_id == ticket_id:
                 changed = dataclasses.replace(known, state=state)
@@ -512,3 +341,148 @@ class BoardModel:
                 if self.latest is not None and self.latest.ticket_id == ticket_id:
                     self.latest = changed
                 break
+
+
+class BoardSync:
+    """Keeps a BoardModel in step with the hall and tells its screen what to draw.
+
+    `port` is the hall (None: a board fed by hand, e.g. tests and replays, that never
+    resyncs); `address` ("host:port") names it to staff while the board connects.
+    The app wires the connection's signals to `set_connection_state`, `refuse`, `on_ready`
+    and `handle_event`.
+    """
+
+    def __init__(
+        self,
+        model: BoardModel,
+        port: HallPort | None = None,
+        *,
+        announcer: Announces | None = None,
+        address: str = "",
+    ) -> None:
+        self.model = model
+        self.port = port
+        self.announcer = announcer
+        self.address = address
+        self.screen: BoardScreen = NoScreen()
+        self.state = "connecting"  # the connection's state, as HallConnection names it
+        self.refused = ""  # why the server refused this board, until it is let in
+        self._resyncing = False
+        self._held_events: list[tuple[str, int, dict[str, Any]]] = []
+
+    def show_on(self, screen: BoardScreen) -> None:
+        self.screen = screen
+
+    # -- the connection ------------------------------------------------------------------------
+
+    def set_connection_state(self, state: str) -> None:
+        self.state = state
+        if state == "online":
+            self.refused = ""
+        self.screen.show_connection()
+
+    def refuse(self, code: str, message: str) -> None:
+        """The server refused this board (most often a wrong hall key): say so to staff."""
+        self.refused = message
+        self.screen.show_connection()
+
+    def status(self) -> tuple[str, str]:
+        """The connection line: ("online", ""), ("refused", why), ("reconnecting", "") or
+        ("connecting", address)."""
+        if self.state == "online":
+            return "online", ""
+        if self.refused:
+            return "refused", self.refused
+        if self.model.seq is not None:
+            return "reconnecting", ""
+        return "connecting", self.address
+
+    def on_ready(self, snapshot: dict[str, Any]) -> None:
+        """The connection is (again) in sync: take its snapshot, then the department names."""
+        self.apply_snapshot(snapshot)
+        if self.port is not None:
+            fetch_pages(self.port.request, "catalog", self._on_catalog)
+
+    def _on_catalog(self, reply: Any) -> None:
+        if not reply.ok:
+            log.warning("catalog not available: %s %s", reply.code, reply.message)
+            return
+        self.apply_catalog(reply.result)
+
+    def request_resync(self) -> None:
+        """Ask the server for a snapshot (events are held until it comes)."""
+        if self._resyncing:
+            return
+        if self.port is None or self.state != "online":
+            return  # the connection resyncs by itself when it is back
+        self._resyncing = True
+        fetch_pages(self.port.request, "snapshot", self._on_resync_reply)
+
+    def _on_resync_reply(self, reply: Any) -> None:
+        self._resyncing = False
+        held, self._held_events = self._held_events, []
+        if not reply.ok:
+            log.warning("snapshot refused: %s %s", reply.code, reply.message)
+            return
+        self.apply_snapshot(reply.result)
+        for name, seq, data in held:
+            self.handle_event(name, seq, data)
+
+    # -- applying ------------------------------------------------------------------------------
+
+    def apply_catalog(self, catalog: dict[str, Any]) -> None:
+        """Name the departments from a `catalog` result (codes are shown until it comes)."""
+        try:
+            changed = self.model.apply_catalog(catalog)
+        except BoardDataError as error:
+            log.warning("catalog unreadable: %s", error)
+            return
+        if changed:
+            self.screen.show_parts([Part.WAITING], relayout=True)
+
+    def apply_snapshot(self, snapshot: dict[str, Any]) -> None:
+        """Rebuild the board from a `snapshot`; calls missed while offline are announced."""
+        try:
+            missed = self.model.apply_snapshot(snapshot)
+        except BoardDataError as error:
+            log.warning("snapshot unreadable, keeping the last state: %s", error)
+            return
+        log.info("board shows the hall as of event %s", self.model.seq)
+        self.screen.show_parts(Part, relayout=True)
+        self._announce(missed)
+        self.screen.show_resynced()
+
+    def handle_event(self, name: str, seq: int, data: dict[str, Any]) -> None:
+        """Apply one pushed event; a gap in `seq` or unreadable data resyncs the board."""
+        if self._resyncing:
+            self._held_events.append((name, seq, data))
+            return
+        try:
+            update = self.model.apply_event(name, seq, data)
+        except BoardDataError as error:
+            log.warning("event %s (seq %s) unreadable, resyncing: %s", name, seq, error)
+            self.request_resync()
+            return
+        if update.resync:
+            if name == "day_reset":
+                self.screen.show_parts(Part)  # a clean screen for the new day, until the snapshot
+            else:
+                log.info("event seq %s does not follow %s; resyncing", seq, self.model.seq)
+            self.request_resync()
+            return
+        self.screen.show_parts(update.parts)
+        self._announce(update.new_calls)
+
+    def _announce(self, calls: list[Call]) -> None:
+        if not calls:
+            return
+        self.screen.show_new_calls(calls)
+        if self.announcer is None:
+            return
+        for call in calls:
+            try:
+                self.announcer.announce(call.number, call.counter, recall=call.recall)
+            except ValueError as error:
+                log.warning(
+                    "call %s to counter %s not announced: %s", call.number, call.counter, error
+                )

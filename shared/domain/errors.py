@@ -12,7 +12,7 @@
     └── the apps' own, each a subclass of QueueHallError defined beside its code:
         PrinterError (queue_kiosk.printing.errors), ShortcutError (counter_client.model),
         BoardDataError (display_board.model), VoicePackError (display_board.voice.pack),
-        VoiceEngineError (display_board.voice.engines), ListenError (hall_web.app)
+        VoiceEngineError (display_board.voice.base), ListenError (hall_web.app)
 
 They are mapped only at the edges: the server turns TransitionError into a `conflict`
 reply and anything else unexpected into `internal` (shared.server); `queue-hall` turns

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 
 from display_board.app import build_board
-from display_board.voice.engines import Announcer, TtsEngine
+from display_board.voice.announcer import Announcer
+from display_board.voice.tts import TtsEngine
 
 
 def issue(server, count: int, service: str = "pension_enrol") -> list[dict]:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from bench.board import HALL, HallTraffic, catalog, snapshot
 from display_board.board import DisplayBoard
-from display_board.model import Call
+from display_board.items import Call
 
 CALLS = 3000
 

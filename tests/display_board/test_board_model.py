@@ -6,7 +6,9 @@ from typing import Any
 
 import pytest
 
-from display_board.model import BoardDataError, BoardModel, Part, SeqCheck
+from display_board.items import BoardDataError
+from display_board.model import BoardModel
+from display_board.updates import Part, SeqCheck
 
 DAY = "2026-11-26"
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bench.board import HALL, catalog, counter, snapshot, ticket
 from display_board.board import DisplayBoard
-from display_board.voice.engines import Announcer, ClipEngine
+from display_board.voice.announcer import Announcer
+from display_board.voice.clips import ClipEngine
 
 
 def call(board: DisplayBoard, seq: int, ticket_id: int, number: str, at_counter: int) -> None:

@@ -18,18 +18,13 @@ if not os.environ.get("DISPLAY"):
 
 from PySide6.QtCore import QLocale  # noqa: E402
 
-from display_board.voice.engines import (  # noqa: E402
-    Announcer,
-    ClipEngine,
-    SilentEngine,
-    TtsEngine,
-    VoiceEngineError,
-    audio_output_available,
-    best_locale,
-    make_engine,
-)
+from display_board.voice.announcer import Announcer  # noqa: E402
+from display_board.voice.base import SilentEngine, VoiceEngineError, audio_output_available  # noqa: E402
+from display_board.voice.clips import ClipEngine  # noqa: E402
+from display_board.voice.engines import make_engine  # noqa: E402
 from display_board.voice.pack import VoicePack, VoicePackError, required_clip_names  # noqa: E402
 from display_board.voice.text import clip_file_name  # noqa: E402
+from display_board.voice.tts import TtsEngine, best_locale  # noqa: E402
 
 SAMPLE_RATE = 16000
 

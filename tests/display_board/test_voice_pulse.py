@@ -87,7 +87,7 @@ def _qt_voice_problem() -> str | None:
             "-c",
             "from PySide6.QtCore import QCoreApplication;"
             "app = QCoreApplication([]);"
-            "from display_board.voice.engines import platform_tts_engines, has_voice_for;"
+            "from display_board.voice.tts import platform_tts_engines, has_voice_for;"
             "names = platform_tts_engines();"
             "print(next((n for n in names if n != 'speechd' and has_voice_for(n, 'zh_CN')), ''))",
         ],

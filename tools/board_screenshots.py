@@ -1,7 +1,7 @@
 """Renders the board's documentation screenshots from a real hall server with a busy morning.
 
 Run under a display with CJK fonts, e.g.
-    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m display_board.screenshots
+    xvfb-run -a -s "-screen 0 1920x1080x24" .venv/bin/python -m tools.board_screenshots
 It starts a hall server on 127.0.0.1 (a temporary database), drives kiosks and counters
 through the protocol until the hall looks like a busy morning, binds a board to it, and
 saves docs/screenshots/board_1920x1080.png and board_1080x1920.png.
@@ -152,7 +152,14 @@ def county_shots(out_dir: Path, lang: str) -> None:
 
     app = QApplication.instance() or QApplication([])
     install_translations(app, lang)
-    county = replace(demo_config("county"), key=None, open_time=None, close_time=None, call_gap_s=0)
+    county = replace(
+        demo_config("county"),
+        key=None,
+        open_time=None,
+        close_time=None,
+        call_gap_s=0,
+        issue_burst=1000,  # a morning's tickets taken in a second
+    )
     twenty = county.catalog.categories[:20]
     codes = {category.code for category in twenty}
     small = Catalog(twenty, tuple(s for s in county.catalog.services if s.category in codes))
@@ -234,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         counters=counters,
         kiosk_names=(("kiosk-2", "东门取号机"),),
         call_gap_s=0,  # a morning's calls made in a second
+        issue_burst=1000,  # and its tickets taken in a second
         clerks=tuple(ClerkConfig(clerk, f"柜员{clerk[2:]}", pin) for clerk, pin in CLERKS),
     )
     with (
