@@ -9,12 +9,7 @@ from contextlib import closing
 from dataclasses import replace
 from typing import Any
 
-from queue_kiosk.model import (
-    InlineRunner,
-    KioskModel,
-    Matter,
-    Screen,
-)
+from queue_kiosk.model import InlineRunner, KioskModel, Matter, Screen
 from queue_kiosk.printing import TicketSlip, open_printer, render_ticket
 from shared.client.connection import Reply
 from shared.config.hall import default_config

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queue_kiosk.model import (
-    IDLE_S,
-    PIN_ATTEMPTS,
-    InlineRunner,
-    KioskModel,
-    PriorityMode,
-    Screen,
-)
+from queue_kiosk.model import IDLE_S, PIN_ATTEMPTS, InlineRunner, KioskModel, PriorityMode, Screen
 from queue_kiosk.printing import TicketSlip, render_ticket
 from tests.queue_kiosk.kiosk_support import (
     first_open_matter,

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from queue_kiosk.model import (
-    InlineRunner,
-    KioskModel,
-)
+from queue_kiosk.model import InlineRunner, KioskModel
 from queue_kiosk.printing import TicketSlip, render_ticket
 
 # -- items the kiosk cannot read ---------------------------------------------------------------
