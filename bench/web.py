@@ -262,8 +262,8 @@ def normalize_number_of(page: SseClient) -> str:
 
 
 def web_figures(folder: Path | None = None) -> dict[str, Any]:
-    from bench.__main__ import write_config
     from bench.crashloop import free_port, start_server
+    from bench.server_load import write_config
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(folder or tmp)
