@@ -25,7 +25,7 @@ from shared.config.hall import (
     pinyin_initials,
     sample_catalog,
 )
-from tests.shared.hall_files import SMALL_CATALOG, write
+from tests.shared.config_support import SMALL_CATALOG, write
 
 # --- The samples and the defaults ---------------------------------------------------------
 

@@ -14,7 +14,7 @@ from shared.config.hall import (
     load_catalog,
     load_config,
 )
-from tests.shared.hall_files import MARK, SMALL_CATALOG, marked_line, write
+from tests.shared.config_support import MARK, SMALL_CATALOG, marked_line, write
 
 
 def catalog_with(categories: str = "", services: str = "") -> str:

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shared.config.hall import SAMPLE_CATALOG_PATH, SAMPLE_HALL_PATH, ConfigError, load_config
-from tests.shared.hall_files import MARK, marked_line, write
+from tests.shared.config_support import MARK, marked_line, write
 
 # --- Bad files: one table of cases ----------------------------------------------------------
 
