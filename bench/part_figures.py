@@ -69,38 +69,40 @@ def ticket_bytes() -> dict[str, Any]:
     return out
 
 
-def board_memory(calls: int) -> dict[str, Any]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def figures_of_module(
+    module: str, args: list[str], error_key: str, what: str, timeout: float, offscreen: bool
+) -> dict[str, Any]:
+    """`python -m module args` in its own process: its last line's JSON object, or the reason
+    it gave none under `error_key` (the last line of its stderr, or that it timed out)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"} if offscreen else None
     try:
         out = subprocess.run(
-            [sys.executable, "-m", "bench.board", "--calls", str(calls)],
+            [sys.executable, "-m", module, *args],
             capture_output=True,
             text=True,
-            timeout=600,
+            timeout=timeout,
             env=env,
         )
     except subprocess.TimeoutExpired:
-        return {"error": "board run timed out"}
+        return {error_key: f"{what} timed out"}
     if out.returncode != 0:
-        return {"error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+        return {error_key: (out.stderr.strip().splitlines() or ["failed"])[-1]}
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def board_memory(calls: int) -> dict[str, Any]:
+    """bench.board in its own process (offscreen Qt): the board's memory over many calls."""
+    args = ["--calls", str(calls)]
+    return figures_of_module("bench.board", args, "error", "board run", 600, offscreen=True)
 
 
 def voice(quick: bool) -> dict[str, Any]:
     """The board's voice through a private PulseAudio (bench/voice.py), in its own process."""
     idle, peak_s = ("5", "40") if quick else ("20", "120")
-    try:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.voice", "--idle-calls", idle, "--peak-s", peak_s],
-            capture_output=True,
-            text=True,
-            timeout=900,
-        )
-    except subprocess.TimeoutExpired:
-        return {"voice_error": "voice measurement timed out"}
-    if out.returncode != 0:
-        return {"voice_error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    args = ["--idle-calls", idle, "--peak-s", peak_s]
+    return figures_of_module(
+        "bench.voice", args, "voice_error", "voice measurement", 900, offscreen=False
+    )
 
 
 def hardware_latency(rounds: int) -> dict[str, Any]:
@@ -115,17 +117,4 @@ def hardware_latency(rounds: int) -> dict[str, Any]:
 
 def county_figures() -> dict[str, Any]:
     """bench.county in its own process (offscreen Qt): a 1,500-matter, 60-counter hall."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    try:
-        out = subprocess.run(
-            [sys.executable, "-m", "bench.county"],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            env=env,
-        )
-    except subprocess.TimeoutExpired:
-        return {"county_error": "county run timed out"}
-    if out.returncode != 0:
-        return {"county_error": (out.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return figures_of_module("bench.county", [], "county_error", "county run", 600, offscreen=True)

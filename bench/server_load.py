@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.calibrate import process_cpu_s
+from bench.calibrate import process_cpu_s, rss_mb
 from bench.crashloop import free_port, start_server
 from bench.history import TZ, add_history, add_waiting
 from bench.load import combine
@@ -50,14 +50,6 @@ def write_config(folder: Path) -> Path:
     )
     path.write_text(BENCH_HALL + clerks, encoding="utf-8")
     return path
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 # Shards of the load, each its own process, as counters and kiosks are separate machines in
