@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.calibrate import rss_mb
 from bench.crashloop import free_port
 from shared.protocol.codec import FrameDecoder, encode
 
@@ -59,12 +60,6 @@ def start(folder: Path, port: int, file_limit: int = FILE_LIMIT) -> subprocess.P
             time.sleep(0.05)
     proc.kill()
     raise RuntimeError("server did not start")
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        kb = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-    return kb / 1024
 
 
 class GoodClient(threading.Thread):

@@ -13,6 +13,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from bench.calibrate import rss_mb
+
 CATEGORIES = [
     {"code": code, "prefix": prefix, "name": name}
     for code, prefix, name in (
@@ -111,14 +113,6 @@ class HallTraffic:
                 self.process()
 
 
-def rss_mb() -> float:
-    with open(f"/proc/{os.getpid()}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=10_000)
@@ -147,11 +141,11 @@ def main() -> None:
     traffic.calls(1, 500)  # every row, cell and style in use once
     app.processEvents()
     gc.collect()
-    before = {"widgets": widgets(), "rss": rss_mb()}
+    before = {"widgets": widgets(), "rss": rss_mb(os.getpid())}
     traffic.calls(500, 500 + args.calls)
     app.processEvents()
     gc.collect()
-    after = {"widgets": widgets(), "rss": rss_mb()}
+    after = {"widgets": widgets(), "rss": rss_mb(os.getpid())}
     print(
         json.dumps(
             {

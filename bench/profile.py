@@ -17,8 +17,8 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from bench.__main__ import write_config
 from bench.history import TZ, add_waiting
+from bench.server_load import write_config
 from shared.config.hall import load_config
 from shared.domain.clock import business_day
 from shared.protocol.ops import Request

@@ -25,6 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.calibrate import rss_mb
+from bench.load import percentile
 from shared.client.connection import HallClient
 
 SERVING_RE = re.compile(r"serving http://[^:]+:(\d+)/")
@@ -103,19 +105,6 @@ class WebProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait(10)
-
-
-def rss_mb(pid: int) -> float:
-    with open(f"/proc/{pid}/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 async def _http_get(port: int, path: str) -> tuple[int, bytes]:
@@ -207,8 +196,8 @@ async def _measure(hall_port: int, web: WebProcess) -> dict[str, Any]:
             await _http_get(web.port, asset)
         loads.append((time.perf_counter() - start) * 1000)
         assert status == 200 and ("前面还有".encode() in body or "前面没有".encode() in body)
-    figures["web_page_load_p50_ms"] = round(percentile(loads, 0.5), 2)
-    figures["web_page_load_p99_ms"] = round(percentile(loads, 0.99), 2)
+    figures["web_page_load_p50_ms"] = round(percentile(loads, 50), 2)
+    figures["web_page_load_p99_ms"] = round(percentile(loads, 99), 2)
 
     pages = {}
     for token in pages_tokens:
@@ -228,14 +217,14 @@ async def _measure(hall_port: int, web: WebProcess) -> dict[str, Any]:
             await asyncio.wait_for(page.changed.wait(), 10)
         latencies.append((time.perf_counter() - start) * 1000)
     await counter.close()
-    figures["web_call_to_page_p50_ms"] = round(percentile(latencies, 0.5), 2)
-    figures["web_call_to_page_p99_ms"] = round(percentile(latencies, 0.99), 2)
+    figures["web_call_to_page_p50_ms"] = round(percentile(latencies, 50), 2)
+    figures["web_call_to_page_p99_ms"] = round(percentile(latencies, 99), 2)
     figures["web_open_pages"] = len(pages)
     # What 200 open pages cost the counters: call_next's reply time without and with them.
-    figures["web_call_next_alone_p50_ms"] = round(percentile(alone, 0.5), 2)
-    figures["web_call_next_alone_p99_ms"] = round(percentile(alone, 0.99), 2)
-    figures["web_call_next_200_pages_p50_ms"] = round(percentile(replies, 0.5), 2)
-    figures["web_call_next_200_pages_p99_ms"] = round(percentile(replies, 0.99), 2)
+    figures["web_call_next_alone_p50_ms"] = round(percentile(alone, 50), 2)
+    figures["web_call_next_alone_p99_ms"] = round(percentile(alone, 99), 2)
+    figures["web_call_next_200_pages_p50_ms"] = round(percentile(replies, 50), 2)
+    figures["web_call_next_200_pages_p99_ms"] = round(percentile(replies, 99), 2)
     for client in pages.values():
         await client.close()
     await asyncio.sleep(1.0)
@@ -266,8 +255,8 @@ def normalize_number_of(page: SseClient) -> str:
 
 
 def web_figures(folder: Path | None = None) -> dict[str, Any]:
-    from bench.__main__ import write_config
     from bench.crashloop import free_port, start_server
+    from bench.server_load import write_config
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(folder or tmp)

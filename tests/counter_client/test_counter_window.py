@@ -4,46 +4,24 @@ shortcut, double presses, and a server restart in the middle of a ticket."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from counter_client.app import build_window
 from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
-from counter_client.window import CounterWindow
-from shared.client.connection import BlockingHallClient, new_req
 from shared.qt.i18n import install_translations
-
-
-@pytest.fixture
-def admin(hall_server):
-    client = hall_server.client("admin", "window-admin")
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def open_window(qtbot, hall_server):
-    windows: list[CounterWindow] = []
-
-    def open_(counter: int = 1, **options: Any) -> CounterWindow:
-        window = build_window(
-            hall_server.host, hall_server.port, counter, reconnect_min_s=0.05, **options
-        )
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        windows.append(window)
-        qtbot.waitUntil(lambda: window.model.connection == "online")
-        return window
-
-    yield open_
-    for window in windows:
-        window.close()
+from tests.counter_client.window_support import (
+    accept,
+    counter_on_server,
+    issue,
+    login,
+    press,
+    settle,
+    shown_queue,
+    window_name_of,
+)
 
 
 @pytest.fixture
@@ -51,60 +29,6 @@ def chinese(qapp):
     install_translations(qapp, "zh_CN")
     yield
     install_translations(qapp, "en")
-
-
-def issue(admin: BlockingHallClient, service: str = "pension_enrol") -> str:
-    ticket = admin.call("issue", service=service, req=new_req())["ticket"]
-    admin.call("printed", ticket=ticket["id"])
-    return ticket["number"]
-
-
-def login(qtbot, window: CounterWindow, clerk: str = "1001", pin: str = "1234") -> None:
-    page = window.login_page
-    page.clerk_edit.setText(clerk)
-    page.pin_edit.setText(pin)
-    qtbot.mouseClick(page.login_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.model.logged_in)
-    qtbot.waitUntil(lambda: not window.model.queue_loading and not window.model.busy)
-
-
-def press(qtbot, window: CounterWindow, action: str) -> None:
-    """Press the action's shortcut key, as a clerk or a hall keypad does."""
-    key = QKeySequence(window.model.shortcuts[action])[0]
-    if QApplication.activeWindow() is not window:  # shortcuts go to the active window only
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-    qtbot.keyClick(window, key.key(), key.keyboardModifiers())
-
-
-def settle(qtbot, window: CounterWindow) -> None:
-    qtbot.waitUntil(lambda: window.model.busy is None)
-
-
-def queue_numbers(window: CounterWindow) -> list[str]:
-    return [t["number"] for t in window.model.queue]
-
-
-def shown_queue(window: CounterWindow) -> list[str]:
-    items = window.main_page.waiting_list
-    return [items.item(i).data(Qt.ItemDataRole.UserRole) for i in range(items.count())]
-
-
-def counter_on_server(server, number: int) -> dict[str, Any]:
-    with server.client("display", "window-check") as display:
-        snapshot = display.call("snapshot")
-    return next(c for c in snapshot["counters"] if c["number"] == number)
-
-
-def window_name_of(number: int, hall_server) -> str:
-    return counter_on_server(hall_server, number)["name"]
-
-
-def accept(qtbot, window: CounterWindow) -> None:
-    dialog = window.dialog
-    assert dialog is not None
-    dialog.accept()
-    qtbot.waitUntil(lambda: window.dialog is None)
 
 
 def test_wrong_pin_is_refused_with_a_clear_message(qtbot, open_window, chinese):
@@ -425,73 +349,3 @@ def test_special_call_filters_the_waiting_tickets_by_matter(qtbot, admin, open_w
     dialog.search_edit.clear()
     qtbot.keyClicks(dialog.search_edit, numbers[1])
     assert dialog.tickets.count() == 1
-
-
-# -- the call gap: a double press of F1, fast (a bouncing key) or slow (a worn keypad) -----------
-
-
-def server_calls(hall_server) -> list[tuple[int, int]]:
-    """(ticket id, recall) of every call the server has recorded, in order."""
-    rows = hall_server.service.store.all("SELECT ticket_id, recall FROM calls ORDER BY id")
-    return [(row["ticket_id"], row["recall"]) for row in rows]
-
-
-@pytest.mark.parametrize("apart_ms", [20, 400])
-def test_a_double_press_of_f1_calls_one_resident(qtbot, hall_server, admin, open_window, apart_ms):
-    first, second = issue(admin), issue(admin)
-    window = open_window(1)
-    login(qtbot, window)
-    press(qtbot, window, "call_next")
-    qtbot.wait(apart_ms)  # the time between the two presses is what this test is about
-    press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
-    settle(qtbot, window)
-    qtbot.wait(200)  # room for a second call to arrive, if one had been sent
-    assert len(server_calls(hall_server)) == 1
-    with hall_server.client("display", "gap-check") as display:
-        snapshot = display.call("snapshot")
-    held = snapshot["counters"][0]["ticket"]
-    assert held["number"] == first and held["state"] == "called"  # not finished by accident
-    assert sum(snapshot["waiting"].values()) == 1  # `second` still waits
-    assert window.model.queue[0]["number"] == second
-    # The call key shows that it is resting, and why.
-    button = window.main_page.buttons["call_next"]
-    assert not button.isEnabled()
-    assert re.search(r"\(\d s\)", button.text()), button.text()
-    assert button.property("cooling") is True
-
-
-def test_recall_is_not_held_back_by_the_gap(qtbot, hall_server, admin, open_window):
-    issue(admin)
-    window = open_window(1)
-    login(qtbot, window)
-    press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.model.ticket is not None)
-    settle(qtbot, window)
-    assert window.main_page.buttons["recall"].isEnabled()
-    press(qtbot, window, "recall")
-    qtbot.waitUntil(lambda: window.model.ticket["calls"] == 2)
-    assert [recall for _, recall in server_calls(hall_server)] == [0, 1]
-
-
-@pytest.mark.call_gap(1)
-def test_the_call_keys_come_back_after_the_gap(qtbot, hall_server, admin, open_window):
-    first, second = issue(admin), issue(admin)
-    window = open_window(1)
-    login(qtbot, window)
-    assert window.model.call_gap_s == 1
-    press(qtbot, window, "call_next")
-    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
-    assert not window.main_page.buttons["call_next"].isEnabled()
-    qtbot.waitUntil(lambda: window.main_page.buttons["call_next"].isEnabled(), timeout=3000)
-    assert window.main_page.buttons["call_next"].property("cooling") is False
-    press(qtbot, window, "call_next")  # `first` was never started: the window asks first
-    assert window.model.notice.key == "confirm_finish_unstarted"
-    press(qtbot, window, "call_next")  # the gap has passed: this call finishes `first`
-    qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == second)
-    assert len(server_calls(hall_server)) == 2
-    # The "today" line counts it as the report does: served without start, short, 2 calls.
-    qtbot.waitUntil(lambda: window.model.figures.served == 1, timeout=5000)
-    text = window.main_page.figures.text()
-    assert "Finished without start 1" in text and "short services 1 (100%)" in text, text
-    assert "calls per served 2.00" in text and "recalls 0" in text, text

@@ -1,4 +1,4 @@
-"""The recording analysis of bench/voice.py tells a whole announcement from a cut-off one.
+"""The recording analysis of bench/hearing.py tells a whole announcement from a cut-off one.
 
 No sound server: the "recording" is the announcement's own audio placed in silence, as
 the null sink's monitor would hold it.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import array
 
-from bench.voice import RATE, Recorder, hear
+from bench.hearing import hear
+from bench.pulse import RATE, Recorder
 from display_board.voice.pack import DEFAULT_CALL_GAP_MS, VoicePack
 from display_board.voice.text import announcement_segments, call_segment_indexes
 

@@ -13,13 +13,9 @@ import sys
 
 import pytest
 
-from bench.voice import (
-    idle_calls,
-    missing_programs,
-    run_peak,
-    save_recording,
-    sound_hall,
-)
+from bench.pulse import missing_programs
+from bench.voice import idle_calls, run_peak
+from bench.voice_hall import save_recording, sound_hall
 
 MISSING = missing_programs()
 pytestmark = [

@@ -11,7 +11,7 @@ import pytest
 from queue_kiosk.printing import decode
 from queue_kiosk.printing.decode import QrCode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
-from tests.queue_kiosk.test_kiosk_model import (
+from tests.queue_kiosk.kiosk_support import (
     Clock,
     first_open_matter,
     make_model,

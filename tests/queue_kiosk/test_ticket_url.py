@@ -12,7 +12,7 @@ from queue_kiosk.model import _ticket_url
 from queue_kiosk.printing import TicketSlip, decode, render_ticket
 from queue_kiosk.printing.decode import QrCode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
-from tests.queue_kiosk.test_kiosk_model import (
+from tests.queue_kiosk.kiosk_support import (
     Clock,
     first_open_matter,
     make_model,
