@@ -10,8 +10,8 @@ import qrcode
 
 from queue_kiosk.model import ticket_url
 from queue_kiosk.printing import TicketSlip, decode, render_ticket
-from queue_kiosk.printing.decode import QrCode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
+from queue_kiosk.printing.ops import QrCode
 from tests.queue_kiosk.test_kiosk_model import (
     Clock,
     first_open_matter,
