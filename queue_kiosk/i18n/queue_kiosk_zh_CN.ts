@@ -135,38 +135,38 @@
         <translation>没有找到相符的事项</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="98"/>
+        <location filename="../views/matters.py" line="100"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="106"/>
+        <location filename="../views/matters.py" line="100"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="132"/>
-        <location filename="../views/matters.py" line="136"/>
+        <location filename="../views/matters.py" line="126"/>
+        <location filename="../views/matters.py" line="130"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="134"/>
+        <location filename="../views/matters.py" line="128"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="137"/>
+        <location filename="../views/matters.py" line="131"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="142"/>
+        <location filename="../views/matters.py" line="136"/>
         <source>All matters</source>
         <translation>全部事项</translation>
     </message>
     <message>
-        <location filename="../views/matters.py" line="177"/>
+        <location filename="../views/matters.py" line="173"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
@@ -290,82 +290,82 @@
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="68"/>
+        <location filename="../views/start.py" line="70"/>
         <source>Previous page</source>
         <translation>上一页</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="76"/>
+        <location filename="../views/start.py" line="70"/>
         <source>Next page</source>
         <translation>下一页</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="86"/>
+        <location filename="../views/start.py" line="80"/>
         <source>Priority lane (staff)</source>
         <translation>绿色通道（工作人员）</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="92"/>
+        <location filename="../views/start.py" line="86"/>
         <source>Cancel priority</source>
         <translation>取消绿色通道</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="134"/>
+        <location filename="../views/start.py" line="128"/>
         <source>Not issuing now</source>
         <translation>暂停取号</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="136"/>
+        <location filename="../views/start.py" line="130"/>
         <source>Please ask the staff</source>
         <translation>请咨询工作人员</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="138"/>
+        <location filename="../views/start.py" line="132"/>
         <source>Full for today</source>
         <translation>今日号已取完</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="139"/>
+        <location filename="../views/start.py" line="133"/>
         <source>Waiting: {count}</source>
         <translation>等候 {count} 人</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="172"/>
+        <location filename="../views/start.py" line="168"/>
         <source>Page {page} of {pages}</source>
         <translation>第 {page} / {pages} 页</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="188"/>
+        <location filename="../views/start.py" line="182"/>
         <source>Tickets are issued from {open} to {close}</source>
         <translation>取号时间 {open} – {close}</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="192"/>
+        <location filename="../views/start.py" line="186"/>
         <source>Tickets are issued from {open}</source>
         <translation>{open} 起开始取号</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="194"/>
+        <location filename="../views/start.py" line="188"/>
         <source>Tickets are issued until {close}</source>
         <translation>取号截至 {close}</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="196"/>
+        <location filename="../views/start.py" line="190"/>
         <source>No tickets are issued today</source>
         <translation>今天不取号</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="199"/>
+        <location filename="../views/start.py" line="193"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="201"/>
+        <location filename="../views/start.py" line="195"/>
         <source>Staff: hold the priority button for two seconds.</source>
         <translation>工作人员：长按“绿色通道”两秒开启优先号</translation>
     </message>
     <message>
-        <location filename="../views/start.py" line="203"/>
+        <location filename="../views/start.py" line="197"/>
         <source>Touch a department, then the matter you need.</source>
         <translation>请先点选部门，再点选要办理的事项</translation>
     </message>

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from queue_kiosk.model import KioskModel, Matter
 from queue_kiosk.views.style import clear_layout
-from queue_kiosk.views.tile import Tile
+from queue_kiosk.views.tile import PageButtons, Tile
 from shared.qt.widgets import PlainLabel
 
 KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -95,18 +95,12 @@ class MattersPage(QWidget):
         layout.addWidget(self.list_area, 1)
 
         pager = QHBoxLayout()
-        self.previous_button = QPushButton(self.tr("Previous page"))
-        self.previous_button.setObjectName("nav")
-        self.previous_button.clicked.connect(model.previous_page)
-        pager.addWidget(self.previous_button)
-        self.page_label = PlainLabel()
-        self.page_label.setObjectName("hint")
-        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        pager.addWidget(self.page_label, 1)
-        self.next_button = QPushButton(self.tr("Next page"))
-        self.next_button.setObjectName("nav")
-        self.next_button.clicked.connect(model.next_page)
-        pager.addWidget(self.next_button)
+        self.pages = PageButtons(
+            pager,
+            (self.tr("Previous page"), self.tr("Next page")),
+            model.previous_page,
+            model.next_page,
+        )
         layout.addLayout(pager)
         self.tiles: dict[str, Tile] = {}
         self._shown: tuple[Any, ...] | None = None
@@ -173,8 +167,8 @@ class MattersPage(QWidget):
         helps = searching or len(in_department) > self.columns * self.rows
         self.keyboard.setVisible(helps)
         self.search.setVisible(helps)
-        self.page_label.setText(
-            self.tr("Page {page} of {pages}").format(page=model.page + 1, pages=model.page_count)
+        self.pages.show_page(
+            model.page,
+            model.page_count,
+            self.tr("Page {page} of {pages}").format(page=model.page + 1, pages=model.page_count),
         )
-        self.previous_button.setEnabled(model.page > 0)
-        self.next_button.setEnabled(model.page + 1 < model.page_count)

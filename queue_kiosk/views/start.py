@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from queue_kiosk.model import Category, KioskModel, PriorityMode
 from queue_kiosk.views.style import clear_layout
-from queue_kiosk.views.tile import Tile
+from queue_kiosk.views.tile import PageButtons, Tile
 from shared.qt.widgets import PlainLabel
 
 
@@ -65,18 +65,12 @@ class StartPage(QWidget):
         self.pager = QWidget()
         pager = QHBoxLayout(self.pager)
         pager.setContentsMargins(0, 0, 0, 0)
-        self.previous_button = QPushButton(self.tr("Previous page"))
-        self.previous_button.setObjectName("nav")
-        self.previous_button.clicked.connect(lambda: self.turn(-1))
-        pager.addWidget(self.previous_button)
-        self.page_label = PlainLabel()
-        self.page_label.setObjectName("hint")
-        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        pager.addWidget(self.page_label, 1)
-        self.next_button = QPushButton(self.tr("Next page"))
-        self.next_button.setObjectName("nav")
-        self.next_button.clicked.connect(lambda: self.turn(1))
-        pager.addWidget(self.next_button)
+        self.pages = PageButtons(
+            pager,
+            (self.tr("Previous page"), self.tr("Next page")),
+            lambda: self.turn(-1),
+            lambda: self.turn(1),
+        )
         layout.addWidget(self.pager)
         bottom = QHBoxLayout()
         self.hint = PlainLabel()
@@ -168,11 +162,11 @@ class StartPage(QWidget):
                 spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
                 self.grid.addWidget(spacer, index // columns, index % columns)
         self.pager.setVisible(self.page_count > 1 and model.issuing)
-        self.page_label.setText(
-            self.tr("Page {page} of {pages}").format(page=self.page + 1, pages=self.page_count)
+        self.pages.show_page(
+            self.page,
+            self.page_count,
+            self.tr("Page {page} of {pages}").format(page=self.page + 1, pages=self.page_count),
         )
-        self.previous_button.setEnabled(self.page > 0)
-        self.next_button.setEnabled(self.page + 1 < self.page_count)
         self.cancel_priority_button.setVisible(model.priority_armed)
         # Outside issuing hours: the hours, large and centred, and nothing to touch.
         closed = not model.issuing

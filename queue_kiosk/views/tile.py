@@ -1,10 +1,16 @@
-"""The big touch button of the start and matters pages: a name line over an information line."""
+"""The touch controls the start and matters pages share: tiles, and the page buttons.
+
+A tile is a big button with a name line over an information line; `PageButtons` is the
+row under a grid of tiles that holds more than one screen: previous, "page n of m", next.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QResizeEvent
-from PySide6.QtWidgets import QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from shared.qt.widgets import PlainLabel
 
@@ -67,3 +73,34 @@ class Tile(QPushButton):
             size -= 2
         if size != base:
             label.setStyleSheet(f"font-size: {size}px;")
+
+
+class PageButtons:
+    """Previous page, "page n of m" and next page, put in `row` (texts from the page, which
+    translates them in its own context)."""
+
+    def __init__(
+        self,
+        row: QHBoxLayout,
+        texts: tuple[str, str],
+        turn_back: Callable[[], None],
+        turn_on: Callable[[], None],
+    ) -> None:
+        self.previous_button = QPushButton(texts[0])
+        self.previous_button.setObjectName("nav")
+        self.previous_button.clicked.connect(turn_back)
+        row.addWidget(self.previous_button)
+        self.page_label = PlainLabel()
+        self.page_label.setObjectName("hint")
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(self.page_label, 1)
+        self.next_button = QPushButton(texts[1])
+        self.next_button.setObjectName("nav")
+        self.next_button.clicked.connect(turn_on)
+        row.addWidget(self.next_button)
+
+    def show_page(self, page: int, pages: int, text: str) -> None:
+        """Page `page` (from 0) of `pages` is shown; `text` says so."""
+        self.page_label.setText(text)
+        self.previous_button.setEnabled(page > 0)
+        self.next_button.setEnabled(page + 1 < pages)
