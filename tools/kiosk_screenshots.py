@@ -296,7 +296,14 @@ def take_county_screenshots(out: Path) -> list[Path]:
     install_translations(app, "zh_CN")
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:
-        config = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+        config = replace(
+            demo_config("county"),
+            key=None,
+            open_time=None,
+            close_time=None,
+            issue_burst=1_000_000,  # the morning's queue is taken in a moment
+            issues_per_minute=1_000_000,
+        )
         server = _Server(Path(folder) / "hall.db", config).start()
         try:
             _take_tickets(server.port)
