@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.crashloop import free_port, start_server
-from shared.admin.county import county_catalog
-from shared.cli.demo import demo_config
+from shared.admin.county import county_catalog, demo_config
 from shared.client.connection import BlockingHallClient, Reply, SizedFrameDecoder
 from shared.server.service import HallService
 from shared.server.store import HallStore

@@ -146,7 +146,7 @@ def county_shots(out_dir: Path, lang: str) -> None:
     """Boards of a county hall: 20+ departments and 60 counters, all or 25-60."""
     from PySide6.QtWidgets import QApplication
 
-    from shared.cli.demo import demo_config
+    from shared.admin.county import demo_config
     from shared.config.hall import Catalog, parse_counter_range
     from shared.qt.i18n import install_translations
 

@@ -288,7 +288,7 @@ def _shoot_county(
 def take_county_screenshots(out: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication
 
-    from shared.cli.demo import demo_config
+    from shared.admin.county import demo_config
     from shared.qt.i18n import install_translations
 
     out.mkdir(parents=True, exist_ok=True)

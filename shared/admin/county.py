@@ -1,6 +1,6 @@
 """A county-sized catalog to try a big hall: 25 departments, 1,500 matters.
 
-`queue-hall demo --catalog county` serves it, and `county_csv()` writes it in the
+`queue-hall demo --catalog county` serves it (`demo_config("county")`), and `county_csv()` writes it in the
 `queue-hall catalog import` format. `widest=True` makes every name as long (in characters
 and in UTF-8 bytes) as the bounds of shared.domain.limits allow: the worst case a hall can import.
 """
@@ -8,9 +8,19 @@ and in UTF-8 bytes) as the bounds of shared.domain.limits allow: the worst case 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
-from shared.config.hall import Catalog, Category, Service, pinyin_initials
+from shared.admin.catalog_csv import CSV_COLUMNS
+from shared.config.hall import (
+    Catalog,
+    Category,
+    CounterConfig,
+    HallConfig,
+    Service,
+    default_config,
+    pinyin_initials,
+)
 from shared.domain import limits
 
 # (code, prefix, name, name_en, topics): a county hall's departments and what they deal with.
@@ -315,8 +325,6 @@ def topic_en(topic: str) -> str:
 
 def county_csv(widest: bool = False) -> str:
     """The county catalog as a `queue-hall catalog import` CSV file."""
-    from shared.admin.commands import CSV_COLUMNS
-
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -337,3 +345,22 @@ def county_csv(widest: bool = False) -> str:
             }
         )
     return out.getvalue()
+
+
+COUNTY_COUNTERS = 60  # `--catalog county`: a county hall's counters
+
+
+def demo_config(catalog: str = "sample") -> HallConfig:
+    """The demo hall: the sample town hall, or (`county`) 1,500 matters, 25 departments and
+    60 counters."""
+    config = default_config()
+    if catalog == "county":
+        config = dataclasses.replace(
+            config,
+            hall_name="青山县政务服务中心",
+            catalog=county_catalog(),
+            counters=tuple(
+                CounterConfig(number, f"{number}号窗口") for number in range(1, COUNTY_COUNTERS + 1)
+            ),
+        )
+    return config

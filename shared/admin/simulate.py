@@ -18,14 +18,10 @@ an error.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import logging
 import math
-import os
 import random
-import signal
-import sys
 import time
 import uuid
 from collections import Counter
@@ -33,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from shared.client.connection import HallClient, parse_server
+from shared.client.connection import HallClient
 from shared.domain.errors import HallError
 from shared.domain.vocabulary import RATING_LEVELS
 
@@ -364,108 +360,3 @@ def parse_hasty(text: str, counters: list[int]) -> frozenset[int]:
             f"--hasty {text!r}: counter {outside[0]} is not one of the simulated --counters"
         )
     return frozenset(numbers)
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", default="127.0.0.1:7310", help="the hall server as HOST:PORT")
-    parser.add_argument(
-        "--counters", default="24", help="simulated counters: 24 (1-24), 3-24 or 3,5,7"
-    )
-    parser.add_argument("--kiosks", type=int, default=2)
-    parser.add_argument(
-        "--rate", type=float, default=240.0, help="residents arriving per hour (hall time)"
-    )
-    parser.add_argument(
-        "--service-minutes", type=float, default=5.0, help="mean service time (hall time)"
-    )
-    parser.add_argument(
-        "--speed", type=float, default=1.0, help="how much faster than real time (e.g. 10)"
-    )
-    parser.add_argument(
-        "--duration", type=float, help="stop after this many seconds (default: until Ctrl+C)"
-    )
-    parser.add_argument("--seed", type=int, help="random seed, for repeatable runs")
-    parser.add_argument(
-        "--initial", type=int, default=0, help="residents already queuing at opening"
-    )
-    parser.add_argument(
-        "--hasty",
-        default="",
-        metavar="COUNTERS",
-        help="counters whose clerk is hasty (double presses, no start, instant finishes),"
-        " e.g. 3 or 3,5; they must be among --counters",
-    )
-    parser.add_argument(
-        "--priority-pin",
-        default=os.environ.get("QUEUE_HALL_PRIORITY_PIN"),
-        help="the hall's staff PIN for priority tickets (default: none, no priority tickets)",
-    )
-
-
-def run_from_args(args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
-    try:
-        host, port = parse_server(args.server)
-        counters = parse_counters(args.counters)
-        hasty = parse_hasty(args.hasty, counters)
-    except ValueError as exc:
-        print(f"queue-hall simulate: {exc}", file=sys.stderr)
-        return 2
-    if args.speed <= 0 or args.rate <= 0 or args.kiosks < 1 or args.service_minutes <= 0:
-        print(
-            "queue-hall simulate: --speed, --rate, --service-minutes and --kiosks must be positive",
-            file=sys.stderr,
-        )
-        return 2
-    behaviour = Behaviour(arrivals_per_hour=args.rate, service_mean_s=args.service_minutes * 60)
-    sim = Simulation(
-        host,
-        port,
-        counters,
-        args.kiosks,
-        behaviour,
-        args.speed,
-        os.environ.get("QUEUE_HALL_KEY"),
-        args.seed,
-        max(0, args.initial),
-        hasty,
-        priority_pin=args.priority_pin,
-    )
-
-    async def main() -> Tally:
-        task = asyncio.create_task(sim.run(args.duration))
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, task.cancel)
-            except (NotImplementedError, RuntimeError):
-                pass
-        try:
-            return await task
-        except asyncio.CancelledError:
-            return sim.tally
-
-    try:
-        tally = asyncio.run(main())
-    except (ConnectionError, OSError) as exc:
-        print(
-            f"queue-hall simulate: cannot reach the hall server at {host}:{port}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
-    except HallError as exc:
-        print(f"queue-hall simulate: {exc.message}", file=sys.stderr)
-        return 1
-    print(f"simulation ended: {tally.line()}")
-    return 0
-
-
-def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser(
-        "simulate",
-        help="simulated residents and clerks against a running server",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_arguments(parser)
-    parser.set_defaults(func=run_from_args)

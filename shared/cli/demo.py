@@ -10,7 +10,6 @@ process the demo started.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import logging
 import os
 import signal
@@ -22,10 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared.admin.county import county_catalog
+from shared.admin.county import demo_config
 from shared.admin.simulate import SIM_CLERK_PIN, sim_clerk_id
 from shared.client.geometry import tile_demo
-from shared.config.hall import CounterConfig, HallConfig, default_config
 from shared.config.paths import data_dir
 from shared.domain.clock import SystemClock, iso
 from shared.protocol import auth
@@ -36,6 +34,7 @@ from shared.server.store import HallStore
 log = logging.getLogger(__name__)
 
 DEMO_CLERKS = (("1001", "1234"), ("1002", "2345"))
+SCREEN_QUERY_TIMEOUT_S = 30
 
 
 @dataclass
@@ -50,25 +49,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-COUNTY_COUNTERS = 60  # `--catalog county`: a county hall's counters
-
-
-def demo_config(catalog: str = "sample") -> HallConfig:
-    """The demo hall: the sample town hall, or (`county`) 1,500 matters, 25 departments and
-    60 counters."""
-    config = default_config()
-    if catalog == "county":
-        config = dataclasses.replace(
-            config,
-            hall_name="青山县政务服务中心",
-            catalog=county_catalog(),
-            counters=tuple(
-                CounterConfig(number, f"{number}号窗口") for number in range(1, COUNTY_COUNTERS + 1)
-            ),
-        )
-    return config
 
 
 def prepare_database(folder: Path, sim_counters: range, catalog: str = "sample") -> Path:
@@ -96,18 +76,25 @@ def prepare_database(folder: Path, sim_counters: range, catalog: str = "sample")
 
 
 def screen_area() -> tuple[int, int, int, int] | None:
-    """The primary screen's free area (x, y, width, height), or None without a screen."""
+    """The primary screen's free area (x, y, width, height), or None without a screen.
+
+    Asked of a short-lived `python -m shared.qt.screens`, so this launcher needs no Qt.
+    """
     try:
-        from PySide6.QtGui import QGuiApplication
-    except ImportError:
+        done = subprocess.run(
+            [sys.executable, "-m", "shared.qt.screens"],
+            capture_output=True,
+            text=True,
+            timeout=SCREEN_QUERY_TIMEOUT_S,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    if QGuiApplication.instance() is None:
-        QGuiApplication([])
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
+    parts = done.stdout.split()
+    if done.returncode != 0 or len(parts) != 4 or not all(p.lstrip("-").isdigit() for p in parts):
         return None
-    area = screen.availableGeometry()
-    return area.x(), area.y(), area.width(), area.height()
+    x, y, width, height = (int(part) for part in parts)
+    return x, y, width, height
 
 
 def plan(

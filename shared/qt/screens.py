@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QWidget
@@ -24,3 +26,21 @@ def show_fullscreen(window: QWidget, screen: QScreen | None = None) -> None:
     if target is not None and handle is not None:
         handle.setScreen(target)
         window.setGeometry(target.geometry())
+
+
+def primary_area() -> tuple[int, int, int, int] | None:
+    """The primary screen's free area (x, y, width, height), or None without a screen."""
+    if QGuiApplication.instance() is None:
+        QGuiApplication([])
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return None
+    area = screen.availableGeometry()
+    return area.x(), area.y(), area.width(), area.height()
+
+
+if __name__ == "__main__":  # `queue-hall demo` asks where to tile its windows
+    found = primary_area()
+    if found is None:
+        sys.exit(1)
+    print(*found)

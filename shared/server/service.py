@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from shared.admin.report import ClerkFigures, FigureRules, clerk_work
 from shared.config.hall import HallConfig, default_config
 from shared.domain.call_order import QueuedTicket, WaitingQueue, next_streak
 from shared.domain.clock import Clock, SystemClock, business_day, iso
@@ -48,6 +47,7 @@ from shared.protocol.ticket_token import (
     ticket_id_of,
     verify,
 )
+from shared.server.figures import ClerkFigures, FigureRules, clerk_work
 from shared.server.store import HallStore, dumps
 
 log = logging.getLogger(__name__)

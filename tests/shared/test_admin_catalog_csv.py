@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.admin.commands import CSV_COLUMNS
+from shared.admin.catalog_csv import CSV_COLUMNS
 from shared.cli.main import main
 from shared.server.store import HallStore
 

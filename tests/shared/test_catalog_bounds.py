@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.admin.commands import CSV_COLUMNS
+from shared.admin.catalog_csv import CSV_COLUMNS
 from shared.admin.county import county_csv
 from shared.cli.main import main
 from shared.config.hall import ConfigError, load_catalog

@@ -8,7 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.admin.report import build_report, parse_period, write_csv
+from shared.admin.report import build_report
+from shared.admin.report_files import write_csv
+from shared.admin.report_period import parse_period
 from shared.client.connection import new_req
 
 TZ = ZoneInfo("Asia/Shanghai")

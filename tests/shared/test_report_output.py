@@ -11,19 +11,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from shared.admin.report import (
-    QUERIES,
-    ReportError,
-    bench_report,
-    build_report,
-    open_database,
-    p90,
-    parse_period,
-    satisfaction_score,
-    write_report,
-)
+from shared.admin.report import bench_report, build_report
+from shared.admin.report_files import write_report
+from shared.admin.report_period import parse_period
+from shared.admin.report_read import QUERIES, open_database
 from shared.cli.main import main
 from shared.client.connection import new_req
+from shared.domain.errors import ReportError
+from shared.domain.figures import p90, satisfaction_score
 from shared.server.store import HallStore
 
 TZ = ZoneInfo("Asia/Shanghai")

@@ -71,8 +71,10 @@ def test_residents_waiting_at_the_door_take_tickets_at_once(hall_server):
 
 @pytest.mark.call_gap(1)
 def test_a_hasty_clerks_double_presses_are_refused_and_the_report_highlights_them(hall_server):
-    from shared.admin.report import FigureRules, build_report, parse_period
+    from shared.admin.report import build_report
+    from shared.admin.report_period import parse_period
     from shared.admin.simulate import HastyBehaviour
+    from shared.domain.figures import FigureRules
 
     # Careful clerks take 3 s (600 hall s at speed 200); the hasty one finishes within 0.6 s.
     # Service times count from the call's whole second, so they may read up to 1 s longer.

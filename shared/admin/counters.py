@@ -1,0 +1,194 @@
+"""Which matters each counter serves: reading, describing and changing it in the database.
+
+A counter serves every matter (`services` NULL) or a list of matter codes; operators name
+whole departments by their code, which stand for the department's active matters, as in
+the hall file's [[counters]]. A change is one short transaction the running server picks
+up at the counter's next call.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.admin.hall_db import json_codes, open_store
+from shared.config.rules import CODE_RE, CODE_RULE, suggest
+from shared.domain import limits
+from shared.domain.errors import EXIT_USAGE, CommandError
+from shared.server.store import dumps
+
+
+@dataclass(frozen=True)
+class CounterServices:
+    """A counter after `set_counter_services`: `services` None means every matter."""
+
+    number: int
+    name: str
+    services: list[str] | None
+    by_category: dict[str, list[str]]
+    unserved: list[str]  # active matters no counter serves now
+
+
+@dataclass(frozen=True)
+class CounterRow:
+    number: int
+    name: str
+    state: str
+    clerk_id: str | None
+    services: str  # as `describe_services` words it
+
+
+def active_catalog(conn: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str, bool]]:
+    """Active services per category code, and every service code with its active flag."""
+    by_category: dict[str, list[str]] = {
+        code: [] for (code,) in conn.execute("SELECT code FROM categories ORDER BY position, code")
+    }
+    services: dict[str, bool] = {}
+    for code, category, active in conn.execute(
+        "SELECT code, category, active FROM services ORDER BY position, code"
+    ):
+        services[code] = bool(active)
+        if active:
+            by_category.setdefault(category, []).append(code)
+    return by_category, services
+
+
+def expand_codes(
+    codes: Iterable[str], by_category: dict[str, list[str]], services: dict[str, bool]
+) -> tuple[list[str], list[str]]:
+    """Service codes for category and service codes (as in the hall file), and the problems."""
+    expanded: list[str] = []
+    problems = []
+    for code in codes:
+        if code in by_category:
+            members = by_category[code]
+            if not members:
+                problems.append(f'the department "{code}" has no active matters')
+        elif code in services:
+            members = [code]
+            if not services[code]:
+                problems.append(f'the matter "{code}" is inactive (no longer in the catalog)')
+        else:
+            problems.append(
+                f'"{code}" is neither a matter nor a department of the catalog'
+                + suggest(code, [*services, *by_category])
+            )
+            continue
+        expanded.extend(member for member in members if member not in expanded)
+    return expanded, problems
+
+
+def describe_services(services: list[str] | None, by_category: dict[str, list[str]]) -> str:
+    """A counter's services, whole departments shown by their code."""
+    if services is None:
+        return "all"
+    remaining = list(services)
+    parts = []
+    for category, members in by_category.items():
+        if members and all(member in remaining for member in members):
+            parts.append(category)
+            remaining = [code for code in remaining if code not in members]
+    return ",".join(parts + remaining) or "(none)"
+
+
+def unserved_services(conn: sqlite3.Connection) -> list[str]:
+    """Active services that no counter serves: residents could take tickets nobody calls."""
+    served: set[str] = set()
+    for (services,) in conn.execute("SELECT services FROM counters"):
+        if services is None:
+            return []
+        served.update(json_codes(services))
+    return [
+        code
+        for (code,) in conn.execute(
+            "SELECT code FROM services WHERE active = 1 ORDER BY position, code"
+        )
+        if code not in served
+    ]
+
+
+def number_ranges(numbers: list[int]) -> str:
+    """Sorted numbers as ranges: [1, 2, 3, 7] -> "1-3, 7"."""
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    return ", ".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
+def parse_services(spec: str) -> list[str] | None:
+    """The codes of "all" or "CODE,CODE..." (None for all); CommandError when malformed."""
+    codes = [code.strip() for code in spec.strip().split(",") if code.strip()]
+    if not codes:
+        raise CommandError(
+            'name the services: "all", or service and department codes separated by commas',
+            EXIT_USAGE,
+        )
+    if len(codes) == 1 and codes[0].lower() == "all":
+        return None
+    for code in codes:
+        if not CODE_RE.fullmatch(code):
+            raise CommandError(f'"{code}" is not a code: {CODE_RULE}', EXIT_USAGE)
+    return codes
+
+
+def set_counter_services(db: Path, number: int, codes: list[str] | None) -> CounterServices:
+    """Make counter `number` serve `codes` (matters and departments; None: every matter)."""
+    store = open_store(db)
+    try:
+        with store.transaction() as conn:
+            row = conn.execute(
+                "SELECT number, name FROM counters WHERE number = ?", (number,)
+            ).fetchone()
+            if row is None:
+                numbers = [n for (n,) in conn.execute("SELECT number FROM counters ORDER BY 1")]
+                raise CommandError(
+                    f"there is no counter {number}; the counters are "
+                    + (number_ranges(numbers) or "none")
+                )
+            by_category, services = active_catalog(conn)
+            expanded: list[str] | None = None
+            if codes is not None:
+                expanded, problems = expand_codes(codes, by_category, services)
+                if problems:
+                    raise CommandError("; ".join(problems) + "; nothing was changed")
+                if len(expanded) > limits.MAX_COUNTER_SERVICES:
+                    raise CommandError(
+                        f"that is {len(expanded)} matters; a counter can name at most "
+                        f'{limits.MAX_COUNTER_SERVICES} (use "all" to serve every matter); '
+                        "nothing was changed"
+                    )
+            conn.execute(
+                "UPDATE counters SET services = ? WHERE number = ?",
+                (None if expanded is None else dumps(expanded), number),
+            )
+            unserved = unserved_services(conn)
+    finally:
+        store.close()
+    return CounterServices(row["number"], row["name"], expanded, by_category, unserved)
+
+
+def counter_rows(db: Path) -> list[CounterRow]:
+    """Every counter of the hall database, by number."""
+    store = open_store(db)
+    try:
+        by_category, _ = active_catalog(store.conn)
+        rows = store.all("SELECT * FROM counters ORDER BY number")
+    finally:
+        store.close()
+    return [
+        CounterRow(
+            row["number"],
+            row["name"],
+            row["state"],
+            row["clerk_id"],
+            describe_services(
+                None if row["services"] is None else json_codes(row["services"]), by_category
+            ),
+        )
+        for row in rows
+    ]
