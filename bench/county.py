@@ -40,6 +40,12 @@ class Port:
             callback(Reply.from_frame(frame))
         return 0
 
+    def login(self, clerk: str, pin: str, callback: Any = None) -> None:
+        raise NotImplementedError("a kiosk never logs a clerk in")
+
+    def logout(self, callback: Any = None) -> None:
+        raise NotImplementedError("a kiosk never logs a clerk in")
+
 
 def measured(port: int, role: str, name: str, decoders: list[SizedFrameDecoder], **kw: Any):
     client = BlockingHallClient("127.0.0.1", port, role, name, hello=False, **kw)

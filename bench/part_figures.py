@@ -26,7 +26,7 @@ def qr_version(ticket: bytes) -> int:
     import qrcode
 
     from queue_kiosk.printing import decode
-    from queue_kiosk.printing.decode import QrCode
+    from queue_kiosk.printing.ops import QrCode
 
     [code] = [op for op in decode(ticket) if isinstance(op, QrCode)]
     symbol = qrcode.QRCode(

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from counter_client.app import build_window
 from display_board.app import build_board
-from queue_kiosk.kiosk import Kiosk
+from queue_kiosk.app import Kiosk
 from queue_kiosk.printing import open_printer
 from shared.config.hall import CounterConfig
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from display_board.app import build_board
-from queue_kiosk.kiosk import Kiosk
+from queue_kiosk.app import Kiosk
 from queue_kiosk.printing import open_printer
 from shared.qt.i18n import install_translations
 

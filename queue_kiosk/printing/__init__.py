@@ -13,9 +13,10 @@ Typical use by the kiosk::
 
 from __future__ import annotations
 
-from .decode import decode, paper_blocks
+from .decode import decode
 from .errors import ERROR_CODES, PrinterError
 from .layout import printable_as_text, render_ticket
+from .ops import paper_blocks
 from .paper import PAPERS, Paper, paper_for
 from .preview import render_preview, render_preview_png
 from .printer import TicketPrinter, open_printer

@@ -8,8 +8,9 @@ from pathlib import Path
 import qrcode
 from PIL import Image, ImageDraw, ImageOps
 
-from .decode import Cut, Feed, FeedDots, QrCode, Raster, TextLine, decode, paper_blocks
+from .decode import decode
 from .glyphs import draw_text_scaled
+from .ops import Cut, Feed, FeedDots, QrCode, Raster, TextLine, paper_blocks
 from .paper import paper_for
 
 logger = logging.getLogger(__name__)

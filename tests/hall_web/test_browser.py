@@ -9,8 +9,8 @@ import time
 import pytest
 
 from queue_kiosk.printing import decode
-from queue_kiosk.printing.decode import QrCode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
+from queue_kiosk.printing.ops import QrCode
 from tests.queue_kiosk.kiosk_support import (
     Clock,
     first_open_matter,

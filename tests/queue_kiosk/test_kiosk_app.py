@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -14,6 +16,16 @@ from queue_kiosk.printing import decode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
 from shared.client.connection import server_address
 from shared.config.hall import default_config
+
+
+@pytest.fixture(autouse=True)
+def keep_root_logging() -> Iterator[None]:
+    """main() sets up the process's logging (to this test's captured stderr): undo it after."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 def dead_port() -> int:

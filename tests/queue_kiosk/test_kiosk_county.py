@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from queue_kiosk.kiosk import Kiosk
+from queue_kiosk.app import Kiosk
 from queue_kiosk.printing import open_printer
 from shared.admin.county import county_catalog
 from shared.config.hall import CounterConfig, default_config

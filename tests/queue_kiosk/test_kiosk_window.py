@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from queue_kiosk.kiosk import Kiosk
+from queue_kiosk.app import Kiosk
 from queue_kiosk.model import CONFIRMATION_S, Phase, Problem, Screen
 from queue_kiosk.printing import decode, open_printer
 from queue_kiosk.printing.fake import FakeNetworkPrinter

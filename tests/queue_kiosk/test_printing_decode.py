@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from queue_kiosk.printing import commands, decode, paper_blocks
-from queue_kiosk.printing.decode import (
+from queue_kiosk.printing.ops import (
     ChineseMode,
     Cut,
     Feed,

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from queue_kiosk.printing import PAPERS, TicketSlip, decode, paper_blocks, render_ticket
-from queue_kiosk.printing.decode import ChineseMode, Cut, Init, QrCode, Raster, TextLine, Unknown
+from queue_kiosk.printing.ops import ChineseMode, Cut, Init, QrCode, Raster, TextLine, Unknown
 from queue_kiosk.printing.slip import MAX_LENGTHS
 
 PAPER_WIDTHS = sorted(PAPERS)

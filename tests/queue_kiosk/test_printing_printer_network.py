@@ -18,8 +18,8 @@ from queue_kiosk.printing import (
     test_print,
 )
 from queue_kiosk.printing.commands import STATUS_ONLINE, STATUS_PAPER
-from queue_kiosk.printing.decode import TextLine
 from queue_kiosk.printing.fake import FakeNetworkPrinter
+from queue_kiosk.printing.ops import TextLine
 
 STATUS_CHECK = STATUS_ONLINE + STATUS_PAPER
 TICKET = render_ticket(sample_slip(), 80)

@@ -8,10 +8,10 @@ from datetime import datetime
 import pytest
 import qrcode
 
-from queue_kiosk.model import _ticket_url
+from queue_kiosk.model import ticket_url
 from queue_kiosk.printing import TicketSlip, decode, render_ticket
-from queue_kiosk.printing.decode import QrCode
 from queue_kiosk.printing.fake import FakeNetworkPrinter
+from queue_kiosk.printing.ops import QrCode
 from tests.queue_kiosk.kiosk_support import (
     Clock,
     first_open_matter,
@@ -74,7 +74,7 @@ def test_without_a_url_the_ticket_prints_as_before() -> None:
 def test_a_url_that_cannot_be_printed_is_refused(bad: str) -> None:
     with pytest.raises(ValueError, match="qr_url"):
         replace(SLIP, qr_url=bad)
-    assert _ticket_url(bad) == ""  # the kiosk leaves such a url out and prints the plain code
+    assert ticket_url(bad) == ""  # the kiosk leaves such a url out and prints the plain code
 
 
 def test_the_kiosk_prints_the_url_the_server_gives(hall_server) -> None:

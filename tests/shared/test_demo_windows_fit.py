@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from display_board.app import build_board
-from queue_kiosk.kiosk import Kiosk
+from queue_kiosk.app import Kiosk
 from queue_kiosk.printing import open_printer
 from shared.cli.demo import DEMO_CLERKS, demo_config
 from shared.client.geometry import tile_demo

@@ -1,11 +1,11 @@
-"""Screenshots of every kiosk screen for the documentation: `python -m queue_kiosk.screenshots`.
+"""Screenshots of every kiosk screen for the documentation: `python -m tools.kiosk_screenshots`.
 
 Starts a hall server with the sample catalog on a loopback port in a temporary folder,
 takes a few tickets so the waiting counts are real, then drives one kiosk (preview
-printer) through start → matters (and a search) → confirmation → staff PIN, and the paper-out notice, at 1920×1080 and 1080×1920 and saves
-`kiosk_<screen>_<w>x<h>.png` plus the printed ticket `ticket_preview_80mm.png`. Run it
-under a display with CJK fonts, e.g.
-`xvfb-run -a -s "-screen 0 1920x1920x24" python -m queue_kiosk.screenshots`.
+printer) through start → matters (and a search) → confirmation → staff PIN, and the
+paper-out notice, at 1920×1080 and 1080×1920 and saves `kiosk_<screen>_<w>x<h>.png` plus
+the printed ticket `ticket_preview_80mm.png`. Run it under a display with CJK fonts, e.g.
+`xvfb-run -a -s "-screen 0 1920x1920x24" python -m tools.kiosk_screenshots`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
+    from shared.config.hall import HallConfig
 
 SIZES = ((1920, 1080), (1080, 1920))
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -28,7 +34,7 @@ DEFAULT_OUT = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 class _Server:
     """The hall server on 127.0.0.1 in a thread of its own, for as long as the screenshots take."""
 
-    def __init__(self, db: Path, config: object) -> None:
+    def __init__(self, db: Path, config: HallConfig) -> None:
         self.db, self.config = db, config
         self.port = 0
         self._ready = threading.Event()
@@ -42,7 +48,7 @@ class _Server:
         from shared.server.store import HallStore
 
         store = HallStore(self.db)
-        server = HallServer(HallService(store, self.config), None)  # type: ignore[arg-type]
+        server = HallServer(HallService(store, self.config), None)
         _, self.port = await server.start("127.0.0.1", 0)
         self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
         self._ready.set()
@@ -77,20 +83,27 @@ def _take_tickets(port: int) -> None:
                 kiosk.call("printed", ticket=ticket["ticket"]["id"])
 
 
-def _wait_until(app: object, condition: Callable[[], bool], what: str, timeout: float = 20) -> None:
+def _wait_until(
+    app: QCoreApplication, condition: Callable[[], bool], what: str, timeout: float = 20
+) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise RuntimeError(f"timed out waiting for {what}")
-        app.processEvents()  # type: ignore[attr-defined]
+        app.processEvents()
         time.sleep(0.01)
 
 
 def _shoot(
-    app: object, port: int, config: object, work: Path, out: Path, size: tuple[int, int]
+    app: QCoreApplication,
+    port: int,
+    config: HallConfig,
+    work: Path,
+    out: Path,
+    size: tuple[int, int],
 ) -> list[Path]:
     """One kiosk window of `size` through start → matters → confirmation."""
-    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.app import Kiosk
     from queue_kiosk.model import Screen
     from queue_kiosk.printing import open_printer
 
@@ -99,7 +112,7 @@ def _shoot(
         "127.0.0.1",
         port,
         printer=open_printer("preview"),
-        config=config,  # type: ignore[arg-type]
+        config=config,
         client_name=f"kiosk-{width}x{height}",
         priority="pin",
         preview_dir=work,
@@ -111,7 +124,7 @@ def _shoot(
     saved: list[Path] = []
 
     def shot(screen: str) -> None:
-        app.processEvents()  # type: ignore[attr-defined]
+        app.processEvents()
         path = out / f"kiosk_{screen}_{width}x{height}.png"
         window.grab().save(str(path))
         saved.append(path)
@@ -154,10 +167,10 @@ def _shoot(
 
 
 def _shoot_paper_out(
-    app: object, port: int, config: object, out: Path, size: tuple[int, int]
+    app: QCoreApplication, port: int, config: HallConfig, out: Path, size: tuple[int, int]
 ) -> Path:
     """The notice a resident sees when the printer has run out of paper."""
-    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.app import Kiosk
     from queue_kiosk.model import Screen
     from queue_kiosk.printing import open_printer
     from queue_kiosk.printing.fake import FakeNetworkPrinter
@@ -168,7 +181,7 @@ def _shoot_paper_out(
             "127.0.0.1",
             port,
             printer=open_printer(fake.spec, timeout=1.0),
-            config=config,  # type: ignore[arg-type]
+            config=config,
             client_name=f"kiosk-paper-{width}x{height}",
         )
         model = kiosk.model
@@ -180,7 +193,7 @@ def _shoot_paper_out(
             model.select_category(model.categories[0].code)
             model.select_matter(model.page_matters()[0].code)
             _wait_until(app, lambda: model.screen is Screen.NOTICE, "the paper-out notice")
-            app.processEvents()  # type: ignore[attr-defined]
+            app.processEvents()
             path = out / f"kiosk_paper_out_{width}x{height}.png"
             kiosk.window.grab().save(str(path))
         finally:
@@ -188,11 +201,11 @@ def _shoot_paper_out(
     return path
 
 
-def _shoot_closed(app: object, out: Path, work: Path, size: tuple[int, int]) -> Path:
+def _shoot_closed(app: QCoreApplication, out: Path, work: Path, size: tuple[int, int]) -> Path:
     """The start screen outside issuing hours."""
     import datetime
 
-    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.app import Kiosk
     from queue_kiosk.printing import open_printer
     from shared.config.hall import default_config
 
@@ -219,7 +232,7 @@ def _shoot_closed(app: object, out: Path, work: Path, size: tuple[int, int]) -> 
             kiosk.start()
             model = kiosk.model
             _wait_until(app, lambda: model.online and bool(model.categories), "the catalog")
-            app.processEvents()  # type: ignore[attr-defined]
+            app.processEvents()
             path = out / f"kiosk_closed_{width}x{height}.png"
             kiosk.window.grab().save(str(path))
         finally:
@@ -230,10 +243,10 @@ def _shoot_closed(app: object, out: Path, work: Path, size: tuple[int, int]) -> 
 
 
 def _shoot_county(
-    app: object, port: int, config: object, out: Path, size: tuple[int, int]
+    app: QCoreApplication, port: int, config: HallConfig, out: Path, size: tuple[int, int]
 ) -> list[Path]:
     """A county hall: the start screen with 25 departments and an 84-matter department."""
-    from queue_kiosk.kiosk import Kiosk
+    from queue_kiosk.app import Kiosk
     from queue_kiosk.printing import open_printer
 
     width, height = size
@@ -241,7 +254,7 @@ def _shoot_county(
         "127.0.0.1",
         port,
         printer=open_printer("none"),
-        config=config,  # type: ignore[arg-type]
+        config=config,
         client_name=f"kiosk-county-{width}x{height}",
     )
     window, model = kiosk.window, kiosk.model
@@ -251,18 +264,19 @@ def _shoot_county(
     saved = []
     try:
         _wait_until(app, lambda: model.online and len(model.matters) >= 1500, "the catalog")
-        for name, action in (
+
+        def county_matters() -> None:
+            model.select_category("hrss")
+            for _ in range(3):
+                model.next_page()
+
+        steps: tuple[tuple[str, Callable[[], None]], ...] = (
             ("start", lambda: None),
-            (
-                "matters",
-                lambda: [
-                    model.select_category("hrss"),
-                    *map(lambda _: model.next_page(), range(3)),
-                ],
-            ),
-        ):
+            ("matters", county_matters),
+        )
+        for name, action in steps:
             action()
-            app.processEvents()  # type: ignore[attr-defined]
+            app.processEvents()
             path = out / f"kiosk_county_{name}_{width}x{height}.png"
             window.grab().save(str(path))
             saved.append(path)
@@ -282,7 +296,14 @@ def take_county_screenshots(out: Path) -> list[Path]:
     install_translations(app, "zh_CN")
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:
-        config = replace(demo_config("county"), key=None, open_time=None, close_time=None)
+        config = replace(
+            demo_config("county"),
+            key=None,
+            open_time=None,
+            close_time=None,
+            issue_burst=1_000_000,  # the morning's queue is taken in a moment
+            issues_per_minute=1_000_000,
+        )
         server = _Server(Path(folder) / "hall.db", config).start()
         try:
             _take_tickets(server.port)
