@@ -27,19 +27,17 @@ from shared.domain.estimate import RECENT
 from shared.server.batch import Batching
 from shared.server.catalog_ops import CatalogOps
 from shared.server.core import Caller, Numbered, Outcome, PinCheck
-from shared.server.counter_ops import CALL_TOO_SOON, CounterOps
+from shared.server.counter_ops import CounterOps
 from shared.server.login import Login
 from shared.server.seeding import Seeding, settings_mismatch
 from shared.server.snapshots import Snapshots
 from shared.server.store import HallStore
-from shared.server.ticket_ops import RATE_AFTER_LOGOUT_S, TicketOps
+from shared.server.ticket_ops import TicketOps
 from shared.server.web_views import WebViews
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "CALL_TOO_SOON",
-    "RATE_AFTER_LOGOUT_S",
     "Caller",
     "HallService",
     "Numbered",
