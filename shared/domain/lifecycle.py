@@ -91,6 +91,16 @@ class CounterState(StrEnum):
     PAUSED = "paused"
 
 
+# The counter ops that act on the ticket in hand, and the life-cycle action each takes.
+TICKET_OPS: dict[str, Action] = {
+    "recall": A.RECALL,
+    "start": A.START,
+    "finish": A.FINISH,
+    "no_show": A.NO_SHOW,
+    "transfer": A.TRANSFER,
+}
+
+
 # Counter ops and what they need, on top of the ticket transitions above.
 # The server enforces these; the counter client enables its buttons from them.
 def counter_ops(
@@ -113,13 +123,7 @@ def counter_ops(
         if counter_state == CounterState.OPEN:
             ops.add("pause")
         return frozenset(ops)
-    for op, action in (
-        ("recall", A.RECALL),
-        ("start", A.START),
-        ("finish", A.FINISH),
-        ("no_show", A.NO_SHOW),
-        ("transfer", A.TRANSFER),
-    ):
+    for op, action in TICKET_OPS.items():
         if allowed(held, action):
             ops.add(op)
     return frozenset(ops)

@@ -1,4 +1,4 @@
-"""The hall server: asyncio TCP connections, the handshake, roles, batching and event fan-out.
+"""The hall server: accepts connections, answers the handshake, batches requests, fans out events.
 
 Requests from all connections are queued and applied in batches: one transaction
 per batch, each request in its own savepoint. Replies and events go out only after
@@ -7,260 +7,40 @@ lost, and requests that arrive together cost one disk flush between them. The ba
 runs on the event loop itself: while it flushes, new requests wait in the sockets and
 form the next batch, and no thread hand-off adds to every reply. Each connection then
 gets its replies and all the batch's events in one write. WAL checkpoints run in a
-thread of their own so that no reply waits for one. Each connection has a bounded output buffer; a client
-that stops reading is disconnected (it resyncs with `snapshot` when it returns)
-rather than slowing anyone else.
+thread of their own so that no reply waits for one. What one connection may cost, and
+its flow control, is `shared.server.connection`; what a hello must hold, and who may
+send what, is `shared.protocol.server_hello`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import socket
-import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from shared.domain.clock import iso
 from shared.domain.errors import ErrorCode, HallError
-from shared.domain.limits import MAX_CLIENT_NAME
 from shared.protocol import auth
-from shared.protocol.codec import (
-    PROTO,
-    BadFrame,
-    FrameDecoder,
-    encode,
-    event,
-    reply_error,
-    reply_ok,
-)
-from shared.protocol.ops import (
-    COUNTER,
-    OPS,
-    ROLES,
-    Request,
-    control_character,
-    is_text,
-    request_id,
-    validate_request,
-)
-from shared.server.service import Caller, HallService, Numbered, Outcome, PinCheck
+from shared.protocol.codec import BadFrame, encode, event, reply_error, reply_ok
+from shared.protocol.ops import COUNTER, Request, request_id, validate_request
+from shared.protocol.server_hello import Refused, check_hello, hello_result, may_send, welcome
+from shared.server.connection import READ_CHUNK, Connection, Limits, Pending, keepalive
+from shared.server.core import Caller, Numbered, Outcome, PinCheck
+from shared.server.service import HallService
 from shared.server.stats import BatchPhases, GcPauses, Timings
 
 log = logging.getLogger(__name__)
 
 MAX_BAD_FRAMES = 3
-OUTPUT_LIMIT = 1 << 20  # bytes queued for one client before it counts as too slow
-READ_CHUNK = 1 << 16
-# How long a closing connection may take to flush, or a finished one to be answered.
-CLOSE_GRACE_S = 5.0
 # A counter whose client is gone this long (power cut, cable pulled, window killed) closes,
 # so the board stops showing it open with nobody there.
 COUNTER_GRACE_S = 120.0
 MAX_BATCH = 64
 TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
-# While a connection has this many bytes of replies and events unsent, its requests are not read.
-WRITE_HIGH = 256 * 1024
-WRITE_LOW = 64 * 1024
-# File descriptors kept free for the database, the logs, the threads, and the sockets accepted
-# in one go (asyncio accepts up to 100 before any is refused).
-FD_RESERVE = 128
-FD_DEFAULT = 512  # the file limit assumed where it cannot be read (Windows)
-MAX_CONNECTIONS_CEILING = 4096
-MAX_PER_ADDRESS_CEILING = 256
-
-
-def file_limit() -> int:
-    """The process's soft limit of open files (RLIMIT_NOFILE), read now."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return FD_DEFAULT
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    return FD_DEFAULT * 128 if soft == resource.RLIM_INFINITY else int(soft)
-
-
-@dataclass
-class Limits:
-    """What one connection, and one address, may cost the server (docs/protocol.md "Limits")."""
-
-    hello_timeout_s: float = 10.0  # a connection that has not said hello by then is closed
-    idle_s: float = 120.0  # a connection that sends nothing this long is closed (clients ping)
-    max_connections: int = 896  # what for_this_process() gives under `ulimit -n 1024`
-    max_per_address: int = 224
-    prehello_replies: int = 5  # replies a connection gets before hello; then it is closed
-    max_queued: int = 32  # requests of one connection waiting for or inside a batch
-    frames_per_turn: int = 32  # frames of one connection handled before the others' turn
-    login_burst: int = 8  # login attempts a connection may make at once ...
-    logins_per_s: int = 2  # ... and then per second
-
-    @classmethod
-    def for_this_process(cls, **changes: Any) -> Limits:
-        """Connection caps below the open-file limit read now, so accept() never runs out."""
-        total = max(8, min(MAX_CONNECTIONS_CEILING, file_limit() - FD_RESERVE))
-        per_address = max(4, min(MAX_PER_ADDRESS_CEILING, total // 4))
-        return cls(**{"max_connections": total, "max_per_address": per_address, **changes})
-
-
-KEEPALIVE_IDLE_S = 60  # TCP keepalive: first probe after this much silence ...
-KEEPALIVE_INTERVAL_S = 10  # ... then one probe this often ...
-KEEPALIVE_PROBES = 5  # ... and the connection is dropped after this many unanswered
-
-
-def _keepalive(sock: socket.socket | None) -> None:
-    """TCP keepalive on an accepted socket: a PC that lost power or cable is noticed."""
-    if sock is None:
-        return
-    try:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-        if sys.platform == "win32":
-            sock.ioctl(  # type: ignore[attr-defined]
-                socket.SIO_KEEPALIVE_VALS,  # type: ignore[attr-defined]
-                (1, KEEPALIVE_IDLE_S * 1000, KEEPALIVE_INTERVAL_S * 1000),
-            )
-            return
-        for name, value in (
-            ("TCP_KEEPIDLE", KEEPALIVE_IDLE_S),
-            ("TCP_KEEPALIVE", KEEPALIVE_IDLE_S),  # macOS
-            ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL_S),
-            ("TCP_KEEPCNT", KEEPALIVE_PROBES),
-        ):
-            option = getattr(socket, name, None)
-            if option is not None:
-                sock.setsockopt(socket.IPPROTO_TCP, option, value)
-    except (OSError, ValueError, AttributeError):  # AttributeError: no ioctl on this socket
-        log.debug("TCP keepalive could not be set", exc_info=True)
-
-
-@dataclass
-class Pending:
-    conn: Connection | None  # None: the server's own request (no reply goes out)
-    request: Request
-    arrived: float = field(default_factory=time.perf_counter)
-    caller: Caller | None = None  # who the server's own request acts for
-
-
-class Connection:
-    """One client's TCP connection and its protocol state."""
-
-    def __init__(
-        self, server: HallServer, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        self.server = server
-        self.reader = reader
-        self.writer = writer
-        peer = writer.get_extra_info("peername")
-        self.address = str(peer[0]) if isinstance(peer, tuple) else str(peer)
-        self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else str(peer)
-        self.decoder = FrameDecoder()
-        self.nonce = auth.new_nonce()
-        self.caller: Caller | None = None  # set by a successful hello
-        self.bad_frames = 0
-        self.prehello_replies = 0  # replies sent before hello succeeded
-        self.closing = False
-        self.outstanding = 0  # requests queued or in the running batch
-        self.answered = asyncio.Event()  # set whenever nothing is outstanding
-        self.answered.set()
-        self.room = asyncio.Event()  # set while fewer than max_queued requests are outstanding
-        self.room.set()
-        self.opened = self.heard = time.monotonic()
-        self.login_tokens = float(server.limits.login_burst)  # login attempts it may make now
-        self.login_checked = self.opened
-        writer.transport.set_write_buffer_limits(high=WRITE_HIGH, low=WRITE_LOW)
-
-    @property
-    def name(self) -> str:
-        return f"{self.caller.role}:{self.caller.client}" if self.caller else self.peer
-
-    def send(self, message: dict[str, Any] | bytes) -> None:
-        """Write a frame now; a client with more than OUTPUT_LIMIT already unread is disconnected.
-
-        The transport sends at once when the socket takes it and buffers the rest, so a
-        reply leaves without waiting for another turn of the loop.
-        """
-        if self.closing or self.writer.transport.is_closing():
-            self.closing = True  # the peer is gone: writing more would only be logged
-            return
-        data = message if isinstance(message, bytes) else encode(message)
-        # What the client has left unread decides, not the size of this write: a batch's
-        # replies and events go out in one write, which in a big hall can itself pass 1 MiB
-        # for a client that reads everything at once.
-        if self.writer.transport.get_write_buffer_size() > OUTPUT_LIMIT:
-            log.warning("%s does not read its events fast enough; disconnecting it", self.name)
-            self.server.count_limit("slow_reader")
-            self.abort()  # it reads nothing: waiting to flush would wait forever
-            return
-        if self.caller is None:
-            self.prehello_replies += 1
-        try:
-            self.writer.write(data)
-        except (ConnectionError, OSError, RuntimeError):
-            self.abort()
-
-    def close(self) -> None:
-        """Close after what was written has been sent; a peer that reads nothing is cut off."""
-        if not self.closing:
-            self.closing = True
-            self.writer.close()
-            asyncio.get_running_loop().call_later(CLOSE_GRACE_S, self.writer.transport.abort)
-        self.room.set()  # a read loop waiting for room wakes up and ends
-
-    def abort(self) -> None:
-        self.closing = True
-        self.writer.transport.abort()
-        self.room.set()
-
-    async def read_loop(self) -> None:
-        limits = self.server.limits
-        try:
-            while not self.closing:
-                # Read no more from a client whose replies pile up unread (it stops sending
-                # too once its socket buffers are full): its backlog drains first.
-                if self.writer.transport.get_write_buffer_size() > WRITE_HIGH:
-                    await self.writer.drain()
-                    continue
-                # Before hello, small reads: a stranger's flood is cut off after a few answers.
-                data = await self.reader.read(READ_CHUNK if self.caller else 4096)
-                if not data:
-                    # The client has finished sending (or gone): its requests still get replies.
-                    await asyncio.wait_for(self.answered.wait(), CLOSE_GRACE_S)
-                    break
-                self.heard = time.monotonic()
-                frames = self.decoder.feed(data)
-                for n, frame in enumerate(frames):
-                    if n and n % limits.frames_per_turn == 0:
-                        await asyncio.sleep(0)  # the other connections' turn
-                    if self.closing:
-                        break
-                    if self.outstanding >= limits.max_queued:
-                        self.room.clear()
-                        await self.room.wait()  # until the batch loop has answered some
-                        if self.closing:
-                            break
-                    try:
-                        pending = self.server.handle_frame(self, frame)
-                        if pending is not None:
-                            await pending
-                    except Exception:  # a bug must cost one reply, not the connection
-                        log.exception("frame from %s failed", self.name)
-                        rid = request_id(frame) if isinstance(frame, dict) else None
-                        self.send(reply_error(rid, ErrorCode.INTERNAL, "internal server error"))
-                    if self.caller is None and self.prehello_replies >= limits.prehello_replies:
-                        log.warning(
-                            "closing %s: %d answers and still no hello",
-                            self.peer,
-                            limits.prehello_replies,
-                        )
-                        self.server.count_limit("no_hello")
-                        self.close()
-        except (ConnectionError, OSError, TimeoutError):
-            pass
-        finally:
-            self.close()
 
 
 class HallServer:
@@ -353,21 +133,12 @@ class HallServer:
             )
             writer.close()
             return
-        _keepalive(writer.get_extra_info("socket"))
+        keepalive(writer.get_extra_info("socket"))
         self.connections.add(conn)
         self._per_address[conn.address] = self._per_address.get(conn.address, 0) + 1
         log.info("connection from %s", conn.peer)
         conn.send(
-            event(
-                "welcome",
-                None,
-                {
-                    "proto": PROTO,
-                    "hall": self.service.hall,
-                    "nonce": conn.nonce,
-                    "auth": self.key is not None,
-                },
-            )
+            event("welcome", None, welcome(self.service.hall, conn.nonce, self.key is not None))
         )
         conn.prehello_replies = 0  # the welcome is not an answer
         try:
@@ -437,28 +208,9 @@ class HallServer:
                 reply_error(request_id(frame), ErrorCode.NOT_AUTHENTICATED, "say hello first")
             )
             return None
-        spec = OPS.get(op) if isinstance(op, str) else None
-        if conn.caller is not None and spec is not None and conn.caller.role not in spec.roles:
-            conn.send(
-                reply_error(
-                    request_id(frame),
-                    ErrorCode.FORBIDDEN,
-                    f"a {conn.caller.role} may not use '{op}'",
-                )
-            )
-            return None
-        if (
-            conn.caller is not None
-            and spec is not None
-            and spec.needs_clerk
-            and conn.caller.role == COUNTER
-            and not conn.caller.clerk
-        ):
-            conn.send(
-                reply_error(
-                    request_id(frame), ErrorCode.FORBIDDEN, f"log in at the counter before '{op}'"
-                )
-            )
+        refused = may_send(conn.caller.role, conn.caller.clerk, op) if conn.caller else None
+        if refused is not None:
+            conn.send(reply_error(request_id(frame), refused.code, refused.message))
             return None
         try:
             request = validate_request(frame)
@@ -521,76 +273,28 @@ class HallServer:
         self._queue(conn, Request(request.id, request.op, params))
 
     def _hello(self, conn: Connection, request: Request) -> None:
-        p = request.params
-        if conn.caller is not None:
-            conn.send(
-                reply_error(
-                    request.id,
-                    ErrorCode.BAD_REQUEST,
-                    "hello was already accepted on this connection",
-                )
-            )
-            return
-        if type(p.get("proto")) is not int or p.get("proto") != PROTO:
-            conn.send(
-                reply_error(
-                    request.id,
-                    ErrorCode.PROTO_MISMATCH,
-                    f"this server speaks protocol {PROTO}, not {p.get('proto')!r}",
-                )
-            )
-            conn.close()
-            return
-        if self.key is not None and not auth.check_hello_auth(self.key, conn.nonce, p.get("auth")):
-            conn.send(
-                reply_error(request.id, ErrorCode.NOT_AUTHENTICATED, "wrong or missing hall key")
-            )
-            log.warning("%s failed the hall-key check", conn.peer)
-            conn.close()
-            return
-        role, client, counter = p.get("role"), p.get("client"), p.get("counter")
-        problem = None
-        if role not in ROLES:
-            problem = f"'role' must be one of {', '.join(ROLES)}"
-        elif (
-            not isinstance(client, str)
-            or not client.strip()
-            or len(client) > MAX_CLIENT_NAME
-            or not is_text(client)
-        ):
-            problem = f"'client' must be a non-empty name of at most {MAX_CLIENT_NAME} characters"
-        elif control_character("client", client):
-            problem = control_character("client", client)
-        elif role == COUNTER:
-            if isinstance(counter, bool) or not isinstance(counter, int) or not 0 < counter < 2**53:
-                problem = "a counter must send its 'counter' number"
-            elif not self.service.counter_exists(counter):
-                problem = f"counter {counter} does not exist in this hall"
-        if problem:
-            conn.send(reply_error(request.id, ErrorCode.BAD_REQUEST, problem))
-            return
-        assert isinstance(role, str) and isinstance(client, str)
-        conn.caller = Caller(
-            role=role,
-            client=client.strip(),
-            counter=counter if role == COUNTER else None,
-            source=conn.address,
+        verdict = check_hello(
+            request.params,
+            key=self.key,
+            nonce=conn.nonce,
+            counter_exists=self.service.counter_exists,
+            already=conn.caller is not None,
         )
-        if role == COUNTER and isinstance(counter, int):
-            timer = self._gone.pop(counter, None)
+        if isinstance(verdict, Refused):
+            conn.send(reply_error(request.id, verdict.code, verdict.message))
+            if verdict.code == ErrorCode.NOT_AUTHENTICATED:
+                log.warning("%s failed the hall-key check", conn.peer)
+            if verdict.close:
+                conn.close()
+            return
+        conn.caller = Caller(verdict.role, verdict.client, verdict.counter, source=conn.address)
+        if verdict.counter is not None:
+            timer = self._gone.pop(verdict.counter, None)
             if timer is not None:
                 timer.cancel()  # the counter's client is back within the grace time
         log.info("%s is %s", conn.peer, conn.name)
-        conn.send(
-            reply_ok(
-                request.id,
-                {
-                    "proto": PROTO,
-                    "seq": self.service.seq,
-                    "server_time": iso(self.service.clock.now()),
-                },
-            )
-        )
+        now = iso(self.service.clock.now())
+        conn.send(reply_ok(request.id, hello_result(self.service.seq, now)))
 
     def stats(self, reset: bool = False) -> dict[str, Any]:
         """What the hall's IT person wants to know about the running server."""

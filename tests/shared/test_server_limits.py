@@ -18,7 +18,7 @@ import pytest
 from bench.abuse import RawClient, rss_mb, start
 from bench.crashloop import free_port, start_server
 from shared.protocol.codec import FrameDecoder, encode
-from shared.server.asyncio_server import Limits, file_limit
+from shared.server.connection import Limits, file_limit
 
 linux_only = pytest.mark.skipif(
     sys.platform != "linux",
@@ -370,9 +370,9 @@ def test_repeated_log_lines_are_collapsed_with_a_count():
 def test_a_client_that_reads_is_not_cut_off_by_one_big_batch_write(hall_server, monkeypatch):
     """A batch's replies and events go to each client in one write; in a big hall that write
     can pass the slow-reader limit by itself. Only what a client leaves unread counts."""
-    import shared.server.asyncio_server
+    import shared.server.connection
 
-    monkeypatch.setattr(shared.server.asyncio_server, "OUTPUT_LIMIT", 16 * 1024)
+    monkeypatch.setattr(shared.server.connection, "OUTPUT_LIMIT", 16 * 1024)
     with socket.create_connection(("127.0.0.1", hall_server.port), timeout=10) as sock:
         decoder = FrameDecoder(max_frame=1 << 20)
         sock.sendall(encode({"id": 1, "op": "hello", "proto": 1, "role": "display", "client": "b"}))

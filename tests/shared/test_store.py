@@ -87,13 +87,11 @@ def test_garbage_file_is_refused(tmp_path):
 
 
 def test_version_1_database_is_migrated_keeping_its_tickets(tmp_path):
-    from shared.server.store import MIGRATIONS, _statements
+    from shared.server.store import build
 
     path = tmp_path / "v1.db"
     conn = sqlite3.connect(path)
-    for statement in _statements(MIGRATIONS[0]):
-        conn.execute(statement)
-    conn.execute("PRAGMA user_version = 1")
+    build(conn, 1)
     conn.execute("INSERT INTO categories(code, prefix, name) VALUES ('c', 'A', '社保')")
     conn.execute(
         "INSERT INTO tickets(day, number, prefix, seq, service, category, state, issued_at, order_at)"
@@ -111,14 +109,11 @@ def test_version_1_database_is_migrated_keeping_its_tickets(tmp_path):
 def test_counters_open_at_the_upgrade_to_version_3_get_their_counter_log_row(tmp_path):
     """Time logged in is summed from counter_log: a counter open when the database is
     upgraded must have a row from then, or the day of the upgrade counts no time for it."""
-    from shared.server.store import MIGRATIONS, _statements
+    from shared.server.store import build
 
     path = tmp_path / "v2.db"
     conn = sqlite3.connect(path)
-    for schema in MIGRATIONS[:2]:
-        for statement in _statements(schema):
-            conn.execute(statement)
-    conn.execute("PRAGMA user_version = 2")
+    build(conn, 2)
     for number, state in ((1, "open"), (2, "closed"), (3, "paused")):
         conn.execute(
             "INSERT INTO counters(number, name, state, clerk_id, updated_at) VALUES (?,?,?,?,?)",
