@@ -37,7 +37,7 @@ def test_a_double_press_of_f1_calls_one_resident(qtbot, hall_server, admin, open
     assert sum(snapshot["waiting"].values()) == 1  # `second` still waits
     assert window.model.queue[0]["number"] == second
     # The call key shows that it is resting, and why.
-    button = window.buttons["call_next"]
+    button = window.main_page.buttons["call_next"]
     assert not button.isEnabled()
     assert re.search(r"\(\d s\)", button.text()), button.text()
     assert button.property("cooling") is True
@@ -50,7 +50,7 @@ def test_recall_is_not_held_back_by_the_gap(qtbot, hall_server, admin, open_wind
     press(qtbot, window, "call_next")
     qtbot.waitUntil(lambda: window.model.ticket is not None)
     settle(qtbot, window)
-    assert window.buttons["recall"].isEnabled()
+    assert window.main_page.buttons["recall"].isEnabled()
     press(qtbot, window, "recall")
     qtbot.waitUntil(lambda: window.model.ticket["calls"] == 2)
     assert [recall for _, recall in server_calls(hall_server)] == [0, 1]
@@ -64,9 +64,9 @@ def test_the_call_keys_come_back_after_the_gap(qtbot, hall_server, admin, open_w
     assert window.model.call_gap_s == 1
     press(qtbot, window, "call_next")
     qtbot.waitUntil(lambda: window.main_page.ticket_number.text() == first)
-    assert not window.buttons["call_next"].isEnabled()
-    qtbot.waitUntil(lambda: window.buttons["call_next"].isEnabled(), timeout=3000)
-    assert window.buttons["call_next"].property("cooling") is False
+    assert not window.main_page.buttons["call_next"].isEnabled()
+    qtbot.waitUntil(lambda: window.main_page.buttons["call_next"].isEnabled(), timeout=3000)
+    assert window.main_page.buttons["call_next"].property("cooling") is False
     press(qtbot, window, "call_next")  # `first` was never started: the window asks first
     assert window.model.notice.key == "confirm_finish_unstarted"
     press(qtbot, window, "call_next")  # the gap has passed: this call finishes `first`
@@ -74,6 +74,6 @@ def test_the_call_keys_come_back_after_the_gap(qtbot, hall_server, admin, open_w
     assert len(server_calls(hall_server)) == 2
     # The "today" line counts it as the report does: served without start, short, 2 calls.
     qtbot.waitUntil(lambda: window.model.figures.served == 1, timeout=5000)
-    text = window.figures.text()
+    text = window.main_page.figures.text()
     assert "Finished without start 1" in text and "short services 1 (100%)" in text, text
     assert "calls per served 2.00" in text and "recalls 0" in text, text
