@@ -22,6 +22,7 @@ from typing import Any
 from bench.crashloop import free_port, start_server
 from shared.admin.county import county_catalog, demo_config
 from shared.client.connection import BlockingHallClient, Reply, SizedFrameDecoder
+from shared.protocol.client_hello import build_hello
 from shared.server.service import HallService
 from shared.server.store import HallStore
 
@@ -47,12 +48,17 @@ class Port:
         raise NotImplementedError("a kiosk never logs a clerk in")
 
 
-def measured(port: int, role: str, name: str, decoders: list[SizedFrameDecoder], **kw: Any):
-    client = BlockingHallClient("127.0.0.1", port, role, name, hello=False, **kw)
+def measured(
+    port: int,
+    role: str,
+    name: str,
+    decoders: list[SizedFrameDecoder],
+    counter: int | None = None,
+):
+    client = BlockingHallClient("127.0.0.1", port, role, name, counter=counter, hello=False)
     client.decoder = decoder = SizedFrameDecoder()
     decoders.append(decoder)
-    hello = {"proto": 1, "role": role, "client": name, **kw}
-    client.call("hello", **hello)
+    client.call("hello", **build_hello(client.welcome, role, name, counter=counter))
     return client
 
 

@@ -176,12 +176,9 @@ def run(rounds: int) -> dict[str, Any]:
                     key_to_called.append(at - t0)
                     screen = screens[n]
                     screen.wait_for(number, timeout=10)
-                    with screen._cond:
-                        shown_at = next(
-                            t
-                            for f, t in zip(screen.frames, screen.frame_times, strict=True)
-                            if f.text == number and t >= t0
-                        )
+                    shown_at = next(
+                        t for f, t in screen.frames_snapshot() if f.text == number and t >= t0
+                    )
                     called_to_led.append(max(0.0, shown_at - at))
                 pending.clear()
             cpu_used = cpu_s(bridge.pid) - cpu_before

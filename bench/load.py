@@ -17,6 +17,7 @@ import uuid
 from typing import Any
 
 from shared.client.connection import PageCollector
+from shared.protocol.client_hello import build_hello
 
 KIOSKS, COUNTERS, DISPLAYS = 4, 24, 2
 # A busy morning at a 24-counter hall, as `queue-hall simulate` models one, with its clock
@@ -47,12 +48,9 @@ class LeanClient:
         cls, port: int, role: str, name: str, counter: int | None = None, on_event=None
     ) -> LeanClient:
         reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=1 << 20)
-        await reader.readline()  # the welcome, alone until hello
+        welcome = json.loads(await reader.readline())  # alone until hello
         self = cls(reader, writer, on_event)
-        hello: dict[str, Any] = {"proto": 1, "role": role, "client": name}
-        if counter is not None:
-            hello["counter"] = counter
-        await self.call("hello", **hello)
+        await self.call("hello", **build_hello(welcome["data"], role, name, counter=counter))
         return self
 
     async def _read(self) -> None:

@@ -37,6 +37,7 @@ class Hall:
     board: subprocess.Popen[str] | None = None
     server: subprocess.Popen[bytes] | None = None
     clients: dict[int, Any] = field(default_factory=dict)
+    holding: set[int] = field(default_factory=set)  # counters serving a ticket they called
     port: int = 0
 
     def config(self) -> Path:
@@ -129,12 +130,12 @@ class Hall:
     def call(self, counter: int) -> tuple[str, float]:
         """`call_next` at `counter` (finishing its previous ticket); (number, answered at)."""
         client = self.clients[counter]
-        if client.__dict__.get("_holding"):
+        if counter in self.holding:
             client.call("start")
             client.call("finish")
         ticket = client.call("call_next", req=uuid.uuid4().hex)["ticket"]
         answered = time.monotonic()
-        client._holding = True
+        self.holding.add(counter)
         client.events.clear()
         return ticket["number"], answered
 

@@ -291,6 +291,11 @@ class CounterModel(CounterFeed):
         self.notice = Notice("info", key, args)
         self._changed()
 
+    def show_notice(self, notice: Notice) -> None:
+        """Show `notice` as it is (one built elsewhere, with its own detail)."""
+        self.notice = notice
+        self._changed()
+
     def clear_notice(self, notice: Notice | None = None) -> None:
         """Clear the notice (only `notice`, if given and still shown)."""
         if self.notice is None or (notice is not None and self.notice is not notice):

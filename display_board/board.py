@@ -77,7 +77,7 @@ class DisplayBoard(BoardFrame):
         self._flash_timer.timeout.connect(self._on_flash)
         self._clock_timer = QTimer(self)
         self._clock_timer.setInterval(CLOCK_INTERVAL_MS)
-        self._clock_timer.timeout.connect(self._show_clock)
+        self._clock_timer.timeout.connect(self.show_clock)
         self._clock_timer.start()
 
         if announcer is not None and hasattr(announcer, "changed"):
@@ -85,7 +85,7 @@ class DisplayBoard(BoardFrame):
         self.sync.show_on(self)
         self._filled = True
 
-        self._show_clock()
+        self.show_clock()
         self.show_connection()
         self.show_parts(Part)
         self._arrange(portrait=False)
@@ -270,7 +270,7 @@ class DisplayBoard(BoardFrame):
         set_text(self.staff_note, "  ".join(notes))
         self.staff_note.setVisible(bool(notes))
 
-    def _show_clock(self) -> None:
+    def show_clock(self) -> None:
         now = self._clock()
         date_format = "yyyy年M月d日 dddd" if self.lang == "zh_CN" else "ddd d MMM yyyy"
         set_text(self.date_label, self._locale.toString(now.date(), date_format))

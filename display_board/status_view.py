@@ -50,6 +50,11 @@ class NoticeTicker(QWidget):
     def scrolling(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def offset(self) -> float:
+        """How far the text has scrolled, in pixels."""
+        return self._offset
+
     def _text_width(self) -> float:
         return QFontMetricsF(self.font()).horizontalAdvance(self._text)
 

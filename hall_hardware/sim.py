@@ -231,6 +231,11 @@ class FakeScreen(_Device):
         with self._cond:
             return self.frames[-1].text if self.frames else None
 
+    def frames_snapshot(self) -> list[tuple[ScreenFrame, float]]:
+        """Every frame the screen has received with the time it arrived, oldest first."""
+        with self._cond:
+            return list(zip(self.frames, self.frame_times, strict=True))
+
     def power_cycle(self) -> None:
         """The screen lost power: it shows nothing until it is written again."""
         with self._cond:

@@ -393,10 +393,7 @@ def run(args: argparse.Namespace) -> int:
             await runner.cleanup()
             await link.close()
             raise ListenError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-        bound = port
-        server = site._server
-        if port == 0 and isinstance(server, asyncio.base_events.Server) and server.sockets:
-            bound = server.sockets[0].getsockname()[1]
+        bound = runner.addresses[0][1] if port == 0 and runner.addresses else port
         print(
             f"queue-hall web: serving http://{host}:{bound}/ for the hall server at "
             f"{hall_host}:{hall_port}",

@@ -146,6 +146,10 @@ class AnnouncementQueue:
         """The calls not yet said at all, oldest first."""
         return [entry.call for entry in self._waiting if entry.readings_done == 0]
 
+    def repeating(self) -> list[CallRef]:
+        """The calls said at least once that have a repeat still to come, oldest first."""
+        return [entry.call for entry in self._waiting if entry.readings_done]
+
     def has_unheard(self) -> bool:
         return any(entry.readings_done == 0 for entry in self._waiting)
 

@@ -312,6 +312,7 @@ class _JobConnection(_EscposConnection):
 
     def write(self, data: bytes, timeout: float) -> None:
         try:
+            # python-escpos 3.1 has no public call that sends bytes as they are; _raw is it.
             self.printer._raw(data)
         except Exception as error:
             raise PrinterError(

@@ -93,6 +93,11 @@ class ConfirmationPage(QWidget):
         self._pixmap: QPixmap | None = None
         self._pixmap_for: object = None  # the confirmation the pixmap shows
 
+    @property
+    def ticket_image(self) -> QPixmap | None:
+        """The shown ticket's image at full size; None when it has none."""
+        return self._pixmap
+
     def show_countdown(self) -> None:
         left = self.model.seconds_left()
         if left is None:

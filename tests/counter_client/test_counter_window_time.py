@@ -3,6 +3,7 @@ waiting minutes run on, and the Chinese texts name staff with one word."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -47,10 +48,9 @@ def issue(hall_server: Any, count: int) -> None:
 def test_the_bottom_line_stays_whole_under_a_long_message(qtbot, window, hall_server):
     issue(hall_server, 12)
     qtbot.waitUntil(lambda: window.main_page.waiting_list.count() == 12)
-    window.model.notice = Notice(
-        "error", "disconnected", {}, "服务器说明：" + "很长的说明文字" * 12
+    window.model.show_notice(
+        Notice("error", "disconnected", {}, "服务器说明：" + "很长的说明文字" * 12)
     )
-    window.model._changed()
     qtbot.waitUntil(
         lambda: window.main_page.notice.isVisible() and window.main_page.figures.text() != ""
     )
@@ -66,7 +66,9 @@ def test_waiting_minutes_run_on_without_an_event(qtbot, window, hall_server):
     issue(hall_server, 1)
     qtbot.waitUntil(lambda: window.main_page.waiting_list.count() == 1)
     before = window.main_page.waiting_list.item(0).text()
-    window.model._clock_offset += 5 * 60  # five minutes pass on the hall's clock, no event
+    # Five minutes pass on the hall's clock, no event: the server's time is read again.
+    later = datetime.fromtimestamp(window.model.server_now() + 5 * 60).astimezone()
+    window.model.on_hello({"server_time": later.isoformat()})
     window.main_page.waiting_list.queue_clock.setInterval(50)  # instead of waiting half a minute
     qtbot.waitUntil(lambda: "5 分钟" in window.main_page.waiting_list.item(0).text(), timeout=3000)
     assert window.main_page.waiting_list.item(0).text() != before

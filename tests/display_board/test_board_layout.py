@@ -118,5 +118,5 @@ def test_notice_scrolls_only_when_it_is_wider_than_the_screen(qtbot):
 
     board.ticker.setText("  ".join(["一窗受理 · 一号通办，请留意叫号，过号请重新取号"] * 6))
     assert board.ticker.scrolling()
-    first = board.ticker._offset
-    qtbot.waitUntil(lambda: board.ticker._offset != first, timeout=2000)
+    first = board.ticker.offset
+    qtbot.waitUntil(lambda: board.ticker.offset != first, timeout=2000)

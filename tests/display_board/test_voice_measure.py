@@ -74,7 +74,7 @@ def test_a_short_dropout_is_not_a_cut_off_but_is_told_apart():
     recorder, entry = recording()
     samples = recorder.samples()
     start = int(2.0037 * RATE) + int(1.5 * RATE)  # 80 ms of silence 1.5 s in
-    recorder._samples = (
+    recorder = FakeRecording(
         samples[:start] + array.array("h", bytes(2 * RATE * 80 // 1000)) + samples[start:]
     )
     (heard,) = hear(recorder, [entry])

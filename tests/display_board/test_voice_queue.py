@@ -146,7 +146,7 @@ def test_any_sequence_says_every_call_first_in_order_and_keeps_recalls(max_merge
             said.append(announcement)
         # A repeat is never said while a call waits to be heard for the first time.
         if queue.has_unheard():
-            assert all(not (r.readings_done and not r.call.recall) for r in queue._waiting)
+            assert all(call.recall for call in queue.repeating())
     said.extend(iter(queue.pop, None))
     firsts = [call.call_id for a in said if not a.is_repeat for call in a.calls]
     assert firsts == list(range(1, calls + 1))

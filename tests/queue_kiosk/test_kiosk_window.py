@@ -339,9 +339,9 @@ def test_the_preview_shows_the_ticket_just_printed(qtbot, qapp, hall_server, tmp
             qtbot.waitUntil(lambda: kiosk.model.screen is Screen.CONFIRMATION, timeout=WAIT_MS)
             saved = QImage(kiosk.model.confirmation.preview_path)
             # What the page shows is the file written for this very ticket.
-            assert page._pixmap is not None and page._pixmap.toImage() == saved.convertToFormat(
-                page._pixmap.toImage().format()
-            )
+            image = page.ticket_image
+            assert image is not None
+            assert image.toImage() == saved.convertToFormat(image.toImage().format())
             shown.append(saved)
             kiosk.model.return_to_start()
         assert shown[0] != shown[1]  # two tickets, two numbers: two different images

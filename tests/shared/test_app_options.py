@@ -68,7 +68,7 @@ app = QApplication([])
 board = build_board(sys.argv[1], int(sys.argv[2]), reconnect_min_s=0.05)
 board.connection.ready.connect(lambda _s: app.quit())
 app.exec()
-board._show_clock()
+board.show_clock()
 print(board.time_label.text(), time.localtime().tm_gmtoff)
 """
 
