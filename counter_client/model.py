@@ -24,6 +24,7 @@ from counter_client.figures import DayFigures
 from counter_client.notices import Notice, ReplyLike, error_notice, outcome_notice
 from counter_client.shortcuts import ACTIONS, DEFAULT_SHORTCUTS, ShortcutError, parse_shortcuts
 from counter_client.state import CALL_ACTIONS, CONNECTING, OFFLINE, ONLINE
+from shared.domain.errors import ErrorReason
 from shared.domain.lifecycle import HELD_STATES
 from shared.domain.limits import MAX_CALL_GAP_S
 
@@ -41,7 +42,6 @@ __all__ = [
     "parse_shortcuts",
 ]
 
-CALL_TOO_SOON = "call_too_soon"  # the server's reason when a call comes inside the gap
 CONFIRM_S = 10  # how long a second call key confirms finishing a ticket never started
 
 log = logging.getLogger(__name__)
@@ -247,7 +247,7 @@ class CounterModel(CounterFeed):
         self._changed()
 
     def _refused(self, op: str, reply: ReplyLike) -> None:
-        if getattr(reply, "reason", "") == CALL_TOO_SOON:
+        if getattr(reply, "reason", "") == ErrorReason.CALL_TOO_SOON:
             retry = getattr(reply, "retry_after_s", None)
             # Never longer than the hall's gap (MAX_CALL_GAP_S at most): a server clock set
             # back must not lock the keys for hours.
