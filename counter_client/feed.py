@@ -19,6 +19,8 @@ from counter_client.figures import DayFigures
 from counter_client.notices import Notice, ReplyLike
 from counter_client.state import ONLINE, CounterState
 from shared.client.connection import fetch_pages
+from shared.domain import lifecycle
+from shared.domain.lifecycle import TicketState
 from shared.protocol.readable import (
     problem_of_counter,
     problem_of_service,
@@ -226,7 +228,10 @@ class CounterFeed(CounterState):
         """A ticket this counter finished or marked no-show: fetch the day's figures again."""
         if not self.logged_in or ticket.get("counter") != self.number:
             return
-        if ticket.get("state") not in ("done", "no_show") or ticket.get("id") in self._closed_ids:
+        if (
+            ticket.get("state") not in (TicketState.DONE, TicketState.NO_SHOW)
+            or ticket.get("id") in self._closed_ids
+        ):
             return
         self._closed_ids.add(int(ticket.get("id") or 0))
         self.refresh_figures()
@@ -240,7 +245,7 @@ class CounterFeed(CounterState):
             self.logged_in
             and not self.logging_in
             and self.busy != "logout"
-            and counter.get("state") == "closed"
+            and counter.get("state") == lifecycle.CounterState.CLOSED
             and counter.get("clerk") is None
         ):
             self._login_taken()
@@ -248,10 +253,10 @@ class CounterFeed(CounterState):
         self.counter = counter
         ticket = counter.get("ticket") or {}
         if (
-            ticket.get("state") == "serving"
+            ticket.get("state") == TicketState.SERVING
             and ticket.get("id") not in self._started_at
             and previous.get("id") == ticket.get("id")
-            and previous.get("state") == "called"
+            and previous.get("state") == TicketState.CALLED
         ):
             self._started_at[ticket["id"]] = self.server_now()
 

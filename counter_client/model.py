@@ -24,7 +24,8 @@ from counter_client.figures import DayFigures
 from counter_client.notices import Notice, ReplyLike, error_notice, outcome_notice
 from counter_client.shortcuts import ACTIONS, DEFAULT_SHORTCUTS, ShortcutError, parse_shortcuts
 from counter_client.state import CALL_ACTIONS, CONNECTING, OFFLINE, ONLINE
-from shared.domain.lifecycle import HELD_STATES
+from shared.domain.errors import ErrorReason
+from shared.domain.lifecycle import HELD_STATES, TicketState
 from shared.domain.limits import MAX_CALL_GAP_S
 
 __all__ = [
@@ -41,7 +42,6 @@ __all__ = [
     "parse_shortcuts",
 ]
 
-CALL_TOO_SOON = "call_too_soon"  # the server's reason when a call comes inside the gap
 CONFIRM_S = 10  # how long a second call key confirms finishing a ticket never started
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ class CounterModel(CounterFeed):
         """The call key finishes the held ticket; one that was called but never started is
         asked about first (a notice): the second press within CONFIRM_S goes ahead."""
         ticket = self.ticket
-        if action != "call_next" or not ticket or ticket.get("state") != "called":
+        if action != "call_next" or not ticket or ticket.get("state") != TicketState.CALLED:
             self._confirm = None
             return True
         now = self._clock()
@@ -247,7 +247,7 @@ class CounterModel(CounterFeed):
         self._changed()
 
     def _refused(self, op: str, reply: ReplyLike) -> None:
-        if getattr(reply, "reason", "") == CALL_TOO_SOON:
+        if getattr(reply, "reason", "") == ErrorReason.CALL_TOO_SOON:
             retry = getattr(reply, "retry_after_s", None)
             # Never longer than the hall's gap (MAX_CALL_GAP_S at most): a server clock set
             # back must not lock the keys for hours.
@@ -279,7 +279,7 @@ class CounterModel(CounterFeed):
             return
         if ticket.get("state") in HELD_STATES and ticket.get("counter") == self.number:
             self.counter = {**self.counter, "ticket": ticket}
-            if ticket["state"] == "serving" and op == "start":
+            if ticket["state"] == TicketState.SERVING and op == "start":
                 self._started_at[ticket["id"]] = self.server_now()
         elif (self.counter.get("ticket") or {}).get("id") == ticket.get("id"):
             self.counter = {**self.counter, "ticket": None}

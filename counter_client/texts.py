@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 
 from counter_client.model import CounterModel, Notice
+from shared.domain.errors import ErrorReason
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ class CounterTexts(QObject):
         }
 
     def login_refusal_text(self, code: str, reason: str, detail: str) -> str:
-        if reason == "locked_out":
+        if reason == ErrorReason.LOCKED_OUT:
             until = re.search(r"until (\d{1,2}:\d{2})", detail or "")
             if until:
                 return self.tr(
@@ -118,7 +119,7 @@ class CounterTexts(QObject):
                 "Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator "
                 "can reset the PIN)."
             )
-        if reason == "disabled":
+        if reason == ErrorReason.DISABLED:
             return self.tr("This clerk ID is disabled.")
         if code == "not_authenticated":
             return self.tr("Login refused: unknown clerk ID or wrong PIN.")
@@ -153,7 +154,7 @@ class CounterTexts(QObject):
         """One table: every refusal a clerk can meet, by (op, error code); op "" for any op;
         ("reason", r) for a refusal that names its reason."""
         return {
-            ("reason", "call_too_soon"): self.tr(
+            ("reason", ErrorReason.CALL_TOO_SOON): self.tr(
                 "Too soon after the last call: wait a few seconds."
             ),
             ("call", "not_found"): self.tr("There is no ticket {ticket} today."),

@@ -43,11 +43,11 @@ from display_board.items import (
 from display_board.updates import Announces, BoardScreen, NoScreen, Part, SeqCheck, Update
 from shared.client.connection import fetch_pages
 from shared.client.port import HallPort
+from shared.domain.lifecycle import HELD_STATES
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RECENT_LIMIT = 12
-HEADLINE_STATES = ("called", "serving")  # the resident is expected at, or is at, the counter
 
 
 class BoardModel:
@@ -134,7 +134,7 @@ class BoardModel:
         ticket was finished, transferred or marked no-show, or whose counter paused or
         closed, is not shown as if it were still current."""
         call = self.latest
-        if call is None or call.state not in HEADLINE_STATES:
+        if call is None or call.state not in HELD_STATES:
             return None
         counter = self.counters.get(call.counter)
         if counter is not None and (counter.state != "open" or counter.ticket != call.number):

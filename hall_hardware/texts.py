@@ -6,6 +6,8 @@ short Chinese ones; a hall changes them here.
 
 from __future__ import annotations
 
+from shared.domain.errors import ErrorReason
+
 # The window screen.
 PAUSED_SCREEN = "暂停服务"
 
@@ -32,10 +34,10 @@ STATUS = {
 NOBODY_WAITING = "无人等候"
 GENERIC_ERROR = "操作失败"
 LOGIN_FAILED = "登录失败"
-LOGIN_REASONS = {
-    "wrong_pin": "密码错误",
-    "locked_out": "工号已锁定",
-    "disabled": "工号已停用",
+LOGIN_REASONS: dict[str, str] = {
+    ErrorReason.WRONG_PIN: "密码错误",
+    ErrorReason.LOCKED_OUT: "工号已锁定",
+    ErrorReason.DISABLED: "工号已停用",
 }
 LOGIN_LOST = "请重新登录"
 REFUSED = "连接被拒"  # the server refused the connection (wrong hall key, unknown counter)
@@ -48,7 +50,7 @@ ERROR_CODES = {
     "not_authenticated": "密码错误",
 }
 # Refusals the server explains with a reason (a reason not listed shows GENERIC_ERROR).
-REASONS = {"call_too_soon": "请稍候"}
+REASONS: dict[str, str] = {ErrorReason.CALL_TOO_SOON: "请稍候"}
 CALL_GAP = "请稍候{seconds}秒"  # the hall's minimum gap between two calls has not passed
 # Why a key does nothing now (the server would refuse it).
 NOT_NOW = {

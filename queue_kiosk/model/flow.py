@@ -23,6 +23,7 @@ from queue_kiosk.model.printer import printer_state_of_error
 from queue_kiosk.model.priority import PriorityLane
 from queue_kiosk.model.state import Screen
 from queue_kiosk.model.ticket import Confirmation, Flow, Notice, Phase, Problem, ticket_url
+from shared.domain.errors import ErrorReason
 from shared.domain.vocabulary import PRINTER_BLOCKED
 
 log = logging.getLogger(__name__)
@@ -103,8 +104,8 @@ class IssueFlow(PriorityLane):
                 self.refresh_catalog()
                 # One code covers these; the error's reason tells them apart.
                 problem = {
-                    "daily_limit": Problem.SERVICE_FULL,
-                    "rate_limit": Problem.TOO_FAST,
+                    ErrorReason.DAILY_LIMIT: Problem.SERVICE_FULL,
+                    ErrorReason.RATE_LIMIT: Problem.TOO_FAST,
                 }.get(reply.reason, Problem.HALL_CLOSED)
             elif reply.code == "disconnected":
                 problem = Problem.SERVER_OFFLINE

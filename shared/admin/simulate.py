@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.client.connection import HallClient
-from shared.domain.errors import HallError
+from shared.domain.errors import ErrorReason, HallError
 from shared.domain.vocabulary import RATING_LEVELS
 
 log = logging.getLogger(__name__)
@@ -69,9 +69,6 @@ class HastyBehaviour:
     # above twice a careful clerk's at any --speed (short services need real-time speed).
     no_show: float = 0.6
     recall: float = 0.3
-
-
-CALL_TOO_SOON = "call_too_soon"  # the server's reason for a call inside the call gap
 
 
 @dataclass
@@ -169,7 +166,7 @@ class Simulation:
                 self.tally.issued += 1
             except HallError as exc:
                 self.tally.errors[exc.code.value] += 1
-                if exc.reason == "rate_limit":  # a crowd at one kiosk: the next one waits
+                if exc.reason == ErrorReason.RATE_LIMIT:  # a crowd at one kiosk: the next waits
                     waiting_at_the_door += 1
                     await asyncio.sleep(1.0)
             except (ConnectionError, OSError):
@@ -205,7 +202,7 @@ class Simulation:
             try:
                 await serve(client)
             except HallError as exc:
-                if exc.reason == CALL_TOO_SOON:
+                if exc.reason == ErrorReason.CALL_TOO_SOON:
                     self.tally.too_soon += 1
                     await asyncio.sleep(exc.retry_after_s or 1)  # real seconds, as the server said
                     continue
@@ -261,7 +258,7 @@ class Simulation:
         try:
             again = (await client.call("call_next", req=uuid.uuid4().hex))["ticket"]
         except HallError as exc:
-            if exc.reason != CALL_TOO_SOON:
+            if exc.reason != ErrorReason.CALL_TOO_SOON:
                 raise
             self.tally.too_soon += 1
         else:  # a hall without a call gap: the first resident's ticket was just finished

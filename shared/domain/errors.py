@@ -1,7 +1,7 @@
 """Every exception the hall's own code raises: one tree, rooted at `QueueHallError`.
 
     QueueHallError
-    ├── HallError          an error reply of the hall protocol: ErrorCode + message (+ reason)
+    ├── HallError          an error reply of the hall protocol: ErrorCode + message (+ ErrorReason)
     ├── TransitionError    a ticket action the life cycle does not allow (-> HallError conflict)
     ├── ConfigError        a hall or catalog file problem: file, line, what is wrong
     ├── StoreError         the database cannot be used as it is (damaged, newer, not a hall's)
@@ -10,8 +10,8 @@
     ├── ReportError        a report cannot be made as asked
     ├── CommandError       an operator command cannot do what was asked (carries its exit code)
     └── the apps' own, each a subclass of QueueHallError defined beside its code:
-        PrinterError (queue_kiosk.printing.errors), ShortcutError (counter_client.model),
-        BoardDataError (display_board.model), VoicePackError (display_board.voice.pack),
+        PrinterError (queue_kiosk.printing.errors), ShortcutError (counter_client.shortcuts),
+        BoardDataError (display_board.items), VoicePackError (display_board.voice.pack),
         VoiceEngineError (display_board.voice.base), ListenError (hall_web.app)
 
 They are mapped only at the edges: the server turns TransitionError into a `conflict`
@@ -53,6 +53,28 @@ class ErrorCode(StrEnum):
     UNAVAILABLE = "unavailable"
 
 
+class ErrorReason(StrEnum):
+    """Every `reason` the server puts in an error reply: the detail a program acts on.
+
+    Added to v1 (docs/protocol.md, "Error codes", is the contract; this is the code's copy).
+    A StrEnum, so a member is sent as its plain value and compares equal to the wire text.
+    """
+
+    CALL_TOO_SOON = "call_too_soon"  # conflict: a call inside the counter's call gap
+    TOO_FAST = "too_fast"  # not_authenticated: logins on one connection come too fast
+    TOO_MANY_CONNECTIONS = "too_many_connections"  # unavailable: a connection cap is reached
+    LOCKED_OUT = "locked_out"  # not_authenticated: too many wrong PINs for this clerk
+    DISABLED = "disabled"  # not_authenticated: the clerk's id is disabled
+    WRONG_PIN = "wrong_pin"  # not_authenticated: an unknown clerk or a wrong PIN
+    RATE_LIMIT = "rate_limit"  # issuing_closed: this client issues faster than its limit
+    PRIORITY_PROOF = "priority_proof"  # forbidden: a priority issue without the staff PIN
+    HOURS = "hours"  # issuing_closed: outside the hall's hours or on a closed weekday
+    DAILY_LIMIT = "daily_limit"  # issuing_closed: the service's daily limit is reached
+    OTHER_KIOSK = "other_kiosk"  # forbidden: printed/print_failed of another kiosk's ticket
+    CLERK_NOT_LOGGED_IN = "clerk_not_logged_in"  # forbidden: a counter op needing its clerk
+    PAGE_EXPIRED = "page_expired"  # conflict: a snapshot page the server no longer keeps
+
+
 class HallError(QueueHallError):
     """An error reply: a protocol code and a human-readable message."""
 
@@ -65,7 +87,7 @@ class HallError(QueueHallError):
     ) -> None:
         self.code = ErrorCode(code)
         self.message = message
-        self.reason = reason  # added to v1: a machine-readable detail, e.g. "daily_limit"
+        self.reason = reason  # added to v1: a machine-readable detail (an ErrorReason)
         self.retry_after_s = retry_after_s  # added to v1: seconds until the op may succeed
         super().__init__(f"{self.code.value}: {message}")
 

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shared.domain.errors import PagingError
+from shared.domain.errors import ErrorReason, PagingError
 from shared.protocol.replies import Reply, error_reason, result_of
 
 PAGED_OPS = ("catalog", "snapshot")
 MAX_PAGE_RESTARTS = 3  # a catalog that keeps changing while it is read is given up on
-PAGE_EXPIRED = "page_expired"  # the error reason of a page the server no longer keeps
 
 
 class PageCollector:
@@ -70,7 +69,7 @@ class PageCollector:
     def feed_frame(self, frame: dict[str, Any]) -> dict[str, Any] | None:
         """`feed` for a whole reply frame: an expired page starts over, another error raises
         HallError, PagingError when the whole keeps changing."""
-        if error_reason(frame) == PAGE_EXPIRED:
+        if error_reason(frame) == ErrorReason.PAGE_EXPIRED:
             return self.restart()
         return self.feed(result_of(frame))
 
@@ -97,7 +96,7 @@ def fetch_pages(
     def on_reply(reply: Any) -> None:
         try:
             if not reply.ok:
-                if getattr(reply, "reason", "") == PAGE_EXPIRED:
+                if getattr(reply, "reason", "") == ErrorReason.PAGE_EXPIRED:
                     request(op, {**base, **collector.restart()}, on_reply)
                     return
                 callback(reply)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shared.domain.errors import ErrorCode, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.domain.limits import MAX_CLIENT_NAME
 from shared.protocol import auth
 from shared.protocol.codec import PROTO
@@ -114,5 +114,14 @@ def may_send(role: str, clerk: str | None, op: Any) -> HallError | None:
     if role not in spec.roles:
         return HallError(ErrorCode.FORBIDDEN, f"a {role} may not use '{op}'")
     if spec.needs_clerk and role == COUNTER and not clerk:
-        return HallError(ErrorCode.FORBIDDEN, f"log in at the counter before '{op}'")
+        return log_in_first(op)
     return None
+
+
+def log_in_first(op: str) -> HallError:
+    """The refusal of a counter's `op` that needs a clerk while none is logged in."""
+    return HallError(
+        ErrorCode.FORBIDDEN,
+        f"log in at the counter before '{op}'",
+        reason=ErrorReason.CLERK_NOT_LOGGED_IN,
+    )

@@ -25,10 +25,10 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from shared.domain.errors import HallError, PagingError
+from shared.domain.errors import ErrorReason, HallError, PagingError
 from shared.protocol.client_hello import build_hello
 from shared.protocol.codec import BadFrame, FrameDecoder, encode
-from shared.protocol.pages import PAGE_EXPIRED, PageCollector
+from shared.protocol.pages import PageCollector
 from shared.protocol.replies import Reply, disconnected, new_req
 from shared.protocol.retry import Backoff, Callback, PendingRequest, may_replay
 
@@ -378,8 +378,8 @@ class ClientSession:
         try:
             if reply.ok:
                 more = self.pages.feed(reply.result)
-            elif reply.reason == PAGE_EXPIRED:  # the server dropped the pages: read them again
-                more = self.pages.restart()
+            elif reply.reason == ErrorReason.PAGE_EXPIRED:
+                more = self.pages.restart()  # the server dropped the pages: read them again
         except PagingError as exc:
             reply = Reply(False, {}, "conflict", str(exc))
         if not reply.ok and more is None:

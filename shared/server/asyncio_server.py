@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, cast
 
 from shared.domain.clock import iso
-from shared.domain.errors import ErrorCode, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.protocol import auth
 from shared.protocol.codec import BadFrame, encode, event, reply_error, reply_ok
 from shared.protocol.ops import COUNTER, Request, request_id, validate_request
@@ -120,14 +120,14 @@ class HallServer:
         refusal = self._refusal(conn.address)
         if refusal is not None:
             log.warning("refused a connection from %s: %s", conn.peer, refusal)
-            self.count_limit("too_many_connections")
+            self.count_limit(ErrorReason.TOO_MANY_CONNECTIONS)
             writer.write(
                 encode(
                     reply_error(
                         None,
                         ErrorCode.UNAVAILABLE,
                         f"{refusal}; try again later",
-                        reason="too_many_connections",
+                        reason=ErrorReason.TOO_MANY_CONNECTIONS,
                     )
                 )
             )
@@ -210,7 +210,7 @@ class HallServer:
             return None
         refused = may_send(conn.caller.role, conn.caller.clerk, op) if conn.caller else None
         if refused is not None:
-            conn.send(reply_error(request_id(frame), refused.code, refused.message))
+            conn.send(reply_error(request_id(frame), refused.code, refused.message, refused.reason))
             return None
         try:
             request = validate_request(frame)
@@ -255,7 +255,7 @@ class HallServer:
                     ErrorCode.NOT_AUTHENTICATED,
                     f"too many login attempts on this connection: at most {limits.login_burst} "
                     f"at once, then {limits.logins_per_s} per second",
-                    reason="too_fast",
+                    reason=ErrorReason.TOO_FAST,
                 )
             )
             self.count_limit("login_too_fast")

@@ -15,7 +15,7 @@ from typing import Any
 
 from shared.domain.call_order import next_streak
 from shared.domain.clock import iso
-from shared.domain.errors import ErrorCode, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.domain.lifecycle import TICKET_OPS, Action, CounterState, TicketState
 from shared.domain.limits import PAGE_BUDGET, fill_page, json_size
 from shared.protocol.ops import COUNTER
@@ -24,7 +24,6 @@ from shared.server.core import Caller, Event, Outcome, ServiceCore
 
 QUEUE_LIMIT = 200  # tickets in one `queue` reply at most (fewer when they would not fit a page)
 NO_SHOWS_LIMIT = 100  # tickets in one `no_shows` reply
-CALL_TOO_SOON = "call_too_soon"  # the error reason of a call inside the call gap
 
 
 class CounterOps(ServiceCore):
@@ -77,7 +76,7 @@ class CounterOps(ServiceCore):
                 ErrorCode.CONFLICT,
                 f"counter {counter['number']} called a ticket less than"
                 f" {gap} s ago; call again in {seconds} s",
-                reason=CALL_TOO_SOON,
+                reason=ErrorReason.CALL_TOO_SOON,
                 retry_after_s=seconds,
             )
 

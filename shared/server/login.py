@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.domain.clock import iso
-from shared.domain.errors import ErrorCode, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.domain.lifecycle import CounterState
 from shared.protocol import auth
 from shared.server import queries
@@ -68,7 +68,7 @@ class Login(ServiceCore):
                     ErrorCode.NOT_AUTHENTICATED,
                     f"too many wrong PINs: clerk {clerk_id} is locked out at this address "
                     f"until {until:%H:%M}",
-                    reason="locked_out",
+                    reason=ErrorReason.LOCKED_OUT,
                 )
             )
         if clerk is None or not check.ok:
@@ -76,7 +76,9 @@ class Login(ServiceCore):
         if clerk["disabled"]:
             return Outcome(
                 error=HallError(
-                    ErrorCode.NOT_AUTHENTICATED, f"clerk {clerk_id} is disabled", reason="disabled"
+                    ErrorCode.NOT_AUTHENTICATED,
+                    f"clerk {clerk_id} is disabled",
+                    reason=ErrorReason.DISABLED,
                 )
             )
         self.clerk_names[clerk_id] = clerk["name"]
@@ -111,7 +113,7 @@ class Login(ServiceCore):
     def wrong_pin(self, key: tuple[str, str], now: datetime) -> Outcome:
         """Count a wrong PIN (or unknown clerk) from one address; the 5th locks that pair out."""
         wrong = HallError(
-            ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN", reason="wrong_pin"
+            ErrorCode.NOT_AUTHENTICATED, "unknown clerk or wrong PIN", reason=ErrorReason.WRONG_PIN
         )
         stamp = now.timestamp()
         if len(self.failures) >= LOGIN_MEMORY:
@@ -135,7 +137,7 @@ class Login(ServiceCore):
                 ErrorCode.NOT_AUTHENTICATED,
                 f"wrong PIN; clerk {clerk_id} is now locked out at this address for "
                 f"{LOCKOUT_S // 60} minutes",
-                reason="locked_out",
+                reason=ErrorReason.LOCKED_OUT,
             ),
             events=self.raise_alert(clerk_id, source, now),
         )

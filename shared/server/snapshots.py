@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.clock import iso
-from shared.domain.errors import ErrorCode, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.domain.limits import MAX_SNAPSHOT_KIOSKS, split_pages
 from shared.server import queries, wire
 from shared.server.core import Caller, Outcome, ServiceCore
@@ -83,7 +83,7 @@ class Snapshots(ServiceCore):
                 raise HallError(
                     ErrorCode.CONFLICT,
                     "that snapshot page is no longer kept; ask for a new snapshot",
-                    reason="page_expired",
+                    reason=ErrorReason.PAGE_EXPIRED,
                 )
             kept = found
         pages = kept[2]

@@ -18,10 +18,11 @@ from datetime import datetime
 from typing import Any
 
 from shared.domain.clock import iso
-from shared.domain.errors import ErrorCode, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.domain.lifecycle import Action, TicketState
 from shared.domain.numbering import format_number
 from shared.protocol.ops import COUNTER, KIOSK
+from shared.protocol.server_hello import log_in_first
 from shared.protocol.ticket_token import make_token
 from shared.server import queries, wire
 from shared.server.core import Caller, Outcome, ServiceCore, queued
@@ -75,7 +76,7 @@ class TicketOps(ServiceCore):
                 ErrorCode.ISSUING_CLOSED,
                 f"'{caller.client}' takes tickets too fast (at most {self.config.issue_burst} at "
                 f"once and {self.config.issues_per_minute} a minute); try again in {wait_s} s",
-                reason="rate_limit",
+                reason=ErrorReason.RATE_LIMIT,
                 retry_after_s=wait_s,
             )
         if len(self.issue_tokens) >= ISSUE_CLIENTS_KEPT:
@@ -94,7 +95,7 @@ class TicketOps(ServiceCore):
             raise HallError(
                 ErrorCode.FORBIDDEN,
                 "this hall issues no priority tickets (no [kiosk] priority_pin in the hall file)",
-                reason="priority_proof",
+                reason=ErrorReason.PRIORITY_PROOF,
             )
         given = params.get("priority_pin")
         source = caller.source or caller.client
@@ -107,7 +108,7 @@ class TicketOps(ServiceCore):
                 ErrorCode.FORBIDDEN,
                 f"too many wrong staff PINs from {source}; priority tickets resume in "
                 f"{math.ceil(PRIORITY_LOCK_S - (moment - wrong[0]))} s",
-                reason="priority_proof",
+                reason=ErrorReason.PRIORITY_PROOF,
             )
         if not isinstance(given, str) or not hmac.compare_digest(given.encode(), expected.encode()):
             if isinstance(given, str):
@@ -116,7 +117,7 @@ class TicketOps(ServiceCore):
             raise HallError(
                 ErrorCode.FORBIDDEN,
                 "a priority ticket needs the staff PIN in 'priority_pin'",
-                reason="priority_proof",
+                reason=ErrorReason.PRIORITY_PROOF,
             )
 
     def op_issue(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
@@ -129,7 +130,7 @@ class TicketOps(ServiceCore):
             raise HallError(ErrorCode.NOT_FOUND, f"no service {params['service']!r} in the catalog")
         issuing, why = self.issuing_now(now)
         if not issuing:
-            raise HallError(ErrorCode.ISSUING_CLOSED, why, reason="hours")
+            raise HallError(ErrorCode.ISSUING_CLOSED, why, reason=ErrorReason.HOURS)
         day = self.day(now)
         limit = service["daily_limit"]
         issued = queries.tickets_per_service(self.conn, day, waiting_only=False)
@@ -137,7 +138,7 @@ class TicketOps(ServiceCore):
             raise HallError(
                 ErrorCode.ISSUING_CLOSED,
                 f"today's {limit} tickets for {service['name']} have all been taken",
-                reason="daily_limit",
+                reason=ErrorReason.DAILY_LIMIT,
             )
         category = queries.category(self.conn, service["category"])
         assert category is not None  # foreign key
@@ -187,7 +188,7 @@ class TicketOps(ServiceCore):
             raise HallError(
                 ErrorCode.FORBIDDEN,
                 f"ticket {row['number']} was issued by another kiosk; only it may send '{op}'",
-                reason="other_kiosk",
+                reason=ErrorReason.OTHER_KIOSK,
             )
 
     def op_printed(self, caller: Caller, params: dict[str, Any], now: datetime) -> Outcome:
@@ -243,11 +244,7 @@ class TicketOps(ServiceCore):
             # Who may ask comes before what was asked: with nobody logged in, only a ticket
             # this counter finished moments ago may be rated; anything else is forbidden.
             if queries.ticket(self.conn, params["ticket"]) is None:
-                raise HallError(
-                    ErrorCode.FORBIDDEN,
-                    "log in at the counter before 'rate'",
-                    reason="clerk_not_logged_in",
-                )
+                raise log_in_first("rate")
         row = self.ticket_row(params["ticket"])
         if caller.role == COUNTER:
             self.check_rater(caller, row, now)
@@ -301,5 +298,5 @@ class TicketOps(ServiceCore):
             raise HallError(
                 ErrorCode.FORBIDDEN,
                 f"ticket {row['number']} can be rated only while its clerk is logged in here",
-                reason="clerk_not_logged_in",
+                reason=ErrorReason.CLERK_NOT_LOGGED_IN,
             )

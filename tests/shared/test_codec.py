@@ -8,7 +8,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shared.protocol.codec import MAX_FRAME, BadFrame, FrameDecoder, decode_frame, encode
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
+from shared.protocol.codec import (
+    MAX_FRAME,
+    BadFrame,
+    FrameDecoder,
+    decode_frame,
+    encode,
+    reply_error,
+)
 
 json_values = st.recursive(
     st.none()
@@ -114,3 +122,18 @@ def test_chinese_text_is_sent_as_utf8_not_escaped():
     data = encode({"hall": "白沙镇政务服务中心"})
     assert "白沙镇".encode() in data
     assert json.loads(data) == {"hall": "白沙镇政务服务中心"}
+
+
+@pytest.mark.parametrize("reason", list(ErrorReason))
+def test_an_error_reason_goes_on_the_wire_as_its_plain_text(reason):
+    error = HallError(ErrorCode.CONFLICT, "no", reason=reason, retry_after_s=2)
+    frame = reply_error(7, error.code, error.message, error.reason, error.retry_after_s)
+    expected = (
+        '{"id":7,"ok":false,"error":{"code":"conflict","message":"no",'
+        f'"reason":"{reason.name.lower()}","retry_after_s":2}}}}\n'
+    )
+    assert encode(frame) == expected.encode()
+    assert json.dumps(error.to_wire()) == json.dumps(
+        {"code": "conflict", "message": "no", "reason": reason.value, "retry_after_s": 2}
+    )
+    assert decode_frame(encode(frame).rstrip(b"\n"))["error"]["reason"] == reason

@@ -316,6 +316,8 @@ def test_counter_op_before_login_is_forbidden(hall_server, op):
     reply = counter.send(op, **VALID_PARAMS[op])
     assert reply["ok"] is False
     assert reply["error"]["code"] == "forbidden", reply
+    assert reply["error"]["message"] == f"log in at the counter before '{op}'"
+    assert reply["error"]["reason"] == "clerk_not_logged_in"
 
 
 @pytest.mark.parametrize(("clerk", "pin"), [("1001", "9999"), ("9999", "1234"), ("1001", "2345")])
