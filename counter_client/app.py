@@ -1,7 +1,7 @@
 """The `counter-client` command: the clerk's window at one counter of the hall.
 
 The one place where the counter's pieces meet: the options, the log, the hall connection,
-the model (counter_client.model), the window (counter_client.window) and, with
+the model (counter_client.model), the window (counter_client.views.window) and, with
 `--rating-window`, the resident's rating window on its own screen. Qt loads only once the
 options are good, so a wrong option answers at once, without a display.
 """
@@ -25,7 +25,7 @@ from shared.qt.i18n import LANGUAGES, resolve_language
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from counter_client.window import CounterWindow
+    from counter_client.views.window import CounterWindow
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +155,7 @@ def build_window(
     """The window with its model and hall connection wired together and connecting."""
     from PySide6.QtCore import QTimer
 
-    from counter_client.window import CounterWindow
+    from counter_client.views.window import CounterWindow
     from shared.qt.client import HallConnection
 
     connection = HallConnection(
@@ -184,7 +184,7 @@ def build_window(
     if clerk is not None and pin is not None:
         model.set_auto_login(clerk, pin)
     if rating_window:
-        from counter_client.rating import DEFAULT_TIMEOUT_S, RatingPanel
+        from counter_client.views.rating import DEFAULT_TIMEOUT_S, RatingPanel
 
         timeout_s = DEFAULT_TIMEOUT_S if rating_timeout_s is None else rating_timeout_s
         window.rating_panel = RatingPanel(

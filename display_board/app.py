@@ -158,8 +158,8 @@ def build_board(
 ) -> Any:  # DisplayBoard (imported late: Qt loads only once the arguments are good)
     """The board, its model kept in step with the hall by a connecting HallConnection (kept
     as `board.connection`)."""
-    from display_board.board import DisplayBoard
     from display_board.model import BoardModel, BoardSync
+    from display_board.views.board import DisplayBoard
     from shared.qt.client import HallConnection
 
     config = config or HallConfig()

@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter_client.app import build_window
-from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
 from counter_client.model import Notice
-from counter_client.window import CounterWindow
+from counter_client.views.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
+from counter_client.views.window import CounterWindow
 from shared.client.connection import new_req
 from shared.domain.errors import ErrorCode
 from shared.qt.i18n import install_translations
