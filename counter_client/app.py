@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import hall_and_server, use_hall_time
+from shared.client.options import add_hall_options, hall_and_server, use_hall_time
 from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language
 
@@ -53,16 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="counter-client",
         description="The clerk's window at one counter of the service hall.",
     )
-    parser.add_argument(
-        "--server",
-        metavar="HOST:PORT",
-        help="the hall server (default: host and port of the hall file, else 127.0.0.1:7310)",
-    )
+    add_hall_options(parser, languages=LANGUAGES)
     parser.add_argument("--counter", metavar="N", help="this counter's number (required)")
-    parser.add_argument(
-        "--lang", metavar="LANG", help=f"interface language: {', '.join(LANGUAGES)}"
-    )
-    parser.add_argument("--config", metavar="FILE", help="the hall file (for the key and server)")
     parser.add_argument("--clerk", metavar="ID", help="log this clerk in at start (with --pin)")
     parser.add_argument("--pin", metavar="PIN", help="the clerk's PIN for --clerk")
     parser.add_argument("--on-top", action="store_true", help="keep the window above others")
@@ -236,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
+    from shared.qt.screens import place
 
     use_hall_time(options.timezone)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -254,11 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rating_window=options.rating_window,
         rating_screen=options.rating_screen,
     )
-    if options.geometry:
-        window.setGeometry(
-            options.geometry.x, options.geometry.y, options.geometry.width, options.geometry.height
-        )
-    window.show()
+    place(window, geometry=options.geometry)
     automation = install_automation(automation_commands(window.model), window)  # noqa: F841 - kept alive
     return app.exec()
 
