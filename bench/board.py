@@ -121,7 +121,7 @@ def main() -> None:
     from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from display_board.board import DisplayBoard
+    from display_board.views.board import DisplayBoard
     from display_board.voice.announcer import Announcer
     from display_board.voice.base import SilentEngine
 

@@ -149,7 +149,7 @@ def kiosk_figures(port: int, decoders: list[SizedFrameDecoder]) -> dict[str, Any
 def board_figures(port: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
-    from display_board.board import DisplayBoard
+    from display_board.views.board import DisplayBoard
     from shared.client.connection import BlockingHallClient as Client
 
     app = QApplication.instance() or QApplication([])

@@ -1,7 +1,7 @@
 """The `counter-client` command: the clerk's window at one counter of the hall.
 
 The one place where the counter's pieces meet: the options, the log, the hall connection,
-the model (counter_client.model), the window (counter_client.window) and, with
+the model (counter_client.model), the window (counter_client.views.window) and, with
 `--rating-window`, the resident's rating window on its own screen. Qt loads only once the
 options are good, so a wrong option answers at once, without a display.
 """
@@ -18,14 +18,14 @@ from typing import TYPE_CHECKING, Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import hall_and_server, use_hall_time
+from shared.client.options import add_hall_options, hall_and_server, use_hall_time
 from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from counter_client.window import CounterWindow
+    from counter_client.views.window import CounterWindow
 
 log = logging.getLogger(__name__)
 
@@ -53,16 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="counter-client",
         description="The clerk's window at one counter of the service hall.",
     )
-    parser.add_argument(
-        "--server",
-        metavar="HOST:PORT",
-        help="the hall server (default: host and port of the hall file, else 127.0.0.1:7310)",
-    )
+    add_hall_options(parser, languages=LANGUAGES)
     parser.add_argument("--counter", metavar="N", help="this counter's number (required)")
-    parser.add_argument(
-        "--lang", metavar="LANG", help=f"interface language: {', '.join(LANGUAGES)}"
-    )
-    parser.add_argument("--config", metavar="FILE", help="the hall file (for the key and server)")
     parser.add_argument("--clerk", metavar="ID", help="log this clerk in at start (with --pin)")
     parser.add_argument("--pin", metavar="PIN", help="the clerk's PIN for --clerk")
     parser.add_argument("--on-top", action="store_true", help="keep the window above others")
@@ -155,7 +147,7 @@ def build_window(
     """The window with its model and hall connection wired together and connecting."""
     from PySide6.QtCore import QTimer
 
-    from counter_client.window import CounterWindow
+    from counter_client.views.window import CounterWindow
     from shared.qt.client import HallConnection
 
     connection = HallConnection(
@@ -184,7 +176,7 @@ def build_window(
     if clerk is not None and pin is not None:
         model.set_auto_login(clerk, pin)
     if rating_window:
-        from counter_client.rating import DEFAULT_TIMEOUT_S, RatingPanel
+        from counter_client.views.rating import DEFAULT_TIMEOUT_S, RatingPanel
 
         timeout_s = DEFAULT_TIMEOUT_S if rating_timeout_s is None else rating_timeout_s
         window.rating_panel = RatingPanel(
@@ -236,6 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
+    from shared.qt.screens import place
 
     use_hall_time(options.timezone)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -254,11 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rating_window=options.rating_window,
         rating_screen=options.rating_screen,
     )
-    if options.geometry:
-        window.setGeometry(
-            options.geometry.x, options.geometry.y, options.geometry.width, options.geometry.height
-        )
-    window.show()
+    place(window, geometry=options.geometry)
     automation = install_automation(automation_commands(window.model), window)  # noqa: F841 - kept alive
     return app.exec()
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from display_board.voice import VOICE_MODES
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import hall_and_server, use_hall_time
+from shared.client.options import add_hall_options, hall_and_server, use_hall_time
 from shared.config.hall import HallConfig, parse_counter_range
 from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language
@@ -46,11 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="display-board",
         description="The lobby display board: shows and announces every call of the hall.",
     )
-    parser.add_argument(
-        "--server",
-        metavar="HOST:PORT",
-        help="the hall server (default: host and port of the hall file, else 127.0.0.1:7310)",
-    )
+    add_hall_options(parser, languages=LANGUAGES)
     parser.add_argument("--fullscreen", action="store_true", help="fill the screen, no frame")
     parser.add_argument(
         "--screen", metavar="N", help="the screen to use, counted from 0 (see --list-screens)"
@@ -64,10 +60,6 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MODE",
         default="auto",
         help="announcements: auto (default), qt (system voice), clips (voice pack), off",
-    )
-    parser.add_argument("--lang", metavar="LANG", help=f"language: {', '.join(LANGUAGES)}")
-    parser.add_argument(
-        "--config", metavar="FILE", help="the hall file (hall name, notice, announcements, key)"
     )
     parser.add_argument(
         "--counters",
@@ -158,8 +150,8 @@ def build_board(
 ) -> Any:  # DisplayBoard (imported late: Qt loads only once the arguments are good)
     """The board, its model kept in step with the hall by a connecting HallConnection (kept
     as `board.connection`)."""
-    from display_board.board import DisplayBoard
     from display_board.model import BoardModel, BoardSync
+    from display_board.views.board import DisplayBoard
     from shared.qt.client import HallConnection
 
     config = config or HallConfig()
@@ -229,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
+    from shared.qt.screens import place
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     use_hall_time(options.config.timezone)
@@ -260,33 +253,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         counters=options.counters,
     )
     board.setWindowTitle(options.config.hall_name)
-    place(board, screen, options)
+    place(
+        board,
+        fullscreen=options.fullscreen,
+        geometry=options.geometry,
+        size=DEFAULT_WINDOW_SIZE,
+        screen=screen,
+        hide_cursor=options.fullscreen,  # a lobby TV: no pointer
+    )
     automation = install_automation(automation_commands(board), board)  # noqa: F841 - kept alive
     return app.exec()
-
-
-def place(board: Any, screen: Any, options: Options) -> None:
-    """Show the board on its screen: filling it (`--fullscreen`, window manager or none,
-    no pointer) or as a window (`--geometry`, else 1280x720 at the screen's corner)."""
-    from PySide6.QtCore import Qt
-
-    from shared.qt.screens import show_fullscreen
-
-    if screen is not None:
-        board.setGeometry(screen.availableGeometry())
-    if options.fullscreen:
-        board.setCursor(Qt.CursorShape.BlankCursor)
-        show_fullscreen(board, screen)
-    else:
-        board.resize(*DEFAULT_WINDOW_SIZE)
-        if screen is not None:
-            board.move(screen.availableGeometry().topLeft())
-        if options.geometry:
-            g = options.geometry
-            board.setGeometry(g.x, g.y, g.width, g.height)
-        board.show()
-    if screen is not None and board.windowHandle() is not None:
-        board.windowHandle().setScreen(screen)
 
 
 def automation_commands(board: Any) -> dict[str, Any]:

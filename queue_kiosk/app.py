@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import socket
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -33,15 +32,15 @@ from queue_kiosk.printing import (
     test_print,
 )
 from queue_kiosk.views import KioskWindow
-from shared.client.connection import server_address
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import use_hall_time
-from shared.config.hall import ConfigError, HallConfig, load_config
+from shared.client.options import add_hall_options, read_hall, use_hall_time
+from shared.config.hall import HallConfig
 from shared.config.logs import setup_logging
 from shared.config.paths import data_dir
+from shared.domain.errors import EXIT_USAGE, CommandError
 from shared.domain.limits import MAX_CLIENT_NAME
 from shared.qt.client import ONLINE, HallConnection
-from shared.qt.i18n import resolve_language
+from shared.qt.i18n import LANGUAGES, resolve_language
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="queue-kiosk", description="The touch-screen ticket kiosk of the service hall."
     )
-    parser.add_argument("--server", help="the hall server as HOST:PORT (default: from --config)")
+    add_hall_options(parser, languages=LANGUAGES)
     parser.add_argument(
         "--no-printer-status",
         action="store_true",
@@ -90,8 +89,6 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print a sample ticket on the printer and exit (non-zero with the error)",
     )
-    parser.add_argument("--lang", help="interface language: zh_CN (default) or en")
-    parser.add_argument("--config", help="the hall file (TOML); default: the demo hall")
     parser.add_argument(
         "--priority",
         choices=PRIORITY_CHOICES,
@@ -137,13 +134,15 @@ def parse_options(
 ) -> Options:
     """Read the command line and the hall file.
 
-    A bad flag argparse knows exits at once; any other bad value raises ConfigError or
+    A bad flag argparse knows exits at once; any other bad value raises CommandError or
     ValueError naming it (main prints it and exits with 2)."""
     args = build_parser().parse_args(argv)
-    lang = resolve_language(args.lang)
-    config = load_config(args.config, env=dict(os.environ if env is None else env))
+    try:
+        lang = resolve_language(args.lang)
+    except ValueError as exc:
+        raise ValueError(f"--lang: {exc}") from exc
+    config, host, port = read_hall(args, env)
     spec = parse_printer_spec(args.printer or config.printer, args.paper or config.paper_mm)
-    host, port = server_address(args.server, config.host, config.port)
     mode = priority_mode(args.priority, config)
     size = window_size(args.size)
     return Options(
@@ -335,7 +334,7 @@ def run_kiosk(options: Options) -> int:
 
     from shared.qt.automation import install as install_automation
     from shared.qt.i18n import install_translations
-    from shared.qt.screens import show_fullscreen
+    from shared.qt.screens import place
 
     use_hall_time(options.config.timezone)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -356,15 +355,13 @@ def run_kiosk(options: Options) -> int:
         priority=options.priority,
         preview_dir=preview_dir(),
     )
-    if options.fullscreen:
-        QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)  # touch: no pointer
-        show_fullscreen(kiosk.window)
-    else:
-        kiosk.window.resize(*options.size)
-        if options.geometry:
-            g = options.geometry
-            kiosk.window.setGeometry(g.x, g.y, g.width, g.height)
-        kiosk.window.show()
+    place(
+        kiosk.window,
+        fullscreen=options.fullscreen,
+        geometry=options.geometry,
+        size=options.size,
+        hide_cursor=options.fullscreen,  # a touch screen: no pointer
+    )
     kiosk.start()
     automation = install_automation(automation_commands(kiosk), kiosk)  # noqa: F841 - kept alive
     try:
@@ -376,9 +373,12 @@ def run_kiosk(options: Options) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         options = parse_options(argv)
-    except (ConfigError, ValueError) as error:
+    except CommandError as error:
+        print(f"queue-kiosk: {error.message}", file=sys.stderr)
+        return error.code
+    except ValueError as error:
         print(f"queue-kiosk: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     log_dir = options.config.log_dir
     setup_logging(Path(log_dir) if log_dir else None, "queue-kiosk")
     if options.test_print:

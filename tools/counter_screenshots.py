@@ -21,7 +21,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QListWidget, QWidget
 
 from counter_client.app import build_window
-from counter_client.dialogs import CallDialog, NoShowDialog, TransferDialog
+from counter_client.views.dialogs import CallDialog, NoShowDialog, TransferDialog
 from shared.client.connection import BlockingHallClient, new_req
 from shared.config.hall import ClerkConfig, default_config
 from shared.qt.i18n import install_translations

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from counter_client.app import build_window
-from counter_client.window import CounterWindow
+from counter_client.views.window import CounterWindow
 
 
 @pytest.fixture

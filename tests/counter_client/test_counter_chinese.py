@@ -23,9 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter_client.app import build_window
-from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
 from counter_client.model import Notice
-from counter_client.window import CounterWindow
+from counter_client.views.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
+from counter_client.views.window import CounterWindow
 from shared.client.connection import new_req
 from shared.domain.errors import ErrorCode
 from shared.qt.i18n import install_translations
@@ -36,11 +36,8 @@ from shared.qt.i18n import install_translations
 ALLOWED = re.compile(r"[A-Z]\d{3,}|F\d{1,2}|\d+|QUEUE_HALL_KEY|key|shbzk")
 LATIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # The Qt-free modules of the model, where notices are raised.
-MODEL_MODULES = ("model.py", "feed.py", "notices.py")
-MODEL_SOURCE = "\n".join(
-    (Path(__file__).resolve().parents[2] / "counter_client" / name).read_text()
-    for name in MODEL_MODULES
-)
+MODEL_DIR = Path(__file__).resolve().parents[2] / "counter_client" / "model"
+MODEL_SOURCE = "\n".join(path.read_text() for path in sorted(MODEL_DIR.glob("*.py")))
 
 
 def latin_words(text: str) -> list[str]:

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from counter_client.app import build_window
-from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
+from counter_client.views.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
 from shared.qt.i18n import install_translations
 from tests.counter_client.window_support import (
     accept,

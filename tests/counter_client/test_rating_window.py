@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter_client.app import build_window, parse_options
-from counter_client.rating import (
+from counter_client.views.rating import (
     ALREADY_RATED,
     RATED,
     REFUSED,

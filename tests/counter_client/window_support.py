@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-from counter_client.window import CounterWindow
+from counter_client.views.window import CounterWindow
 from shared.client.connection import BlockingHallClient, new_req
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from display_board.board import DisplayBoard
-from display_board.style import MIN_COUNTER_LABEL_PX
+from display_board.views.board import DisplayBoard
+from display_board.views.style import MIN_COUNTER_LABEL_PX
 from shared.config.hall import parse_counter_range
 from shared.qt.i18n import install_translations
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QLabel
 
-from display_board.board import DisplayBoard
+from display_board.views.board import DisplayBoard
 from shared.qt.i18n import install_translations
 
 SCREENS = [(1920, 1080), (1366, 768), (3840, 2160), (1080, 1920)]

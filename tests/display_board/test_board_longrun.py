@@ -8,8 +8,8 @@ from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QWidget
 
 from bench.board import HALL, HallTraffic, catalog, snapshot
-from display_board.board import DisplayBoard
-from display_board.items import Call
+from display_board.model.items import Call
+from display_board.views.board import DisplayBoard
 
 CALLS = 3000
 

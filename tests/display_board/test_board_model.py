@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from display_board.items import BoardDataError
 from display_board.model import BoardModel
-from display_board.updates import Part, SeqCheck
+from display_board.model.items import BoardDataError
+from display_board.model.updates import Part, SeqCheck
 
 DAY = "2026-11-26"
 

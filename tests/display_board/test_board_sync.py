@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from display_board.items import Call
 from display_board.model import BoardModel, BoardSync
-from display_board.updates import Part
+from display_board.model.items import Call
+from display_board.model.updates import Part
 from shared.client.connection import Reply
 from tests.display_board.test_board_model import call, called_event, snapshot
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.board import HALL, catalog, counter, snapshot, ticket
-from display_board.board import DisplayBoard
+from display_board.views.board import DisplayBoard
 from display_board.voice.announcer import Announcer
 from display_board.voice.clips import ClipEngine
 

@@ -123,7 +123,7 @@ def test_board_with_calls_stays_in_its_tile(qtbot, demo_server):
 
 @pytest.mark.parametrize("size", [(1344, 300), (1000, 250)])
 def test_board_in_a_short_window_keeps_the_window_size(qtbot, size):
-    from display_board.board import DisplayBoard
+    from display_board.views.board import DisplayBoard
 
     board = DisplayBoard(hall_name="白沙镇政务服务中心", notice="请留意叫号")
     qtbot.addWidget(board)

@@ -2,7 +2,7 @@
 
 `HallConnection` (or a test's adapter) hands the model the connection's state, the hello,
 a fresh snapshot after every (re)connect and each pushed event; `CounterFeed` folds them
-into the state (counter_client.state) and fetches what they make stale: the waiting list
+into the state (counter_client.model.state) and fetches what they make stale: the waiting list
 (once per burst of events), the catalog, the clerk's figures. It also notices when the
 server closed this counter under a logged-in clerk (the clerk logged in elsewhere).
 The clerk's own actions are counter_client.model's.
@@ -14,10 +14,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from counter_client import hall
-from counter_client.figures import DayFigures
-from counter_client.notices import Notice, ReplyLike
-from counter_client.state import ONLINE, CounterState
+from counter_client.model import hall
+from counter_client.model.figures import DayFigures
+from counter_client.model.notices import Notice, ReplyLike
+from counter_client.model.state import ONLINE, CounterState
 from shared.client.connection import fetch_pages
 from shared.domain import lifecycle
 from shared.domain.lifecycle import TicketState

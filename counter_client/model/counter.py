@@ -2,14 +2,14 @@
 
 The window binds to it; it talks to the hall through a `shared.client.port.HallPort` (the
 Qt `HallConnection` in the app, a blocking client adapter in tests). Every button state
-comes from `enabled()` (counter_client.state), which asks
+comes from `enabled()` (counter_client.model.state), which asks
 `shared.domain.lifecycle.counter_ops` and refuses everything while a request is in
 flight, so a double press can never call twice. After a call the call keys stay locked
 for the hall's call gap (`call_gap_s`, from `login`), so a second press a moment later (a
 bouncing key, a worn keypad) is ignored too; the server holds the same rule.
 
 This module holds the actions and their replies; the hall's snapshot and events come in
-through counter_client.feed, the reads through counter_client.state. The names other
+through counter_client.model.feed, the reads through counter_client.model.state. The names other
 packages use (hall_hardware's keypads) are all importable from here.
 """
 
@@ -19,11 +19,16 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from counter_client.feed import CounterFeed
-from counter_client.figures import DayFigures
-from counter_client.notices import Notice, ReplyLike, error_notice, outcome_notice
-from counter_client.shortcuts import ACTIONS, DEFAULT_SHORTCUTS, ShortcutError, parse_shortcuts
-from counter_client.state import CALL_ACTIONS, CONNECTING, OFFLINE, ONLINE
+from counter_client.model.feed import CounterFeed
+from counter_client.model.figures import DayFigures
+from counter_client.model.notices import Notice, ReplyLike, error_notice, outcome_notice
+from counter_client.model.shortcuts import (
+    ACTIONS,
+    DEFAULT_SHORTCUTS,
+    ShortcutError,
+    parse_shortcuts,
+)
+from counter_client.model.state import CALL_ACTIONS, CONNECTING, OFFLINE, ONLINE
 from shared.domain.errors import ErrorReason
 from shared.domain.lifecycle import HELD_STATES, TicketState
 from shared.domain.limits import MAX_CALL_GAP_S

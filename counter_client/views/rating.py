@@ -18,9 +18,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QVBoxLayout, QWidget
 
-from counter_client.look import named
 from counter_client.model import CounterModel
-from counter_client.notices import ReplyLike
+from counter_client.model.notices import ReplyLike
+from counter_client.views.look import named
 from shared.client.port import HallPort
 from shared.protocol.ops import RATING_LEVELS
 from shared.qt.widgets import PlainLabel

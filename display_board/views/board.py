@@ -19,13 +19,13 @@ from typing import Any
 from PySide6.QtCore import QDateTime, QLocale, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-from display_board.items import Call
-from display_board.layout import BoardFrame
 from display_board.model import BoardModel, BoardSync
-from display_board.status_view import assignment_text, connection_text, kiosk_text
-from display_board.style import set_style_state, set_text
-from display_board.tiles import CounterCell, DepartmentCell, counter_parts
-from display_board.updates import Part
+from display_board.model.items import Call
+from display_board.model.updates import Part
+from display_board.views.layout import BoardFrame
+from display_board.views.status_view import assignment_text, connection_text, kiosk_text
+from display_board.views.style import set_style_state, set_text
+from display_board.views.tiles import CounterCell, DepartmentCell, counter_parts
 from shared.qt.client import HallConnection
 
 FLASH_INTERVAL_MS = 500

@@ -1,6 +1,6 @@
 """Every text the clerk reads about what happened, in the interface language.
 
-The model names what happened with a `Notice` key and its arguments (counter_client.notices);
+The model names what happened with a `Notice` key and its arguments (counter_client.model.notices);
 `CounterTexts` words it. Its tables are the one place a refusal, a login problem or an
 outcome is phrased, so the window, the login page and the tests (every key has a Chinese
 text) read the same words. The server's English message never reaches the clerk: it goes

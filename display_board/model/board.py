@@ -26,7 +26,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import Any
 
-from display_board.items import (
+from display_board.model.items import (
     BoardDataError,
     Call,
     CounterStatus,
@@ -40,7 +40,7 @@ from display_board.items import (
     parse_waiting,
     require,
 )
-from display_board.updates import Announces, BoardScreen, NoScreen, Part, SeqCheck, Update
+from display_board.model.updates import Announces, BoardScreen, NoScreen, Part, SeqCheck, Update
 from shared.client.connection import fetch_pages
 from shared.client.port import HallPort
 from shared.domain.lifecycle import HELD_STATES

@@ -9,9 +9,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from counter_client.look import named, restyle
 from counter_client.model import CounterModel, Notice
-from counter_client.texts import CounterTexts
+from counter_client.views.look import named, restyle
+from counter_client.views.texts import CounterTexts
 from shared.qt.widgets import PlainLabel
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
-from display_board.items import Call
+from display_board.model.items import Call
 
 
 class Part(StrEnum):

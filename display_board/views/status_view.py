@@ -14,8 +14,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from display_board.items import KioskStatus
-from display_board.style import PANEL, TEXT, board_font
+from display_board.model.items import KioskStatus
+from display_board.views.style import PANEL, TEXT, board_font
 
 TICKER_INTERVAL_MS = 30
 

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.look import named
 from counter_client.model import CounterModel
+from counter_client.views.look import named
 from shared.qt.widgets import PlainLabel
 
 

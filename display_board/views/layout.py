@@ -24,18 +24,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from display_board.calls_view import HeadlinePanel, RecentRow
-from display_board.items import CounterStatus, Department
 from display_board.model import BoardModel
-from display_board.status_view import NoticeTicker
-from display_board.style import (
+from display_board.model.items import CounterStatus, Department
+from display_board.views.calls_view import HeadlinePanel, RecentRow
+from display_board.views.status_view import NoticeTicker
+from display_board.views.style import (
     MIN_COUNTER_LABEL_PX,
     STAFF_NOTE_PX,
     STYLE_SHEET,
     board_font,
     make_label,
 )
-from display_board.tiles import CounterCell, DepartmentCell
+from display_board.views.tiles import CounterCell, DepartmentCell
 from shared.qt.widgets import PlainLabel
 
 RECENT_ROWS = 8

@@ -7,8 +7,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
-from display_board.items import CounterStatus
-from display_board.style import (
+from display_board.model.items import CounterStatus
+from display_board.views.style import (
     MIN_COUNTER_LABEL_PX,
     board_font,
     make_label,

@@ -1,8 +1,8 @@
 """The clerk's window at one counter: a Qt view bound to the CounterModel.
 
-The window frames the pages (counter_client.login_page, counter_client.serving_page) under
+The window frames the pages (counter_client.views.login_page, counter_client.views.serving_page) under
 two banners (the connection's trouble; a kiosk printer that needs staff), owns the action
-keys, and opens the dialog an action needs (counter_client.dialogs). It shows the model
+keys, and opens the dialog an action needs (counter_client.views.dialogs). It shows the model
 and hands it the clerk's choices; the connection and the rating window are wired by
 counter_client.app, which hears `closing` when the window goes.
 """
@@ -17,16 +17,16 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_client.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
-from counter_client.login_page import LoginPage
-from counter_client.look import STYLE, named
 from counter_client.model import ACTIONS, ONLINE, CounterModel
-from counter_client.serving_page import ServingPage
-from counter_client.texts import CounterTexts
+from counter_client.views.dialogs import CallDialog, NoShowDialog, TextDialog, TransferDialog
+from counter_client.views.login_page import LoginPage
+from counter_client.views.look import STYLE, named
+from counter_client.views.serving_page import ServingPage
+from counter_client.views.texts import CounterTexts
 from shared.qt.widgets import PlainLabel
 
 if TYPE_CHECKING:
-    from counter_client.rating import RatingPanel
+    from counter_client.views.rating import RatingPanel
 
 log = logging.getLogger(__name__)
 

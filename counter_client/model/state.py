@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from counter_client import hall
-from counter_client.figures import DayFigures
-from counter_client.notices import Notice
-from counter_client.shortcuts import DEFAULT_SHORTCUTS
+from counter_client.model import hall
+from counter_client.model.figures import DayFigures
+from counter_client.model.notices import Notice
+from counter_client.model.shortcuts import DEFAULT_SHORTCUTS
 from shared.client.port import HallPort
 from shared.domain.lifecycle import HELD_STATES, counter_ops
 

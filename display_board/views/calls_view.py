@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from display_board.items import Call
-from display_board.style import (
+from display_board.model.items import Call
+from display_board.views.style import (
     ACCENT,
     MIN_SQUEEZE,
     board_font,

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_client.look import named, restyle
 from counter_client.model import ACTIONS, CALL_ACTIONS, CounterModel
-from counter_client.queue_list import WaitingList
-from counter_client.texts import CounterTexts
+from counter_client.views.look import named, restyle
+from counter_client.views.queue_list import WaitingList
+from counter_client.views.texts import CounterTexts
 from shared.qt.widgets import PlainLabel
 
 
