@@ -19,7 +19,9 @@ from shared.admin.simulate import (
     parse_hasty,
 )
 from shared.client.connection import parse_server
-from shared.domain.errors import HallError
+from shared.domain.errors import EXIT_OK, EXIT_USAGE, CommandError, HallError
+
+NAME = "simulate"  # the command says its errors as `queue-hall simulate: …`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,14 +67,11 @@ def run_from_args(args: argparse.Namespace) -> int:
         counters = parse_counters(args.counters)
         hasty = parse_hasty(args.hasty, counters)
     except ValueError as exc:
-        print(f"queue-hall simulate: {exc}", file=sys.stderr)
-        return 2
+        raise CommandError(str(exc), EXIT_USAGE, NAME) from None
     if args.speed <= 0 or args.rate <= 0 or args.kiosks < 1 or args.service_minutes <= 0:
-        print(
-            "queue-hall simulate: --speed, --rate, --service-minutes and --kiosks must be positive",
-            file=sys.stderr,
+        raise CommandError(
+            "--speed, --rate, --service-minutes and --kiosks must be positive", EXIT_USAGE, NAME
         )
-        return 2
     behaviour = Behaviour(arrivals_per_hour=args.rate, service_mean_s=args.service_minutes * 60)
     sim = Simulation(
         host,
@@ -104,16 +103,13 @@ def run_from_args(args: argparse.Namespace) -> int:
     try:
         tally = asyncio.run(main())
     except (ConnectionError, OSError) as exc:
-        print(
-            f"queue-hall simulate: cannot reach the hall server at {host}:{port}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
+        raise CommandError(
+            f"cannot reach the hall server at {host}:{port}: {exc}", command=NAME
+        ) from exc
     except HallError as exc:
-        print(f"queue-hall simulate: {exc.message}", file=sys.stderr)
-        return 1
+        raise CommandError(exc.message, command=NAME) from exc
     print(f"simulation ended: {tally.line()}")
-    return 0
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]
