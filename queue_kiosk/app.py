@@ -35,7 +35,7 @@ from queue_kiosk.printing import (
 from queue_kiosk.views import KioskWindow
 from shared.client.connection import server_address
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import use_hall_time
+from shared.client.hall_time import use_hall_time
 from shared.config.hall import ConfigError, HallConfig, load_config
 from shared.config.logs import setup_logging
 from shared.config.paths import data_dir

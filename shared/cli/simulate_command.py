@@ -1,4 +1,5 @@
-"""`queue-hall simulate`: its options, output and exit codes over shared.admin.simulate."""
+"""`queue-hall simulate`: its options (and how `--counters`/`--hasty` are read), output and
+exit codes over shared.admin.simulate."""
 
 from __future__ import annotations
 
@@ -11,13 +12,7 @@ import sys
 from collections.abc import Callable
 
 from shared.admin import simulate
-from shared.admin.simulate import (
-    Behaviour,
-    Simulation,
-    Tally,
-    parse_counters,
-    parse_hasty,
-)
+from shared.admin.simulate import Behaviour, Simulation, Tally
 from shared.client.connection import parse_server
 from shared.domain.errors import EXIT_OK, EXIT_USAGE, CommandError, HallError
 
@@ -58,6 +53,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get("QUEUE_HALL_PRIORITY_PIN"),
         help="the hall's staff PIN for priority tickets (default: none, no priority tickets)",
     )
+
+
+def parse_counters(text: str) -> list[int]:
+    """'3-24' or '3,5,7' or '24' (= 1-24) -> counter numbers."""
+    numbers: list[int] = []
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                first, last = (int(x) for x in part.split("-", 1))
+                numbers += range(first, last + 1)
+            elif len(text.split(",")) == 1:
+                numbers += range(1, int(part) + 1)
+            else:
+                numbers.append(int(part))
+    except ValueError:
+        raise ValueError(
+            f"--counters {text!r}: use a count (24), a range (3-24) or a list (3,5,7)"
+        ) from None
+    if not numbers or min(numbers) < 1:
+        raise ValueError(f"--counters {text!r}: counter numbers start at 1")
+    return sorted(set(numbers))
+
+
+def parse_hasty(text: str, counters: list[int]) -> frozenset[int]:
+    """'--hasty 3,5' -> {3, 5}: simulated counters whose clerk is hasty."""
+    if not text.strip():
+        return frozenset()
+    try:
+        numbers = {int(part) for part in text.split(",")}
+    except ValueError:
+        raise ValueError(f"--hasty {text!r}: list counter numbers, e.g. 3 or 3,5") from None
+    outside = sorted(numbers - set(counters))
+    if outside:
+        raise ValueError(
+            f"--hasty {text!r}: counter {outside[0]} is not one of the simulated --counters"
+        )
+    return frozenset(numbers)
 
 
 def run_from_args(args: argparse.Namespace) -> int:
