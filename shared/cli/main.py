@@ -194,7 +194,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 # Modules that add subcommands: each has `register(subparsers, common)`, where `common(parser,
-# server=False)` adds the usual --config/--db (and --host/--port) options.
+# server=False)` adds the usual --config/--db (and --host/--port) options. hall_web and
+# hall_hardware sit above shared: they are found by name at run time, so shared never imports
+# them statically (docs/architecture.md).
 COMMAND_MODULES: tuple[str, ...] = (
     "shared.cli.simulate_command",
     "shared.cli.demo",
