@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from counter_client.model import CounterModel, ShortcutError, parse_shortcuts
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import add_hall_options, hall_and_server, use_hall_time
+from shared.client.hall_time import use_hall_time
+from shared.client.options import add_hall_options, hall_and_server
 from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language
 

@@ -16,7 +16,8 @@ from typing import Any
 
 from display_board.voice import VOICE_MODES
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import add_hall_options, hall_and_server, use_hall_time
+from shared.client.hall_time import use_hall_time
+from shared.client.options import add_hall_options, hall_and_server
 from shared.config.hall import HallConfig, parse_counter_range
 from shared.config.logs import setup_logging
 from shared.qt.i18n import LANGUAGES, resolve_language

@@ -33,7 +33,8 @@ from queue_kiosk.printing import (
 )
 from queue_kiosk.views import KioskWindow
 from shared.client.geometry import Geometry, add_geometry_option
-from shared.client.options import add_hall_options, read_hall, use_hall_time
+from shared.client.hall_time import use_hall_time
+from shared.client.options import add_hall_options, read_hall
 from shared.config.hall import HallConfig
 from shared.config.logs import setup_logging
 from shared.config.paths import data_dir

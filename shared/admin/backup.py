@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shared.admin.hall_db import count, free_name, stamp
 from shared.domain.errors import EXIT_USAGE, CommandError
-from shared.server.store import create_private, unusable
+from shared.server.store import create_private, is_hall_database, schema_version, unusable
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ def backup_database(db: Path, dest: str) -> Backup:
         create_private(partial)  # the copy holds the clerks' PIN hashes too
         source.execute("PRAGMA busy_timeout=5000")
         try:
-            version = source.execute("PRAGMA user_version").fetchone()[0]
+            hall, version = is_hall_database(source), schema_version(source)
         except sqlite3.DatabaseError as exc:
             raise unusable(str(db), f"not a usable hall database ({exc})") from None
-        if version == 0:
+        if not hall:
             raise CommandError(f"{db} is not a hall database")
         copy = sqlite3.connect(partial)
         # One step copies a consistent snapshot; in WAL mode the server keeps writing meanwhile.
@@ -68,7 +68,7 @@ def backup_database(db: Path, dest: str) -> Backup:
         integrity = [row[0] for row in copy.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             raise CommandError(f"the copy failed its integrity check: {'; '.join(integrity[:5])}")
-        if copy.execute("PRAGMA user_version").fetchone()[0] != version:
+        if schema_version(copy) != version:
             raise CommandError("the copy has another schema version than the database")
         tickets = count(copy, "SELECT count(*) FROM tickets")
         copy.close()

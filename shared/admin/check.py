@@ -19,7 +19,7 @@ from shared.admin.hall_db import count, json_codes, listed, plural
 from shared.config import paths
 from shared.config.hall import Catalog, ConfigError, HallConfig, load_config
 from shared.domain import limits
-from shared.server.store import SCHEMA_VERSION
+from shared.server.store import SCHEMA_VERSION, is_hall_database, schema_version
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
@@ -129,15 +129,15 @@ def _check_database(
 ) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA busy_timeout=5000")
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    tables = count(conn, "SELECT count(*) FROM sqlite_master")
-    if version == 0:
+    if not is_hall_database(conn):
+        tables = count(conn, "SELECT count(*) FROM sqlite_master")
         report.problems.append(
             f"{db}: this SQLite file is not a hall database"
             if tables
             else f"{db}: the database is empty; create the hall with `queue-hall init`"
         )
         return
+    version = schema_version(conn)
     if version > SCHEMA_VERSION:
         report.problems.append(
             f"{db}: database schema version {version} is newer than this program understands "

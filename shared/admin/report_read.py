@@ -1,7 +1,8 @@
 """What the report reads of a hall database, as plain values, and nothing it computes.
 
-The report opens the database itself, read-only, so it can run beside a running server
-and refuse a file that is not a hall database or is too old to hold the figures. It reads
+The report opens the database read-only (`shared.server.store.open_readonly`), so it can run
+beside a running server and refuse a file that is not a hall database or is too old to hold
+the figures. It reads
 through sqlite-utils, where the rows come as dicts named by their columns; the clerks'
 figures come from `shared.server.figures`, the same reading the server does for a counter.
 
@@ -11,20 +12,19 @@ the day indexes and a year of history costs no more than the month asked for.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlite_utils
 
 from shared.admin.report_period import Period
-from shared.domain.errors import ReportError
+from shared.domain.errors import ReportError, StoreError
 from shared.domain.figures import DEFAULT_RULES, ClerkFigures, FigureRules
 from shared.domain.vocabulary import RATING_LEVELS
 from shared.server.figures import CLERK_QUERIES, clerk_work
+from shared.server.store import open_readonly, schema_version
 
 MIN_SCHEMA_VERSION = 3  # counter_log and ticket_log.started arrived with schema version 3
 
@@ -60,20 +60,13 @@ class HallRecords:
 
 def open_database(path: str | Path) -> sqlite_utils.Database:
     """Open a hall database read-only (the report never writes; the server may be running)."""
-    path = Path(path)
-    if not path.is_file():
-        raise ReportError(f"no hall database at {path}")
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-        db = sqlite_utils.Database(conn, recursive_triggers=False)
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        tables = set(db.table_names())
-    except sqlite3.DatabaseError as exc:
-        raise ReportError(f"{path}: not a usable hall database ({exc})") from None
-    if not {"tickets", "ticket_log", "meta"} <= tables:
-        db.close()
-        raise ReportError(f"{path}: this SQLite file is not a hall database")
-    if version < MIN_SCHEMA_VERSION or "ratings" not in tables:
+        conn = open_readonly(path)
+    except StoreError as exc:
+        raise ReportError(str(exc)) from None
+    version = schema_version(conn)
+    db = sqlite_utils.Database(conn, recursive_triggers=False)
+    if version < MIN_SCHEMA_VERSION or not db["ratings"].exists():
         db.close()
         raise ReportError(
             f"{path}: the database has schema version {version}; start the hall server once"

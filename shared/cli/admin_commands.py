@@ -38,7 +38,8 @@ from shared.domain.errors import EXIT_FAILED, EXIT_OK
 KIOSK_REFRESH_NOTE = (
     "Running kiosks pick up the change at their next catalog refresh or when they restart."
 )
-# The server applies the hall file's [[counters]] every time it starts (HallService._sync_counters).
+# The server applies the hall file's [[counters]] every time it starts
+# (Seeding.sync_counters in shared.server.seeding).
 COUNTER_SYNC_NOTE = (
     "note: the server applies the hall file's [[counters]] again when it starts; write the same "
     "services there (queue-hall check shows where the file and the database differ)"

@@ -26,6 +26,7 @@ from shared.admin.simulate import SIM_CLERK_PIN, sim_clerk_id
 from shared.client.geometry import tile_demo
 from shared.config.paths import data_dir
 from shared.domain.clock import SystemClock, iso
+from shared.domain.errors import EXIT_OK, CommandError
 from shared.protocol import auth
 from shared.server.dblock import DatabaseInUse, ServerLock
 from shared.server.service import HallService
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 
 DEMO_CLERKS = (("1001", "1234"), ("1002", "2345"))
 SCREEN_QUERY_TIMEOUT_S = 30
+NAME = "demo"  # the command says its errors as `queue-hall demo: …`
 
 
 @dataclass
@@ -236,16 +238,14 @@ def no_screen() -> str | None:
 def run(args: argparse.Namespace) -> int:
     problem = no_screen()
     if problem:
-        print(f"queue-hall demo: {problem}", file=sys.stderr)
-        return 1
+        raise CommandError(problem, command=NAME)
     folder = Path(args.folder) if args.folder else data_dir() / "demo"
     try:
         db = prepare_database(
             folder, range(3, args.counters + 1) if args.simulate else range(0), args.catalog
         )
     except DatabaseInUse as exc:
-        print(f"queue-hall demo: {exc}", file=sys.stderr)
-        return 1
+        raise CommandError(str(exc), command=NAME) from None
     port = args.port or free_port()
     env = {**os.environ, "QUEUE_HALL_HOME": str(folder)}
     env.pop("QUEUE_HALL_KEY", None)  # the demo runs without a hall key
@@ -274,15 +274,14 @@ def run(args: argparse.Namespace) -> int:
                     break
             time.sleep(0.2)
     except RuntimeError as exc:
-        print(f"queue-hall demo: {exc}", file=sys.stderr)
         reason = str(exc)
-        return 1
+        raise CommandError(reason, command=NAME) from exc
     finally:
         stop_all(children)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         print(f"demo: {reason}; every demo process has stopped", flush=True)
-    return 0
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]

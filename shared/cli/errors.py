@@ -1,7 +1,8 @@
 """The one place where an error becomes a line on stderr and an exit code.
 
 Commands raise; `queue-hall` (shared.cli.main) hands what they raise to `exit_code`:
-CommandError carries its own code, a bad hall file is a usage error (EXIT_USAGE), and a
+CommandError carries its own code (and the subcommand's name when the command says its
+errors as `queue-hall COMMAND: …`), a bad hall file is a usage error (EXIT_USAGE), and a
 database or file that cannot be used is EXIT_FAILED, each said in one line.
 """
 
@@ -16,15 +17,18 @@ from shared.domain.errors import EXIT_FAILED, EXIT_USAGE, CommandError, ConfigEr
 HANDLED = (QueueHallError, sqlite3.DatabaseError, OSError)
 
 
-def error(message: str) -> None:
-    """One line on stderr, as every `queue-hall` command words its errors."""
-    print(f"queue-hall: {message}", file=sys.stderr)
+def error(message: str, command: str | None = None) -> None:
+    """One line on stderr, as every `queue-hall` command words its errors and warnings:
+    `queue-hall: …`, or `queue-hall COMMAND: …` for a command that names itself."""
+    print(
+        f"queue-hall {command}: {message}" if command else f"queue-hall: {message}", file=sys.stderr
+    )
 
 
 def exit_code(exc: BaseException) -> int:
     """Say what went wrong in one line on stderr and return the command's exit code."""
     if isinstance(exc, CommandError):
-        error(exc.message)
+        error(exc.message, exc.command)
         return exc.code
     if isinstance(exc, ConfigError):
         error(str(exc))

@@ -9,7 +9,6 @@ import importlib
 import ipaddress
 import json
 import logging
-import logging.handlers
 import signal
 import sys
 from collections.abc import Sequence
@@ -20,15 +19,13 @@ from shared.cli import clerk_commands
 from shared.cli.errors import HANDLED, exit_code
 from shared.cli.options import common_options, load_hall
 from shared.config.hall import HallConfig
-from shared.config.logs import RepeatFilter, setup_logging  # noqa: F401
-from shared.config.paths import data_dir, default_db, existing_db, missing_db_message  # noqa: F401
+from shared.config.logs import setup_logging
+from shared.config.paths import default_db
+from shared.domain.errors import EXIT_OK, EXIT_USAGE, CommandError, HallError
 from shared.server.dblock import ServerLock
 from shared.server.store import HallStore, StoreError, unusable
 
 log = logging.getLogger("queue_hall")
-
-
-# `queue-hall report` (shared.admin.report) reads the hall settings through this name.
 
 
 # -- serve ------------------------------------------------------------------------------------
@@ -66,8 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = load_hall(args)
     problem = key_problem(config.host, config.key, args.insecure_no_key)
     if problem:
-        print(f"queue-hall serve: {problem}", file=sys.stderr)
-        return 2
+        raise CommandError(problem, EXIT_USAGE, command="serve")
     db = default_db(config)
     if db.is_dir():
         raise unusable(str(db), "this is a folder, not a database file")
@@ -138,12 +134,10 @@ def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: 
     except KeyboardInterrupt:
         pass
     except OSError as exc:
-        print(
-            f"queue-hall: cannot listen on {config.host}:{config.port}: {exc.strerror or exc}",
-            file=sys.stderr,
-        )
-        return 1
-    return 0
+        raise CommandError(
+            f"cannot listen on {config.host}:{config.port}: {exc.strerror or exc}"
+        ) from exc
+    return EXIT_OK
 
 
 # -- status -----------------------------------------------------------------------------------
@@ -152,7 +146,6 @@ def _serve_locked(args: argparse.Namespace, config: HallConfig, db: Path, lock: 
 def cmd_status(args: argparse.Namespace) -> int:
     """The running server's connections, load and reply times."""
     from shared.client.connection import BlockingHallClient, server_address
-    from shared.domain.errors import HallError
 
     config = load_hall(args)
     try:
@@ -162,20 +155,16 @@ def cmd_status(args: argparse.Namespace) -> int:
         ) as client:
             stats = client.call("server_stats")
     except ValueError as exc:
-        print(f"queue-hall status: --server: {exc}", file=sys.stderr)
-        return 2
+        raise CommandError(f"--server: {exc}", EXIT_USAGE, command="status") from None
     except (OSError, ConnectionError) as exc:
-        print(
-            f"queue-hall status: no hall server answers at {args.server or f'{host}:{port}'}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
+        raise CommandError(
+            f"no hall server answers at {args.server or f'{host}:{port}'}: {exc}", command="status"
+        ) from None
     except HallError as exc:
-        print(f"queue-hall status: the server refused: {exc.message}", file=sys.stderr)
-        return 1
+        raise CommandError(f"the server refused: {exc.message}", command="status") from None
     if args.json:
         print(json.dumps(stats, ensure_ascii=False, indent=2))
-        return 0
+        return EXIT_OK
     connections = (
         ", ".join(f"{n} {role}" for role, n in sorted(stats["connections"].items())) or "none"
     )
@@ -198,14 +187,16 @@ def cmd_status(args: argparse.Namespace) -> int:
             t = phases.get(name, {})
             if t.get("n"):
                 print(f"  {name:12}{t['n']:>8}{t['p50_ms']:>10}{t['p99_ms']:>10}{t['max_ms']:>10}")
-    return 0
+    return EXIT_OK
 
 
 # -- the parser -------------------------------------------------------------------------------
 
 
 # Modules that add subcommands: each has `register(subparsers, common)`, where `common(parser,
-# server=False)` adds the usual --config/--db (and --host/--port) options.
+# server=False)` adds the usual --config/--db (and --host/--port) options. hall_web and
+# hall_hardware sit above shared: they are found by name at run time, so shared never imports
+# them statically (docs/architecture.md).
 COMMAND_MODULES: tuple[str, ...] = (
     "shared.cli.simulate_command",
     "shared.cli.demo",

@@ -7,7 +7,6 @@ options, the hall file and database it reads, and the messages and exit codes it
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,20 @@ from shared.admin.report import build_report
 from shared.admin.report_files import write_report
 from shared.admin.report_period import parse_period
 from shared.admin.report_tables import LANGS
+from shared.cli.errors import error
 from shared.cli.options import load_hall
 from shared.config.paths import existing_db
-from shared.domain.errors import ReportError, StoreError
+from shared.domain.errors import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CommandError,
+    ReportError,
+    StoreError,
+)
 from shared.domain.figures import FigureRules
+
+NAME = "report"  # the command says its errors as `queue-hall report: …`
 
 
 def register(subparsers: Any, common: Callable[..., None]) -> None:
@@ -42,39 +51,29 @@ def register(subparsers: Any, common: Callable[..., None]) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     if args.lang not in LANGS:
-        print(f"queue-hall report: --lang {args.lang!r}: choose zh_CN or en", file=sys.stderr)
-        return 2
+        raise CommandError(f"--lang {args.lang!r}: choose zh_CN or en", EXIT_USAGE, NAME)
     try:
         period = parse_period(args.month, args.day)
     except ReportError as exc:
-        print(f"queue-hall report: {exc}", file=sys.stderr)
-        return 2
+        raise CommandError(str(exc), EXIT_USAGE, NAME) from None
     config = load_hall(args)
-    try:
-        db = existing_db(config)  # load_hall already put --db into the config
-    except StoreError as exc:
-        print(f"queue-hall report: {exc}", file=sys.stderr)
-        return 1
     out_dir = Path(args.out) if args.out else Path("hall-report")
     rules = FigureRules(config.short_service_s, config.day_reset)
     try:
+        db = existing_db(config)  # load_hall already put --db into the config
         # "Generated at" in the hall's own time zone, like every time in the report.
         now = config.hall_time() if config.timezone else None  # else the database's offset
         report = build_report(db, period, args.lang, now=now, rules=rules)
-    except ReportError as exc:
-        print(f"queue-hall report: {exc}", file=sys.stderr)
-        return 1
+    except (StoreError, ReportError) as exc:
+        raise CommandError(str(exc), EXIT_FAILED, NAME) from None
     try:
         written = write_report(report, out_dir, args.lang)
     except OSError as exc:
-        print(
-            f"queue-hall report: cannot write to {out_dir}: {exc.strerror or exc}", file=sys.stderr
-        )
-        return 1
+        raise CommandError(
+            f"cannot write to {out_dir}: {exc.strerror or exc}", command=NAME
+        ) from exc
     for path in written:
         print(path)
     if report.empty:
-        print(
-            f"queue-hall report: no tickets in {period.label}; the report is empty", file=sys.stderr
-        )
-    return 0
+        error(f"no tickets in {period.label}; the report is empty", NAME)
+    return EXIT_OK

@@ -1,4 +1,5 @@
-"""`queue-hall simulate`: its options, output and exit codes over shared.admin.simulate."""
+"""`queue-hall simulate`: its options (and how `--counters`/`--hasty` are read), output and
+exit codes over shared.admin.simulate."""
 
 from __future__ import annotations
 
@@ -11,15 +12,11 @@ import sys
 from collections.abc import Callable
 
 from shared.admin import simulate
-from shared.admin.simulate import (
-    Behaviour,
-    Simulation,
-    Tally,
-    parse_counters,
-    parse_hasty,
-)
+from shared.admin.simulate import Behaviour, Simulation, Tally
 from shared.client.connection import parse_server
-from shared.domain.errors import HallError
+from shared.domain.errors import EXIT_OK, EXIT_USAGE, CommandError, HallError
+
+NAME = "simulate"  # the command says its errors as `queue-hall simulate: …`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -58,6 +55,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def parse_counters(text: str) -> list[int]:
+    """'3-24' or '3,5,7' or '24' (= 1-24) -> counter numbers."""
+    numbers: list[int] = []
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                first, last = (int(x) for x in part.split("-", 1))
+                numbers += range(first, last + 1)
+            elif len(text.split(",")) == 1:
+                numbers += range(1, int(part) + 1)
+            else:
+                numbers.append(int(part))
+    except ValueError:
+        raise ValueError(
+            f"--counters {text!r}: use a count (24), a range (3-24) or a list (3,5,7)"
+        ) from None
+    if not numbers or min(numbers) < 1:
+        raise ValueError(f"--counters {text!r}: counter numbers start at 1")
+    return sorted(set(numbers))
+
+
+def parse_hasty(text: str, counters: list[int]) -> frozenset[int]:
+    """'--hasty 3,5' -> {3, 5}: simulated counters whose clerk is hasty."""
+    if not text.strip():
+        return frozenset()
+    try:
+        numbers = {int(part) for part in text.split(",")}
+    except ValueError:
+        raise ValueError(f"--hasty {text!r}: list counter numbers, e.g. 3 or 3,5") from None
+    outside = sorted(numbers - set(counters))
+    if outside:
+        raise ValueError(
+            f"--hasty {text!r}: counter {outside[0]} is not one of the simulated --counters"
+        )
+    return frozenset(numbers)
+
+
 def run_from_args(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
@@ -65,14 +99,11 @@ def run_from_args(args: argparse.Namespace) -> int:
         counters = parse_counters(args.counters)
         hasty = parse_hasty(args.hasty, counters)
     except ValueError as exc:
-        print(f"queue-hall simulate: {exc}", file=sys.stderr)
-        return 2
+        raise CommandError(str(exc), EXIT_USAGE, NAME) from None
     if args.speed <= 0 or args.rate <= 0 or args.kiosks < 1 or args.service_minutes <= 0:
-        print(
-            "queue-hall simulate: --speed, --rate, --service-minutes and --kiosks must be positive",
-            file=sys.stderr,
+        raise CommandError(
+            "--speed, --rate, --service-minutes and --kiosks must be positive", EXIT_USAGE, NAME
         )
-        return 2
     behaviour = Behaviour(arrivals_per_hour=args.rate, service_mean_s=args.service_minutes * 60)
     sim = Simulation(
         host,
@@ -104,16 +135,13 @@ def run_from_args(args: argparse.Namespace) -> int:
     try:
         tally = asyncio.run(main())
     except (ConnectionError, OSError) as exc:
-        print(
-            f"queue-hall simulate: cannot reach the hall server at {host}:{port}: {exc}",
-            file=sys.stderr,
-        )
-        return 1
+        raise CommandError(
+            f"cannot reach the hall server at {host}:{port}: {exc}", command=NAME
+        ) from exc
     except HallError as exc:
-        print(f"queue-hall simulate: {exc.message}", file=sys.stderr)
-        return 1
+        raise CommandError(exc.message, command=NAME) from exc
     print(f"simulation ended: {tally.line()}")
-    return 0
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction, common: Callable[..., None]) -> None:  # type: ignore[type-arg]

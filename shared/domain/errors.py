@@ -139,9 +139,14 @@ class ReportError(QueueHallError):
 
 
 class CommandError(QueueHallError):
-    """A command cannot do what was asked; the message says why, `code` is the exit code."""
+    """A command cannot do what was asked; the message says why, `code` is the exit code.
 
-    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+    `command` names the subcommand for the commands that say their errors as
+    `queue-hall COMMAND: …` (None: `queue-hall: …`).
+    """
+
+    def __init__(self, message: str, code: int = EXIT_FAILED, command: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.command = command

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QAbstractSocket, QTcpSocket
 
-from shared.client.options import follow_server_time
+from shared.client.hall_time import follow_server_time
 from shared.protocol.pages import fetch_pages
 from shared.protocol.replies import Reply
 from shared.protocol.session import CONNECTING, HEARTBEAT_S, OFFLINE, ONLINE, ClientSession

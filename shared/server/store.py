@@ -3,8 +3,9 @@
 The server is the only writer. Every change runs inside `transaction()`
 (BEGIN IMMEDIATE … COMMIT) in WAL mode with synchronous=FULL, so a change whose
 reply went out survives a crash or a power cut. The statements themselves are named
-functions in `shared.server.queries`; this module owns the file, the schema, and opening
-a hall database to read it (`open_readonly`) for the report and the admin checks.
+functions in `shared.server.queries`; this module owns the file, the schema, what makes a
+SQLite file a hall database (`is_hall_database`, `schema_version`: `check` and `backup` ask
+them too), and opening one only to read it (`open_readonly`, for the report).
 
 Migrations (`schema_v2`, `schema_v3`...) are written with sqlite-utils (`add_column`,
 `create`, `create_index`), which says what changes more plainly than ALTER TABLE text;
@@ -221,6 +222,23 @@ def check_file(path: Path, writable: bool = True) -> None:
 HALL_TABLES = frozenset({"tickets", "ticket_log", "meta"})  # what every hall database holds
 
 
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The database's schema version (PRAGMA user_version; 0: not a hall database)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def is_hall_database(conn: sqlite3.Connection) -> bool:
+    """Whether the database on `conn` is a hall database: the server gave it a schema version
+    when it built it, and it holds the tables every version has.
+
+    Raises sqlite3.DatabaseError when the file is not a database SQLite can read.
+    """
+    if schema_version(conn) == 0:
+        return False
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return HALL_TABLES <= tables
+
+
 def open_readonly(path: str | Path) -> sqlite3.Connection:
     """Open a hall database only to read it (reports, checks), while the server may be writing.
 
@@ -230,20 +248,18 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.is_file():
         raise StoreError(f"no hall database at {path}")
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        hall = is_hall_database(conn)
     except sqlite3.DatabaseError as exc:
+        if conn is not None:
+            conn.close()
         raise StoreError(f"{path}: not a usable hall database ({exc})") from None
-    if not HALL_TABLES <= tables:
+    if not hall:
         conn.close()
         raise StoreError(f"{path}: this SQLite file is not a hall database")
     return conn
-
-
-def schema_version(conn: sqlite3.Connection) -> int:
-    """The database's schema version (PRAGMA user_version; 0: not a hall database)."""
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 class HallStore:

@@ -14,7 +14,7 @@ from shared.client.connection import server_address
 @pytest.mark.skipif(sys.platform == "win32", reason="time zones from TZ are POSIX")
 def test_windows_show_the_hall_time_whatever_the_pc_zone():
     code = (
-        "from shared.client.options import use_hall_time; use_hall_time('Asia/Shanghai'); "
+        "from shared.client.hall_time import use_hall_time; use_hall_time('Asia/Shanghai'); "
         "import datetime; print(datetime.datetime.now().astimezone().utcoffset())"
     )
     out = subprocess.run(
@@ -61,7 +61,7 @@ def test_the_windows_refuse_a_url_at_once(module, tmp_path):
 BOARD_CLOCK = """
 import sys, time
 from PySide6.QtWidgets import QApplication
-from shared.client.options import use_hall_time
+from shared.client.hall_time import use_hall_time
 from display_board.app import build_board
 use_hall_time(None)  # started without a hall file: the server's offset sets the clocks
 app = QApplication([])

@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from shared.admin.simulate import SIM_CLERK_PIN, Behaviour, Simulation, parse_counters, sim_clerk_id
+from shared.admin.simulate import SIM_CLERK_PIN, Behaviour, Simulation, sim_clerk_id
+from shared.cli.simulate_command import parse_counters, parse_hasty
 from shared.config.hall import ClerkConfig
 from shared.domain.errors import HallError
 
@@ -102,8 +103,6 @@ def test_a_hasty_clerks_double_presses_are_refused_and_the_report_highlights_the
 
 
 def test_hasty_counters_must_be_simulated_counters():
-    from shared.admin.simulate import parse_hasty
-
     assert parse_hasty("", [1, 2]) == frozenset()
     assert parse_hasty("1,2", [1, 2, 3]) == {1, 2}
     for text in ("x", "4"):
