@@ -47,6 +47,9 @@ class Port:
     def logout(self, callback: Any = None) -> None:
         raise NotImplementedError("a kiosk never logs a clerk in")
 
+    def resync(self) -> None:
+        raise NotImplementedError("the measured kiosk reads the catalog only")
+
 
 def measured(
     port: int,

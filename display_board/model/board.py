@@ -11,11 +11,11 @@ with a `snapshot` (a gap in `seq`, a day reset, or an event whose frame the mode
 not read at all). A single item it cannot read is skipped and logged (see items.py).
 
 `BoardSync` feeds the model from the hall: it talks to the hall only through a
-`shared.client.port.HallPort` (HallConnection in the app, a fake in tests), holds events
-while a resync's snapshot is on its way, announces new calls, and tells the screen (a
-`BoardScreen`) which parts to draw again. Reconnecting, the hello and the connection's own
-seq-gap resync are HallConnection's; the board's resync covers what only the board can
-see (an event it could not read, a snapshot it could not use).
+`shared.client.port.HallPort` (HallConnection in the app, a fake in tests), announces new
+calls, and tells the screen (a `BoardScreen`) which parts to draw again. Reconnecting, the
+hello, seq-gap resyncs and holding events while a snapshot is on its way are the
+connection's (shared.protocol.session); the board only asks it for a fresh snapshot when it
+sees what only the board can see (an event it could not read, a snapshot it could not use).
 """
 
 from __future__ import annotations
@@ -367,8 +367,6 @@ class BoardSync:
         self.screen: BoardScreen = NoScreen()
         self.state = "connecting"  # the connection's state, as HallConnection names it
         self.refused = ""  # why the server refused this board, until it is let in
-        self._resyncing = False
-        self._held_events: list[tuple[str, int, dict[str, Any]]] = []
 
     def show_on(self, screen: BoardScreen) -> None:
         self.screen = screen
@@ -410,23 +408,11 @@ class BoardSync:
         self.apply_catalog(reply.result)
 
     def request_resync(self) -> None:
-        """Ask the server for a snapshot (events are held until it comes)."""
-        if self._resyncing:
-            return
+        """Ask the connection for a fresh snapshot: `on_ready` brings it, and the connection
+        holds the events that come meanwhile and hands them on after it, in order."""
         if self.port is None or self.state != "online":
             return  # the connection resyncs by itself when it is back
-        self._resyncing = True
-        fetch_pages(self.port.request, "snapshot", self._on_resync_reply)
-
-    def _on_resync_reply(self, reply: Any) -> None:
-        self._resyncing = False
-        held, self._held_events = self._held_events, []
-        if not reply.ok:
-            log.warning("snapshot refused: %s %s", reply.code, reply.message)
-            return
-        self.apply_snapshot(reply.result)
-        for name, seq, data in held:
-            self.handle_event(name, seq, data)
+        self.port.resync()
 
     # -- applying ------------------------------------------------------------------------------
 
@@ -454,9 +440,6 @@ class BoardSync:
 
     def handle_event(self, name: str, seq: int, data: dict[str, Any]) -> None:
         """Apply one pushed event; a gap in `seq` or unreadable data resyncs the board."""
-        if self._resyncing:
-            self._held_events.append((name, seq, data))
-            return
         try:
             update = self.model.apply_event(name, seq, data)
         except BoardDataError as error:

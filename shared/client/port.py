@@ -28,3 +28,8 @@ class HallPort(Protocol):
     def logout(self, callback: Callback | None = None) -> None:
         """Log the clerk out (staff clients only)."""
         ...
+
+    def resync(self) -> None:
+        """Read a fresh snapshot now (the app could not use an event); the app's `ready`
+        callback gets it and the events that came meanwhile follow it, in order."""
+        ...

@@ -367,6 +367,13 @@ class ClientSession:
             self._tell("on_login_failed", reply.code, reply.message)
         self._resync()
 
+    def resync(self) -> None:
+        """Read a fresh snapshot now, for an application that could not use an event or its
+        last snapshot. Events are held until it comes; `on_ready` brings it. Nothing to do
+        while offline or while a snapshot is already on its way (it will bring the same)."""
+        if self.online and self.synced:
+            self._resync()
+
     def _resync(self) -> None:
         self.synced = False
         self.pages = PageCollector("snapshot")

@@ -61,3 +61,7 @@ class SessionShell:
 
     def logout(self, callback: Callback | None = None) -> None:
         self.session.logout(callback)
+
+    def resync(self) -> None:
+        """Read a fresh snapshot now; `ready` brings it, events wait for it."""
+        self.session.resync()

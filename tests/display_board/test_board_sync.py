@@ -17,6 +17,7 @@ class FakePort:
 
     def __init__(self) -> None:
         self.sent: list[tuple[str, dict[str, Any], Any]] = []
+        self.resyncs = 0
 
     def request(self, op: str, params: dict[str, Any] | None = None, callback: Any = None) -> int:
         self.sent.append((op, dict(params or {}), callback))
@@ -27,6 +28,9 @@ class FakePort:
 
     def logout(self, callback: Any = None) -> None:
         raise AssertionError("a board never logs in")
+
+    def resync(self) -> None:
+        self.resyncs += 1
 
     def answer(self, op: str, result: dict[str, Any]) -> None:
         index = next(i for i, (name, _, _) in enumerate(self.sent) if name == op)
@@ -79,25 +83,31 @@ def test_ready_applies_the_snapshot_then_names_the_departments():
     assert port.sent == []
 
 
-def test_a_gap_holds_the_events_until_the_resync_snapshot_then_applies_them():
+def test_a_gap_asks_the_connection_to_resync_and_its_snapshot_announces_the_missed_calls():
     sync, port, screen, voice = online_sync()
     sync.handle_event("ticket_called", 13, called_event(1, "A001", 1, 0))
-    assert [op for op, _, _ in port.sent] == ["snapshot"]
-    sync.handle_event("ticket_called", 14, called_event(2, "A002", 2, 1))  # held
-    sync.handle_event("ticket_called", 15, called_event(3, "A003", 3, 2))  # held
-    assert [op for op, _, _ in port.sent] == ["snapshot"]  # one resync at a time
-    port.answer("snapshot", snapshot(seq=14, calls=[call(2, "A002", 2, 1), call(1, "A001", 1, 0)]))
+    assert port.resyncs == 1 and port.sent == []  # the connection reads the snapshot
+    # The connection brings the snapshot through on_ready, then the events held meanwhile.
+    sync.on_ready(snapshot(seq=14, calls=[call(2, "A002", 2, 1), call(1, "A001", 1, 0)]))
+    port.answer("catalog", {"categories": []})
+    sync.handle_event("ticket_called", 15, called_event(3, "A003", 3, 2))
     assert sync.model.seq == 15 and sync.model.latest is not None
     assert sync.model.latest.number == "A003"
     assert screen.new_calls == ["A001", "A002", "A003"]  # two missed while resyncing, one new
     assert [number for number, _, _ in voice.said] == ["A001", "A002", "A003"]
 
 
+def test_an_event_whose_frame_is_unreadable_asks_the_connection_to_resync():
+    sync, port, _, _ = online_sync()
+    sync.handle_event("ticket_called", 11, ["not", "an", "object"])  # type: ignore[arg-type]
+    assert port.resyncs == 1
+
+
 def test_an_offline_board_leaves_the_resync_to_the_connection():
     sync, port, _, _ = online_sync()
     sync.set_connection_state("connecting")
     sync.handle_event("ticket_called", 13, called_event(1, "A001", 1, 0))
-    assert port.sent == []
+    assert port.sent == [] and port.resyncs == 0
     assert sync.status() == ("reconnecting", "")
 
 

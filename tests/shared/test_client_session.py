@@ -225,6 +225,27 @@ def test_a_gap_in_seq_asks_for_a_snapshot_and_applies_the_held_events_after_it()
     assert session.seq == 14
 
 
+def test_an_app_asked_resync_reads_a_snapshot_once_and_holds_the_events_until_it() -> None:
+    session, fake = make()
+    online(session, fake, seq=10)
+    readies = len(fake.hooks("on_ready"))
+    sent = len(fake.sent)
+    session.resync()
+    session.resync()  # a second ask while the first snapshot is on its way changes nothing
+    assert fake.ops()[sent:] == ["snapshot"] and not session.synced
+    feed(session, event("ticket_called", 11), event("ticket_called", 12))
+    assert fake.hooks("on_event") == []
+    answer(session, fake.last("snapshot"), {"seq": 11, "next": None})
+    assert len(fake.hooks("on_ready")) == readies + 1
+    assert fake.hooks("on_event") == [("ticket_called", 12, {})]
+
+
+def test_resync_while_offline_is_left_to_the_reconnect() -> None:
+    session, fake = make()
+    session.resync()
+    assert fake.sent == []
+
+
 def test_events_before_the_first_snapshot_are_held() -> None:
     session, fake = make()
     session.connecting()
