@@ -19,6 +19,7 @@ from counter_client.model.figures import DayFigures
 from counter_client.model.notices import Notice, ReplyLike
 from counter_client.model.state import ONLINE, CounterState
 from shared.client.connection import fetch_pages
+from shared.client.listeners import Listeners
 from shared.domain import lifecycle
 from shared.domain.lifecycle import TicketState
 from shared.protocol.readable import (
@@ -39,7 +40,7 @@ class CounterFeed(CounterState):
 
     def __init__(self, counter: int, *args: Any, **kwargs: Any) -> None:
         super().__init__(counter, *args, **kwargs)
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners = Listeners()
         self._closed_ids: set[int] = set()  # tickets already counted into a figures refresh
         self._queue_scheduled = False
         self.queue_loading = False  # a `queue` request is on its way
@@ -50,11 +51,10 @@ class CounterFeed(CounterState):
 
     def subscribe(self, listener: Callable[[], None]) -> None:
         """`listener()` is called after every change of what the window shows."""
-        self._listeners.append(listener)
+        self._listeners.add(listener)
 
     def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.tell()
 
     def login(self, clerk: str, pin: str) -> None:
         """Log a clerk in (counter_client.model sends it); used here for the automatic login."""

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import weakref
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from display_board.model.items import (
@@ -343,6 +344,9 @@ class BoardModel:
                 break
 
 
+_NO_SCREEN = NoScreen()  # where a sync draws before it has a screen, or after it is gone
+
+
 class BoardSync:
     """Keeps a BoardModel in step with the hall and tells its screen what to draw.
 
@@ -364,12 +368,19 @@ class BoardSync:
         self.port = port
         self.announcer = announcer
         self.address = address
-        self.screen: BoardScreen = NoScreen()
+        self._screen: Callable[[], BoardScreen | None] = lambda: None
         self.state = "connecting"  # the connection's state, as HallConnection names it
         self.refused = ""  # why the server refused this board, until it is let in
 
     def show_on(self, screen: BoardScreen) -> None:
-        self.screen = screen
+        """Draw on `screen` from now on. The sync holds it weakly: the board widget holds the
+        sync, and a cycle between them would leave the widget to the cyclic garbage collector,
+        which may destroy it at any moment, even while Qt is painting it."""
+        self._screen = weakref.ref(screen)
+
+    @property
+    def screen(self) -> BoardScreen:
+        return self._screen() or _NO_SCREEN
 
     # -- the connection ------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from typing import Any
 from queue_kiosk.model.catalog import Category, Matter
 from queue_kiosk.model.ports import PrinterPort, Runner
 from queue_kiosk.model.ticket import Confirmation, Flow, Notice, Phase
+from shared.client.listeners import Listeners
 from shared.client.port import HallPort
 from shared.domain.vocabulary import PRINTER_BLOCKED
 
@@ -110,7 +111,7 @@ class KioskState:
         self.printer_detail = ""
         self.issued_count = 0
 
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners = Listeners()
         self._flow: Flow | None = None
         self._tokens = 0
         self._screen_since = clock()
@@ -128,11 +129,10 @@ class KioskState:
     # -- observing ----------------------------------------------------------------------------
 
     def subscribe(self, listener: Callable[[], None]) -> None:
-        self._listeners.append(listener)
+        self._listeners.add(listener)
 
     def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.tell()
 
     @property
     def phase(self) -> Phase:
