@@ -133,8 +133,13 @@ class TicketOps(ServiceCore):
             raise HallError(ErrorCode.ISSUING_CLOSED, why, reason=ErrorReason.HOURS)
         day = self.day(now)
         limit = service["daily_limit"]
-        issued = queries.tickets_per_service(self.conn, day, waiting_only=False)
-        if limit is not None and issued.get(service["code"], 0) >= limit:
+        if (
+            limit is not None  # counted only then: a count over the day's tickets is not free
+            and queries.tickets_per_service(self.conn, day, waiting_only=False).get(
+                service["code"], 0
+            )
+            >= limit
+        ):
             raise HallError(
                 ErrorCode.ISSUING_CLOSED,
                 f"today's {limit} tickets for {service['name']} have all been taken",
