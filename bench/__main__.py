@@ -22,8 +22,10 @@ from bench.web import web_figures
 # disk and CPU do in the same run (bench/calibrate.py), and sizes that do not depend on speed.
 # The absolute figures are printed beside them, for reading, not judging.
 # Set from what the server reaches: one call_next (with the finish of the ticket before it,
-# its events and its reply) costs the server about this many rounds of the fixed workload.
-CPU_TARGET = 12.0
+# its events and its reply) cost the server 14 to 23 rounds of the fixed workload in three
+# runs on a 2-core machine (the spread is the machine's); the target leaves that margin and
+# fails a change that makes call_next a third dearer.
+CPU_TARGET = 25.0
 
 TARGETS = {
     # Group commit: the server should reach at least half the disk's single-commit rate.
