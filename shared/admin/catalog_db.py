@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.admin.catalog_csv import CSV_COLUMNS, CsvCatalog, read_catalog_csv
-from shared.admin.counters import unserved_services
+from shared.admin.counters import AssignmentChange, follow_catalog, unserved_services
 from shared.admin.hall_db import open_store, plural
 from shared.admin.spreadsheet import to_row
 from shared.config.hall import ConfigError
@@ -66,6 +66,7 @@ class CatalogImport:
     changes: CatalogChanges
     dry_run: bool
     unserved: list[str] = field(default_factory=list)  # after a real import only
+    counters: list[AssignmentChange] = field(default_factory=list)  # assignments cut
 
 
 def catalog_records(db: Path) -> list[list[str]]:
@@ -114,7 +115,10 @@ def import_catalog(db: Path, file: Path, *, dry_run: bool) -> CatalogImport:
             if parsed.problems:
                 raise CsvProblems(parsed)
             changes = _plan_and_apply(parsed, conn, apply=not dry_run)
-            # A dry run changed nothing, so the counters can only be judged after a real import.
+            # The counters follow the new catalog (judged on it, so a dry run names the same).
+            by_category, services = _catalog_after(parsed, conn)
+            counters = follow_catalog(conn, by_category, services, apply=not dry_run)
+            # A dry run changed nothing, so what no counter serves is judged after a real import.
             unserved = [] if dry_run else unserved_services(conn)
         except BaseException:
             if conn.in_transaction:
@@ -123,7 +127,23 @@ def import_catalog(db: Path, file: Path, *, dry_run: bool) -> CatalogImport:
         conn.execute("ROLLBACK" if dry_run else "COMMIT")
     finally:
         store.close()
-    return CatalogImport(parsed, changes, dry_run, unserved)
+    return CatalogImport(parsed, changes, dry_run, unserved, counters)
+
+
+def _catalog_after(
+    parsed: CsvCatalog, conn: sqlite3.Connection
+) -> tuple[dict[str, list[str]], dict[str, bool]]:
+    """The catalog an import of `parsed` leaves, as `active_catalog` reads it: the file's
+    departments in its order, then the database's others (without active matters); the
+    file's matters active, the database's others not."""
+    by_category: dict[str, list[str]] = {code: [] for code in parsed.categories}
+    for (code,) in conn.execute("SELECT code FROM categories ORDER BY position, code"):
+        by_category.setdefault(code, [])
+    services = {code: False for (code,) in conn.execute("SELECT code FROM services")}
+    for service in parsed.services:
+        by_category[service.category].append(service.code)
+        services[service.code] = True
+    return by_category, services
 
 
 def _db_check(parsed: CsvCatalog, conn: sqlite3.Connection) -> None:

@@ -14,11 +14,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from shared.admin.counters import active_catalog, describe_services, unserved_services
+from shared.admin.counters import describe_services, unserved_services
 from shared.admin.hall_db import count, json_codes, listed, plural
 from shared.config import paths
 from shared.config.hall import Catalog, ConfigError, HallConfig, load_config
 from shared.domain import limits
+from shared.server.assignments import active_catalog
 from shared.server.store import SCHEMA_VERSION, is_hall_database, schema_version
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -211,6 +212,10 @@ def _check_database(
             _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
 
 
+def _code_set(codes: list[str] | None) -> set[str] | None:
+    return None if codes is None else set(codes)
+
+
 def _looks_like_pin_hash(stored: str | None) -> bool:
     parts = (stored or "").split("$")
     return len(parts) == 4 and parts[0] == "pbkdf2_sha256" and parts[1].isdigit() and all(parts)
@@ -236,7 +241,10 @@ def _compare_with_config(
             continue
         in_db = None if row["services"] is None else json_codes(row["services"])
         in_file = None if counter.services is None else list(counter.services)
-        if (None if in_db is None else set(in_db)) != (None if in_file is None else set(in_file)):
+        # A counter given a department in both serves the matters the database has for it.
+        db_given = json_codes(row["assigned"]) if row["assigned"] is not None else in_db
+        file_given = list(counter.assigned) if counter.assigned is not None else in_file
+        if _code_set(in_db) != _code_set(in_file) and _code_set(db_given) != _code_set(file_given):
             report.problems.append(
                 f"counter {counter.number} serves {describe_services(in_file, by_category)} in "
                 f"{file} but {describe_services(in_db, by_category)} in the database; the "

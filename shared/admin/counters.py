@@ -2,21 +2,28 @@
 
 A counter serves every matter (`services` NULL) or a list of matter codes; operators name
 whole departments by their code, which stand for the department's active matters, as in
-the hall file's [[counters]]. A change is one short transaction the running server picks
-up at the counter's next call.
+the hall file's [[counters]]. The database keeps what was given (`assigned`) beside the
+matters, so a catalog import expands it again (`follow_catalog`): see
+`shared.server.assignments`. A change is one short transaction the running server picks up
+at the counter's next call.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from shared.admin.hall_db import json_codes, open_store
-from shared.config.rules import CODE_RE, CODE_RULE, suggest
+from shared.config.rules import CODE_RE, CODE_RULE
 from shared.domain import limits
 from shared.domain.errors import EXIT_USAGE, CommandError
+from shared.server.assignments import (
+    active_catalog,
+    expand_codes,
+    group_departments,
+    still_assignable,
+)
 from shared.server.store import dumps
 
 
@@ -40,57 +47,11 @@ class CounterRow:
     services: str  # as `describe_services` words it
 
 
-def active_catalog(conn: sqlite3.Connection) -> tuple[dict[str, list[str]], dict[str, bool]]:
-    """Active services per category code, and every service code with its active flag."""
-    by_category: dict[str, list[str]] = {
-        code: [] for (code,) in conn.execute("SELECT code FROM categories ORDER BY position, code")
-    }
-    services: dict[str, bool] = {}
-    for code, category, active in conn.execute(
-        "SELECT code, category, active FROM services ORDER BY position, code"
-    ):
-        services[code] = bool(active)
-        if active:
-            by_category.setdefault(category, []).append(code)
-    return by_category, services
-
-
-def expand_codes(
-    codes: Iterable[str], by_category: dict[str, list[str]], services: dict[str, bool]
-) -> tuple[list[str], list[str]]:
-    """Service codes for category and service codes (as in the hall file), and the problems."""
-    expanded: list[str] = []
-    problems = []
-    for code in codes:
-        if code in by_category:
-            members = by_category[code]
-            if not members:
-                problems.append(f'the department "{code}" has no active matters')
-        elif code in services:
-            members = [code]
-            if not services[code]:
-                problems.append(f'the matter "{code}" is inactive (no longer in the catalog)')
-        else:
-            problems.append(
-                f'"{code}" is neither a matter nor a department of the catalog'
-                + suggest(code, [*services, *by_category])
-            )
-            continue
-        expanded.extend(member for member in members if member not in expanded)
-    return expanded, problems
-
-
 def describe_services(services: list[str] | None, by_category: dict[str, list[str]]) -> str:
     """A counter's services, whole departments shown by their code."""
     if services is None:
         return "all"
-    remaining = list(services)
-    parts = []
-    for category, members in by_category.items():
-        if members and all(member in remaining for member in members):
-            parts.append(category)
-            remaining = [code for code in remaining if code not in members]
-    return ",".join(parts + remaining) or "(none)"
+    return ",".join(group_departments(services, by_category)) or "(none)"
 
 
 def unserved_services(conn: sqlite3.Connection) -> list[str]:
@@ -162,9 +123,14 @@ def set_counter_services(db: Path, number: int, codes: list[str] | None) -> Coun
                         f'{limits.MAX_COUNTER_SERVICES} (use "all" to serve every matter); '
                         "nothing was changed"
                     )
+            assigned = None if codes is None else list(dict.fromkeys(codes))
             conn.execute(
-                "UPDATE counters SET services = ? WHERE number = ?",
-                (None if expanded is None else dumps(expanded), number),
+                "UPDATE counters SET assigned = ?, services = ? WHERE number = ?",
+                (
+                    None if assigned is None else dumps(assigned),
+                    None if expanded is None else dumps(expanded),
+                    number,
+                ),
             )
             unserved = unserved_services(conn)
     finally:
@@ -192,3 +158,41 @@ def counter_rows(db: Path) -> list[CounterRow]:
         )
         for row in rows
     ]
+
+
+@dataclass(frozen=True)
+class AssignmentChange:
+    """A counter whose assignment a catalog change cut: `gone` no longer exist or are
+    inactive, `kept` is what it serves now (empty: nothing)."""
+
+    number: int
+    name: str
+    gone: list[str]
+    kept: list[str]
+
+
+def follow_catalog(
+    conn: sqlite3.Connection,
+    by_category: dict[str, list[str]],
+    services: dict[str, bool],
+    apply: bool,
+) -> list[AssignmentChange]:
+    """Expand every counter's assignment for the catalog `by_category`/`services` (what an
+    import leaves) and, when `apply`, store the matters; the counters whose assignment
+    names departments or matters that are gone, which is cut to the rest."""
+    changes = []
+    rows = conn.execute(
+        "SELECT number, name, assigned, services FROM counters"
+        " WHERE assigned IS NOT NULL ORDER BY number"
+    ).fetchall()
+    for row in rows:
+        kept, gone = still_assignable(json_codes(row["assigned"]), by_category, services)
+        if gone:
+            changes.append(AssignmentChange(row["number"], row["name"], gone, kept))
+        expanded, _ = expand_codes(kept, by_category, services)
+        if apply and (gone or json_codes(row["services"]) != expanded):
+            conn.execute(
+                "UPDATE counters SET assigned = ?, services = ? WHERE number = ?",
+                (dumps(kept), dumps(expanded), row["number"]),
+            )
+    return changes

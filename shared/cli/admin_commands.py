@@ -132,6 +132,17 @@ def _print_import(result: CatalogImport) -> None:
             print(f"  {label}: {listed(codes)}")
     for note in changes.notes:
         print(f"note: {note}")
+    for counter in result.counters:
+        rest = (
+            f"it keeps {','.join(counter.kept)}"
+            if counter.kept
+            else "it serves nothing then: give it matters with "
+            f"`queue-hall counter set-services {counter.number} CODES`"
+        )
+        print(
+            f"warning: counter {counter.number} ({counter.name}) stops serving "
+            f"{listed(counter.gone)}, which this file removes; {rest}"
+        )
     if unserved:
         print(f"warning: no counter serves {listed(unserved)}; see `queue-hall counter list`")
     if dry_run:

@@ -387,6 +387,7 @@ def _counters(root: ConfigTable, catalog: Catalog) -> tuple[CounterConfig, ...] 
         assert name is not None
         codes = table.string_list("services")
         services: tuple[str, ...] | None = None
+        assigned: tuple[str, ...] | None = None
         if codes is not None:
             if not codes:
                 raise table.error(
@@ -416,7 +417,8 @@ def _counters(root: ConfigTable, catalog: Catalog) -> tuple[CounterConfig, ...] 
                     f"{limits.MAX_COUNTER_SERVICES}: leave services out to serve every matter",
                 )
             services = tuple(expanded)
-        counters.append(CounterConfig(number, name, services))
+            assigned = tuple(dict.fromkeys(codes))
+        counters.append(CounterConfig(number, name, services, assigned))
     if len(tables) > limits.MAX_COUNTERS:
         raise tables[limits.MAX_COUNTERS].error(
             None,

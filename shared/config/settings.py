@@ -57,11 +57,17 @@ class Service:
 
 @dataclass(frozen=True)
 class CounterConfig:
-    """A counter (window) of the hall; `services` None means it serves every service."""
+    """A counter (window) of the hall; `services` None means it serves every service.
+
+    `assigned` is what the hall file gave: department and matter codes, of which `services`
+    are the matters (None: the same as `services`). The database keeps both, so a counter
+    given a department also serves the matters a catalog import adds to it later.
+    """
 
     number: int
     name: str
     services: tuple[str, ...] | None = None
+    assigned: tuple[str, ...] | None = field(default=None, compare=False)
 
     def serves(self, service_code: str) -> bool:
         return self.services is None or service_code in self.services

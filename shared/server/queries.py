@@ -52,16 +52,20 @@ def insert_service(
     )
 
 
-def put_counter(conn: Conn, number: int, name: str, services: str | None, overwrite: bool) -> None:
-    """Add a counter; with `overwrite`, an existing one takes this name and service list."""
+def put_counter(
+    conn: Conn, number: int, name: str, assigned: str | None, services: str | None, overwrite: bool
+) -> None:
+    """Add a counter; with `overwrite`, an existing one takes this name and assignment."""
     conflict = (
-        "DO UPDATE SET name = excluded.name, services = excluded.services"
+        "DO UPDATE SET name = excluded.name, assigned = excluded.assigned,"
+        " services = excluded.services"
         if overwrite
         else "DO NOTHING"
     )
     conn.execute(
-        f"INSERT INTO counters(number, name, services) VALUES (?,?,?) ON CONFLICT(number) {conflict}",
-        (number, name, services),
+        "INSERT INTO counters(number, name, assigned, services) VALUES (?,?,?,?)"
+        f" ON CONFLICT(number) {conflict}",
+        (number, name, assigned, services),
     )
 
 

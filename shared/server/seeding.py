@@ -108,8 +108,18 @@ class Seeding(ServiceCore):
         """
         with self.store.transaction() as conn:
             for c in self.config.counters:
-                services = None if c.services is None else dumps(list(c.services))
-                queries.put_counter(conn, c.number, c.name, services, overwrite)
+                if c.services is None:
+                    queries.put_counter(conn, c.number, c.name, None, None, overwrite)
+                    continue
+                assigned = c.services if c.assigned is None else c.assigned
+                queries.put_counter(
+                    conn,
+                    c.number,
+                    c.name,
+                    dumps(list(assigned)),
+                    dumps(list(c.services)),
+                    overwrite,
+                )
 
     def add_missing_clerks(self) -> None:
         known = queries.clerk_ids(self.conn)

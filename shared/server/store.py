@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from shared.domain.errors import StoreError
+from shared.server.assignments import active_catalog, group_departments
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -151,8 +152,30 @@ def schema_v3(db: sqlite_utils.Database) -> None:
     )
 
 
+def schema_v4(db: sqlite_utils.Database) -> None:
+    """A counter's assignment as the operator gave it (`shared.server.assignments`).
+
+    `counters.assigned` holds the department and matter codes (JSON; NULL: every matter),
+    `services` stays the matters they mean. Older databases kept only the matters, so a
+    counter holding all of a department's active matters is taken to serve the department,
+    as `queue-hall counter list` showed it.
+    """
+    db.table("counters").add_column("assigned", str)
+    conn = db.conn
+    by_category, _ = active_catalog(conn)
+    rows = conn.execute("SELECT number, services FROM counters WHERE services IS NOT NULL")
+    for number, services in rows.fetchall():
+        assigned = group_departments(json.loads(services), by_category)
+        conn.execute("UPDATE counters SET assigned = ? WHERE number = ?", (dumps(assigned), number))
+
+
 # Each entry moves the schema from version i to i + 1; the version is PRAGMA user_version.
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [schema_v1, schema_v2, schema_v3]
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    schema_v1,
+    schema_v2,
+    schema_v3,
+    schema_v4,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
