@@ -275,7 +275,7 @@ class Kiosk(QObject):
         self.connection.ready.connect(lambda _snapshot: self.model.set_online(True))
         self.connection.stateChanged.connect(self._on_state)
         self.connection.handshakeFailed.connect(
-            lambda _code, message: self.model.set_refused(message)
+            lambda code, message: self.model.set_refused(code, message)
         )
         self.connection.event.connect(lambda name, _seq, data: self.model.on_event(name, data))
 

@@ -31,11 +31,37 @@ def test_kiosk_with_a_wrong_key_names_the_refusal(qtbot, qapp, hall_server):
     kiosk.start()
     try:
         qtbot.waitUntil(lambda: "refused" in kiosk.window.banner.text(), timeout=5000)
-        assert "wrong or missing hall key" in kiosk.window.banner.text()
+        assert "hall key is wrong or missing" in kiosk.window.banner.text()
+        assert "wrong or missing hall key" not in kiosk.window.banner.text()  # the server's words
         assert not kiosk.model.online
     finally:
         kiosk.close()
         install_translations(qapp, "zh_CN")
+
+
+def test_kiosk_without_a_key_tells_residents_in_chinese_and_the_log_in_detail(
+    qtbot, qapp, hall_server, caplog
+):
+    install_translations(qapp, "zh_CN")
+    kiosk = Kiosk(
+        hall_server.host,
+        hall_server.port,
+        printer=open_printer("none"),
+        config=replace(hall_server.config, key=None),
+        client_name="kiosk-no-key",
+        reconnect_max_s=0.2,
+    )
+    kiosk.window.show()
+    kiosk.start()
+    try:
+        qtbot.waitUntil(lambda: "拒绝" in kiosk.window.banner.text(), timeout=5000)
+        assert kiosk.window.banner.text() == (
+            "取号服务器拒绝了本取号机（大厅密钥错误或未设置），暂停取号，请联系工作人员。"
+        )
+        refusals = [r.getMessage() for r in caplog.records if "refused this kiosk" in r.msg]
+        assert any("this hall needs its hall key" in line for line in refusals), refusals
+    finally:
+        kiosk.close()
 
 
 def test_board_with_a_wrong_key_names_the_refusal(qtbot, qapp, hall_server):

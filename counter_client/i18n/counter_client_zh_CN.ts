@@ -27,315 +27,315 @@
 <context>
     <name>CounterTexts</name>
     <message>
-        <location filename="../views/texts.py" line="32"/>
+        <location filename="../views/texts.py" line="33"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="33"/>
+        <location filename="../views/texts.py" line="34"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="34"/>
+        <location filename="../views/texts.py" line="35"/>
         <source>Start</source>
         <translation>开始办理</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="35"/>
+        <location filename="../views/texts.py" line="36"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="36"/>
+        <location filename="../views/texts.py" line="37"/>
         <source>No-show</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="37"/>
+        <location filename="../views/texts.py" line="38"/>
         <source>Transfer</source>
         <translation>转移</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="38"/>
+        <location filename="../views/texts.py" line="39"/>
         <source>Special call</source>
         <translation>特呼</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="39"/>
+        <location filename="../views/texts.py" line="40"/>
         <source>Resume</source>
         <translation>恢复</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="39"/>
+        <location filename="../views/texts.py" line="40"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="40"/>
+        <location filename="../views/texts.py" line="41"/>
         <source>Reactivate</source>
         <translation>过号重排</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="46"/>
+        <location filename="../views/texts.py" line="47"/>
         <source>Called</source>
         <translation>已呼叫</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="47"/>
+        <location filename="../views/texts.py" line="48"/>
         <source>Serving</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="69"/>
+        <location filename="../views/texts.py" line="70"/>
         <source>Done.</source>
         <translation>已完成。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="69"/>
+        <location filename="../views/texts.py" line="70"/>
         <source>Not done.</source>
         <translation>未能完成。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="78"/>
+        <location filename="../views/texts.py" line="79"/>
         <source>Enter your clerk ID and PIN.</source>
         <translation>请输入工号和密码。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="79"/>
+        <location filename="../views/texts.py" line="80"/>
         <source>A new business day has begun: please log in again.</source>
         <translation>新的工作日已开始，请重新登录。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="82"/>
+        <location filename="../views/texts.py" line="83"/>
         <source>You have been logged out: the hall server closed this counter (a staff member works at one counter at a time; this staff ID may be logged in at another counter). Log in again to reopen it.</source>
         <translation>您已退出登录：服务器关闭了本窗口（一位工作人员同一时间只能在一个窗口服务，此工号可能已在其他窗口登录）。重新登录即可再次开放本窗口。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="87"/>
+        <location filename="../views/texts.py" line="88"/>
         <source>You have been logged out: the server refused your login.</source>
         <translation>您已被登出：服务器拒绝了您的登录。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="89"/>
-        <location filename="../views/texts.py" line="211"/>
+        <location filename="../views/texts.py" line="90"/>
+        <location filename="../views/texts.py" line="212"/>
         <source>Not done: the connection to the hall server was lost.</source>
         <translation>操作未完成：与大厅服务器的连接已断开。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="90"/>
+        <location filename="../views/texts.py" line="91"/>
         <source>Nobody is waiting for this counter.</source>
         <translation>本窗口暂无等候的号码。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="92"/>
+        <location filename="../views/texts.py" line="93"/>
         <source>{done} finished. Nobody else is waiting for this counter.</source>
         <translation>{done} 已办结。本窗口暂无等候的群众。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="94"/>
+        <location filename="../views/texts.py" line="95"/>
         <source>{done} finished; now calling {number}.</source>
         <translation>{done} 已办结，正在呼叫 {number}。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="95"/>
+        <location filename="../views/texts.py" line="96"/>
         <source>{number} finished.</source>
         <translation>{number} 已办结。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="96"/>
+        <location filename="../views/texts.py" line="97"/>
         <source>{number} marked as a no-show.</source>
         <translation>{number} 已记为过号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="97"/>
+        <location filename="../views/texts.py" line="98"/>
         <source>{number} is back in the queue.</source>
         <translation>{number} 已重新排队。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="98"/>
+        <location filename="../views/texts.py" line="99"/>
         <source>{number} has been transferred to {to}.</source>
         <translation>{number} 已转到 {to}。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="100"/>
+        <location filename="../views/texts.py" line="101"/>
         <source>{number} has been transferred to the queue of {to}.</source>
         <translation>{number} 已转到「{to}」的队列。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="102"/>
+        <location filename="../views/texts.py" line="103"/>
         <source>Enter a ticket number.</source>
         <translation>请输入票号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="104"/>
+        <location filename="../views/texts.py" line="105"/>
         <source>{number} has not been started. Press {again} again to finish it and call the next, or {no_show} to mark it a no-show.</source>
         <translation>{number} 尚未开始办理 — 再按 {again} 办结并叫下一位，按 {no_show} 记为过号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="114"/>
+        <location filename="../views/texts.py" line="115"/>
         <source>Too many wrong PINs: this clerk is locked out until {time} (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多：该工作人员已被锁定至 {time}（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="118"/>
+        <location filename="../views/texts.py" line="119"/>
         <source>Too many wrong PINs: this clerk is locked out for 10 minutes (the administrator can reset the PIN).</source>
         <translation>密码错误次数过多，该工号已锁定 10 分钟（管理员可重置密码）。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="122"/>
+        <location filename="../views/texts.py" line="123"/>
         <source>This clerk ID is disabled.</source>
         <translation>该工号已停用。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="124"/>
+        <location filename="../views/texts.py" line="125"/>
         <source>Login refused: unknown clerk ID or wrong PIN.</source>
         <translation>登录被拒绝：工号不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="126"/>
+        <location filename="../views/texts.py" line="127"/>
         <source>Login failed: no connection to the hall server.</source>
         <translation>登录失败：未连接到大厅服务器。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="128"/>
+        <location filename="../views/texts.py" line="129"/>
         <source>This clerk is logged in at another counter: log out there first.</source>
         <translation>该工作人员已在其他窗口登录：请先在那里退出。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="134"/>
-        <source>The hall server refused this counter: the hall key is wrong or missing (set QUEUE_HALL_KEY or --key).</source>
-        <translation>大厅服务器拒绝了本窗口：大厅密钥错误或未设置（请设置 QUEUE_HALL_KEY 或 --key）。</translation>
+        <location filename="../views/texts.py" line="135"/>
+        <source>The hall server refused this counter: the hall key is wrong or missing (give the hall file with --config HALL.toml, or set QUEUE_HALL_KEY).</source>
+        <translation>大厅服务器拒绝了本窗口：大厅密钥错误或未设置（请用 --config HALL.toml 指定大厅文件，或设置 QUEUE_HALL_KEY）。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="138"/>
+        <location filename="../views/texts.py" line="139"/>
         <source>The hall server speaks another protocol version: update this program.</source>
         <translation>大厅服务器的协议版本不同：请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="140"/>
+        <location filename="../views/texts.py" line="141"/>
         <source>Counter {n} does not exist in this hall.</source>
         <translation>本大厅没有{n}号窗口。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="141"/>
+        <location filename="../views/texts.py" line="142"/>
         <source>The hall server refused this counter.</source>
         <translation>大厅服务器拒绝了本窗口的连接。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="149"/>
+        <location filename="../views/texts.py" line="150"/>
         <source>The hall server refused this action.</source>
         <translation>大厅服务器拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="157"/>
+        <location filename="../views/texts.py" line="158"/>
         <source>Too soon after the last call: wait a few seconds.</source>
         <translation>距上次叫号太近：请稍等几秒再叫。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="159"/>
-        <location filename="../views/texts.py" line="181"/>
+        <location filename="../views/texts.py" line="160"/>
+        <location filename="../views/texts.py" line="182"/>
         <source>There is no ticket {ticket} today.</source>
         <translation>今天没有 {ticket} 这个号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="161"/>
+        <location filename="../views/texts.py" line="162"/>
         <source>{ticket} cannot be called here: it is not waiting, or it is kept for another counter.</source>
         <translation>{ticket} 不能在本窗口呼叫：它不在等候中，或已留给其他窗口。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="165"/>
-        <location filename="../views/texts.py" line="184"/>
+        <location filename="../views/texts.py" line="166"/>
+        <location filename="../views/texts.py" line="185"/>
         <source>{ticket} is not a ticket number: a letter and digits, e.g. A007.</source>
         <translation>{ticket} 不是有效的号码：应为字母加数字，例如 A007。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="167"/>
+        <location filename="../views/texts.py" line="168"/>
         <source>The counter is paused: resume it before calling.</source>
         <translation>本窗口已暂停：请先恢复服务再叫号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="169"/>
+        <location filename="../views/texts.py" line="170"/>
         <source>Only a called ticket can be called again: this one was already started or closed.</source>
         <translation>只有已呼叫的号才能重呼：该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="171"/>
+        <location filename="../views/texts.py" line="172"/>
         <source>This ticket was already started or closed.</source>
         <translation>该号已开始办理或已结束。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="172"/>
+        <location filename="../views/texts.py" line="173"/>
         <source>This ticket was already closed.</source>
         <translation>该号已结束。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="174"/>
+        <location filename="../views/texts.py" line="175"/>
         <source>Only a called ticket that was not started can be marked a no-show.</source>
         <translation>只有已呼叫、尚未开始办理的号才能记为过号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="176"/>
+        <location filename="../views/texts.py" line="177"/>
         <source>That service or counter no longer exists.</source>
         <translation>该事项或窗口已不存在。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="178"/>
+        <location filename="../views/texts.py" line="179"/>
         <source>Not transferred: the ticket is no longer at this counter, or the target is this counter.</source>
         <translation>未转移：该号已不在本窗口，或目标就是本窗口。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="182"/>
+        <location filename="../views/texts.py" line="183"/>
         <source>{ticket} is not one of today&apos;s no-shows.</source>
         <translation>{ticket} 不是今天的过号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="186"/>
+        <location filename="../views/texts.py" line="187"/>
         <source>Finish or transfer the ticket in hand before pausing.</source>
         <translation>请先办结或转移手上的号，再暂停。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="187"/>
+        <location filename="../views/texts.py" line="188"/>
         <source>The counter is not paused.</source>
         <translation>本窗口没有暂停。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="189"/>
+        <location filename="../views/texts.py" line="190"/>
         <source>Refused: another clerk has logged in at this counter, or you were logged out. Log in again.</source>
         <translation>被拒绝：其他工作人员已在本窗口登录，或您已被退出。请重新登录。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="193"/>
+        <location filename="../views/texts.py" line="194"/>
         <source>Refused: the hall server does not know this counter any more. Restart the program.</source>
         <translation>被拒绝：大厅服务器已不认识本窗口。请重新启动本程序。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="196"/>
+        <location filename="../views/texts.py" line="197"/>
         <source>Not done: the hall server cannot save right now (disk full or read-only). Try again shortly.</source>
         <translation>未完成：大厅服务器暂时无法保存（磁盘已满或只读）。请稍后再试。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="199"/>
+        <location filename="../views/texts.py" line="200"/>
         <source>Not done: the hall server had an error. Try again.</source>
         <translation>未完成：大厅服务器出错。请再试一次。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="200"/>
+        <location filename="../views/texts.py" line="201"/>
         <source>Not done: the hall server does not know this ticket.</source>
         <translation>未完成：大厅服务器找不到该号。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="202"/>
+        <location filename="../views/texts.py" line="203"/>
         <source>Not done: the ticket or counter has changed meanwhile (another counter or the administrator). The window shows the current state.</source>
         <translation>未完成：该号或窗口刚被更改（其他窗口或管理员）。窗口已显示最新状态。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="206"/>
+        <location filename="../views/texts.py" line="207"/>
         <source>Not done: the hall server did not understand the request. Update this program.</source>
         <translation>未完成：大厅服务器无法识别该请求。请更新本程序。</translation>
     </message>
     <message>
-        <location filename="../views/texts.py" line="209"/>
+        <location filename="../views/texts.py" line="210"/>
         <source>Not done: the hall server is older than this program and lacks this action.</source>
         <translation>未完成：大厅服务器版本较旧，不支持此操作。</translation>
     </message>

@@ -132,8 +132,8 @@ class CounterTexts(QObject):
     def handshake_text(self, code: str, detail: str) -> str:
         if code == "not_authenticated":
             return self.tr(
-                "The hall server refused this counter: the hall key is wrong or missing (set "
-                "QUEUE_HALL_KEY or --key)."
+                "The hall server refused this counter: the hall key is wrong or missing (give "
+                "the hall file with --config HALL.toml, or set QUEUE_HALL_KEY)."
             )
         if code == "proto_mismatch":
             return self.tr("The hall server speaks another protocol version: update this program.")

@@ -29,32 +29,32 @@
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="101"/>
+        <location filename="../views/ticket.py" line="106"/>
         <source>Back to the start in {seconds} s</source>
         <translation>{seconds} 秒后自动返回首页</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="116"/>
+        <location filename="../views/ticket.py" line="121"/>
         <source>No one ahead of you</source>
         <translation>前面没有人等候</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="118"/>
+        <location filename="../views/ticket.py" line="123"/>
         <source>People ahead of you: {count}</source>
         <translation>前面还有 {count} 人</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="120"/>
+        <location filename="../views/ticket.py" line="125"/>
         <source>Please watch for calls at counters {counters}</source>
         <translation>请留意 {counters} 号窗口叫号</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="128"/>
+        <location filename="../views/ticket.py" line="133"/>
         <source>You will be called shortly</source>
         <translation>即将为您叫号</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="131"/>
+        <location filename="../views/ticket.py" line="136"/>
         <source>Estimated wait: about {minutes} min</source>
         <translation>预计等候约 {minutes} 分钟</translation>
     </message>
@@ -68,41 +68,46 @@
     </message>
     <message>
         <location filename="../views/window.py" line="90"/>
-        <source>The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff.</source>
-        <translation>取号服务器拒绝了本取号机（%1），暂停取号，请联系工作人员。</translation>
+        <source>The queue server refused this kiosk: its hall key is wrong or missing. No tickets are issued. Please tell the staff.</source>
+        <translation>取号服务器拒绝了本取号机（大厅密钥错误或未设置），暂停取号，请联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="94"/>
+        <location filename="../views/window.py" line="95"/>
+        <source>The queue server refused this kiosk: no tickets are issued. Please tell the staff.</source>
+        <translation>取号服务器拒绝了本取号机，暂停取号，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../views/window.py" line="99"/>
         <source>Cannot reach the queue server: no tickets are issued. Reconnecting…</source>
         <translation>无法连接取号服务器，暂停取号，正在自动重新连接…</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="97"/>
+        <location filename="../views/window.py" line="102"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="99"/>
+        <location filename="../views/window.py" line="104"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="101"/>
+        <location filename="../views/window.py" line="106"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="103"/>
+        <location filename="../views/window.py" line="108"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="105"/>
+        <location filename="../views/window.py" line="110"/>
         <source>Priority lane: the next ticket is a priority ticket.</source>
         <translation>绿色通道已开启：下一张为优先号</translation>
     </message>
     <message>
-        <location filename="../views/window.py" line="142"/>
+        <location filename="../views/window.py" line="147"/>
         <source>yyyy-MM-dd dddd HH:mm</source>
         <translation>yyyy年M月d日 dddd HH:mm</translation>
     </message>
@@ -174,67 +179,67 @@
 <context>
     <name>NoticePage</name>
     <message>
-        <location filename="../views/ticket.py" line="180"/>
+        <location filename="../views/ticket.py" line="185"/>
         <source>Back to start</source>
         <translation>返回首页</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="187"/>
+        <location filename="../views/ticket.py" line="192"/>
         <source>The printer is out of paper. Please ask the staff.</source>
         <translation>打印机缺纸，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="188"/>
+        <location filename="../views/ticket.py" line="193"/>
         <source>The printer is offline. Please ask the staff.</source>
         <translation>打印机离线，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="189"/>
+        <location filename="../views/ticket.py" line="194"/>
         <source>The printer has a fault. Please ask the staff.</source>
         <translation>打印机故障，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="190"/>
+        <location filename="../views/ticket.py" line="195"/>
         <source>The ticket could not be printed. Please ask the staff.</source>
         <translation>号票打印失败，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="191"/>
+        <location filename="../views/ticket.py" line="196"/>
         <source>The queue server cannot be reached.</source>
         <translation>无法连接取号服务器，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="192"/>
+        <location filename="../views/ticket.py" line="197"/>
         <source>The queue server did not answer in time.</source>
         <translation>取号服务器响应超时，请稍后再试</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="193"/>
+        <location filename="../views/ticket.py" line="198"/>
         <source>Tickets are not issued at this time.</source>
         <translation>当前不在取号时间</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="194"/>
+        <location filename="../views/ticket.py" line="199"/>
         <source>This matter is not issuing tickets now.</source>
         <translation>该事项暂停取号</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="195"/>
+        <location filename="../views/ticket.py" line="200"/>
         <source>Today&apos;s tickets for this matter have all been taken.</source>
         <translation>该事项今日号已取完</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="196"/>
+        <location filename="../views/ticket.py" line="201"/>
         <source>No ticket could be issued. Please ask the staff.</source>
         <translation>暂时无法取号，请联系工作人员</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="197"/>
+        <location filename="../views/ticket.py" line="202"/>
         <source>Please wait a few seconds, then touch again.</source>
         <translation>请稍等几秒后再点选</translation>
     </message>
     <message>
-        <location filename="../views/ticket.py" line="205"/>
+        <location filename="../views/ticket.py" line="210"/>
         <source>No ticket was issued.</source>
         <translation>本次未出号</translation>
     </message>

@@ -13,6 +13,7 @@ issue flow (flow.py); this module adds the connection's events and the clock.
 
 from __future__ import annotations
 
+import logging
 import math
 from dataclasses import replace
 from typing import Any
@@ -32,15 +33,20 @@ from queue_kiosk.model.state import (
 )
 from queue_kiosk.model.ticket import Phase, Problem
 
+log = logging.getLogger(__name__)
+
 
 class KioskModel(IssueFlow):
     """The kiosk's whole state and every action a touch can take."""
 
     # -- the connection -----------------------------------------------------------------------
 
-    def set_refused(self, reason: str) -> None:
-        """The server refused this kiosk (most often a wrong hall key): staff must see why."""
-        self.refused = reason
+    def set_refused(self, code: str, detail: str) -> None:
+        """The server refused this kiosk (most often a wrong hall key): the window says so by
+        `code` in the residents' language, the log keeps the server's `detail` for the staff."""
+        if code != self.refused:
+            log.warning("the hall server refused this kiosk: %s (%s)", detail, code)
+        self.refused = code
         self._changed()
 
     def set_online(self, online: bool) -> None:

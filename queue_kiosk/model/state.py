@@ -87,7 +87,7 @@ class KioskState:
         self.priority_mode = priority_mode
         self._priority_pin = priority_pin
         self.lang = lang
-        self.refused = ""  # the server's reason for refusing this kiosk, while it does
+        self.refused = ""  # the error code of the server's refusal of this kiosk, while it refuses
         self.reads_status = reads_status
         self._save_preview = save_preview
         self.clock = clock

@@ -85,10 +85,15 @@ class KioskWindow(QWidget):
     def banner_state(self) -> tuple[str, str]:
         """(level, text) of the status banner; ("", "") hides it."""
         model = self.model
-        if not model.online and model.refused:
+        if not model.online and model.refused == "not_authenticated":
             return "error", self.tr(
-                "The queue server refused this kiosk (%1): no tickets are issued. Please tell the staff."
-            ).replace("%1", model.refused)
+                "The queue server refused this kiosk: its hall key is wrong or missing. "
+                "No tickets are issued. Please tell the staff."
+            )
+        if not model.online and model.refused:  # the server's words are in the kiosk's log
+            return "error", self.tr(
+                "The queue server refused this kiosk: no tickets are issued. Please tell the staff."
+            )
         if not model.online:
             return "error", self.tr(
                 "Cannot reach the queue server: no tickets are issued. Reconnecting…"

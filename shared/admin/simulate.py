@@ -30,12 +30,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.client.connection import HallClient
-from shared.domain.errors import ErrorReason, HallError
+from shared.domain.errors import ErrorCode, ErrorReason, HallError
 from shared.domain.vocabulary import RATING_LEVELS
 
 log = logging.getLogger(__name__)
 
 SIM_CLERK_PIN = "2468"
+# How long the simulator tries to reach a hall it has never reached: past it, nothing listens
+# there. Once reached, a lost connection is a restarting hall and is retried without end.
+FIRST_CONTACT_S = 5.0
 
 
 def sim_clerk_id(counter: int) -> str:
@@ -116,19 +119,31 @@ class Simulation:
         self.rng = random.Random(seed)
         self.tally = Tally()
         self.services: list[dict[str, Any]] = []
+        self.reached = False  # a connection to the hall has succeeded once
 
     async def sleep(self, hall_seconds: float) -> None:
         await asyncio.sleep(max(0.0, hall_seconds / self.speed))
 
     async def _retrying(self, what: str, make: Callable[[], Any]) -> Any:
-        """Run a protocol step; on a lost connection wait and reconnect (the hall restarted)."""
+        """Run a protocol step; on a lost connection wait and reconnect (the hall restarted).
+
+        A hall never reached is tried for FIRST_CONTACT_S only, then its ConnectionError or
+        OSError is raised; a refusal (HallError, e.g. a missing hall key) is raised at once.
+        """
+        first_try = time.monotonic()
         while True:
             try:
-                return await make()
+                result = await make()
             except (ConnectionError, OSError) as exc:
+                if not self.reached and time.monotonic() - first_try >= FIRST_CONTACT_S:
+                    raise
                 self.tally.errors["connection"] += 1
-                log.warning("%s: %s; retrying in 2 s", what, exc)
-                await asyncio.sleep(2)
+                wait = 2.0 if self.reached else 0.5
+                log.warning("%s: %s; retrying in %g s", what, exc, wait)
+                await asyncio.sleep(wait)
+            else:
+                self.reached = True
+                return result
 
     async def kiosk(self, index: int) -> None:
         async def connect() -> HallClient:
@@ -282,9 +297,12 @@ class Simulation:
 
     async def refresh_catalog(self) -> None:
         async def connect() -> HallClient:
-            return await HallClient.connect(
-                self.host, self.port, "display", "sim-catalog", self.key, keep_events=False
-            )
+            try:
+                return await HallClient.connect(
+                    self.host, self.port, "display", "sim-catalog", self.key, keep_events=False
+                )
+            except HallError as exc:  # the first connection: a refusal is the whole run's
+                raise self.refused(exc) from None
 
         client: HallClient = await self._retrying("catalog", connect)
         while True:
@@ -299,10 +317,28 @@ class Simulation:
             ]
             await asyncio.sleep(30)
 
+    def refused(self, exc: HallError) -> HallError:
+        """The hall's refusal of the simulator's hello, naming the hall and the fix."""
+        hint = ""
+        if exc.code == ErrorCode.NOT_AUTHENTICATED and self.key:
+            hint = " (QUEUE_HALL_KEY is not this hall's key)"
+        return HallError(
+            exc.code,
+            f"the hall at {self.host}:{self.port} refused the simulator: {exc.message}{hint}",
+            reason=exc.reason,
+        )
+
     async def run(self, duration: float | None, report_every: float = 10.0) -> Tally:
         tasks = [asyncio.create_task(self.refresh_catalog())]
-        while not self.services:
-            await asyncio.sleep(0.05)
+        try:
+            while not self.services:  # the catalog comes first; a hall that refuses says so here
+                if tasks[0].done():
+                    tasks[0].result()
+                await asyncio.sleep(0.05)
+        except BaseException:
+            tasks[0].cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         tasks += [asyncio.create_task(self.kiosk(i)) for i in range(self.kiosks)]
         tasks += [asyncio.create_task(self.counter(n)) for n in self.counters]
         started = last_report = time.monotonic()

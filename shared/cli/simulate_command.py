@@ -20,7 +20,12 @@ NAME = "simulate"  # the command says its errors as `queue-hall simulate: …`
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--server", default="127.0.0.1:7310", help="the hall server as HOST:PORT")
+    parser.add_argument(
+        "--server",
+        default="127.0.0.1:7310",
+        help="the hall server as HOST:PORT (default 127.0.0.1:7310, the hall's own port: run a"
+        " server on a copy of the database and give its address)",
+    )
     parser.add_argument(
         "--counters", default="24", help="simulated counters: 24 (1-24), 3-24 or 3,5,7"
     )
@@ -92,6 +97,10 @@ def parse_hasty(text: str, counters: list[int]) -> frozenset[int]:
     return frozenset(numbers)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def run_from_args(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     try:
@@ -117,6 +126,15 @@ def run_from_args(args: argparse.Namespace) -> int:
         max(0, args.initial),
         hasty,
         priority_pin=args.priority_pin,
+    )
+
+    print(
+        f"simulating {plural(len(counters), 'counter')} and {plural(args.kiosks, 'kiosk')}"
+        f" against the hall at"
+        f" {host}:{port}: their tickets and sim clerks stay in its database and count in its"
+        " monthly report (run it against a server on a copy, never the hall in service)",
+        file=sys.stderr,
+        flush=True,
     )
 
     async def main() -> Tally:

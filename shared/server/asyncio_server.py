@@ -151,9 +151,25 @@ class HallServer:
                 self._per_address[conn.address] = left
             else:
                 self._per_address.pop(conn.address, None)
+            if self._left_without_key(conn):
+                log.warning(
+                    "%s failed the hall-key check: it left without a hello, as a client without"
+                    " the hall key does",
+                    conn.peer,
+                )
             log.info("%s disconnected", conn.name)
             if conn.caller is not None and conn.caller.role == COUNTER and conn.caller.clerk:
                 self._counter_left(conn.caller)
+
+    def _left_without_key(self, conn: Connection) -> bool:
+        """Whether `conn` left a keyed hall having sent nothing, before the hello timeout: a
+        client without the key reads the welcome's `auth` and goes without a word."""
+        return (
+            self.key is not None
+            and conn.caller is None
+            and conn.heard == conn.opened
+            and time.monotonic() - conn.opened < self.limits.hello_timeout_s
+        )
 
     def count_limit(self, reason: str) -> None:
         self.limited[reason] = self.limited.get(reason, 0) + 1

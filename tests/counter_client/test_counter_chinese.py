@@ -31,9 +31,9 @@ from shared.domain.errors import ErrorCode
 from shared.qt.i18n import install_translations
 
 # Latin words allowed in the Chinese interface: ticket numbers, F-keys, clerk ids, the two
-# names an installer must type (the hall key's variable and flag), and the example of pinyin
-# initials a clerk types to find a matter ("shbzk" for 社会保障卡).
-ALLOWED = re.compile(r"[A-Z]\d{3,}|F\d{1,2}|\d+|QUEUE_HALL_KEY|key|shbzk")
+# names an installer must type (the hall file's option and the hall key's variable), and the
+# example of pinyin initials a clerk types to find a matter ("shbzk" for 社会保障卡).
+ALLOWED = re.compile(r"[A-Z]\d{3,}|F\d{1,2}|\d+|config|HALL|toml|QUEUE_HALL_KEY|shbzk")
 LATIN_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # The Qt-free modules of the model, where notices are raised.
 MODEL_DIR = Path(__file__).resolve().parents[2] / "counter_client" / "model"

@@ -21,6 +21,9 @@ def test_a_missing_or_wrong_hall_key_is_named_in_the_banner(qtbot, hall_server, 
     window = build_window(hall_server.host, hall_server.port, 1, key=key, reconnect_min_s=0.05)
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: problem in window.banner_text.text())
+    # The real ways to give the key: no program has a --key option.
+    assert "--config HALL.toml" in window.banner_text.text()
+    assert "--key" not in window.banner_text.text()
     assert not window.banner.isHidden()
     assert window.model.connection != "online"
     window.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+import time
 from dataclasses import replace
 
 import pytest
@@ -107,3 +109,29 @@ def test_ops_before_hello_get_not_authenticated_with_a_key(hall_server):
     with pytest.raises(HallError) as err:
         client.call("catalog")
     assert err.value.code == "not_authenticated"
+
+
+def test_a_client_without_the_key_is_logged_as_failing_the_hall_key_check(hall_server, caplog):
+    caplog.set_level(logging.INFO, logger="shared.server")
+    with pytest.raises(HallError, match="needs its hall key"):
+        BlockingHallClient(hall_server.host, hall_server.port, "kiosk", "no-key")
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and not any(
+        "failed the hall-key check" in r.getMessage() for r in caplog.records
+    ):
+        time.sleep(0.02)
+    lines = [
+        r.getMessage()
+        for r in caplog.records
+        if "hall-key check" in r.getMessage() and r.levelno == logging.WARNING
+    ]
+    assert len(lines) == 1 and "left without a hello" in lines[0], lines
+
+
+def test_a_client_with_the_key_is_not_logged_as_failing_it(hall_server, caplog):
+    caplog.set_level(logging.INFO, logger="shared.server")
+    client = hall_server.client("display", "board")
+    client.call("ping")
+    client.close()
+    time.sleep(0.3)
+    assert not [r for r in caplog.records if "hall-key check" in r.getMessage()]
