@@ -17,6 +17,13 @@ def hall_config(hall_config):
     return replace(hall_config, key="hall-secret")
 
 
+@pytest.fixture(autouse=True)
+def english_after(qapp):
+    """The windows' language is the application's: leave it as the other tests expect."""
+    yield
+    install_translations(qapp, "en")
+
+
 def test_kiosk_with_a_wrong_key_names_the_refusal(qtbot, qapp, hall_server):
     install_translations(qapp, "en")
     kiosk = Kiosk(
