@@ -156,6 +156,16 @@ def tickets_in_state(conn: Conn, day: str, state: str) -> list[Row]:
     ).fetchall()
 
 
+def tickets_of_service(conn: Conn, day: str, service: str) -> int:
+    """The day's tickets of one service, all but the cancelled (its daily limit counts them)."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM tickets WHERE day = ? AND service = ? AND state != 'cancelled'",
+            (day, service),
+        ).fetchone()[0]
+    )
+
+
 def tickets_per_service(conn: Conn, day: str, waiting_only: bool) -> dict[str, int]:
     """The day's tickets per service: all but the cancelled, or only the waiting ones."""
     which = "state = 'waiting'" if waiting_only else "state != 'cancelled'"

@@ -134,11 +134,8 @@ class TicketOps(ServiceCore):
         day = self.day(now)
         limit = service["daily_limit"]
         if (
-            limit is not None  # counted only then: a count over the day's tickets is not free
-            and queries.tickets_per_service(self.conn, day, waiting_only=False).get(
-                service["code"], 0
-            )
-            >= limit
+            limit is not None
+            and queries.tickets_of_service(self.conn, day, service["code"]) >= limit
         ):
             raise HallError(
                 ErrorCode.ISSUING_CLOSED,
