@@ -42,6 +42,9 @@ def write_hall(folder: Path, buses: list[SimBus]) -> Path:
     parts += [f"[[counters]]\nnumber = {n}\n" for n in range(1, DIRECT_COUNTER + 1)]
     # each keypad calls every few seconds here; a hall's call gap would refuse most of them
     parts.append("[calls]\nmin_gap_s = 0\n")
+    # the bench's one kiosk issues every round's tickets at once; a hall's issuing rate
+    # limit (10 at once, 20 a minute) is for residents, not for the measurement
+    parts.append("[kiosk]\nissue_burst = 100000\nissues_per_minute = 100000\n")
     parts.append("[hardware]\nrefresh_s = 30\n")
     for index, bus in enumerate(buses):
         parts.append(f'[[hardware.buses]]\nname = "line{index + 1}"\nport = "{bus.path}"\n')
