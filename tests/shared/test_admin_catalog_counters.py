@@ -223,6 +223,42 @@ def test_an_import_giving_a_counter_too_many_matters_is_refused(hall, tmp_path, 
     assert "extra_0" not in capsys.readouterr().out
 
 
+def _hall_with_counter_24(hall: Path) -> None:
+    text = hall.read_text(encoding="utf-8")
+    hall.write_text(text + '\n[[counters]]\nnumber = 24\nservices = ["household"]\n', "utf-8")
+
+
+def test_a_counter_added_to_the_hall_file_later_serves_the_database_catalog(hall, tmp_path):
+    from shared.config.hall import load_config
+    from shared.domain.clock import SystemClock
+    from shared.server.service import HallService
+
+    rows = exported(hall, tmp_path / "good.csv")
+    written(tmp_path / "good.csv", [*rows, NEW_ROW])
+    assert main(["catalog", "import", str(tmp_path / "good.csv"), "--config", str(hall)]) == 0
+    _hall_with_counter_24(hall)
+
+    HallService(HallStore(hall.parent / "hall.db"), load_config(hall), SystemClock()).store.close()
+    assert served(hall, 24) == served(hall, 21)
+    assert "new_one" in served(hall, 24)
+
+
+def test_check_names_a_counter_whose_matters_are_not_what_it_is_given(hall, capsys):
+    conn = sqlite3.connect(hall.parent / "hall.db")
+    conn.execute("""UPDATE counters SET services = '["id_card_temporary"]' WHERE number = 21""")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+
+    assert main(["check", "--config", str(hall)]) == 1
+    problems = [line for line in capsys.readouterr().out.splitlines() if "problem" in line]
+    assert any(
+        line.startswith("problem: counter 21 serves id_card_temporary but is given household")
+        for line in problems
+    ), problems
+    assert not any("counter 22" in line for line in problems)
+
+
 def test_an_import_moving_a_matter_to_another_department_names_the_counters(hall, tmp_path, capsys):
     rows = exported(hall, tmp_path / "all.csv")
     tax = next(row for row in rows if row[0] == "tax")
