@@ -17,11 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from shared.admin.catalog_csv import CSV_COLUMNS, CsvCatalog, read_catalog_csv
-from shared.admin.counters import AssignmentChange, follow_catalog, unserved_services
+from shared.admin.counters import (
+    CounterFollow,
+    follow_catalog,
+    store_followed,
+    unserved_services,
+)
 from shared.admin.hall_db import open_store, plural
 from shared.admin.spreadsheet import to_row
 from shared.config.hall import ConfigError
 from shared.config.rules import suggest
+from shared.domain import limits
 from shared.domain.errors import CommandError
 
 
@@ -66,7 +72,8 @@ class CatalogImport:
     changes: CatalogChanges
     dry_run: bool
     unserved: list[str] = field(default_factory=list)  # after a real import only
-    counters: list[AssignmentChange] = field(default_factory=list)  # assignments cut
+    # The counters the import takes more from than the matters it removes.
+    counters: list[CounterFollow] = field(default_factory=list)
 
 
 def catalog_records(db: Path) -> list[list[str]]:
@@ -112,12 +119,15 @@ def import_catalog(db: Path, file: Path, *, dry_run: bool) -> CatalogImport:
         conn.execute("BEGIN" if dry_run else "BEGIN IMMEDIATE")
         try:
             _db_check(parsed, conn)
+            # The counters follow the new catalog (judged on it, so a dry run names the same).
+            by_category, services = _catalog_after(parsed, conn)
+            follows = follow_catalog(conn, by_category, services)
+            _counters_check(parsed, follows)
             if parsed.problems:
                 raise CsvProblems(parsed)
             changes = _plan_and_apply(parsed, conn, apply=not dry_run)
-            # The counters follow the new catalog (judged on it, so a dry run names the same).
-            by_category, services = _catalog_after(parsed, conn)
-            counters = follow_catalog(conn, by_category, services, apply=not dry_run)
+            if not dry_run:
+                store_followed(conn, follows)
             # A dry run changed nothing, so what no counter serves is judged after a real import.
             unserved = [] if dry_run else unserved_services(conn)
         except BaseException:
@@ -127,6 +137,7 @@ def import_catalog(db: Path, file: Path, *, dry_run: bool) -> CatalogImport:
         conn.execute("ROLLBACK" if dry_run else "COMMIT")
     finally:
         store.close()
+    counters = [follow for follow in follows if follow.cut]
     return CatalogImport(parsed, changes, dry_run, unserved, counters)
 
 
@@ -141,9 +152,24 @@ def _catalog_after(
         by_category.setdefault(code, [])
     services = {code: False for (code,) in conn.execute("SELECT code FROM services")}
     for service in parsed.services:
-        by_category[service.category].append(service.code)
+        by_category.setdefault(service.category, []).append(service.code)
         services[service.code] = True
     return by_category, services
+
+
+def _counters_check(parsed: CsvCatalog, follows: list[CounterFollow]) -> None:
+    """A counter may name at most MAX_COUNTER_SERVICES matters (its departments counted by
+    their matters), as in the hall file: the problem is on the row of the first matter over."""
+    lines = {service.code: service.line for service in parsed.services}
+    for follow in follows:
+        if len(follow.matters) > limits.MAX_COUNTER_SERVICES:
+            parsed.problem(
+                lines.get(follow.matters[limits.MAX_COUNTER_SERVICES], 1),
+                f"counter {follow.number} ({follow.name}) would serve {len(follow.matters)} "
+                f"matters with this file (its departments counted by their matters); a "
+                f"counter can name at most {limits.MAX_COUNTER_SERVICES}: give it fewer with "
+                f'`queue-hall counter set-services {follow.number} CODES` (or "all") first',
+            )
 
 
 def _db_check(parsed: CsvCatalog, conn: sqlite3.Connection) -> None:

@@ -19,7 +19,7 @@ from shared.admin.hall_db import count, json_codes, listed, plural
 from shared.config import paths
 from shared.config.hall import Catalog, ConfigError, HallConfig, load_config
 from shared.domain import limits
-from shared.server.assignments import active_catalog
+from shared.server.assignments import active_catalog, assignment_matters
 from shared.server.store import SCHEMA_VERSION, is_hall_database, schema_version
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -181,6 +181,8 @@ def _check_database(
                 report.problems.append(f'counter {number} names the unknown matter "{code}"')
             elif not services[code]:
                 report.problems.append(f'counter {number} names the inactive matter "{code}"')
+        if row["assigned"] is not None:
+            _check_assignment(report, row, by_category, services)
     unserved = unserved_services(conn)
     if unserved and db_counters:
         report.problems.append(
@@ -212,8 +214,44 @@ def _check_database(
             _compare_with_config(report, config, db_counters, by_category, services, clerks, conn)
 
 
-def _code_set(codes: list[str] | None) -> set[str] | None:
-    return None if codes is None else set(codes)
+def _given(row: sqlite3.Row) -> list[str]:
+    """What a database counter serving a list was given (its matters before schema 4)."""
+    return json_codes(row["assigned"] if row["assigned"] is not None else row["services"])
+
+
+def _meaning(
+    given: list[str] | None, by_category: dict[str, list[str]], services: dict[str, bool]
+) -> set[str] | None:
+    """The matters codes given to a counter mean in the database's catalog (None: all)."""
+    return None if given is None else set(assignment_matters(given, by_category, services)[0])
+
+
+def _words(given: list[str] | None) -> str:
+    return "all" if given is None else ",".join(given) or "(none)"
+
+
+def _check_assignment(
+    report: CheckReport,
+    row: sqlite3.Row,
+    by_category: dict[str, list[str]],
+    services: dict[str, bool],
+) -> None:
+    """A counter serves what its assignment means in the database's catalog."""
+    number, given = row["number"], json_codes(row["assigned"])
+    matters, gone = assignment_matters(given, by_category, services)
+    kept = [code for code in given if code not in gone]
+    if gone:
+        report.warnings.append(
+            f"counter {number} is given {listed(gone)}, which the catalog does not have now "
+            "(it serves them again when a catalog import brings them back)"
+        )
+    if set(matters) != set(json_codes(row["services"])):
+        report.problems.append(
+            f"counter {number} serves {describe_services(json_codes(row['services']), by_category)}"
+            f" but is given {','.join(given)}, which means "
+            f"{describe_services(matters, by_category)} in the database's catalog: give it again "
+            f"with `queue-hall counter set-services {number} {','.join(kept) or 'CODES'}`"
+        )
 
 
 def _looks_like_pin_hash(stored: str | None) -> bool:
@@ -239,16 +277,16 @@ def _compare_with_config(
                 "(the server adds it when it starts)"
             )
             continue
-        in_db = None if row["services"] is None else json_codes(row["services"])
-        in_file = None if counter.services is None else list(counter.services)
-        # A counter given a department in both serves the matters the database has for it.
-        db_given = json_codes(row["assigned"]) if row["assigned"] is not None else in_db
-        file_given = list(counter.assigned) if counter.assigned is not None else in_file
-        if _code_set(in_db) != _code_set(in_file) and _code_set(db_given) != _code_set(file_given):
+        # The file's assignment means, in the database's catalog, what it serves there.
+        db_given = None if row["services"] is None else _given(row)
+        file_given = (
+            None if counter.services is None else list(counter.assigned or counter.services)
+        )
+        if _meaning(db_given, by_category, services) != _meaning(file_given, by_category, services):
             report.problems.append(
-                f"counter {counter.number} serves {describe_services(in_file, by_category)} in "
-                f"{file} but {describe_services(in_db, by_category)} in the database; the "
-                "server applies the hall file when it starts, so make them agree"
+                f"counter {counter.number} serves {_words(file_given)} in {file} but "
+                f"{_words(db_given)} in the database; the server applies the hall file when it "
+                "starts, so make them agree"
             )
         if row["name"] != counter.name:
             report.warnings.append(

@@ -3,7 +3,7 @@
 A counter serves every matter (`services` NULL) or a list of matter codes; operators name
 whole departments by their code, which stand for the department's active matters, as in
 the hall file's [[counters]]. The database keeps what was given (`assigned`) beside the
-matters, so a catalog import expands it again (`follow_catalog`): see
+matters, so a catalog import expands it again (`follow_catalog`) and never changes it: see
 `shared.server.assignments`. A change is one short transaction the running server picks up
 at the counter's next call.
 """
@@ -20,6 +20,7 @@ from shared.domain import limits
 from shared.domain.errors import EXIT_USAGE, CommandError
 from shared.server.assignments import (
     active_catalog,
+    assignment_matters,
     expand_codes,
     group_departments,
     still_assignable,
@@ -142,7 +143,7 @@ def counter_rows(db: Path) -> list[CounterRow]:
     """Every counter of the hall database, by number."""
     store = open_store(db)
     try:
-        by_category, _ = active_catalog(store.conn)
+        by_category, services = active_catalog(store.conn)
         rows = store.all("SELECT * FROM counters ORDER BY number")
     finally:
         store.close()
@@ -152,47 +153,81 @@ def counter_rows(db: Path) -> list[CounterRow]:
             row["name"],
             row["state"],
             row["clerk_id"],
-            describe_services(
-                None if row["services"] is None else json_codes(row["services"]), by_category
-            ),
+            _listed_services(row, by_category, services),
         )
         for row in rows
     ]
 
 
+def _listed_services(
+    row: sqlite3.Row, by_category: dict[str, list[str]], services: dict[str, bool]
+) -> str:
+    """A counter's services for `counter list`: what it serves, then the codes of its
+    assignment the catalog does not have now (served again when an import brings them back)."""
+    if row["services"] is None:
+        return "all"
+    parts = group_departments(json_codes(row["services"]), by_category)
+    if row["assigned"] is not None:
+        _, gone = still_assignable(json_codes(row["assigned"]), by_category, services)
+        parts += [f"{code} (not in the catalog)" for code in gone]
+    return ",".join(parts) or "(none)"
+
+
 @dataclass(frozen=True)
-class AssignmentChange:
-    """A counter whose assignment a catalog change cut: `gone` no longer exist or are
-    inactive, `kept` is what it serves now (empty: nothing)."""
+class CounterFollow:
+    """What a counter given codes serves in a new catalog: `matters` (its assignment
+    expanded), `gone` (codes of its assignment that mean nothing in it, kept in the
+    assignment), `moved` (matters it served that are now in a department it is not given:
+    matter -> that department) and whether `matters` differs from what it serves now."""
 
     number: int
     name: str
+    assigned: list[str]
+    matters: list[str]
     gone: list[str]
-    kept: list[str]
+    moved: dict[str, str]
+    changed: bool
+
+    @property
+    def kept(self) -> list[str]:
+        """The codes of its assignment that still mean something."""
+        return [code for code in self.assigned if code not in self.gone]
+
+    @property
+    def cut(self) -> bool:
+        """Whether the new catalog takes from it more than the matters it removes."""
+        return bool(self.gone or self.moved)
 
 
 def follow_catalog(
-    conn: sqlite3.Connection,
-    by_category: dict[str, list[str]],
-    services: dict[str, bool],
-    apply: bool,
-) -> list[AssignmentChange]:
-    """Expand every counter's assignment for the catalog `by_category`/`services` (what an
-    import leaves) and, when `apply`, store the matters; the counters whose assignment
-    names departments or matters that are gone, which is cut to the rest."""
-    changes = []
+    conn: sqlite3.Connection, by_category: dict[str, list[str]], services: dict[str, bool]
+) -> list[CounterFollow]:
+    """Every counter given codes, as it would serve the catalog `by_category`/`services`
+    (what an import leaves); `store_followed` writes it. The assignments never change."""
+    department = {code: category for category, codes in by_category.items() for code in codes}
+    follows = []
     rows = conn.execute(
         "SELECT number, name, assigned, services FROM counters"
         " WHERE assigned IS NOT NULL ORDER BY number"
     ).fetchall()
     for row in rows:
-        kept, gone = still_assignable(json_codes(row["assigned"]), by_category, services)
-        if gone:
-            changes.append(AssignmentChange(row["number"], row["name"], gone, kept))
-        expanded, _ = expand_codes(kept, by_category, services)
-        if apply and (gone or json_codes(row["services"]) != expanded):
-            conn.execute(
-                "UPDATE counters SET assigned = ?, services = ? WHERE number = ?",
-                (dumps(kept), dumps(expanded), row["number"]),
+        assigned = json_codes(row["assigned"])
+        matters, gone = assignment_matters(assigned, by_category, services)
+        before = json_codes(row["services"]) if row["services"] is not None else []
+        moved = {
+            code: department[code] for code in before if code in department and code not in matters
+        }
+        follows.append(
+            CounterFollow(
+                row["number"], row["name"], assigned, matters, gone, moved, before != matters
             )
-    return changes
+        )
+    return follows
+
+
+def store_followed(conn: sqlite3.Connection, follows: list[CounterFollow]) -> None:
+    """Store the matters of the counters `follow_catalog` found changed (never `assigned`)."""
+    conn.executemany(
+        "UPDATE counters SET services = ? WHERE number = ?",
+        [(dumps(follow.matters), follow.number) for follow in follows if follow.changed],
+    )

@@ -135,14 +135,23 @@ def _print_import(result: CatalogImport) -> None:
     for counter in result.counters:
         rest = (
             f"it keeps {','.join(counter.kept)}"
-            if counter.kept
+            if counter.matters
             else "it serves nothing then: give it matters with "
             f"`queue-hall counter set-services {counter.number} CODES`"
         )
-        print(
-            f"warning: counter {counter.number} ({counter.name}) stops serving "
-            f"{listed(counter.gone)}, which this file removes; {rest}"
-        )
+        if counter.gone:
+            print(
+                f"warning: counter {counter.number} ({counter.name}) stops serving "
+                f"{listed(counter.gone)}, which this file removes; {rest}"
+            )
+        if counter.moved:
+            moves = listed([f"{code} to {dept}" for code, dept in counter.moved.items()])
+            print(
+                f"warning: counter {counter.number} ({counter.name}) stops serving "
+                f"{plural(len(counter.moved), 'matter')} this file moves to another "
+                f"department ({moves}); give it them with "
+                f"`queue-hall counter set-services {counter.number} CODES`"
+            )
     if unserved:
         print(f"warning: no counter serves {listed(unserved)}; see `queue-hall counter list`")
     if dry_run:

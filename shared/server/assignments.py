@@ -6,7 +6,8 @@ department, including matters added later) and single matters, in the hall file'
 assignment as given (`counters.assigned`) and its matters (`counters.services`), which is
 the list the server calls from without looking at the catalog on every call. Whatever
 changes the catalog expands each assignment again, so a department's counters serve the
-department's new matters too.
+department's new matters too; the assignment itself stays as given, so a department or
+matter that a catalog drops and a later one brings back is served again.
 """
 
 from __future__ import annotations
@@ -70,6 +71,17 @@ def still_assignable(
         else:
             gone.append(code)
     return kept, gone
+
+
+def assignment_matters(
+    codes: Iterable[str], by_category: dict[str, list[str]], services: dict[str, bool]
+) -> tuple[list[str], list[str]]:
+    """The matters an assignment means in this catalog, and its codes that mean nothing in
+    it (gone departments and matters): the assignment keeps those, so a catalog that brings
+    them back gives them back."""
+    kept, gone = still_assignable(codes, by_category, services)
+    expanded, _ = expand_codes(kept, by_category, services)
+    return expanded, gone
 
 
 def group_departments(services: list[str], by_category: dict[str, list[str]]) -> list[str]:

@@ -8,13 +8,19 @@ never served with a hall file's settings, nor the other way round (see `settings
 
 from __future__ import annotations
 
+import logging
+
 from shared.config.hall import HallConfig, default_config
+from shared.domain import limits
 from shared.domain.clock import iso
 from shared.protocol import auth
 from shared.protocol.ticket_token import SECRET_META_KEY, new_secret
 from shared.server import queries
+from shared.server.assignments import active_catalog, assignment_matters
 from shared.server.core import ServiceCore
 from shared.server.store import dumps
+
+log = logging.getLogger(__name__)
 
 # Which settings made a database (meta "settings"): only a demo database gets demo settings.
 DEMO_SETTINGS, HALL_FILE_SETTINGS = "demo", "hall file"
@@ -107,17 +113,38 @@ class Seeding(ServiceCore):
         never undoes what the hall changed while serving.
         """
         with self.store.transaction() as conn:
+            # The database's catalog, which imports may have changed since the hall file's.
+            by_category, services = active_catalog(conn)
+            known = {number for (number,) in conn.execute("SELECT number FROM counters")}
             for c in self.config.counters:
+                if c.number in known and not overwrite:
+                    continue
                 if c.services is None:
                     queries.put_counter(conn, c.number, c.name, None, None, overwrite)
                     continue
                 assigned = c.services if c.assigned is None else c.assigned
+                matters, gone = assignment_matters(assigned, by_category, services)
+                if gone:
+                    log.warning(
+                        "counter %s of the hall file names %s, not in the database's catalog",
+                        c.number,
+                        ", ".join(gone),
+                    )
+                if len(matters) > limits.MAX_COUNTER_SERVICES:
+                    log.warning(
+                        "counter %s would serve %s matters with the database's catalog; it "
+                        "serves the first %s (queue-hall counter set-services changes it)",
+                        c.number,
+                        len(matters),
+                        limits.MAX_COUNTER_SERVICES,
+                    )
+                    matters = matters[: limits.MAX_COUNTER_SERVICES]
                 queries.put_counter(
                     conn,
                     c.number,
                     c.name,
                     dumps(list(assigned)),
-                    dumps(list(c.services)),
+                    dumps(matters),
                     overwrite,
                 )
 

@@ -130,7 +130,8 @@ def test_an_import_removing_a_listed_matter_names_the_counter_which_keeps_the_re
     assert warning in printed
     assert "counter 21" not in printed and "counter 22" not in printed
     listed = counter_list(hall, capsys)
-    assert listed[23] == "invoice_issue" and listed[21] == "household"
+    assert listed[23] == "invoice_issue,invoice_collect (not in the catalog)"
+    assert listed[21] == "household"
     assert served(hall, 23) == ["invoice_issue"]
 
 
@@ -147,7 +148,7 @@ def test_an_import_removing_a_department_names_its_counters(hall, tmp_path, caps
             "file removes; it serves nothing then: give it matters with "
             f"`queue-hall counter set-services {number} CODES`"
         ) in printed
-    assert counter_list(hall, capsys)[21] == "(none)"
+    assert counter_list(hall, capsys)[21] == "household (not in the catalog)"
     assert served(hall, 21) == []
 
 
@@ -183,3 +184,94 @@ def test_the_upgrade_to_version_4_takes_a_whole_department_as_the_department(tmp
     finally:
         store.close()
     assert rows == [(1, None), (2, '["tax"]'), (3, '["invoice"]')]
+
+
+def test_an_import_that_brings_a_department_back_gives_its_counters_back(hall, tmp_path, capsys):
+    rows = exported(hall, tmp_path / "all.csv")
+    without = written(tmp_path / "no_household.csv", [r for r in rows if r[0] != "household"])
+    assert main(["catalog", "import", str(without), "--config", str(hall)]) == 0
+    assert served(hall, 21) == []
+
+    assert main(["catalog", "import", str(tmp_path / "all.csv"), "--config", str(hall)]) == 0
+    listed = counter_list(hall, capsys)
+    assert listed[21] == listed[22] == "household"
+    assert len(served(hall, 21)) == 9
+    store = HallStore(hall.parent / "hall.db")
+    try:
+        assert store.scalar("SELECT assigned FROM counters WHERE number = 21") == '["household"]'
+    finally:
+        store.close()
+
+
+def test_an_import_giving_a_counter_too_many_matters_is_refused(hall, tmp_path, capsys):
+    rows = exported(hall, tmp_path / "all.csv")
+    household = next(row for row in rows if row[0] == "household")
+    many = [[*household[:4], f"extra_{n}", f"加办事项{n}", "", "", f"jb{n}"] for n in range(1000)]
+    file = written(tmp_path / "many.csv", [*rows, *many])
+    before = served(hall, 21)
+    capsys.readouterr()
+    for dry_run in ([], ["--dry-run"]):
+        assert main(["catalog", "import", str(file), "--config", str(hall), *dry_run]) == 1
+        err = capsys.readouterr().err
+        for number in (21, 22):
+            assert (
+                f"counter {number} ({number}号窗口) would serve 1009 matters with this file"
+            ) in err
+        assert "counter 23" not in err and "nothing was changed" in err
+    assert served(hall, 21) == before
+    assert main(["catalog", "export", "--config", str(hall)]) == 0
+    assert "extra_0" not in capsys.readouterr().out
+
+
+def _hall_with_counter_24(hall: Path) -> None:
+    text = hall.read_text(encoding="utf-8")
+    hall.write_text(text + '\n[[counters]]\nnumber = 24\nservices = ["household"]\n', "utf-8")
+
+
+def test_a_counter_added_to_the_hall_file_later_serves_the_database_catalog(hall, tmp_path):
+    from shared.config.hall import load_config
+    from shared.domain.clock import SystemClock
+    from shared.server.service import HallService
+
+    rows = exported(hall, tmp_path / "good.csv")
+    written(tmp_path / "good.csv", [*rows, NEW_ROW])
+    assert main(["catalog", "import", str(tmp_path / "good.csv"), "--config", str(hall)]) == 0
+    _hall_with_counter_24(hall)
+
+    HallService(HallStore(hall.parent / "hall.db"), load_config(hall), SystemClock()).store.close()
+    assert served(hall, 24) == served(hall, 21)
+    assert "new_one" in served(hall, 24)
+
+
+def test_check_names_a_counter_whose_matters_are_not_what_it_is_given(hall, capsys):
+    conn = sqlite3.connect(hall.parent / "hall.db")
+    conn.execute("""UPDATE counters SET services = '["id_card_temporary"]' WHERE number = 21""")
+    conn.commit()
+    conn.close()
+    capsys.readouterr()
+
+    assert main(["check", "--config", str(hall)]) == 1
+    problems = [line for line in capsys.readouterr().out.splitlines() if "problem" in line]
+    assert any(
+        line.startswith("problem: counter 21 serves id_card_temporary but is given household")
+        for line in problems
+    ), problems
+    assert not any("counter 22" in line for line in problems)
+
+
+def test_an_import_moving_a_matter_to_another_department_names_the_counters(hall, tmp_path, capsys):
+    rows = exported(hall, tmp_path / "all.csv")
+    tax = next(row for row in rows if row[0] == "tax")
+    moved = [[*tax[:4], *row[4:]] if row[4] == "id_card_temporary" else row for row in rows]
+    file = written(tmp_path / "moved.csv", moved)
+    capsys.readouterr()
+    warning = (
+        "warning: counter {n} ({n}号窗口) stops serving 1 matter this file moves to another "
+        "department (id_card_temporary to tax)"
+    )
+    for dry_run in (["--dry-run"], []):
+        assert main(["catalog", "import", str(file), "--config", str(hall), *dry_run]) == 0
+        printed = capsys.readouterr().out
+        assert warning.format(n=21) in printed and warning.format(n=22) in printed
+        assert "counter 23" not in printed
+    assert "id_card_temporary" not in served(hall, 21)
