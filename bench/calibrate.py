@@ -23,7 +23,8 @@ CPU_REPEATS = 7
 
 def commit_latency(folder: Path, commits: int = COMMITS) -> dict[str, float]:
     """Latency and rate of single-row commits on this disk, with the hall database's settings."""
-    conn = sqlite3.connect(folder / "calibrate.db", isolation_level=None)
+    path = folder / f"calibrate-{time.monotonic_ns()}.db"  # a new file for every calibration
+    conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE t (x, y)")
