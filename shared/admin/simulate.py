@@ -124,21 +124,25 @@ class Simulation:
     async def sleep(self, hall_seconds: float) -> None:
         await asyncio.sleep(max(0.0, hall_seconds / self.speed))
 
-    async def _retrying(self, what: str, make: Callable[[], Any]) -> Any:
+    async def _retrying(self, what: str, make: Callable[[float | None], Any]) -> Any:
         """Run a protocol step; on a lost connection wait and reconnect (the hall restarted).
 
         A hall never reached is tried for FIRST_CONTACT_S only, then its ConnectionError or
         OSError is raised; a refusal (HallError, e.g. a missing hall key) is raised at once.
+        `make` gets how long its connect may take (None: no limit), so a connect that hangs
+        or a port that never sends the welcome ends the first contact in time too.
         """
         first_try = time.monotonic()
         while True:
+            spent = time.monotonic() - first_try
             try:
-                result = await make()
+                result = await make(None if self.reached else FIRST_CONTACT_S - spent)
             except (ConnectionError, OSError) as exc:
-                if not self.reached and time.monotonic() - first_try >= FIRST_CONTACT_S:
+                wait = 2.0 if self.reached else 0.5
+                # No retry that would start too late to have time of its own.
+                if not self.reached and time.monotonic() - first_try + wait >= FIRST_CONTACT_S:
                     raise
                 self.tally.errors["connection"] += 1
-                wait = 2.0 if self.reached else 0.5
                 log.warning("%s: %s; retrying in %g s", what, exc, wait)
                 await asyncio.sleep(wait)
             else:
@@ -146,9 +150,15 @@ class Simulation:
                 return result
 
     async def kiosk(self, index: int) -> None:
-        async def connect() -> HallClient:
+        async def connect(timeout: float | None) -> HallClient:
             return await HallClient.connect(
-                self.host, self.port, "kiosk", f"sim-kiosk-{index}", self.key, keep_events=False
+                self.host,
+                self.port,
+                "kiosk",
+                f"sim-kiosk-{index}",
+                self.key,
+                keep_events=False,
+                timeout=timeout,
             )
 
         client: HallClient = await self._retrying("kiosk", connect)
@@ -191,7 +201,7 @@ class Simulation:
     async def counter(self, number: int) -> None:
         clerk = sim_clerk_id(number)
 
-        async def connect() -> HallClient:
+        async def connect(timeout: float | None) -> HallClient:
             c = await HallClient.connect(
                 self.host,
                 self.port,
@@ -200,6 +210,7 @@ class Simulation:
                 self.key,
                 counter=number,
                 keep_events=False,
+                timeout=timeout,
             )
             await c.call("login", clerk=clerk, pin=SIM_CLERK_PIN)
             return c
@@ -296,10 +307,16 @@ class Simulation:
             self.tally.rated += 1
 
     async def refresh_catalog(self) -> None:
-        async def connect() -> HallClient:
+        async def connect(timeout: float | None) -> HallClient:
             try:
                 return await HallClient.connect(
-                    self.host, self.port, "display", "sim-catalog", self.key, keep_events=False
+                    self.host,
+                    self.port,
+                    "display",
+                    "sim-catalog",
+                    self.key,
+                    keep_events=False,
+                    timeout=timeout,
                 )
             except HallError as exc:  # the first connection: a refusal is the whole run's
                 raise self.refused(exc) from None

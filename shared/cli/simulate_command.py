@@ -153,8 +153,9 @@ def run_from_args(args: argparse.Namespace) -> int:
     try:
         tally = asyncio.run(main())
     except (ConnectionError, OSError) as exc:
+        reason = str(exc) or type(exc).__name__  # never an empty reason after the colon
         raise CommandError(
-            f"cannot reach the hall server at {host}:{port}: {exc}", command=NAME
+            f"cannot reach the hall server at {host}:{port}: {reason}", command=NAME
         ) from exc
     except HallError as exc:
         raise CommandError(exc.message, command=NAME) from exc

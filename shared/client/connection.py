@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 DEFAULT_PORT = 7310
+WELCOME_TIMEOUT_S = 10.0  # how long a connection waits for the server's welcome by default
 # HEARTBEAT_S: the asyncio client pings when it has sent nothing this long, as the server
 # closes connections that stay silent (docs/protocol.md, "Limits").
 
@@ -127,14 +128,43 @@ class HallClient:
         key: str | None = None,
         counter: int | None = None,
         keep_events: bool = True,
+        timeout: float | None = None,
     ) -> HallClient:
-        reader, writer = await asyncio.open_connection(host, port, limit=1 << 17)
+        """Connect, read the welcome and say hello; HallError if the hall refuses the hello.
+
+        `timeout` bounds all three (a TimeoutError says which did not come in time); without
+        it the connect takes what the system allows and the welcome WELCOME_TIMEOUT_S.
+        """
+        started = time.monotonic()
+        bound = WELCOME_TIMEOUT_S if timeout is None else timeout
+
+        def left() -> float | None:
+            return None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+
+        try:
+            opening = asyncio.open_connection(host, port, limit=1 << 17)
+            reader, writer = await asyncio.wait_for(opening, left())
+        except TimeoutError:
+            if timeout is None:
+                raise  # the system's own connect time-out, which says what it is
+            raise TimeoutError(f"no connection within {bound:.2g} s: is the server up?") from None
         self = cls(reader, writer, keep_events)
         self._reader_task = asyncio.get_running_loop().create_task(self._read())
         try:
-            self.welcome = await asyncio.wait_for(self._welcome_seen, 10)
+            try:
+                wait = WELCOME_TIMEOUT_S if timeout is None else left()
+                self.welcome = await asyncio.wait_for(self._welcome_seen, wait)
+            except TimeoutError:
+                raise TimeoutError(
+                    f"no welcome within {bound:.2g} s: is this a hall server's port?"
+                ) from None
             hello = build_hello(self.welcome, role, client, key, counter)
-            self.hello_result = await self.call("hello", **hello)
+            try:
+                self.hello_result = await asyncio.wait_for(self.call("hello", **hello), left())
+            except TimeoutError:
+                if timeout is None:
+                    raise
+                raise TimeoutError(f"no answer to the hello within {bound:.2g} s") from None
         except BaseException:
             await self.close()  # no socket or reader task is left behind by a refused hello
             raise

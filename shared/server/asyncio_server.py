@@ -41,6 +41,10 @@ MAX_BAD_FRAMES = 3
 COUNTER_GRACE_S = 120.0
 MAX_BATCH = 64
 TICK_S = 1.0  # how often pending time-outs and the day boundary are checked
+# A connection that leaves a keyed hall before its hello is logged once per address this often,
+# for this many addresses at most: a port check every few seconds is not a flood of warnings.
+LEFT_LOG_PERIOD_S = 600
+LEFT_LOG_ADDRESSES = 1024
 
 
 class HallServer:
@@ -68,6 +72,8 @@ class HallServer:
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self.address: tuple[str, int] | None = None
+        self._stopping = False
+        self._left_logged: dict[str, float] = {}  # address -> when its leaving was last logged
 
     # -- life ---------------------------------------------------------------------------------
 
@@ -91,6 +97,7 @@ class HallServer:
         return self.address
 
     async def close(self) -> None:
+        self._stopping = True
         if self._server:
             self._server.close()
         for conn in list(self.connections):
@@ -151,24 +158,40 @@ class HallServer:
                 self._per_address[conn.address] = left
             else:
                 self._per_address.pop(conn.address, None)
-            if self._left_without_key(conn):
-                log.warning(
-                    "%s failed the hall-key check: it left without a hello, as a client without"
-                    " the hall key does",
-                    conn.peer,
-                )
+            if self._left_before_hello(conn):
+                self._note_left_before_hello(conn)
             log.info("%s disconnected", conn.name)
             if conn.caller is not None and conn.caller.role == COUNTER and conn.caller.clerk:
                 self._counter_left(conn.caller)
 
-    def _left_without_key(self, conn: Connection) -> bool:
-        """Whether `conn` left a keyed hall having sent nothing, before the hello timeout: a
-        client without the key reads the welcome's `auth` and goes without a word."""
+    def _left_before_hello(self, conn: Connection) -> bool:
+        """Whether `conn`'s peer left a keyed hall having sent nothing, before the hello timeout
+        and before the server closed it: a client without the key does (so does a port check)."""
         return (
             self.key is not None
+            and not self._stopping
+            and conn.peer_left
             and conn.caller is None
             and conn.heard == conn.opened
             and time.monotonic() - conn.opened < self.limits.hello_timeout_s
+        )
+
+    def _note_left_before_hello(self, conn: Connection) -> None:
+        """Count it; log it at most once per address per LEFT_LOG_PERIOD_S."""
+        self.count_limit("left_before_hello")
+        now = time.monotonic()
+        last = self._left_logged.get(conn.address)
+        if last is not None and now - last < LEFT_LOG_PERIOD_S:
+            return
+        if len(self._left_logged) >= LEFT_LOG_ADDRESSES:  # keep only the recent ones
+            recent = {a: t for a, t in self._left_logged.items() if now - t < LEFT_LOG_PERIOD_S}
+            self._left_logged = recent if len(recent) < LEFT_LOG_ADDRESSES else {}
+        self._left_logged[conn.address] = now
+        log.warning(
+            "%s left before its hello: a client without the hall key does this (so does a port"
+            " check); not logged again for this address for %d minutes",
+            conn.peer,
+            LEFT_LOG_PERIOD_S // 60,
         )
 
     def count_limit(self, reason: str) -> None:

@@ -133,6 +133,7 @@ class Connection:
         self.bad_frames = 0
         self.prehello_replies = 0  # replies sent before hello succeeded
         self.closing = False
+        self.peer_left = False  # the peer closed or reset it before the server closed it
         self.outstanding = 0  # requests queued or in the running batch
         self.answered = asyncio.Event()  # set whenever nothing is outstanding
         self.answered.set()
@@ -197,6 +198,7 @@ class Connection:
                 # Before hello, small reads: a stranger's flood is cut off after a few answers.
                 data = await self.reader.read(READ_CHUNK if self.caller else 4096)
                 if not data:
+                    self.peer_left = not self.closing
                     # The client has finished sending (or gone): its requests still get replies.
                     await asyncio.wait_for(self.answered.wait(), CLOSE_GRACE_S)
                     break
@@ -228,6 +230,8 @@ class Connection:
                         )
                         self.server.count_limit("no_hello")
                         self.close()
+        except ConnectionResetError:
+            self.peer_left = not self.closing
         except (ConnectionError, OSError, TimeoutError):
             pass
         finally:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import time
 
 import pytest
 
@@ -22,3 +24,19 @@ def test_a_request_after_the_connection_closed_fails_at_once(hall_server) -> Non
         await client.close()
 
     asyncio.run(run())
+
+
+def test_a_port_that_never_sends_a_welcome_fails_within_the_timeout_saying_why() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)  # the system accepts the connection; nothing is ever sent
+
+        async def run() -> None:
+            started = time.monotonic()
+            with pytest.raises(TimeoutError, match="no welcome within 0.5 s: is this a hall"):
+                await HallClient.connect(
+                    "127.0.0.1", silent.getsockname()[1], "display", "t", timeout=0.5
+                )
+            assert time.monotonic() - started < 2
+
+        asyncio.run(run())

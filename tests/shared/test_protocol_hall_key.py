@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import socket
 import time
 from dataclasses import replace
 
@@ -111,21 +112,55 @@ def test_ops_before_hello_get_not_authenticated_with_a_key(hall_server):
     assert err.value.code == "not_authenticated"
 
 
-def test_a_client_without_the_key_is_logged_as_failing_the_hall_key_check(hall_server, caplog):
+def left_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        r.getMessage()
+        for r in caplog.records
+        if "left before its hello" in r.getMessage() and r.levelno == logging.WARNING
+    ]
+
+
+def wait_for_left(server, count: int) -> None:
+    """Until the server has counted `count` connections that left before their hello."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if server.hall.limited.get("left_before_hello", 0) >= count:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"counted {server.hall.limited}, expected {count} left_before_hello")
+
+
+def test_a_client_without_the_key_is_logged_as_likely_lacking_it(hall_server, caplog):
     caplog.set_level(logging.INFO, logger="shared.server")
     with pytest.raises(HallError, match="needs its hall key"):
         BlockingHallClient(hall_server.host, hall_server.port, "kiosk", "no-key")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline and not any(
-        "failed the hall-key check" in r.getMessage() for r in caplog.records
-    ):
-        time.sleep(0.02)
-    lines = [
-        r.getMessage()
-        for r in caplog.records
-        if "hall-key check" in r.getMessage() and r.levelno == logging.WARNING
-    ]
-    assert len(lines) == 1 and "left without a hello" in lines[0], lines
+    wait_for_left(hall_server, 1)
+    lines = left_lines(caplog)
+    assert len(lines) == 1 and "a client without the hall key does this" in lines[0], lines
+    assert "so does a port check" in lines[0]
+
+
+def test_a_port_check_is_logged_once_per_address(hall_server, caplog):
+    """A monitoring probe that connects and closes every few seconds costs one line, not one
+    per probe; each probe is still counted in the server's stats."""
+    caplog.set_level(logging.INFO, logger="shared.server")
+    for _ in range(2):
+        socket.create_connection((hall_server.host, hall_server.port), timeout=5).close()
+        time.sleep(0.1)
+    wait_for_left(hall_server, 2)
+    time.sleep(0.1)
+    assert len(left_lines(caplog)) == 1, left_lines(caplog)
+    assert hall_server.client("admin").call("server_stats")["limited"]["left_before_hello"] == 2
+
+
+def test_a_server_stopping_before_a_hello_logs_no_leaving(hall_server, caplog):
+    """The server closing a connection (here: shutting down) is not the client leaving."""
+    caplog.set_level(logging.INFO, logger="shared.server")
+    client = bare(hall_server)
+    hall_server.stop()
+    assert_closed(client)
+    assert not left_lines(caplog)
+    assert not [r for r in caplog.records if "hall-key" in r.getMessage()]
 
 
 def test_a_client_with_the_key_is_not_logged_as_failing_it(hall_server, caplog):

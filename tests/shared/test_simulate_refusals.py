@@ -74,3 +74,32 @@ def test_the_simulator_says_where_it_runs_and_what_it_leaves_behind(hall_server)
         f"simulating 2 counters and 2 kiosks against the hall at {hall_server.host}:{hall_server.port}"
     )
     assert "never the hall in service" in first
+
+
+def test_a_port_that_never_sends_a_welcome_fails_within_the_first_contact_time():
+    """Something listens but is no hall server (it never sends the welcome): the simulator
+    gives up after FIRST_CONTACT_S, as for an address where nothing listens, and says why."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)  # the system accepts the connections; nothing is ever sent
+        port = silent.getsockname()[1]
+        done, took = simulate(f"127.0.0.1:{port}", None)
+    line = last_line(done)
+    assert done.returncode == EXIT_FAILED, done.stderr
+    assert took < 8, took  # FIRST_CONTACT_S (5 s) and the start of Python, not 10 s or more
+    prefix = f"queue-hall simulate: cannot reach the hall server at 127.0.0.1:{port}: "
+    assert line.startswith(prefix), line
+    assert "no welcome within 5 s: is this a hall server's port?" in line, line
+
+
+def test_a_failure_without_words_is_named_by_its_kind(monkeypatch, capsys):
+    from shared.admin.simulate import Simulation
+    from shared.cli.main import main
+
+    async def silent_failure(self, duration, report_every=10.0):
+        raise TimeoutError()
+
+    monkeypatch.setattr(Simulation, "run", silent_failure)
+    assert main(["simulate", "--server", "127.0.0.1:9", "--duration", "1"]) == EXIT_FAILED
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert line.endswith("cannot reach the hall server at 127.0.0.1:9: TimeoutError"), line
