@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.calibrate import process_cpu_s, rss_mb
+from bench.calibrate import commit_latency, cpu_unit_ms, process_cpu_s, rss_mb
 from bench.crashloop import free_port, start_server
 from bench.history import TZ, add_history, add_waiting
 from bench.load import combine
@@ -110,6 +110,15 @@ def load(port: int, phase: str, duration: float) -> dict[str, Any]:
     return combine(results, phase, measured)
 
 
+def machine(folder: Path) -> dict[str, float]:
+    """This minute's disk and CPU: one-row commits (a short run) and the CPU workload."""
+    return {**commit_latency(folder, 1_000), "cpu_unit_ms": cpu_unit_ms()}
+
+
+def mean_machine(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {key: round((before[key] + after[key]) / 2, 5) for key in before}
+
+
 def server_run(
     folder: Path, label: str, history: int, paced_s: float, saturation_s: float, peak_s: float = 0
 ) -> dict[str, Any]:
@@ -136,8 +145,13 @@ def server_run(
             server_stats(port, reset=True)
             result["peak"] = load(port, "peak", peak_s)
             result["peak"]["server"] = server_stats(port)["latency"]
+        # The disk and the CPU are calibrated right before, between and right after the paced
+        # and saturation phases: each phase is judged against the machine of its own minute.
+        before_paced = machine(folder)
         server_stats(port, reset=True)
         paced = load(port, "paced", paced_s)
+        between = machine(folder)
+        paced["machine"] = mean_machine(before_paced, between)
         stats = server_stats(port, reset=True)
         paced["server"], paced["phases"], paced["gc"] = (
             stats["latency"],
@@ -147,6 +161,7 @@ def server_run(
         cpu_before = process_cpu_s(proc.pid)
         saturation = load(port, "saturation", saturation_s)
         saturation["server_cpu_s"] = process_cpu_s(proc.pid) - cpu_before
+        saturation["machine"] = mean_machine(between, machine(folder))
         saturation["server"] = server_stats(port)["latency"]
         rss = rss_mb(proc.pid)
     finally:
@@ -232,6 +247,8 @@ def server_figures(fresh: dict[str, Any], old: dict[str, Any], history: int) -> 
     out["saturation_call_next_p99_ms"] = saturation["call_next"]["p99_ms"]
     calls = saturation["calls_per_s"] * saturation["seconds"]
     out["server_cpu_per_call_next_ms"] = round(saturation["server_cpu_s"] / calls * 1000, 4)
+    out.update({f"paced_machine_{k}": v for k, v in paced["machine"].items()})
+    out.update({f"saturation_machine_{k}": v for k, v in saturation["machine"].items()})
     out["history_tickets"] = history
     out["history_paced_call_next_p99_ms"] = old["paced"]["call_next"]["p99_ms"]
     out["history_saturation_call_next_per_s"] = old["saturation"]["calls_per_s"]
