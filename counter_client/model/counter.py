@@ -20,32 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 from counter_client.model.feed import CounterFeed
-from counter_client.model.figures import DayFigures
 from counter_client.model.notices import Notice, ReplyLike, error_notice, outcome_notice
-from counter_client.model.shortcuts import (
-    ACTIONS,
-    DEFAULT_SHORTCUTS,
-    ShortcutError,
-    parse_shortcuts,
-)
-from counter_client.model.state import CALL_ACTIONS, CONNECTING, OFFLINE, ONLINE
+from counter_client.model.state import CALL_ACTIONS, ONLINE
 from shared.domain.errors import ErrorReason
 from shared.domain.lifecycle import HELD_STATES, TicketState
 from shared.domain.limits import MAX_CALL_GAP_S
-
-__all__ = [
-    "ACTIONS",
-    "CALL_ACTIONS",
-    "CONNECTING",
-    "DEFAULT_SHORTCUTS",
-    "OFFLINE",
-    "ONLINE",
-    "CounterModel",
-    "DayFigures",
-    "Notice",
-    "ShortcutError",
-    "parse_shortcuts",
-]
 
 CONFIRM_S = 10  # how long a second call key confirms finishing a ticket never started
 
